@@ -1,0 +1,12 @@
+using BenchmarkDotNet.Running;
+using VisionFlow.Bench;
+
+// `startup` measures the published binary as a process; everything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "startup")
+{
+    var iterations = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
+    return await StartupHarness.RunAsync(iterations);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(StartupHarness).Assembly).Run(args);
+return 0;

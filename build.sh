@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# VisionFlow.Aot build driver. Run `./build.sh help` for the subcommands.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+SLN="VisionFlow.Aot.sln"
+RID="linux-x64"
+ARTIFACTS="$ROOT/artifacts"
+BIN="$ARTIFACTS/bin/visionflow"
+SERVER_PROJECT="src/VisionFlow.Server/VisionFlow.Server.csproj"
+BENCH_PROJECT="bench/VisionFlow.Bench/VisionFlow.Bench.csproj"
+
+# Debian packages the product and its tests need:
+#   clang, zlib1g-dev           Native AOT compiler/linker toolchain
+#   libvulkan1, mesa-vulkan-drivers, vulkan-tools
+#                               Vulkan loader, Mesa's lavapipe CPU device, vulkaninfo
+#   glslc                       GLSL -> SPIR-V shader compiler used by the build
+#   socat                       bridges stdio MCP servers to loopback TCP in interop tests
+#   chromium                    headless browser for the viewer tests
+APT_PACKAGES=(clang zlib1g-dev libvulkan1 mesa-vulkan-drivers vulkan-tools glslc socat chromium)
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  cat <<'EOF'
+Usage: ./build.sh <command> [args]
+
+  setup            install missing Debian packages (apt-get update only when needed), restore NuGet packages
+  run [args]       build and start the service on http://127.0.0.1:8080 (args go to visionflow, e.g. --port 9000)
+  test             build, publish the AOT binary, run every test; ends with "N passed, N failed"
+  publish          write the trimmed Native AOT single-file executable to artifacts/bin/visionflow
+  bench [suite]    run benchmarks: `startup` (published binary start-up), or BenchmarkDotNet filters
+  clean            remove build output
+  help             this text
+EOF
+}
+
+require_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is required (dotnet not on PATH); install it, then re-run"
+  local v
+  v="$(dotnet --version 2>/dev/null || true)"
+  [[ "$v" == 10.* ]] || die "the .NET 10 SDK is required; found '${v:-none}'"
+}
+
+missing_packages() {
+  local p
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || printf '%s\n' "$p"
+  done
+}
+
+cmd_setup() {
+  require_dotnet
+  command -v dpkg-query >/dev/null 2>&1 || die "setup needs a Debian-based system (dpkg-query not found)"
+  local missing
+  mapfile -t missing < <(missing_packages)
+  if ((${#missing[@]} > 0)); then
+    say "installing Debian packages: ${missing[*]}"
+    local sudo=""
+    if [[ $(id -u) -ne 0 ]]; then
+      command -v sudo >/dev/null 2>&1 || die "installing ${missing[*]} needs root or sudo"
+      sudo="sudo"
+    fi
+    $sudo apt-get update -qq || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || die "apt-get install ${missing[*]} failed"
+  else
+    say "Debian packages present"
+  fi
+  say "restoring NuGet packages"
+  dotnet restore "$SLN" --verbosity quiet || die "dotnet restore failed"
+}
+
+cmd_build() {
+  say "building $SLN (Release)"
+  dotnet build "$SLN" -c Release --no-restore --verbosity quiet -nologo -clp:ErrorsOnly || die "build failed"
+}
+
+cmd_publish() {
+  require_dotnet
+  say "publishing Native AOT binary to artifacts/bin"
+  rm -rf "$ARTIFACTS/bin"
+  dotnet publish "$SERVER_PROJECT" -c Release -r "$RID" -o "$ARTIFACTS/bin" --verbosity quiet -nologo -clp:ErrorsOnly \
+    || die "publish failed"
+  local files
+  files="$(find "$ARTIFACTS/bin" -type f | wc -l)"
+  [[ -x "$BIN" && "$files" -eq 1 ]] || die "expected exactly one executable in artifacts/bin, found: $(ls "$ARTIFACTS/bin")"
+  say "artifacts/bin/visionflow: $(du -h "$BIN" | cut -f1)"
+}
+
+cmd_run() {
+  cmd_setup
+  cmd_build
+  local exe="src/VisionFlow.Server/bin/Release/net10.0/visionflow"
+  [[ -x "$exe" ]] || die "build did not produce $exe"
+  say "starting visionflow $*"
+  exec "$exe" "$@"
+}
+
+cmd_test() {
+  cmd_setup
+  cmd_build
+  cmd_publish
+  say "running tests"
+  local log="$ARTIFACTS/test.log" rc=0
+  mkdir -p "$ARTIFACTS"
+  VISIONFLOW_BINARY="$BIN" dotnet test --solution "$SLN" -c Release --no-build --no-progress 2>&1 | tee "$log" || rc=$?
+  local total failed passed skipped
+  total="$(grep -E '^\s+total: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || echo 0)"
+  failed="$(grep -E '^\s+failed: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || echo 0)"
+  passed="$(grep -E '^\s+succeeded: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || echo 0)"
+  skipped="$(grep -E '^\s+skipped: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || echo 0)"
+  if [[ $rc -ne 0 && $failed -eq 0 ]]; then
+    # A crashed test host reports no failed test; count it so the summary can never read green.
+    echo "a test host exited with code $rc without reporting a failed test"
+    failed=1
+  fi
+  if [[ $total -eq 0 ]]; then
+    echo "no tests ran"
+    failed=$((failed + 1))
+  fi
+  if [[ $skipped -gt 0 ]]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+  else
+    echo "$passed passed, $failed failed"
+  fi
+  [[ $failed -eq 0 && $rc -eq 0 ]]
+}
+
+cmd_bench() {
+  cmd_setup
+  [[ -x "$BIN" ]] || cmd_publish
+  say "running benchmarks: ${*:-all}"
+  VISIONFLOW_BINARY="$BIN" dotnet run -c Release --project "$BENCH_PROJECT" -- "$@"
+}
+
+cmd_clean() {
+  rm -rf "$ARTIFACTS" TestResults
+  find src tests bench generators -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+}
+
+case "${1:-help}" in
+  setup) shift; cmd_setup "$@" ;;
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  publish) shift; require_dotnet; cmd_publish "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
+  clean) shift; cmd_clean ;;
+  help|-h|--help) usage ;;
+  *) usage >&2; die "unknown command '$1'" ;;
+esac

@@ -1,0 +1,29 @@
+using System.Text;
+
+namespace VisionFlow.Server.Configuration;
+
+/// <summary>Usage text, generated from the settings table so it can never drift from what is accepted.</summary>
+internal static class HelpText
+{
+    public static string Build(string version)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"visionflow {version} - live agent-swarm and knowledge-graph visualisation over Claude Flow MCP");
+        sb.AppendLine();
+        sb.AppendLine("Usage:");
+        sb.AppendLine("  visionflow [run] [options]   start the service (default)");
+        sb.AppendLine("  visionflow --help            show this text");
+        sb.AppendLine("  visionflow --version         show the version");
+        sb.AppendLine();
+        sb.AppendLine("Options (flag / environment variable, default; flags win over the environment):");
+        foreach (var s in Settings.All)
+        {
+            sb.AppendLine($"  {s.Flag,-28} {s.Env,-24} default {s.Default}");
+            sb.AppendLine($"      {s.Description}; accepts {s.Accepted}");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("An invalid value prints one line naming it and exits with code 2.");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,120 @@
+namespace VisionFlow.Server.Configuration;
+
+/// <summary>Turns environment variables and command-line arguments into validated <see cref="ServerOptions"/>.</summary>
+/// <remarks>Command-line flags win over environment variables; an invalid value is reported as one line naming it.</remarks>
+internal static class OptionsParser
+{
+    /// <summary>Parses <paramref name="args"/> over the environment read through <paramref name="env"/>.</summary>
+    public static bool TryParse(
+        IReadOnlyList<string> args,
+        Func<string, string?> env,
+        out CliInvocation invocation,
+        out string error)
+    {
+        invocation = new CliInvocation(CliCommand.Run, new ServerOptions());
+        error = string.Empty;
+        var command = CliCommand.Run;
+        var fromCli = new Dictionary<Setting, string>();
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            switch (arg)
+            {
+                case "-h" or "--help" or "help":
+                    invocation = invocation with { Command = CliCommand.Help };
+                    return true;
+                case "-v" or "--version" or "version":
+                    invocation = invocation with { Command = CliCommand.Version };
+                    return true;
+                case "run" when i == 0:
+                    command = CliCommand.Run;
+                    continue;
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                error = $"unknown command or argument '{arg}' (see --help)";
+                return false;
+            }
+
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            var flag = eq < 0 ? arg : arg[..eq];
+            var setting = Find(flag);
+            if (setting is null)
+            {
+                error = $"unknown option '{flag}' (see --help)";
+                return false;
+            }
+
+            string value;
+            if (eq >= 0)
+            {
+                value = arg[(eq + 1)..];
+            }
+            else if (i + 1 < args.Count)
+            {
+                value = args[++i];
+            }
+            else
+            {
+                error = $"option {setting.Flag} needs a value: {setting.Accepted}";
+                return false;
+            }
+
+            fromCli[setting] = value;
+        }
+
+        var options = new ServerOptions();
+        foreach (var setting in Settings.All)
+        {
+            var raw = env(setting.Env);
+            if (raw is null)
+            {
+                continue;
+            }
+
+            var applied = setting.Apply(options, raw.Trim());
+            if (applied is null)
+            {
+                error = $"invalid value '{raw}' for environment variable {setting.Env}: expected {setting.Accepted}";
+                return false;
+            }
+
+            options = applied;
+        }
+
+        foreach (var setting in Settings.All)
+        {
+            if (!fromCli.TryGetValue(setting, out var raw))
+            {
+                continue;
+            }
+
+            var applied = setting.Apply(options, raw.Trim());
+            if (applied is null)
+            {
+                error = $"invalid value '{raw}' for {setting.Flag} ({setting.Env}): expected {setting.Accepted}";
+                return false;
+            }
+
+            options = applied;
+        }
+
+        invocation = new CliInvocation(command, options);
+        return true;
+    }
+
+    private static Setting? Find(string flag)
+    {
+        foreach (var setting in Settings.All)
+        {
+            if (setting.Flag == flag)
+            {
+                return setting;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace VisionFlow.Server.Configuration;
+
+/// <summary>Validated start-up settings; every value here has passed its range check.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>Kestrel listen addresses, <c>;</c>-separated absolute http URLs.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];
+
+    /// <summary>Claude Flow MCP host name or address.</summary>
+    public string McpHost { get; init; } = "claude-flow-mcp";
+
+    /// <summary>Claude Flow MCP TCP port.</summary>
+    public int McpPort { get; init; } = 9500;
+
+    /// <summary>Whether the MCP client is started at all.</summary>
+    public bool EnableMcp { get; init; } = true;
+
+    /// <summary>Reconnect attempts before falling back to capped background probing.</summary>
+    public int McpReconnectAttempts { get; init; } = 3;
+
+    /// <summary>Base delay between reconnect attempts.</summary>
+    public TimeSpan McpReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(1000);
+
+    /// <summary>Timeout for establishing an MCP connection.</summary>
+    public TimeSpan McpConnectionTimeout { get; init; } = TimeSpan.FromMilliseconds(30000);
+
+    /// <summary>Most agents the product will track or spawn.</summary>
+    public int McpMaxAgents { get; init; } = 50;
+
+    /// <summary>Console log line format.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary>Lowest log level written.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+}

@@ -1,0 +1,16 @@
+namespace VisionFlow.Server.Configuration;
+
+/// <summary>One configurable value: its environment variable, its command-line flag, and how it is checked and applied.</summary>
+/// <param name="Env">Environment variable name.</param>
+/// <param name="Flag">Command-line flag (with leading dashes).</param>
+/// <param name="Default">Default shown in help.</param>
+/// <param name="Accepted">Human description of the accepted range, used in errors and help.</param>
+/// <param name="Description">One-line meaning.</param>
+/// <param name="Apply">Parses a raw value into the options, or returns null when it is out of range.</param>
+internal sealed record Setting(
+    string Env,
+    string Flag,
+    string Default,
+    string Accepted,
+    string Description,
+    Func<ServerOptions, string, ServerOptions?> Apply);

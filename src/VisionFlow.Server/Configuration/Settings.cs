@@ -1,0 +1,136 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace VisionFlow.Server.Configuration;
+
+/// <summary>The table of every setting the server accepts; help text, README and validation all come from here.</summary>
+internal static class Settings
+{
+    internal static readonly Setting Port = new(
+        "PORT", "--port", "8080", "an integer 0-65535 (0 picks a free port)",
+        "HTTP port on 127.0.0.1 (use --urls to bind elsewhere)",
+        static (o, v) => TryInt(v, 0, 65535, out var p) ? o with { Urls = [$"http://127.0.0.1:{p}"] } : null);
+
+    internal static readonly Setting Urls = new(
+        "VISIONFLOW_URLS", "--urls", "http://127.0.0.1:8080", "';'-separated http://host:port URLs",
+        "Kestrel listen addresses; win over PORT/--port",
+        static (o, v) => TryUrls(v, out var urls) ? o with { Urls = urls } : null);
+
+    internal static readonly Setting McpHost = new(
+        "CLAUDE_FLOW_HOST", "--mcp-host", "claude-flow-mcp", "a host name or IP address (1-253 characters, no spaces)",
+        "Claude Flow MCP server host",
+        static (o, v) => IsHost(v) ? o with { McpHost = v } : null);
+
+    internal static readonly Setting McpPort = new(
+        "MCP_TCP_PORT", "--mcp-port", "9500", "an integer 1-65535",
+        "Claude Flow MCP server TCP port",
+        static (o, v) => TryInt(v, 1, 65535, out var p) ? o with { McpPort = p } : null);
+
+    internal static readonly Setting EnableMcp = new(
+        "ENABLE_MCP", "--enable-mcp", "true", "true or false (also 1/0, yes/no, on/off)",
+        "Connect to the MCP server at all",
+        static (o, v) => TryBool(v, out var b) ? o with { EnableMcp = b } : null);
+
+    internal static readonly Setting ReconnectAttempts = new(
+        "MCP_RECONNECT_ATTEMPTS", "--mcp-reconnect-attempts", "3", "an integer 0-100",
+        "Reconnect attempts before capped background probing takes over",
+        static (o, v) => TryInt(v, 0, 100, out var n) ? o with { McpReconnectAttempts = n } : null);
+
+    internal static readonly Setting ReconnectDelay = new(
+        "MCP_RECONNECT_DELAY", "--mcp-reconnect-delay", "1000", "milliseconds, an integer 10-600000",
+        "Base delay between reconnect attempts (ms)",
+        static (o, v) => TryInt(v, 10, 600_000, out var ms) ? o with { McpReconnectDelay = TimeSpan.FromMilliseconds(ms) } : null);
+
+    internal static readonly Setting ConnectionTimeout = new(
+        "MCP_CONNECTION_TIMEOUT", "--mcp-connection-timeout", "30000", "milliseconds, an integer 100-600000",
+        "Timeout for establishing an MCP connection (ms)",
+        static (o, v) => TryInt(v, 100, 600_000, out var ms) ? o with { McpConnectionTimeout = TimeSpan.FromMilliseconds(ms) } : null);
+
+    internal static readonly Setting MaxAgents = new(
+        "MCP_MAX_AGENTS", "--mcp-max-agents", "50", "an integer 1-100000",
+        "Most agents tracked or spawned",
+        static (o, v) => TryInt(v, 1, 100_000, out var n) ? o with { McpMaxAgents = n } : null);
+
+    internal static readonly Setting LogFormatSetting = new(
+        "VISIONFLOW_LOG_FORMAT", "--log-format", "text", "text or json",
+        "Console log format (json = one JSON object per line)",
+        static (o, v) => v.ToLowerInvariant() switch
+        {
+            "text" => o with { LogFormat = LogFormat.Text },
+            "json" => o with { LogFormat = LogFormat.Json },
+            _ => null,
+        });
+
+    internal static readonly Setting LogLevelSetting = new(
+        "VISIONFLOW_LOG_LEVEL", "--log-level", "information", "trace, debug, information, warning, error, critical or none",
+        "Lowest log level written",
+        static (o, v) => TryLogLevel(v, out var level) ? o with { LogLevel = level } : null);
+
+    /// <summary>All settings, in help order. Port precedes Urls so that an explicit URL list wins when both are given.</summary>
+    internal static readonly IReadOnlyList<Setting> All =
+    [
+        Port, Urls, McpHost, McpPort, EnableMcp, ReconnectAttempts, ReconnectDelay, ConnectionTimeout, MaxAgents,
+        LogFormatSetting, LogLevelSetting,
+    ];
+
+    private static bool TryInt(string value, int min, int max, out int result) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result >= min && result <= max;
+
+    private static bool TryBool(string value, out bool result)
+    {
+        switch (value.ToLowerInvariant())
+        {
+            case "true" or "1" or "yes" or "on":
+                result = true;
+                return true;
+            case "false" or "0" or "no" or "off":
+                result = false;
+                return true;
+            default:
+                result = false;
+                return false;
+        }
+    }
+
+    private static bool TryLogLevel(string value, out LogLevel level)
+    {
+        // Names only: Enum.TryParse would also accept "7" or "-1", which are not levels.
+        foreach (var candidate in Enum.GetValues<LogLevel>())
+        {
+            if (string.Equals(candidate.ToString(), value, StringComparison.OrdinalIgnoreCase))
+            {
+                level = candidate;
+                return true;
+            }
+        }
+
+        level = default;
+        return false;
+    }
+
+    private static bool IsHost(string value) =>
+        value.Length is > 0 and <= 253 && Uri.CheckHostName(value) != UriHostNameType.Unknown;
+
+    private static bool TryUrls(string value, out IReadOnlyList<string> urls)
+    {
+        var parts = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var list = new List<string>(parts.Length);
+        foreach (var part in parts)
+        {
+            // Only plain http: TLS termination belongs to the reverse proxy in front of an edge box.
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var uri)
+                || uri.Scheme != Uri.UriSchemeHttp
+                || uri.AbsolutePath != "/"
+                || string.IsNullOrEmpty(uri.Host))
+            {
+                urls = [];
+                return false;
+            }
+
+            list.Add(part);
+        }
+
+        urls = list;
+        return list.Count > 0;
+    }
+}

@@ -1,0 +1,16 @@
+namespace VisionFlow.Server.Health;
+
+/// <summary>Body of <c>GET /api/health</c>.</summary>
+/// <param name="Status">"ok" when every enabled subsystem is up, otherwise "degraded".</param>
+/// <param name="Service">Always "visionflow".</param>
+/// <param name="Version">Informational version of the running binary.</param>
+/// <param name="StartedAt">UTC start time.</param>
+/// <param name="UptimeSeconds">Seconds since start.</param>
+/// <param name="Subsystems">Every subsystem's state.</param>
+public sealed record HealthReport(
+    string Status,
+    string Service,
+    string Version,
+    DateTimeOffset StartedAt,
+    double UptimeSeconds,
+    IReadOnlyList<SubsystemStatus> Subsystems);

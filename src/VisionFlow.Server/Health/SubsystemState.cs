@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace VisionFlow.Server.Health;
+
+/// <summary>Coarse state of one subsystem as shown by <c>/api/health</c>.</summary>
+public enum SubsystemState
+{
+    /// <summary>Working normally.</summary>
+    [JsonStringEnumMemberName("up")]
+    Up,
+
+    /// <summary>Working with reduced capability.</summary>
+    [JsonStringEnumMemberName("degraded")]
+    Degraded,
+
+    /// <summary>Enabled but not working.</summary>
+    [JsonStringEnumMemberName("down")]
+    Down,
+
+    /// <summary>Turned off by configuration.</summary>
+    [JsonStringEnumMemberName("disabled")]
+    Disabled,
+}

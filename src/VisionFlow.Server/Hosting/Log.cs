@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace VisionFlow.Server.Hosting;
+
+/// <summary>Source-generated log messages for the host.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "VisionFlow {Version} listening on {Address}")]
+    public static partial void Listening(ILogger logger, string address, string version);
+}

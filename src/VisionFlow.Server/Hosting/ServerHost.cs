@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using VisionFlow.Server.Configuration;
+using VisionFlow.Server.Health;
+
+namespace VisionFlow.Server.Hosting;
+
+/// <summary>Composes the Kestrel slim application from validated options; the one place services and endpoints are wired.</summary>
+internal static class ServerHost
+{
+    /// <summary>Builds (but does not start) the web application.</summary>
+    public static WebApplication Build(ServerOptions options, TimeProvider? time = null)
+    {
+        // The empty builder reads no appsettings files and watches nothing: start-up is on the 100 ms budget, and
+        // configuration comes only from OptionsParser (handing args to the host would let it bind unknown keys silently).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 1 << 20;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        });
+
+        ConfigureLogging(builder.Logging, options);
+
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+        builder.Services.AddSingleton(options);
+        time ??= TimeProvider.System;
+        builder.Services.AddSingleton(time);
+        // Created now, not on first request, so uptime counts from start-up.
+        builder.Services.AddSingleton(new ServiceClock(time));
+        builder.Services.AddSingleton<ISubsystemProbe, HttpProbe>();
+        builder.Services.AddSingleton<ISubsystemProbe, McpProbe>();
+        builder.Services.AddSingleton<HealthService>();
+
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        return app;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, ServerOptions options)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(options.LogLevel);
+        // Kestrel's per-connection chatter is noise at Information; keep our own categories at the chosen level.
+        logging.AddFilter("Microsoft.AspNetCore", options.LogLevel < LogLevel.Warning ? LogLevel.Warning : options.LogLevel);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", options.LogLevel);
+        if (options.LogFormat == LogFormat.Json)
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using VisionFlow.Server.Configuration;
+using VisionFlow.Server.Hosting;
+
+namespace VisionFlow.Server;
+
+/// <summary>Entry point: parse and validate configuration, then run the chosen command.</summary>
+internal static class Program
+{
+    /// <summary>Exit code for invalid configuration or usage.</summary>
+    internal const int UsageError = 2;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (!OptionsParser.TryParse(args, Environment.GetEnvironmentVariable, out var invocation, out var error))
+        {
+            await Console.Error.WriteLineAsync($"visionflow: {error}").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        switch (invocation.Command)
+        {
+            case CliCommand.Help:
+                Console.Out.Write(HelpText.Build(BuildInfo.Version));
+                return 0;
+            case CliCommand.Version:
+                Console.Out.WriteLine($"visionflow {BuildInfo.Version}");
+                return 0;
+            default:
+                return await RunAsync(invocation.Options).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunAsync(ServerOptions options)
+    {
+        WebApplication app;
+        try
+        {
+            app = ServerHost.Build(options);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync($"visionflow: cannot build the service: {ex.Message}").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                // Address in use / permission denied: one clear line, no stack trace.
+                await Console.Error.WriteLineAsync($"visionflow: cannot listen on {string.Join(", ", options.Urls)}: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow");
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+            foreach (var address in addresses ?? [])
+            {
+                Log.Listening(logger, address, BuildInfo.Version);
+            }
+
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace VisionFlow.EndToEnd.Tests;
+
+/// <summary>One run of the published binary with its output captured line by line.</summary>
+internal sealed partial class BinaryProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _stdout = [];
+    private readonly List<string> _stderr = [];
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private BinaryProcess(Process process) => _process = process;
+
+    public IReadOnlyList<string> Stdout { get { lock (_stdout) { return [.. _stdout]; } } }
+
+    public IReadOnlyList<string> Stderr { get { lock (_stderr) { return [.. _stderr]; } } }
+
+    public int Pid => _process.Id;
+
+    public static BinaryProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo(PublishedBinary.Path)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        // A deterministic environment: nothing from the developer's shell leaks into what is tested.
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MCP_", StringComparison.Ordinal) || k.StartsWith("VISIONFLOW_", StringComparison.Ordinal) || k is "PORT" or "CLAUDE_FLOW_HOST" or "ENABLE_MCP").ToList())
+        {
+            psi.Environment.Remove(key);
+        }
+
+        foreach (var (k, v) in env ?? new Dictionary<string, string>())
+        {
+            psi.Environment[k] = v;
+        }
+
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var run = new BinaryProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (run._stdout)
+            {
+                run._stdout.Add(e.Data);
+            }
+
+            var m = ListeningLine().Match(e.Data);
+            if (m.Success && Uri.TryCreate(m.Groups[1].Value, UriKind.Absolute, out var uri))
+            {
+                run._listening.TrySetResult(uri);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (run._stderr)
+                {
+                    run._stderr.Add(e.Data);
+                }
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return run;
+    }
+
+    /// <summary>Runs to completion and returns the exit code.</summary>
+    public static async Task<(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)> RunToEndAsync(
+        IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    {
+        await using var run = Start(args, env);
+        var code = await run.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        return (code, run.Stdout, run.Stderr);
+    }
+
+    /// <summary>Waits for the "listening on" log line and returns the bound address.</summary>
+    public async Task<Uri> WaitForListeningAsync(TimeSpan timeout)
+    {
+        var exited = _process.WaitForExitAsync();
+        var done = await Task.WhenAny(_listening.Task, exited, Task.Delay(timeout));
+        if (done == _listening.Task)
+        {
+            return await _listening.Task;
+        }
+
+        throw new InvalidOperationException(
+            (done == exited ? $"binary exited with {_process.ExitCode} before listening" : "binary did not report a listening address in time")
+            + "; stdout: " + string.Join(" | ", Stdout) + "; stderr: " + string.Join(" | ", Stderr));
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager or container runtime would.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, 15);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    [GeneratedRegex(@"listening on (http://[\w.\-\[\]:]+:\d+)")]
+    private static partial Regex ListeningLine();
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace VisionFlow.EndToEnd.Tests;
+
+/// <summary>The published binary as a running service: it listens, answers health, logs as asked and stops cleanly.</summary>
+public sealed class ServiceTests
+{
+    private static readonly Dictionary<string, string> NoMcp = new() { ["ENABLE_MCP"] = "false" };
+
+    [Test]
+    public async Task Serves_health_and_stops_cleanly_on_sigterm()
+    {
+        await using var run = BinaryProcess.Start(["--port", "0"]);
+        var address = await run.WaitForListeningAsync(TimeSpan.FromSeconds(20));
+        await Assert.That(address.Host).IsEqualTo("127.0.0.1");
+
+        using var http = new HttpClient { BaseAddress = address };
+        using var response = await http.GetAsync("/api/health");
+        await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.OK);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        await Assert.That(doc.RootElement.GetProperty("service").GetString()).IsEqualTo("visionflow");
+        await Assert.That(doc.RootElement.GetProperty("uptime_seconds").GetDouble()).IsGreaterThanOrEqualTo(0);
+        var names = doc.RootElement.GetProperty("subsystems").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+        await Assert.That(names).Contains("http");
+        await Assert.That(names).Contains("mcp");
+
+        run.Terminate();
+        await Assert.That(await run.WaitForExitAsync(TimeSpan.FromSeconds(10))).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task Json_log_format_writes_one_json_object_per_line()
+    {
+        await using var run = BinaryProcess.Start(["--port", "0", "--log-format", "json"], NoMcp);
+        await run.WaitForListeningAsync(TimeSpan.FromSeconds(20));
+        run.Terminate();
+        await run.WaitForExitAsync(TimeSpan.FromSeconds(10));
+
+        await Assert.That(run.Stdout.Count).IsGreaterThan(0);
+        foreach (var line in run.Stdout)
+        {
+            using var doc = JsonDocument.Parse(line);
+            await Assert.That(doc.RootElement.TryGetProperty("LogLevel", out _)).IsTrue();
+        }
+    }
+
+    [Test]
+    public async Task Port_in_use_is_a_clear_error_not_a_stack_trace()
+    {
+        using var blocker = new TcpListener(IPAddress.Loopback, 0);
+        blocker.Start();
+        var port = ((IPEndPoint)blocker.LocalEndpoint).Port;
+
+        var (code, _, stderr) = await BinaryProcess.RunToEndAsync(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], NoMcp);
+        await Assert.That(code).IsEqualTo(1);
+        await Assert.That(stderr.Count).IsEqualTo(1);
+        await Assert.That(stderr[0]).Contains($"cannot listen on http://127.0.0.1:{port}");
+    }
+}

@@ -23,6 +23,8 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<RunningServer> StartAsync(ServerOptions? options = null, TimeProvider? time = null)
     {
         options = (options ?? new ServerOptions()) with { Urls = ["http://127.0.0.1:0"], LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning };

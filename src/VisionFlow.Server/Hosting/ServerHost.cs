@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Health;
+using VisionFlow.Server.Streaming;
 
 namespace VisionFlow.Server.Hosting;
 
@@ -42,9 +43,14 @@ internal static class ServerHost
         builder.Services.AddSingleton<ISubsystemProbe, HttpProbe>();
         builder.Services.AddSingleton<ISubsystemProbe, McpProbe>();
         builder.Services.AddSingleton<HealthService>();
+        builder.Services.AddSingleton(new StreamOptions());
+        builder.Services.AddSingleton<NodeSnapshotHub>();
+        builder.Services.AddSingleton<StreamNotices>();
 
         var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.MapHealthEndpoints();
+        app.MapStreamEndpoints();
         return app;
     }
 

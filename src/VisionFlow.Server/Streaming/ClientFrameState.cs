@@ -1,0 +1,95 @@
+using System.Buffers;
+
+namespace VisionFlow.Server.Streaming;
+
+/// <summary>
+/// What one client was last sent, so its next frame carries only nodes that moved more than the threshold since
+/// then. Memory is bounded by the node count: one position triple per node plus one reusable output buffer.
+/// </summary>
+internal sealed class ClientFrameState : IDisposable
+{
+    private readonly float _thresholdSquared;
+    private float[] _lastSent = [];
+    private byte[] _buffer = [];
+    private long _topologyVersion = -1;
+
+    public ClientFrameState(float threshold)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threshold);
+        _thresholdSquared = threshold * threshold;
+    }
+
+    /// <summary>Sequence of the last snapshot encoded for this client.</summary>
+    public long LastSequence { get; private set; } = -1;
+
+    /// <summary>Forces the next frame to be complete (after connect, a topology change, or a client request).</summary>
+    public void RequestComplete() => _topologyVersion = -1;
+
+    /// <summary>
+    /// Encodes the frame for <paramref name="snapshot"/>: complete when the client has nothing valid, otherwise only moved
+    /// nodes. Returns the bytes to send (empty when nothing moved); the memory is valid until the next call.
+    /// </summary>
+    public ReadOnlyMemory<byte> Encode(NodeSnapshot snapshot)
+    {
+        var count = snapshot.Count;
+        var complete = snapshot.TopologyVersion != _topologyVersion || _lastSent.Length < count * 3;
+        EnsureCapacity(count);
+        var ids = snapshot.Ids;
+        var pos = snapshot.Positions.AsSpan(0, count * 3);
+        var vel = snapshot.Velocities.AsSpan(0, count * 3);
+        var last = _lastSent.AsSpan(0, count * 3);
+        var output = _buffer.AsSpan();
+        var written = 0;
+
+        for (var i = 0; i < count; i++)
+        {
+            var p = pos.Slice(i * 3, 3);
+            var l = last.Slice(i * 3, 3);
+            if (!complete)
+            {
+                float dx = p[0] - l[0], dy = p[1] - l[1], dz = p[2] - l[2];
+                // NaN never moves "enough": a broken position is not streamed as a change.
+                if (!(dx * dx + dy * dy + dz * dz > _thresholdSquared))
+                {
+                    continue;
+                }
+            }
+
+            NodeFrameEncoder.WriteRecord(output.Slice(written, NodeFrameEncoder.RecordSize), ids[i], p, vel.Slice(i * 3, 3));
+            p.CopyTo(l);
+            written += NodeFrameEncoder.RecordSize;
+        }
+
+        _topologyVersion = snapshot.TopologyVersion;
+        LastSequence = snapshot.Sequence;
+        return _buffer.AsMemory(0, written);
+    }
+
+    public void Dispose()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+
+    private void EnsureCapacity(int count)
+    {
+        if (_lastSent.Length < count * 3)
+        {
+            _lastSent = new float[count * 3];
+        }
+
+        var bytes = count * NodeFrameEncoder.RecordSize;
+        if (_buffer.Length < bytes)
+        {
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
+
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(bytes, 1024));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace VisionFlow.Server.Streaming;
+
+/// <summary>
+/// Holds the latest <see cref="NodeSnapshot"/> and wakes waiting stream sessions when a newer one is published.
+/// One writer (the physics loop); any number of readers, none of which can slow the writer down.
+/// </summary>
+public sealed class NodeSnapshotHub
+{
+    private NodeSnapshot _current = NodeSnapshot.Empty;
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The newest snapshot.</summary>
+    public NodeSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>Publishes a snapshot; its sequence must be greater than the current one.</summary>
+    public void Publish(NodeSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Volatile.Write(ref _current, snapshot);
+        var woken = Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        woken.TrySetResult();
+    }
+
+    /// <summary>Completes when a snapshot newer than <paramref name="afterSequence"/> exists.</summary>
+    public Task WaitForNewerAsync(long afterSequence, CancellationToken cancellationToken)
+    {
+        // Read the signal before the snapshot: a publish in between then completes the signal we hold.
+        var signal = Volatile.Read(ref _next).Task;
+        return Current.Sequence > afterSequence ? Task.CompletedTask : signal.WaitAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,190 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace VisionFlow.Server.Streaming;
+
+/// <summary>
+/// One browser's <c>/ws</c> connection. The send loop owns all writes (a WebSocket allows one send at a time) and
+/// always encodes the newest snapshot when the previous send has finished, so a slow client skips stale frames
+/// instead of queueing them; its memory is one position triple per node and one reusable frame buffer.
+/// </summary>
+public sealed class PositionStreamSession
+{
+    private readonly WebSocket _socket;
+    private readonly NodeSnapshotHub _hub;
+    private readonly StreamOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<ReadOnlyMemory<byte>> _text;
+    private volatile int _rateHz;
+    private volatile bool _fullRequested = true;
+
+    internal PositionStreamSession(WebSocket socket, NodeSnapshotHub hub, StreamOptions options, TimeProvider time, ILogger logger)
+    {
+        _socket = socket;
+        _hub = hub;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _rateHz = options.MaxRateHz;
+        _text = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.TextQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+    }
+
+    /// <summary>Frames sent so far (binary).</summary>
+    public long FramesSent { get; private set; }
+
+    internal void EnqueueText(ReadOnlyMemory<byte> utf8Json) => _text.Writer.TryWrite(utf8Json);
+
+    internal async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var receive = ReceiveLoopAsync(cts.Token);
+        var send = SendLoopAsync(cts.Token);
+        await Task.WhenAny(receive, send).ConfigureAwait(false);
+        await cts.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(receive, send).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+        {
+            // The peer went away or we are shutting down: both loops are done either way.
+        }
+    }
+
+    private async Task SendLoopAsync(CancellationToken ct)
+    {
+        using var state = new ClientFrameState(_options.MovementThreshold);
+        long lastSendTimestamp = 0;
+        long lastTopology = -1;
+        while (!ct.IsCancellationRequested && _socket.State == WebSocketState.Open)
+        {
+            while (_text.Reader.TryRead(out var notice))
+            {
+                await _socket.SendAsync(notice, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+            }
+
+            var snapshot = _hub.Current;
+            if (snapshot.Sequence > state.LastSequence || _fullRequested)
+            {
+                var interval = TimeSpan.FromSeconds(1.0 / _rateHz);
+                var since = lastSendTimestamp == 0 ? interval : _time.GetElapsedTime(lastSendTimestamp);
+                if (since < interval)
+                {
+                    await Task.Delay(interval - since, _time, ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (_fullRequested)
+                {
+                    _fullRequested = false;
+                    state.RequestComplete();
+                }
+
+                if (snapshot.TopologyVersion != lastTopology)
+                {
+                    lastTopology = snapshot.TopologyVersion;
+                    var topology = StreamNotices.Write(w =>
+                    {
+                        w.WriteString("type"u8, "topology"u8);
+                        w.WriteNumber("version"u8, snapshot.TopologyVersion);
+                        w.WriteNumber("nodes"u8, snapshot.Count);
+                    });
+                    await _socket.SendAsync(topology, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+                }
+
+                var frame = state.Encode(snapshot);
+                lastSendTimestamp = _time.GetTimestamp();
+                if (!frame.IsEmpty)
+                {
+                    await _socket.SendAsync(frame, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);
+                    FramesSent++;
+                }
+
+                continue;
+            }
+
+            var newer = _hub.WaitForNewerAsync(state.LastSequence, ct);
+            var text = _text.Reader.WaitToReadAsync(ct).AsTask();
+            await Task.WhenAny(newer, text).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken ct)
+    {
+        var buffer = new byte[_options.MaxControlMessageBytes];
+        while (!ct.IsCancellationRequested)
+        {
+            var length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                if (length == buffer.Length)
+                {
+                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"control messages are limited to {buffer.Length} bytes", ct).ConfigureAwait(false);
+                    return;
+                }
+
+                result = await _socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", ct).ConfigureAwait(false);
+                return;
+            }
+
+            if (result.MessageType == WebSocketMessageType.Binary)
+            {
+                SendError("binary messages from clients are not accepted; send JSON text control messages");
+                continue;
+            }
+
+            if (!StreamControl.TryParse(buffer.AsSpan(0, length), _options.MaxRateHz, out var control, out var error))
+            {
+                SendError(error);
+                continue;
+            }
+
+            switch (control.Kind)
+            {
+                case StreamControlKind.SetRate:
+                    _rateHz = control.RateHz;
+                    EnqueueText(StreamNotices.Write(w =>
+                    {
+                        w.WriteString("type"u8, "rate"u8);
+                        w.WriteNumber("hz"u8, control.RateHz);
+                    }));
+                    break;
+                case StreamControlKind.RequestFull:
+                    _fullRequested = true;
+                    break;
+            }
+        }
+    }
+
+    private void SendError(string message)
+    {
+        StreamLog.ControlRejected(_logger, message);
+        EnqueueText(StreamNotices.Write(w =>
+        {
+            w.WriteString("type"u8, "error"u8);
+            w.WriteString("message"u8, message);
+        }));
+    }
+
+    private async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken ct)
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await _socket.CloseOutputAsync(status, reason, ct).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace VisionFlow.Server.Streaming;
+
+/// <summary>
+/// Fans text notices (degradation changes, status) out to every connected stream session. A slow client loses its
+/// oldest queued notices, never blocks the sender, and always receives the newest one.
+/// </summary>
+public sealed class StreamNotices
+{
+    private readonly ConcurrentDictionary<PositionStreamSession, byte> _sessions = new();
+    private ReadOnlyMemory<byte> _lastDegradation;
+
+    /// <summary>Number of connected stream clients.</summary>
+    public int ClientCount => _sessions.Count;
+
+    /// <summary>The newest degradation notice, replayed to clients when they connect.</summary>
+    public ReadOnlyMemory<byte> LastDegradationNotice => _lastDegradation;
+
+    /// <summary>Sends a degradation notice to every client and remembers it for new ones.</summary>
+    public void PublishDegradation(string level, string message)
+    {
+        var json = Write(w =>
+        {
+            w.WriteString("type"u8, "degradation"u8);
+            w.WriteString("level"u8, level);
+            w.WriteString("message"u8, message);
+        });
+        _lastDegradation = json;
+        Broadcast(json);
+    }
+
+    /// <summary>Sends a pre-encoded UTF-8 JSON text notice to every client.</summary>
+    public void Broadcast(ReadOnlyMemory<byte> utf8Json)
+    {
+        foreach (var session in _sessions.Keys)
+        {
+            session.EnqueueText(utf8Json);
+        }
+    }
+
+    internal void Add(PositionStreamSession session) => _sessions.TryAdd(session, 0);
+
+    internal void Remove(PositionStreamSession session) => _sessions.TryRemove(session, out _);
+
+    internal static ReadOnlyMemory<byte> Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory;
+    }
+}

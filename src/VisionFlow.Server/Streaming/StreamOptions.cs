@@ -1,0 +1,17 @@
+namespace VisionFlow.Server.Streaming;
+
+/// <summary>Limits and defaults of the <c>/ws</c> position stream.</summary>
+public sealed record StreamOptions
+{
+    /// <summary>Highest frame rate a client can get.</summary>
+    public int MaxRateHz { get; init; } = 60;
+
+    /// <summary>Minimum movement (world units) for a node to be included in a delta frame.</summary>
+    public float MovementThreshold { get; init; } = 0.01f;
+
+    /// <summary>Largest control message a client may send; larger closes the socket with 1009.</summary>
+    public int MaxControlMessageBytes { get; init; } = 4096;
+
+    /// <summary>Text notices queued per client before the oldest is dropped.</summary>
+    public int TextQueueCapacity { get; init; } = 32;
+}

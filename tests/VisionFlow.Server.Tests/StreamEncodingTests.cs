@@ -1,0 +1,101 @@
+using VisionFlow.Server.Streaming;
+
+namespace VisionFlow.Server.Tests;
+
+public sealed class StreamEncodingTests
+{
+    internal static NodeSnapshot Snapshot(long topology, long sequence, params (uint Id, float X, float Y, float Z)[] nodes)
+    {
+        var ids = nodes.Select(n => n.Id).ToArray();
+        var pos = nodes.SelectMany(n => new[] { n.X, n.Y, n.Z }).ToArray();
+        var vel = nodes.SelectMany(n => new[] { n.X / 10, n.Y / 10, n.Z / 10 }).ToArray();
+        return new NodeSnapshot(ids, pos, vel, nodes.Length, topology, sequence);
+    }
+
+    [Test]
+    public async Task Record_is_28_little_endian_bytes_in_the_documented_order()
+    {
+        var bytes = new byte[28];
+        NodeFrameEncoder.WriteRecord(bytes, 0x80000005u, [1f, -2f, 3.5f], [0.25f, 0f, -1f]);
+        await Assert.That(bytes[..4]).IsEquivalentTo(new byte[] { 0x05, 0x00, 0x00, 0x80 });
+        await Assert.That(BitConverter.ToSingle(bytes, 4)).IsEqualTo(1f);
+        await Assert.That(BitConverter.ToSingle(bytes, 8)).IsEqualTo(-2f);
+        await Assert.That(BitConverter.ToSingle(bytes, 12)).IsEqualTo(3.5f);
+        await Assert.That(BitConverter.ToSingle(bytes, 16)).IsEqualTo(0.25f);
+        await Assert.That(BitConverter.ToSingle(bytes, 20)).IsEqualTo(0f);
+        await Assert.That(BitConverter.ToSingle(bytes, 24)).IsEqualTo(-1f);
+    }
+
+    [Test]
+    public async Task First_frame_is_complete_then_only_moved_nodes_are_sent()
+    {
+        using var state = new ClientFrameState(threshold: 0.5f);
+        var first = state.Encode(Snapshot(1, 1, (1, 0, 0, 0), (2, 10, 0, 0), (0x80000001, 0, 10, 0)));
+        await Assert.That(first.Length).IsEqualTo(3 * 28);
+
+        // Node 1 moves 0.4 (under threshold), node 2 moves 1.0, the agent does not move.
+        var second = state.Encode(Snapshot(1, 2, (1, 0.4f, 0, 0), (2, 11, 0, 0), (0x80000001, 0, 10, 0)));
+        await Assert.That(second.Length).IsEqualTo(28);
+        await Assert.That(NodeFrameEncoder.ReadRecord(second.Span).Id).IsEqualTo(2u);
+
+        // Small moves accumulate against what the client was last sent, not the previous step.
+        var third = state.Encode(Snapshot(1, 3, (1, 0.8f, 0, 0), (2, 11, 0, 0), (0x80000001, 0, 10, 0)));
+        await Assert.That(third.Length).IsEqualTo(28);
+        var record = NodeFrameEncoder.ReadRecord(third.Span);
+        await Assert.That(record.Id).IsEqualTo(1u);
+        await Assert.That(record.X).IsEqualTo(0.8f);
+
+        var still = state.Encode(Snapshot(1, 4, (1, 0.8f, 0, 0), (2, 11, 0, 0), (0x80000001, 0, 10, 0)));
+        await Assert.That(still.Length).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task Topology_change_or_request_makes_the_next_frame_complete()
+    {
+        using var state = new ClientFrameState(threshold: 0.5f);
+        state.Encode(Snapshot(1, 1, (1, 0, 0, 0), (2, 10, 0, 0)));
+        var afterTopology = state.Encode(Snapshot(2, 2, (1, 0, 0, 0), (3, 5, 5, 5), (2, 10, 0, 0)));
+        await Assert.That(afterTopology.Length).IsEqualTo(3 * 28);
+
+        state.RequestComplete();
+        var requested = state.Encode(Snapshot(2, 3, (1, 0, 0, 0), (3, 5, 5, 5), (2, 10, 0, 0)));
+        await Assert.That(requested.Length).IsEqualTo(3 * 28);
+    }
+
+    [Test]
+    public async Task Non_finite_positions_are_not_streamed_as_moves()
+    {
+        using var state = new ClientFrameState(threshold: 0.5f);
+        state.Encode(Snapshot(1, 1, (1, 0, 0, 0)));
+        var frame = state.Encode(Snapshot(1, 2, (1, float.NaN, 0, 0)));
+        await Assert.That(frame.Length).IsEqualTo(0);
+    }
+
+    [Test]
+    [Arguments("{\"type\":\"set_rate\",\"hz\":10}", true, 10)]
+    [Arguments("{\"hz\":1,\"type\":\"set_rate\",\"extra\":[1,2,{\"a\":1}]}", true, 1)]
+    [Arguments("{\"type\":\"request_full\"}", true, 0)]
+    [Arguments("{\"type\":\"set_rate\",\"hz\":61}", false, 0)]
+    [Arguments("{\"type\":\"set_rate\",\"hz\":0}", false, 0)]
+    [Arguments("{\"type\":\"set_rate\",\"hz\":\"10\"}", false, 0)]
+    [Arguments("{\"type\":\"set_rate\",\"hz\":1e400}", false, 0)]
+    [Arguments("{\"type\":\"dance\"}", false, 0)]
+    [Arguments("[1,2,3]", false, 0)]
+    [Arguments("{\"type\":", false, 0)]
+    [Arguments("not json", false, 0)]
+    [Arguments("", false, 0)]
+    [Arguments("{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":1}}}}}", false, 0)]
+    public async Task Control_messages_are_parsed_strictly(string json, bool ok, int hz)
+    {
+        var parsed = StreamControl.TryParse(System.Text.Encoding.UTF8.GetBytes(json), 60, out var control, out var error);
+        await Assert.That(parsed).IsEqualTo(ok);
+        if (ok)
+        {
+            await Assert.That(control.RateHz).IsEqualTo(hz);
+        }
+        else
+        {
+            await Assert.That(error).IsNotEmpty();
+        }
+    }
+}

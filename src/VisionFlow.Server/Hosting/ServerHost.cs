@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Console;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Health;
 using VisionFlow.Server.Streaming;
+using VisionFlow.Server.Viewer;
 
 namespace VisionFlow.Server.Hosting;
 
@@ -51,6 +52,7 @@ internal static class ServerHost
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.MapHealthEndpoints();
         app.MapStreamEndpoints();
+        app.MapViewerEndpoints();
         return app;
     }
 

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace VisionFlow.Server.Tests.Browser;
+
+/// <summary>
+/// Debian's Chromium, headless, driven over the DevTools protocol with nothing but a WebSocket: no npm, no
+/// downloaded browser. Fails loudly when Chromium is missing rather than skipping the viewer tests.
+/// </summary>
+internal sealed class HeadlessChromium : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _profile;
+    private readonly ClientWebSocket _cdp = new();
+    private int _nextId;
+
+    private HeadlessChromium(Process process, string profile)
+    {
+        _process = process;
+        _profile = profile;
+    }
+
+    public static async Task<HeadlessChromium> StartAsync()
+    {
+        var exe = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("chromium not found: install the Debian package 'chromium' (./build.sh setup does)");
+        var profile = Directory.CreateTempSubdirectory("vf-chromium-").FullName;
+        var psi = new ProcessStartInfo(exe)
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (var arg in new[]
+                 {
+                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", "--window-size=1280,800", $"--user-data-dir={profile}",
+                     "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank",
+                 })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(psi)!;
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        var browser = new HeadlessChromium(process, profile);
+        try
+        {
+            await browser.AttachAsync();
+        }
+        catch
+        {
+            await browser.DisposeAsync();
+            throw;
+        }
+
+        return browser;
+    }
+
+    private async Task AttachAsync()
+    {
+        var portFile = Path.Combine(_profile, "DevToolsActivePort");
+        var deadline = Stopwatch.StartNew();
+        while (!File.Exists(portFile) || new FileInfo(portFile).Length == 0)
+        {
+            if (_process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new InvalidOperationException("chromium did not open its DevTools port");
+            }
+
+            await Task.Delay(20);
+        }
+
+        var port = (await File.ReadAllLinesAsync(portFile))[0].Trim();
+        using var http = new HttpClient();
+        string? pageUrl = null;
+        while (pageUrl is null)
+        {
+            var list = JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/json/list"))!.AsArray();
+            pageUrl = list.FirstOrDefault(t => (string?)t!["type"] == "page")?["webSocketDebuggerUrl"]?.GetValue<string>();
+            if (pageUrl is null)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        await _cdp.ConnectAsync(new Uri(pageUrl), CancellationToken.None);
+    }
+
+    public async Task NavigateAsync(Uri url)
+    {
+        await SendAsync("Page.enable", new JsonObject());
+        await SendAsync("Page.navigate", new JsonObject { ["url"] = url.ToString() });
+    }
+
+    /// <summary>Evaluates a JavaScript expression in the page and returns its JSON value.</summary>
+    public async Task<JsonNode?> EvaluateAsync(string expression)
+    {
+        var result = await SendAsync("Runtime.evaluate", new JsonObject { ["expression"] = expression, ["returnByValue"] = true });
+        if (result?["exceptionDetails"] is { } ex)
+        {
+            throw new InvalidOperationException("page script failed: " + ex.ToJsonString());
+        }
+
+        return result?["result"]?["value"];
+    }
+
+    /// <summary>Polls <paramref name="expression"/> until it is truthy, failing with what the page last said.</summary>
+    public async Task<JsonNode?> WaitForAsync(string expression, TimeSpan timeout, string what)
+    {
+        var sw = Stopwatch.StartNew();
+        JsonNode? last = null;
+        while (sw.Elapsed < timeout)
+        {
+            last = await EvaluateAsync(expression);
+            if (last is not null && !(last.GetValueKind() == JsonValueKind.False) && !(last.GetValueKind() == JsonValueKind.Number && last.GetValue<double>() == 0))
+            {
+                return last;
+            }
+
+            await Task.Delay(50);
+        }
+
+        var state = await EvaluateAsync("JSON.stringify({frames: visionflow.frames, nodes: visionflow.nodes.size, drawn: visionflow.drawnNodes, degradation: visionflow.degradation, stream: visionflow.streamOpen})");
+        throw new TimeoutException($"viewer never showed {what}; last value {last?.ToJsonString() ?? "null"}; viewer state {state}");
+    }
+
+    public async Task ScreenshotAsync(string path)
+    {
+        var result = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" });
+        await File.WriteAllBytesAsync(path, Convert.FromBase64String(result!["data"]!.GetValue<string>()));
+    }
+
+    private async Task<JsonNode?> SendAsync(string method, JsonObject parameters)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var message = new JsonObject { ["id"] = id, ["method"] = method, ["params"] = parameters };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _cdp.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, cts.Token);
+        var buffer = new byte[1 << 16];
+        while (true)
+        {
+            using var ms = new MemoryStream();
+            WebSocketReceiveResult r;
+            do
+            {
+                r = await _cdp.ReceiveAsync(buffer, cts.Token);
+                ms.Write(buffer, 0, r.Count);
+            }
+            while (!r.EndOfMessage);
+
+            var reply = JsonNode.Parse(ms.ToArray());
+            if ((int?)reply?["id"] == id)
+            {
+                if (reply?["error"] is { } error)
+                {
+                    throw new InvalidOperationException($"CDP {method} failed: {error.ToJsonString()}");
+                }
+
+                return reply?["result"];
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _cdp.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_profile, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Chromium may still be flushing its profile; the temp folder is cleaned by the OS eventually.
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using VisionFlow.Server.Health;
+using VisionFlow.Server.Security;
 
 namespace VisionFlow.Server;
 
@@ -9,4 +10,5 @@ namespace VisionFlow.Server;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(SessionRequest))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

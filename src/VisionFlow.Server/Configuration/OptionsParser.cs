@@ -77,7 +77,7 @@ internal static class OptionsParser
             var applied = setting.Apply(options, raw.Trim());
             if (applied is null)
             {
-                error = $"invalid value '{raw}' for environment variable {setting.Env}: expected {setting.Accepted}";
+                error = $"invalid value {Shown(setting, raw)} for environment variable {setting.Env}: expected {setting.Accepted}";
                 return false;
             }
 
@@ -94,7 +94,7 @@ internal static class OptionsParser
             var applied = setting.Apply(options, raw.Trim());
             if (applied is null)
             {
-                error = $"invalid value '{raw}' for {setting.Flag} ({setting.Env}): expected {setting.Accepted}";
+                error = $"invalid value {Shown(setting, raw)} for {setting.Flag} ({setting.Env}): expected {setting.Accepted}";
                 return false;
             }
 
@@ -104,6 +104,8 @@ internal static class OptionsParser
         invocation = new CliInvocation(command, options);
         return true;
     }
+
+    private static string Shown(Setting setting, string raw) => setting.Secret ? $"({raw.Length} characters, not shown)" : $"'{raw}'";
 
     private static Setting? Find(string flag)
     {

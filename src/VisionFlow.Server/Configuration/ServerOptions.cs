@@ -29,6 +29,15 @@ public sealed record ServerOptions
     /// <summary>Most agents the product will track or spawn.</summary>
     public int McpMaxAgents { get; init; } = 50;
 
+    /// <summary>API key required on REST and WebSocket when set (health and the viewer's static files stay open).</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>Key sent to the MCP server's <c>authenticate</c> request when set.</summary>
+    public string? McpApiKey { get; init; }
+
+    /// <summary>Requests per second allowed per client address (token bucket, burst = 2 s worth); 0 turns limiting off.</summary>
+    public int RateLimitPerSecond { get; init; } = 200;
+
     /// <summary>Console log line format.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
 

@@ -7,10 +7,12 @@ namespace VisionFlow.Server.Configuration;
 /// <param name="Accepted">Human description of the accepted range, used in errors and help.</param>
 /// <param name="Description">One-line meaning.</param>
 /// <param name="Apply">Parses a raw value into the options, or returns null when it is out of range.</param>
+/// <param name="Secret">True for keys: an invalid value is never echoed in errors or logs.</param>
 internal sealed record Setting(
     string Env,
     string Flag,
     string Default,
     string Accepted,
     string Description,
-    Func<ServerOptions, string, ServerOptions?> Apply);
+    Func<ServerOptions, string, ServerOptions?> Apply,
+    bool Secret = false);

@@ -51,6 +51,23 @@ internal static class Settings
         "Most agents tracked or spawned",
         static (o, v) => TryInt(v, 1, 100_000, out var n) ? o with { McpMaxAgents = n } : null);
 
+    internal static readonly Setting ApiKey = new(
+        "VISIONFLOW_API_KEY", "--api-key", "(none)", "16-512 printable ASCII characters without spaces",
+        "API key for REST and /ws (Bearer token, X-Api-Key header, or the viewer's session cookie)",
+        static (o, v) => IsKey(v) ? o with { ApiKey = v } : null,
+        Secret: true);
+
+    internal static readonly Setting McpApiKey = new(
+        "MCP_API_KEY", "--mcp-api-key", "(none)", "1-512 printable ASCII characters without spaces",
+        "Token sent to the MCP bridge in its authenticate request",
+        static (o, v) => v.Length >= 1 && IsPrintable(v) ? o with { McpApiKey = v } : null,
+        Secret: true);
+
+    internal static readonly Setting RateLimit = new(
+        "VISIONFLOW_RATE_LIMIT", "--rate-limit", "200", "an integer 0-1000000 (requests/s per client; 0 = off)",
+        "Per-client request rate limit; excess requests get 429 with Retry-After",
+        static (o, v) => TryInt(v, 0, 1_000_000, out var n) ? o with { RateLimitPerSecond = n } : null);
+
     internal static readonly Setting LogFormatSetting = new(
         "VISIONFLOW_LOG_FORMAT", "--log-format", "text", "text or json",
         "Console log format (json = one JSON object per line)",
@@ -70,7 +87,7 @@ internal static class Settings
     internal static readonly IReadOnlyList<Setting> All =
     [
         Port, Urls, McpHost, McpPort, EnableMcp, ReconnectAttempts, ReconnectDelay, ConnectionTimeout, MaxAgents,
-        LogFormatSetting, LogLevelSetting,
+        McpApiKey, ApiKey, RateLimit, LogFormatSetting, LogLevelSetting,
     ];
 
     private static bool TryInt(string value, int min, int max, out int result) =>
@@ -106,6 +123,26 @@ internal static class Settings
 
         level = default;
         return false;
+    }
+
+    private static bool IsKey(string value) => value.Length is >= 16 and <= 512 && IsPrintable(value);
+
+    private static bool IsPrintable(string value)
+    {
+        if (value.Length > 512)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (c is <= ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsHost(string value) =>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Health;
+using VisionFlow.Server.Security;
 using VisionFlow.Server.Streaming;
 using VisionFlow.Server.Viewer;
 
@@ -44,13 +45,37 @@ internal static class ServerHost
         builder.Services.AddSingleton<ISubsystemProbe, HttpProbe>();
         builder.Services.AddSingleton<ISubsystemProbe, McpProbe>();
         builder.Services.AddSingleton<HealthService>();
+        builder.Services.AddSingleton<SessionStore>();
+        if (options.ApiKey is { } apiKey)
+        {
+            builder.Services.AddSingleton(new ApiKeyVerifier(apiKey));
+        }
+
+        if (options.RateLimitPerSecond > 0)
+        {
+            builder.Services.AddRateLimiter(o => RateLimiting.Configure(o, options.RateLimitPerSecond));
+        }
+
         builder.Services.AddSingleton(new StreamOptions());
         builder.Services.AddSingleton<NodeSnapshotHub>();
         builder.Services.AddSingleton<StreamNotices>();
 
         var app = builder.Build();
+        if (options.RateLimitPerSecond > 0)
+        {
+            // First, so floods are refused before any other work, authenticated or not.
+            app.UseRateLimiter();
+        }
+
+        if (app.Services.GetService<ApiKeyVerifier>() is { } verifier)
+        {
+            var sessions = app.Services.GetRequiredService<SessionStore>();
+            app.Use((context, next) => ApiKeyGate.InvokeAsync(context, next, verifier, sessions));
+        }
+
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.MapHealthEndpoints();
+        app.MapSessionEndpoints();
         app.MapStreamEndpoints();
         app.MapViewerEndpoints();
         return app;

@@ -11,7 +11,14 @@ internal static class StreamEndpoints
 {
     public static IEndpointRouteBuilder MapStreamEndpoints(this IEndpointRouteBuilder app)
     {
-        app.Map("/ws", static async (HttpContext context) =>
+        app.Map("/ws", StreamAsync);
+        return app;
+    }
+
+    // A named method with a service parameter: explicit types for the request delegate generator, and not the
+    // RequestDelegate overload (which would discard the IResult).
+    private static async Task<IResult> StreamAsync(HttpContext context, NodeSnapshotHub hub)
+    {
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
@@ -25,7 +32,7 @@ internal static class StreamEndpoints
             using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
             var session = new PositionStreamSession(
                 socket,
-                services.GetRequiredService<NodeSnapshotHub>(),
+                hub,
                 services.GetRequiredService<StreamOptions>(),
                 services.GetRequiredService<TimeProvider>(),
                 logger);
@@ -56,7 +63,6 @@ internal static class StreamEndpoints
             }
 
             return Results.Empty;
-        });
-        return app;
+        }
     }
 }

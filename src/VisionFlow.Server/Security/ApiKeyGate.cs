@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Http;
+
+namespace VisionFlow.Server.Security;
+
+/// <summary>
+/// Requires the configured API key on every endpoint except health, the viewer's static files and the session login.
+/// Accepted as <c>Authorization: Bearer</c>, <c>X-Api-Key</c>, or the <c>vf_session</c> cookie the viewer gets after
+/// entering the key (browsers cannot set headers on a WebSocket upgrade, so the cookie is what protects <c>/ws</c>).
+/// </summary>
+internal static class ApiKeyGate
+{
+    public const string CookieName = "vf_session";
+
+    public static Task InvokeAsync(HttpContext context, RequestDelegate next, ApiKeyVerifier verifier, SessionStore sessions)
+    {
+        if (IsOpen(context.Request) || IsAuthorized(context.Request, verifier, sessions))
+        {
+            return next(context);
+        }
+
+        context.Response.Headers.WWWAuthenticate = "Bearer realm=\"visionflow\"";
+        return Results.Problem(
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "API key required",
+            detail: "Send the key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>', or log in at POST /api/session.")
+            .ExecuteAsync(context);
+    }
+
+    private static bool IsOpen(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "/";
+        return ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+                   && path is "/" or "/viewer.js" or "/viewer.css" or "/api/health")
+               || (HttpMethods.IsPost(request.Method) && path == "/api/session");
+    }
+
+    private static bool IsAuthorized(HttpRequest request, ApiKeyVerifier verifier, SessionStore sessions)
+    {
+        var auth = request.Headers.Authorization.ToString();
+        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && verifier.Matches(auth[7..].Trim()))
+        {
+            return true;
+        }
+
+        return verifier.Matches(request.Headers["X-Api-Key"].ToString()) || sessions.IsValid(request.Cookies[CookieName]);
+    }
+}

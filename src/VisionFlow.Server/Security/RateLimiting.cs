@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace VisionFlow.Server.Security;
+
+/// <summary>Per-client token buckets; <c>/api/health</c> is exempt so a flood never hides whether the process is alive.</summary>
+internal static class RateLimiting
+{
+    public static void Configure(RateLimiterOptions options, int perSecond)
+    {
+        options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            context.Request.Path.Equals("/api/health", StringComparison.Ordinal)
+                ? RateLimitPartition.GetNoLimiter("health")
+                : RateLimitPartition.GetTokenBucketLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = perSecond * 2,
+                        TokensPerPeriod = perSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
+        options.OnRejected = static (context, _) =>
+        {
+            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+                ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
+                : 1;
+            context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            return new ValueTask(Results.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many requests",
+                detail: $"Rate limit exceeded; retry after {retryAfter} s.").ExecuteAsync(context.HttpContext));
+        };
+    }
+}

@@ -19,50 +19,48 @@ internal static class StreamEndpoints
     // RequestDelegate overload (which would discard the IResult).
     private static async Task<IResult> StreamAsync(HttpContext context, NodeSnapshotHub hub)
     {
+        if (!context.WebSockets.IsWebSocketRequest)
         {
-            if (!context.WebSockets.IsWebSocketRequest)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "WebSocket upgrade required",
-                    detail: "/ws carries the binary position stream; connect with a WebSocket client.");
-            }
-
-            var services = context.RequestServices;
-            var notices = services.GetRequiredService<StreamNotices>();
-            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow.Stream");
-            using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            var session = new PositionStreamSession(
-                socket,
-                hub,
-                services.GetRequiredService<StreamOptions>(),
-                services.GetRequiredService<TimeProvider>(),
-                logger);
-
-            var options = services.GetRequiredService<StreamOptions>();
-            session.EnqueueText(StreamNotices.Write(w =>
-            {
-                w.WriteString("type"u8, "hello"u8);
-                w.WriteNumber("record_size"u8, NodeFrameEncoder.RecordSize);
-                w.WriteNumber("agent_flag"u8, 0x80000000u);
-                w.WriteNumber("max_rate_hz"u8, options.MaxRateHz);
-            }));
-            if (!notices.LastDegradationNotice.IsEmpty)
-            {
-                session.EnqueueText(notices.LastDegradationNotice);
-            }
-
-            notices.Add(session);
-            StreamLog.Connected(logger, notices.ClientCount);
-            try
-            {
-                await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
-            }
-            finally
-            {
-                notices.Remove(session);
-                StreamLog.Disconnected(logger, session.FramesSent, notices.ClientCount);
-            }
-
-            return Results.Empty;
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "WebSocket upgrade required",
+                detail: "/ws carries the binary position stream; connect with a WebSocket client.");
         }
+
+        var services = context.RequestServices;
+        var notices = services.GetRequiredService<StreamNotices>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow.Stream");
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var session = new PositionStreamSession(
+            socket,
+            hub,
+            services.GetRequiredService<StreamOptions>(),
+            services.GetRequiredService<TimeProvider>(),
+            logger);
+
+        var options = services.GetRequiredService<StreamOptions>();
+        session.EnqueueText(StreamNotices.Write(w =>
+        {
+            w.WriteString("type"u8, "hello"u8);
+            w.WriteNumber("record_size"u8, NodeFrameEncoder.RecordSize);
+            w.WriteNumber("agent_flag"u8, 0x80000000u);
+            w.WriteNumber("max_rate_hz"u8, options.MaxRateHz);
+        }));
+        if (!notices.LastDegradationNotice.IsEmpty)
+        {
+            session.EnqueueText(notices.LastDegradationNotice);
+        }
+
+        notices.Add(session);
+        StreamLog.Connected(logger, notices.ClientCount);
+        try
+        {
+            await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            notices.Remove(session);
+            StreamLog.Disconnected(logger, session.FramesSent, notices.ClientCount);
+        }
+
+        return Results.Empty;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Health;
+using VisionFlow.Server.Metrics;
 using VisionFlow.Server.Security;
 using VisionFlow.Server.Streaming;
 using VisionFlow.Server.Viewer;
@@ -59,11 +60,17 @@ internal static class ServerHost
         builder.Services.AddSingleton(new StreamOptions());
         builder.Services.AddSingleton<NodeSnapshotHub>();
         builder.Services.AddSingleton<StreamNotices>();
+        builder.Services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<StreamNotices>());
+        builder.Services.AddSingleton<HttpMetrics>();
+        builder.Services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HttpMetrics>());
+        builder.Services.AddSingleton<IMetricsSource, ProcessMetrics>();
 
         var app = builder.Build();
+        var httpMetrics = app.Services.GetRequiredService<HttpMetrics>();
+        app.Use((context, next) => httpMetrics.InvokeAsync(context, next));
         if (options.RateLimitPerSecond > 0)
         {
-            // First, so floods are refused before any other work, authenticated or not.
+            // First after metrics, so floods are refused before any other work, authenticated or not.
             app.UseRateLimiter();
         }
 
@@ -78,6 +85,7 @@ internal static class ServerHost
         app.MapSessionEndpoints();
         app.MapStreamEndpoints();
         app.MapViewerEndpoints();
+        app.MapMetricsEndpoints();
         return app;
     }
 

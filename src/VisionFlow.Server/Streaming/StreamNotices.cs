@@ -8,7 +8,7 @@ namespace VisionFlow.Server.Streaming;
 /// Fans text notices (degradation changes, status) out to every connected stream session. A slow client loses its
 /// oldest queued notices, never blocks the sender, and always receives the newest one.
 /// </summary>
-public sealed class StreamNotices
+public sealed class StreamNotices : Metrics.IMetricsSource
 {
     private readonly ConcurrentDictionary<PositionStreamSession, byte> _sessions = new();
     private ReadOnlyMemory<byte> _lastDegradation;
@@ -39,6 +39,19 @@ public sealed class StreamNotices
         {
             session.EnqueueText(utf8Json);
         }
+    }
+
+    /// <inheritdoc />
+    public void WriteMetrics(Metrics.PrometheusWriter writer)
+    {
+        writer.Gauge("visionflow_ws_clients", "Connected /ws stream clients.", _sessions.Count);
+        long frames = 0;
+        foreach (var session in _sessions.Keys)
+        {
+            frames += session.FramesSent;
+        }
+
+        writer.Gauge("visionflow_ws_frames_sent_connected", "Binary frames sent to the currently connected clients.", frames);
     }
 
     internal void Add(PositionStreamSession session) => _sessions.TryAdd(session, 0);

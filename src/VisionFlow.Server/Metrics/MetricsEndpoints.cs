@@ -1,0 +1,28 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace VisionFlow.Server.Metrics;
+
+/// <summary>Maps <c>GET /metrics</c> in the Prometheus text format.</summary>
+internal static class MetricsEndpoints
+{
+    public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/metrics", Render);
+        return app;
+    }
+
+    private static IResult Render(IEnumerable<IMetricsSource> sources)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var writer = new PrometheusWriter(buffer);
+        foreach (var source in sources)
+        {
+            source.WriteMetrics(writer);
+        }
+
+        return Results.Bytes(buffer.WrittenMemory.ToArray(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+}

@@ -37,6 +37,7 @@ Usage: ./build.sh <command> [args]
   test             build, publish the AOT binary, run every test; ends with "N passed, N failed"
   publish          write the trimmed Native AOT single-file executable to artifacts/bin/visionflow
   bench [suite]    run benchmarks: `startup` (published binary start-up), or BenchmarkDotNet filters
+  image            build the FROM-scratch container image with buildah and smoke-run it
   clean            remove build output
   help             this text
 EOF
@@ -141,6 +142,62 @@ cmd_bench() {
   VISIONFLOW_BINARY="$BIN" dotnet run -c Release --project "$BENCH_PROJECT" -- "$@"
 }
 
+copy_with_deps() {
+  # Copies a file and, transitively, every shared library ldd says it needs, keeping their paths.
+  local rootfs="$1" file="$2" lib
+  cp -L --parents "$file" "$rootfs" 2>/dev/null || cp -L "$file" "$rootfs$file"
+  for lib in $(ldd "$file" 2>/dev/null | awk '/=> \// {print $3} /^[ \t]*\/[^ ]+ \(/ {print $1}'); do
+    [[ -e "$rootfs$lib" ]] || copy_with_deps "$rootfs" "$lib"
+  done
+}
+
+cmd_image() {
+  require_dotnet
+  command -v buildah >/dev/null 2>&1 || {
+    say "installing buildah"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends buildah >/dev/null || die "installing buildah failed (needs root)"
+  }
+  [[ -x "$BIN" ]] || cmd_publish
+  local ctx="$ARTIFACTS/image" rootfs="$ARTIFACTS/image/rootfs"
+  rm -rf "$ctx" && mkdir -p "$rootfs/usr/local/bin" "$rootfs/etc" "$rootfs/tmp"
+  cp "$BIN" "$rootfs/usr/local/bin/visionflow"
+  copy_with_deps "$rootfs" "$BIN"
+  rm -f "$rootfs$BIN"
+  # The Vulkan loader is dlopen'ed at run time, so ldd of the binary cannot see it.
+  local vulkan
+  vulkan="$(ldconfig -p | awk '/libvulkan.so.1 .*x86-64/ {print $NF; exit}')"
+  [[ -n "$vulkan" ]] || die "libvulkan.so.1 not found: install the Debian package libvulkan1 (./build.sh setup does)"
+  copy_with_deps "$rootfs" "$vulkan"
+  echo "root:x:0:0:root:/root:/sbin/nologin" > "$rootfs/etc/passwd"
+  echo "visionflow:x:10001:10001:visionflow:/tmp:/sbin/nologin" >> "$rootfs/etc/passwd"
+  printf 'root:x:0:\nvisionflow:x:10001:\n' > "$rootfs/etc/group"
+  chmod 1777 "$rootfs/tmp"
+  cp Containerfile "$ctx/Containerfile"
+  local storage=(--storage-driver vfs)
+  say "building image visionflow:latest (buildah, FROM scratch)"
+  buildah "${storage[@]}" bud --quiet --format docker -f "$ctx/Containerfile" -t visionflow:latest "$ctx" >/dev/null || die "buildah bud failed"
+  local size
+  size="$(buildah "${storage[@]}" images --format '{{.Size}}' visionflow:latest | head -n1)"
+  say "image visionflow:latest: $size (rootfs $(du -sh "$rootfs" | cut -f1))"
+
+  say "smoke-running the image"
+  local ctr port=18099 rc=0
+  ctr="$(buildah "${storage[@]}" from visionflow:latest)"
+  buildah "${storage[@]}" run --isolation chroot --user 10001:10001 \
+    --env VISIONFLOW_URLS="http://127.0.0.1:$port" --env ENABLE_MCP=false "$ctr" -- /usr/local/bin/visionflow >"$ctx/smoke.log" 2>&1 &
+  local pid=$! health=""
+  for _ in $(seq 1 100); do
+    health="$(curl -fsS "http://127.0.0.1:$port/api/health" 2>/dev/null)" && break
+    sleep 0.1
+  done
+  buildah "${storage[@]}" run --isolation chroot --user 10001:10001 "$ctr" -- /usr/local/bin/visionflow healthcheck --port "$port" >/dev/null 2>&1 || rc=1
+  kill "$pid" 2>/dev/null; pkill -f "visionflow.*$port" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  buildah "${storage[@]}" rm "$ctr" >/dev/null
+  [[ -n "$health" ]] || { cat "$ctx/smoke.log" >&2; die "the image did not answer /api/health"; }
+  [[ $rc -eq 0 ]] || die "visionflow healthcheck inside the image failed"
+  say "image answers /api/health: $health"
+}
+
 cmd_clean() {
   rm -rf "$ARTIFACTS" TestResults
   find src tests bench generators -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
@@ -152,6 +209,7 @@ case "${1:-help}" in
   test) shift; cmd_test "$@" ;;
   publish) shift; require_dotnet; cmd_publish "$@" ;;
   bench) shift; cmd_bench "$@" ;;
+  image) shift; cmd_image ;;
   clean) shift; cmd_clean ;;
   help|-h|--help) usage ;;
   *) usage >&2; die "unknown command '$1'" ;;

@@ -30,6 +30,8 @@ internal static class Program
             case CliCommand.Version:
                 Console.Out.WriteLine($"visionflow {BuildInfo.Version}");
                 return 0;
+            case CliCommand.HealthCheck:
+                return await HealthProbe.RunAsync(invocation.Options).ConfigureAwait(false);
             default:
                 return await RunAsync(invocation.Options).ConfigureAwait(false);
         }

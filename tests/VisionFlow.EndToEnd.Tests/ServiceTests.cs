@@ -58,4 +58,22 @@ public sealed class ServiceTests
         await Assert.That(stderr.Count).IsEqualTo(1);
         await Assert.That(stderr[0]).Contains($"cannot listen on http://127.0.0.1:{port}");
     }
+
+    [Test]
+    public async Task Healthcheck_subcommand_reports_a_running_instance_and_a_dead_port()
+    {
+        await using var run = BinaryProcess.Start(["--port", "0"], NoMcp);
+        var address = await run.WaitForListeningAsync(TimeSpan.FromSeconds(20));
+        var port = address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (ok, stdout, _) = await BinaryProcess.RunToEndAsync(["healthcheck", "--port", port]);
+        await Assert.That(ok).IsEqualTo(0);
+        await Assert.That(stdout.Single()).StartsWith("healthy");
+
+        run.Terminate();
+        await run.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        var (dead, _, stderr) = await BinaryProcess.RunToEndAsync(["healthcheck", "--port", port]);
+        await Assert.That(dead).IsEqualTo(1);
+        await Assert.That(stderr.Single()).StartsWith("unhealthy");
+    }
 }

@@ -11,4 +11,7 @@ internal enum CliCommand
 
     /// <summary>Print the version and exit 0.</summary>
     Version,
+
+    /// <summary>Probe a running instance's <c>/api/health</c> (container HEALTHCHECK); exit 0 when it answers 200.</summary>
+    HealthCheck,
 }

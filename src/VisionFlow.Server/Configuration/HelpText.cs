@@ -12,6 +12,7 @@ internal static class HelpText
         sb.AppendLine();
         sb.AppendLine("Usage:");
         sb.AppendLine("  visionflow [run] [options]   start the service (default)");
+        sb.AppendLine("  visionflow healthcheck [opts] exit 0 if the instance at --port/--urls answers /api/health");
         sb.AppendLine("  visionflow --help            show this text");
         sb.AppendLine("  visionflow --version         show the version");
         sb.AppendLine();

@@ -30,6 +30,9 @@ internal static class OptionsParser
                 case "run" when i == 0:
                     command = CliCommand.Run;
                     continue;
+                case "healthcheck" when i == 0:
+                    command = CliCommand.HealthCheck;
+                    continue;
             }
 
             if (!arg.StartsWith("--", StringComparison.Ordinal))

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -33,8 +32,21 @@ internal static class ViewerEndpoints
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         var bytes = buffer.ToArray();
-        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 12)) + "\"";
+        var etag = "\"" + Fnv1a64(bytes).ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + "\"";
         return new ViewerAsset(route, contentType, bytes, etag);
+    }
+
+    // A content hash, not a security boundary: FNV-1a keeps the binary independent of OpenSSL (SHA-256 on Linux goes
+    // through libssl, which the FROM-scratch image does not carry).
+    private static ulong Fnv1a64(ReadOnlySpan<byte> data)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in data)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash;
     }
 
     private static IResult Serve(HttpContext context, ViewerAsset asset)

@@ -36,7 +36,8 @@ Usage: ./build.sh <command> [args]
   run [args]       build and start the service on http://127.0.0.1:8080 (args go to visionflow, e.g. --port 9000)
   test             build, publish the AOT binary, run every test; ends with "N passed, N failed"
   publish          write the trimmed Native AOT single-file executable to artifacts/bin/visionflow
-  bench [suite]    run benchmarks: `startup` (published binary start-up), or BenchmarkDotNet filters
+  bench [suite]    run benchmarks: `startup [N]` (published binary start-up), `fuzz [N]` (long fuzz run,
+                   default 1,000,000 inputs per target), or BenchmarkDotNet arguments (e.g. --filter '*Frame*')
   image            build the FROM-scratch container image with buildah and smoke-run it
   clean            remove build output
   help             this text

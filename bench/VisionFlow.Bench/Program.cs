@@ -8,5 +8,11 @@ if (args.Length > 0 && args[0] == "startup")
     return await StartupHarness.RunAsync(iterations);
 }
 
+if (args.Length > 0 && args[0] == "fuzz")
+{
+    var inputs = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    return await FuzzHarness.RunAsync(inputs);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(StartupHarness).Assembly).Run(args);
 return 0;

@@ -31,7 +31,11 @@ internal readonly record struct StreamControl(StreamControlKind Kind, int RateHz
                 if (reader.ValueTextEquals("type"u8))
                 {
                     reader.Read();
-                    type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    // Compare in UTF-8: GetString would throw on invalid UTF-8, and no string is needed.
+                    type = reader.TokenType != JsonTokenType.String ? "?"
+                        : reader.ValueTextEquals("set_rate"u8) ? "set_rate"
+                        : reader.ValueTextEquals("request_full"u8) ? "request_full"
+                        : "?";
                 }
                 else if (reader.ValueTextEquals("hz"u8))
                 {
@@ -48,6 +52,12 @@ internal readonly record struct StreamControl(StreamControlKind Kind, int RateHz
         catch (JsonException ex)
         {
             error = "control message is not valid JSON: " + ex.Message;
+            return false;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Invalid UTF-8 inside a string token surfaces here rather than as a JsonException.
+            error = "control message is not valid UTF-8 JSON: " + ex.Message;
             return false;
         }
 

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using VisionFlow.Server;
+using VisionFlow.Server.Api;
+using VisionFlow.Server.Fuzzing;
+using VisionFlow.Server.Streaming;
+
+namespace VisionFlow.Bench;
+
+/// <summary>
+/// The long fuzz run (`./build.sh bench fuzz [N]`, default 1,000,000 inputs per target): every hostile input must be
+/// answered (accepted or refused with a reason); an exception escaping a target is counted as a failure.
+/// </summary>
+internal static class FuzzHarness
+{
+    public static async Task<int> RunAsync(long inputs)
+    {
+        var failures = 0L;
+        failures += Run("ws control messages", inputs, static (random) =>
+        {
+            var input = HostileInputs.Next(random);
+            if (!StreamControl.TryParse(input, 60, out _, out var error) && error.Length == 0)
+            {
+                throw new InvalidOperationException("rejected without a reason");
+            }
+        });
+
+        failures += await RunAsync("http json bodies", inputs, static async (random) =>
+        {
+            var body = HostileInputs.Next(random);
+            var context = new DefaultHttpContext();
+            context.Request.ContentType = "application/json";
+            context.Request.Body = new MemoryStream(body);
+            context.Request.ContentLength = body.Length;
+            var read = await JsonBody.ReadAsync(context, ServerJsonContext.Default.SessionRequest).ConfigureAwait(false);
+            if (read.Value is null && read.Problem is null)
+            {
+                throw new InvalidOperationException("neither a value nor a problem");
+            }
+        }).ConfigureAwait(false);
+
+        Console.WriteLine($"unhandled exceptions: {failures}");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static long Run(string name, long inputs, Action<Random> target)
+    {
+        var random = new Random(20261125);
+        var failures = 0L;
+        var sw = Stopwatch.StartNew();
+        for (var i = 0L; i < inputs; i++)
+        {
+            try
+            {
+                target(random);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                if (failures++ < 5)
+                {
+                    Console.WriteLine($"  {name} #{i}: {ex.GetType().Name}: {ex.Message}");
+                }
+            }
+        }
+
+        Console.WriteLine($"{name}: {inputs:N0} inputs in {sw.Elapsed.TotalSeconds:F1} s, {failures} unhandled");
+        return failures;
+    }
+
+    private static async Task<long> RunAsync(string name, long inputs, Func<Random, Task> target)
+    {
+        var random = new Random(20261125);
+        var failures = 0L;
+        var sw = Stopwatch.StartNew();
+        for (var i = 0L; i < inputs; i++)
+        {
+            try
+            {
+                await target(random).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                if (failures++ < 5)
+                {
+                    Console.WriteLine($"  {name} #{i}: {ex.GetType().Name}: {ex.Message}");
+                }
+            }
+        }
+
+        Console.WriteLine($"{name}: {inputs:N0} inputs in {sw.Elapsed.TotalSeconds:F1} s, {failures} unhandled");
+        return failures;
+    }
+}

@@ -468,16 +468,38 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
                 break;
             default:
                 ReportInvalid(json, message.Kind == JsonRpcMessageKind.Batch ? JsonRpcMessageError.NotAnObject : message.Error);
+                AnswerInvalidRequest(in message);
                 break;
         }
     }
 
     private void ReportInvalid(ReadOnlySpan<byte> json, JsonRpcMessageError error)
     {
-        Interlocked.Increment(ref _invalid);
         if (_logger.IsEnabled(LogLevel.Warning))
         {
             JsonRpcLog.InvalidMessage(_logger, _name, error, Preview(json));
+        }
+
+        Interlocked.Increment(ref _invalid);
+    }
+
+    /// <summary>A malformed request that still has a usable id gets an error reply, so its sender does not wait forever.</summary>
+    private void AnswerInvalidRequest(in JsonRpcMessage message)
+    {
+        if (message.IdKind is not (JsonRpcIdKind.String or JsonRpcIdKind.Number))
+        {
+            return;
+        }
+
+        var (code, text) = message.Error switch
+        {
+            JsonRpcMessageError.InvalidParams => (JsonRpcErrorCodes.InvalidParams, "Invalid params: params must be an object or an array"),
+            JsonRpcMessageError.InvalidMethod => (JsonRpcErrorCodes.InvalidRequest, "Invalid Request: method must be a string"),
+            _ => (0, string.Empty),
+        };
+        if (code != 0)
+        {
+            _ = RespondErrorAsync(message.IdJson.ToArray(), code, text, "(invalid request)");
         }
     }
 
@@ -502,7 +524,6 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
 
         if (pending is null)
         {
-            Interlocked.Increment(ref _unknownIds);
             if (message.IdKind == JsonRpcIdKind.Null && message.Kind == JsonRpcMessageKind.ErrorResponse)
             {
                 JsonRpcLog.UncorrelatedError(_logger, _name, message.ErrorCode, message.GetErrorMessageString());
@@ -512,6 +533,7 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
                 JsonRpcLog.UnknownResponseId(_logger, _name, message.GetIdForDisplay());
             }
 
+            Interlocked.Increment(ref _unknownIds);
             return;
         }
 

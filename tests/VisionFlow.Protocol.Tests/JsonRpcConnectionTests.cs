@@ -287,6 +287,8 @@ public sealed class JsonRpcConnectionTests
             await client.InvokeAsync("add", 3, TestJson.Default.Int32, TestJson.Default.Int32, default));
         var internalError = await Loopback.CatchAsync<JsonRpcException>(() => InvokeRawAsync(client, "fail"));
         var custom = await Loopback.CatchAsync<JsonRpcException>(() => InvokeRawAsync(client, "custom"));
+        var unclosed = await Loopback.CatchAsync<JsonRpcException>(() => InvokeRawAsync(client, "unclosed"));
+        await Assert.That(unclosed.Code).IsEqualTo(JsonRpcErrorCodes.InternalError);
         await Assert.That(notFound.Code).IsEqualTo(JsonRpcErrorCodes.MethodNotFound);
         await Assert.That(notFound.Message).Contains("no.such.method");
         await Assert.That(badParams.Code).IsEqualTo(JsonRpcErrorCodes.InvalidParams);

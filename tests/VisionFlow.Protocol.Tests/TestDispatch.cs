@@ -18,6 +18,11 @@ internal static class TestDispatch
             w.WriteRawValue(p.IsEmpty ? "null"u8 : p.Span);
             return ValueTask.CompletedTask;
         })
+        .Add("unclosed", static (_, w, _) =>
+        {
+            w.WriteStartObject();
+            return ValueTask.CompletedTask;
+        })
         .Add("fail", static (_, _, _) => throw new InvalidOperationException("boom"))
         .Add("custom", static (_, _, _) =>
         {

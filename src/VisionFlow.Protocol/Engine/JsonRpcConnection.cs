@@ -619,6 +619,7 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         var scratch = HandlerScratch.Rent();
         try
         {
+            var succeeded = false;
             int code;
             string message;
             JsonElement? data = null;
@@ -626,8 +627,7 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
             {
                 await handler(request.Parameters, scratch.Writer, _lifetime.Token).ConfigureAwait(false);
                 scratch.Writer.Flush();
-                await SendAsync(new ResultState(request.Buffer, request.IdLength, scratch.Output.WrittenMemory), WriteResult, CancellationToken.None).ConfigureAwait(false);
-                return;
+                (succeeded, code, message) = (true, 0, string.Empty);
             }
             catch (JsonRpcException e)
             {
@@ -641,17 +641,32 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
             {
                 return;
             }
-            catch (JsonRpcConnectionClosedException)
-            {
-                return;
-            }
             catch (Exception e)
             {
                 JsonRpcLog.HandlerFailed(_logger, _name, request.GetMethod(), e);
                 (code, message) = (JsonRpcErrorCodes.InternalError, "Internal error: " + e.Message);
             }
 
+            if (succeeded)
+            {
+                try
+                {
+                    await SendAsync(new ResultState(request.Buffer, request.IdLength, scratch.Output.WrittenMemory), WriteResult, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+                catch (JsonException e)
+                {
+                    // The handler wrote an incomplete value (e.g. an unclosed object): answer anyway so the caller does not wait.
+                    JsonRpcLog.HandlerFailed(_logger, _name, request.GetMethod(), e);
+                    (code, message) = (JsonRpcErrorCodes.InternalError, "Internal error: the handler's result is not valid JSON");
+                }
+            }
+
             await SendAsync(new ErrorState(request.Buffer, request.IdLength, code, message, data), WriteError, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (JsonRpcConnectionClosedException)
+        {
+            // The connection closed while the handler ran: there is no one left to answer.
         }
         catch (Exception e)
         {
@@ -680,6 +695,7 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
     private void BeginClose(JsonRpcCloseReason reason, string detail, Exception? cause)
     {
         var exception = new JsonRpcConnectionClosedException(reason, $"JSON-RPC connection '{_name}' closed ({reason}): {detail}", cause);
+        PendingRequest[] orphans;
         lock (_pending)
         {
             if (_closeException is not null)
@@ -687,16 +703,18 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
                 return;
             }
 
+            // Once set under the lock, no request can join the table, so the snapshot below is complete.
             Volatile.Write(ref _closeException, exception);
-            foreach (var pending in _pending.Values)
-            {
-                pending.Fail(exception);
-            }
-
+            orphans = [.. _pending.Values];
             _pending.Clear();
         }
 
+        // Logged before anyone is failed, so whoever observes the failure also finds the reason in the log.
         JsonRpcLog.Closed(_logger, _name, reason, detail);
+        foreach (var pending in orphans)
+        {
+            pending.Fail(exception);
+        }
         _input.CancelPendingRead();
         _output.CancelPendingFlush();
         try

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+using VisionFlow.Protocol.Dispatch;
+using VisionFlow.Protocol.Framing;
+
+namespace VisionFlow.Protocol.Engine;
+
+/// <summary>Settings and sinks of one <see cref="JsonRpcConnection"/>.</summary>
+public sealed class JsonRpcConnectionOptions
+{
+    /// <summary>The largest accepted incoming line in bytes; a longer one closes the connection.</summary>
+    public int MaxLineLength { get; init; } = LineFramer.DefaultMaxLineLength;
+
+    /// <summary>Handlers for incoming requests; without one every request is answered with -32601.</summary>
+    public JsonRpcDispatchTable? Dispatch { get; init; }
+
+    /// <summary>Receives notifications from the peer.</summary>
+    public JsonRpcNotificationHandler? OnNotification { get; init; }
+
+    /// <summary>Receives non-JSON-RPC push lines (telemetry).</summary>
+    public JsonRpcPushHandler? OnPush { get; init; }
+
+    /// <summary>Where protocol problems and the close reason are logged.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>Clock for the last-message timestamp.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>A name for logs, e.g. the remote endpoint.</summary>
+    public string Name { get; init; } = "json-rpc";
+}

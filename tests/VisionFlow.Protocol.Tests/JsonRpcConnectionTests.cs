@@ -1,0 +1,509 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using VisionFlow.Protocol.Engine;
+
+namespace VisionFlow.Protocol.Tests;
+
+public sealed class JsonRpcConnectionTests
+{
+    private static readonly TimeSpan Patience = Loopback.Patience;
+
+    private static async Task<JsonElement> InvokeRawAsync(JsonRpcConnection c, string method, CancellationToken ct = default)
+        => await c.InvokeAsync(method, TestJson.Default.JsonElement, ct);
+
+    [Test]
+    public async Task A_request_round_trips_through_a_loopback_pair()
+    {
+        var (client, server) = await Loopback.PairAsync(new(), new() { Dispatch = TestDispatch.Create() });
+        await using var _ = client;
+        await using var __ = server;
+        var sum = await client.InvokeAsync("add", new AddParams(2, 3), TestJson.Default.AddParams, TestJson.Default.Int32, default).AsTask().WaitAsync(Patience);
+        await Assert.That(sum).IsEqualTo(5);
+        var echoed = await client.InvokeAsync("echo", new EchoPayload("hé", 7), TestJson.Default.EchoPayload, TestJson.Default.EchoPayload, default).AsTask().WaitAsync(Patience);
+        await Assert.That(echoed).IsEqualTo(new EchoPayload("hé", 7));
+        await Assert.That(client.Counters.MessagesOut).IsEqualTo(2);
+        await Assert.That(client.Counters.MessagesIn).IsEqualTo(2);
+        await Assert.That(server.Counters.RequestsIn).IsEqualTo(2);
+        await Assert.That(client.Counters.PendingRequests).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task Request_ids_are_strings_with_the_process_prefix_and_string_replies_correlate()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        var call = InvokeRawAsync(client, "system.ping");
+        var (id, request) = await peer.ReadRequestAsync();
+        await Assert.That(request.GetProperty("jsonrpc").GetString()).IsEqualTo("2.0");
+        await Assert.That(request.GetProperty("method").GetString()).IsEqualTo("system.ping");
+        await Assert.That(request.TryGetProperty("params", out JsonElement _)).IsFalse();
+        await Assert.That(request.GetProperty("id").ValueKind).IsEqualTo(JsonValueKind.String);
+        await Assert.That(request.GetProperty("id").GetString()!).StartsWith(JsonRpcConnection.RequestIdPrefix + "-");
+        await peer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":{{\"pong\":true}}}}\n");
+        var result = await call.WaitAsync(Patience);
+        await Assert.That(result.GetProperty("pong").GetBoolean()).IsTrue();
+    }
+
+    [Test]
+    public async Task Numeric_ids_in_replies_are_accepted()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        var call = InvokeRawAsync(client, "m");
+        var (_, request) = await peer.ReadRequestAsync();
+        var number = request.GetProperty("id").GetString()!.Split('-')[1];
+        await peer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{number},\"result\":17}}\n");
+        var result = await call.WaitAsync(Patience);
+        await Assert.That(result.GetInt32()).IsEqualTo(17);
+    }
+
+    [Test]
+    public async Task Out_of_order_responses_reach_their_own_callers()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        var calls = Enumerable.Range(0, 3).Select(i => InvokeRawAsync(client, "m" + i)).ToArray();
+        var ids = new Dictionary<string, string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (id, request) = await peer.ReadRequestAsync();
+            ids[request.GetProperty("method").GetString()!] = id;
+        }
+
+        // Reverse order, all in one write.
+        var reply = new StringBuilder();
+        for (var i = 2; i >= 0; i--)
+        {
+            reply.Append($"{{\"jsonrpc\":\"2.0\",\"id\":{ids["m" + i]},\"result\":\"r{i}\"}}\n");
+        }
+
+        await peer.SendAsync(reply.ToString());
+        for (var i = 0; i < 3; i++)
+        {
+            var r = await calls[i].WaitAsync(Patience);
+            await Assert.That(r.GetString()).IsEqualTo("r" + i);
+        }
+    }
+
+    [Test]
+    public async Task A_hundred_concurrent_requests_all_complete_correctly()
+    {
+        var (client, server) = await Loopback.PairAsync(new(), new() { Dispatch = TestDispatch.Create() });
+        await using var _ = client;
+        await using var __ = server;
+        var calls = Enumerable.Range(0, 100)
+            .Select(i => Task.Run(async () => await client.InvokeAsync("add", new AddParams(i, 1000), TestJson.Default.AddParams, TestJson.Default.Int32, default)))
+            .ToArray();
+        var results = await Task.WhenAll(calls).WaitAsync(Patience);
+        await Assert.That(results).IsEquivalentTo(Enumerable.Range(1000, 100).ToArray());
+        await Assert.That(client.Counters.PendingRequests).IsEqualTo(0);
+        await Assert.That(server.Counters.RequestsIn).IsEqualTo(100);
+    }
+
+    [Test]
+    public async Task Notifications_flow_both_ways()
+    {
+        var atServer = new ConcurrentQueue<(string, string)>();
+        var atClient = new ConcurrentQueue<(string, string)>();
+        var (client, server) = await Loopback.PairAsync(
+            new() { OnNotification = (m, p) => atClient.Enqueue((Encoding.UTF8.GetString(m), Encoding.UTF8.GetString(p))) },
+            new() { OnNotification = (m, p) => atServer.Enqueue((Encoding.UTF8.GetString(m), Encoding.UTF8.GetString(p))) });
+        await using var _ = client;
+        await using var __ = server;
+        await client.NotifyAsync("notifications/initialized", default);
+        await client.NotifyAsync("telemetry.subscribe", new EchoPayload("agent.*", 100), TestJson.Default.EchoPayload, default);
+        await server.NotifyAsync("swarm/update", new AddParams(1, 2), TestJson.Default.AddParams, default);
+        await Loopback.WaitUntilAsync(() => atServer.Count == 2 && atClient.Count == 1);
+        await Assert.That(atServer.ToArray()).IsEquivalentTo(new[] { ("notifications/initialized", ""), ("telemetry.subscribe", "{\"text\":\"agent.*\",\"number\":100}") });
+        await Assert.That(atClient.ToArray()).IsEquivalentTo(new[] { ("swarm/update", "{\"a\":1,\"b\":2}") });
+        await Assert.That(server.Counters.NotificationsIn).IsEqualTo(2);
+    }
+
+    [Test]
+    public async Task Push_lines_are_delivered_raw_and_counted()
+    {
+        var pushes = new ConcurrentQueue<string>();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { OnPush = line => pushes.Enqueue(Encoding.UTF8.GetString(line)) });
+        await using var _ = client;
+        await using var __ = peer;
+        const string Line1 = "{\"type\":\"agent.status\",\"data\":{\"id\":\"a1\",\"status\":\"busy\"},\"timestamp\":\"2026-11-25T10:00:00Z\"}";
+        const string Line2 = "{\"type\":\"message.flow\",\"data\":{\"from\":\"a1\",\"to\":\"a2\"},\"timestamp\":\"2026-11-25T10:00:01Z\"}";
+        await peer.SendAsync(Line1 + "\r\n" + Line2 + "\n");
+        await Loopback.WaitUntilAsync(() => pushes.Count == 2);
+        await Assert.That(pushes.ToArray()).IsEquivalentTo(new[] { Line1, Line2 });
+        await Assert.That(client.Counters.PushLinesIn).IsEqualTo(2);
+        await Assert.That(client.Counters.InvalidMessages).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task Batched_responses_are_correlated_one_by_one()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        var a = InvokeRawAsync(client, "a");
+        var b = InvokeRawAsync(client, "b");
+        var (id1, r1) = await peer.ReadRequestAsync();
+        var (id2, _) = await peer.ReadRequestAsync();
+        var (idA, idB) = r1.GetProperty("method").GetString() == "a" ? (id1, id2) : (id2, id1);
+        await peer.SendAsync($"[{{\"jsonrpc\":\"2.0\",\"id\":{idB},\"result\":\"B\"}},{{\"jsonrpc\":\"2.0\",\"id\":{idA},\"error\":{{\"code\":-1,\"message\":\"no A\"}}}}]\n");
+        await Assert.That((await b.WaitAsync(Patience)).GetString()).IsEqualTo("B");
+        var error = await Loopback.CatchAsync<JsonRpcException>(() => a);
+        await Assert.That(error.Message).IsEqualTo("no A");
+        await Assert.That(client.Counters.MessagesIn).IsEqualTo(2);
+    }
+
+    [Test]
+    public async Task Batched_requests_are_answered_one_line_each()
+    {
+        var notes = new ConcurrentQueue<string>();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new()
+        {
+            Dispatch = TestDispatch.Create(),
+            OnNotification = (m, _) => notes.Enqueue(Encoding.UTF8.GetString(m)),
+        });
+        await using var _ = client;
+        await using var __ = peer;
+        await peer.SendAsync("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"add\",\"params\":{\"a\":1,\"b\":2}},{\"jsonrpc\":\"2.0\",\"method\":\"note\"},{\"jsonrpc\":\"2.0\",\"id\":\"two\",\"method\":\"nope\"},{\"bad\":1}]\n");
+        var first = await peer.ReadJsonAsync();
+        var second = await peer.ReadJsonAsync();
+        var byId = new[] { first, second }.ToDictionary(e => e.GetProperty("id").GetRawText());
+        await Assert.That(byId["1"].GetProperty("result").GetInt32()).IsEqualTo(3);
+        await Assert.That(byId["\"two\""].GetProperty("error").GetProperty("code").GetInt32()).IsEqualTo(JsonRpcErrorCodes.MethodNotFound);
+        await Loopback.WaitUntilAsync(() => notes.Count == 1);
+        await Assert.That(client.Counters.InvalidMessages).IsEqualTo(1);
+        await Assert.That(client.Counters.RequestsIn).IsEqualTo(2);
+    }
+
+    [Test]
+    public async Task Invalid_messages_are_counted_logged_and_harmless()
+    {
+        var logger = new CollectingLogger();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { Logger = logger, Name = "t" });
+        await using var _ = client;
+        await using var __ = peer;
+        string[] bad =
+        [
+            "{\"jsonrpc\":\"1.0\",\"id\":1,\"result\":1}",
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1,\"error\":{\"code\":1,\"message\":\"x\"}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":1}",
+            "{\"jsonrpc\":\"2.0\",\"id\":true,\"result\":1}",
+            "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"m\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":\"x\"}}",
+            "{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"params\":\"s\"}",
+            "{\"jsonrpc\":\"2.0\",\"method\":1}",
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":",
+            "[]",
+            "[[{\"jsonrpc\":\"2.0\",\"method\":\"m\"}]]",
+            "{\"no\":\"rpc\"}",
+        ];
+        await peer.SendAsync(string.Join("\n", bad) + "\n");
+        await Loopback.WaitUntilAsync(() => client.Counters.InvalidMessages == bad.Length);
+        await Assert.That(client.IsConnected).IsTrue();
+        await Assert.That(logger.Contains("WrongVersion")).IsTrue();
+        await Assert.That(logger.Contains("ResultAndError")).IsTrue();
+        await Assert.That(logger.Contains("MalformedJson")).IsTrue();
+
+        // Still usable afterwards.
+        var call = InvokeRawAsync(client, "m");
+        var (id, _) = await peer.ReadRequestAsync();
+        await peer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":1}}\n");
+        await Assert.That((await call.WaitAsync(Patience)).GetInt32()).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task Responses_with_unknown_ids_are_counted_and_logged()
+    {
+        var logger = new CollectingLogger();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { Logger = logger });
+        await using var _ = client;
+        await using var __ = peer;
+        await peer.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":\"someone-else-1\",\"result\":1}\n{\"jsonrpc\":\"2.0\",\"id\":999999999,\"result\":1}\n{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}\n");
+        await Loopback.WaitUntilAsync(() => client.Counters.UnknownResponseIds == 3);
+        await Assert.That(logger.Contains("someone-else-1")).IsTrue();
+        await Assert.That(logger.Contains("Parse error")).IsTrue();
+    }
+
+    [Test]
+    public async Task Banner_lines_are_skipped_and_counted()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        var call = InvokeRawAsync(client, "m");
+        var (id, _) = await peer.ReadRequestAsync();
+        await peer.SendAsync($"Claude Flow MCP bridge ready\n\n  \r\n🚀 starting\n{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":2}}\n");
+        await Assert.That((await call.WaitAsync(Patience)).GetInt32()).IsEqualTo(2);
+        await Assert.That(client.Counters.BannerLinesSkipped).IsEqualTo(2);
+        await Assert.That(client.Counters.MessagesIn).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task Error_objects_become_JsonRpcException_with_code_message_and_data()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        var call = InvokeRawAsync(client, "authenticate");
+        var (id, _) = await peer.ReadRequestAsync();
+        await peer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"error\":{{\"code\":-32000,\"message\":\"Authentication failed\",\"data\":{{\"reason\":\"bad token\"}}}}}}\n");
+        var e = await Loopback.CatchAsync<JsonRpcException>(() => call);
+        await Assert.That(e.Code).IsEqualTo(JsonRpcErrorCodes.ServerError);
+        await Assert.That(e.Message).IsEqualTo("Authentication failed");
+        await Assert.That(e.ErrorData!.Value.GetProperty("reason").GetString()).IsEqualTo("bad token");
+    }
+
+    [Test]
+    public async Task A_result_of_the_wrong_shape_fails_only_that_caller()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        var call = client.InvokeAsync("m", TestJson.Default.Int32, default).AsTask();
+        var (id, _) = await peer.ReadRequestAsync();
+        await peer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":\"not a number\"}}\n");
+        var e = await Loopback.CatchAsync<JsonRpcException>(() => call);
+        await Assert.That(e.Code).IsEqualTo(JsonRpcErrorCodes.ParseError);
+        await Assert.That(client.IsConnected).IsTrue();
+    }
+
+    [Test]
+    public async Task Dispatch_errors_map_to_json_rpc_codes()
+    {
+        var logger = new CollectingLogger();
+        var (client, server) = await Loopback.PairAsync(new(), new() { Dispatch = TestDispatch.Create(), Logger = logger });
+        await using var _ = client;
+        await using var __ = server;
+        var notFound = await Loopback.CatchAsync<JsonRpcException>(() => InvokeRawAsync(client, "no.such.method"));
+        using var wrong = JsonDocument.Parse("{\"a\":\"not a number\",\"b\":1}");
+        var badParams = await Loopback.CatchAsync<JsonRpcException>(async () =>
+            await client.InvokeAsync("add", wrong.RootElement, TestJson.Default.JsonElement, TestJson.Default.Int32, default));
+        var scalarParams = await Loopback.CatchAsync<JsonRpcException>(async () =>
+            await client.InvokeAsync("add", 3, TestJson.Default.Int32, TestJson.Default.Int32, default));
+        var internalError = await Loopback.CatchAsync<JsonRpcException>(() => InvokeRawAsync(client, "fail"));
+        var custom = await Loopback.CatchAsync<JsonRpcException>(() => InvokeRawAsync(client, "custom"));
+        var unclosed = await Loopback.CatchAsync<JsonRpcException>(() => InvokeRawAsync(client, "unclosed"));
+        await Assert.That(unclosed.Code).IsEqualTo(JsonRpcErrorCodes.InternalError);
+        await Assert.That(notFound.Code).IsEqualTo(JsonRpcErrorCodes.MethodNotFound);
+        await Assert.That(notFound.Message).Contains("no.such.method");
+        await Assert.That(badParams.Code).IsEqualTo(JsonRpcErrorCodes.InvalidParams);
+        await Assert.That(scalarParams.Code).IsEqualTo(JsonRpcErrorCodes.InvalidParams);
+        await Assert.That(internalError.Code).IsEqualTo(JsonRpcErrorCodes.InternalError);
+        await Assert.That(internalError.Message).Contains("boom");
+        await Assert.That(custom.Code).IsEqualTo(-32050);
+        await Assert.That(custom.Message).IsEqualTo("custom failure");
+        await Assert.That(custom.ErrorData!.Value.GetProperty("hint").GetString()).IsEqualTo("retry later");
+        await Assert.That(logger.Contains("'fail' failed")).IsTrue();
+        await Assert.That(server.IsConnected).IsTrue();
+    }
+
+    [Test]
+    public async Task A_connection_without_dispatch_answers_requests_with_method_not_found()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        await peer.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\"}\n");
+        var reply = await peer.ReadJsonAsync();
+        await Assert.That(reply.GetProperty("id").GetInt32()).IsEqualTo(5);
+        await Assert.That(reply.GetProperty("error").GetProperty("code").GetInt32()).IsEqualTo(JsonRpcErrorCodes.MethodNotFound);
+    }
+
+    [Test]
+    public async Task Slow_handlers_do_not_block_other_traffic()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (client, server) = await Loopback.PairAsync(new(), new() { Dispatch = TestDispatch.Create(gate) });
+        await using var _ = client;
+        await using var __ = server;
+        var slow = client.InvokeAsync("slow", TestJson.Default.String, default).AsTask();
+        var fast = await client.InvokeAsync("add", new AddParams(1, 1), TestJson.Default.AddParams, TestJson.Default.Int32, default).AsTask().WaitAsync(Patience);
+        await Assert.That(fast).IsEqualTo(2);
+        await Assert.That(slow.IsCompleted).IsFalse();
+        gate.SetResult();
+        await Assert.That(await slow.WaitAsync(Patience)).IsEqualTo("late");
+    }
+
+    [Test]
+    public async Task Cancellation_removes_the_request_and_throws_OperationCanceledException()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        using var cts = new CancellationTokenSource();
+        var call = InvokeRawAsync(client, "never", cts.Token);
+        var (id, _) = await peer.ReadRequestAsync();
+        await Assert.That(client.Counters.PendingRequests).IsEqualTo(1);
+        await cts.CancelAsync();
+        var e = await Loopback.CatchAsync<OperationCanceledException>(() => call);
+        await Assert.That(e.CancellationToken).IsEqualTo(cts.Token);
+        await Assert.That(client.Counters.PendingRequests).IsEqualTo(0);
+        await Assert.That(client.Counters.CancelledRequests).IsEqualTo(1);
+
+        // The late answer is now an unknown id, and the connection keeps working.
+        await peer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":1}}\n");
+        await Loopback.WaitUntilAsync(() => client.Counters.UnknownResponseIds == 1);
+        var next = InvokeRawAsync(client, "again");
+        var (id2, _) = await peer.ReadRequestAsync();
+        await peer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id2},\"result\":2}}\n");
+        await Assert.That((await next.WaitAsync(Patience)).GetInt32()).IsEqualTo(2);
+    }
+
+    [Test]
+    public async Task An_already_cancelled_token_throws_without_sending()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        await Loopback.CatchAsync<OperationCanceledException>(() => InvokeRawAsync(client, "m", new CancellationToken(canceled: true)));
+        await Assert.That(client.Counters.MessagesOut).IsEqualTo(0);
+        await Assert.That(client.Counters.PendingRequests).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task Peer_close_fails_every_pending_request_at_once()
+    {
+        var logger = new CollectingLogger();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { Logger = logger, Name = "mcp-1" });
+        await using var _ = client;
+        var calls = Enumerable.Range(0, 5).Select(i => InvokeRawAsync(client, "m" + i)).ToArray();
+        for (var i = 0; i < 5; i++)
+        {
+            await peer.ReadRequestAsync();
+        }
+
+        peer.Close();
+        foreach (var call in calls)
+        {
+            var e = await Loopback.CatchAsync<JsonRpcConnectionClosedException>(() => call);
+            await Assert.That(e.Reason).IsEqualTo(JsonRpcCloseReason.PeerClosed);
+            await Assert.That(e).IsAssignableTo<IOException>();
+        }
+
+        await client.Completion.WaitAsync(Patience);
+        await Assert.That(client.CloseReason).IsEqualTo(JsonRpcCloseReason.PeerClosed);
+        await Assert.That(client.Counters.PendingRequests).IsEqualTo(0);
+        await Assert.That(logger.Contains("mcp-1: JSON-RPC connection closed (PeerClosed)")).IsTrue();
+
+        // Nothing waits on a dead connection: new calls fail immediately.
+        var late = await Loopback.CatchAsync<JsonRpcConnectionClosedException>(() => InvokeRawAsync(client, "late"));
+        await Assert.That(late.Reason).IsEqualTo(JsonRpcCloseReason.PeerClosed);
+        await Loopback.CatchAsync<JsonRpcConnectionClosedException>(async () => await client.NotifyAsync("n", default));
+    }
+
+    [Test]
+    public async Task Dispose_fails_pending_requests_with_reason_Disposed()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var __ = peer;
+        var call = InvokeRawAsync(client, "m");
+        await peer.ReadRequestAsync();
+        await client.DisposeAsync().AsTask().WaitAsync(Patience);
+        var e = await Loopback.CatchAsync<JsonRpcConnectionClosedException>(() => call);
+        await Assert.That(e.Reason).IsEqualTo(JsonRpcCloseReason.Disposed);
+
+        // The socket was closed too: the peer sees end of stream.
+        await Loopback.CatchAsync<EndOfStreamException>(() => peer.ReadLineAsync());
+    }
+
+    [Test]
+    public async Task An_oversize_line_closes_only_its_own_connection()
+    {
+        var logger = new CollectingLogger();
+        var options = new JsonRpcConnectionOptions { MaxLineLength = 1024, Logger = logger, Name = "victim" };
+        var (victim, badPeer) = await Loopback.ClientWithRawPeerAsync(options);
+        var (healthy, goodPeer) = await Loopback.ClientWithRawPeerAsync(new() { MaxLineLength = 1024 });
+        await using var _ = victim;
+        await using var __ = badPeer;
+        await using var ___ = healthy;
+        await using var ____ = goodPeer;
+
+        var pending = InvokeRawAsync(victim, "m");
+        await badPeer.ReadRequestAsync();
+
+        // 4 KiB and never a newline: detected while still incomplete.
+        await badPeer.SendAsync("{\"x\":\"" + new string('a', 4096));
+        var e = await Loopback.CatchAsync<JsonRpcConnectionClosedException>(() => pending);
+        await Assert.That(e.Reason).IsEqualTo(JsonRpcCloseReason.LineTooLong);
+        await Assert.That(e.Message).Contains("1024");
+        await Assert.That(victim.Counters.OversizeLines).IsEqualTo(1);
+        await Assert.That(logger.Contains("LineTooLong")).IsTrue();
+
+        var call = InvokeRawAsync(healthy, "m");
+        var (id, _) = await goodPeer.ReadRequestAsync();
+        await goodPeer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":\"fine\"}}\n");
+        await Assert.That((await call.WaitAsync(Patience)).GetString()).IsEqualTo("fine");
+        await Assert.That(healthy.IsConnected).IsTrue();
+    }
+
+    [Test]
+    public async Task A_complete_oversize_line_in_one_read_also_closes()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { MaxLineLength = 100 });
+        await using var _ = client;
+        await using var __ = peer;
+        await peer.SendAsync("{\"type\":\"agent.status\",\"data\":\"" + new string('z', 200) + "\"}\n");
+        await client.Completion.WaitAsync(Patience);
+        await Assert.That(client.CloseReason).IsEqualTo(JsonRpcCloseReason.LineTooLong);
+    }
+
+    [Test]
+    public async Task A_large_line_below_the_limit_arrives_intact()
+    {
+        var pushes = new ConcurrentQueue<int>();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { OnPush = line => pushes.Enqueue(line.Length) });
+        await using var _ = client;
+        await using var __ = peer;
+
+        // Like Claude Flow's ~260 KB tools/list line: spans many socket reads and pipe segments.
+        var line = "{\"type\":\"big\",\"data\":\"" + new string('q', 300_000) + "\"}";
+        await peer.SendAsync(line + "\n");
+        await Loopback.WaitUntilAsync(() => !pushes.IsEmpty);
+        await Assert.That(pushes.Single()).IsEqualTo(line.Length);
+    }
+
+    [Test]
+    public async Task A_callback_that_throws_is_logged_and_the_connection_survives()
+    {
+        var logger = new CollectingLogger();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { Logger = logger, OnPush = _ => throw new InvalidOperationException("sink broke") });
+        await using var _ = client;
+        await using var __ = peer;
+        await peer.SendAsync("{\"type\":\"x\"}\n");
+        await Loopback.WaitUntilAsync(() => logger.Contains("push callback threw"));
+        await Assert.That(client.IsConnected).IsTrue();
+    }
+
+    [Test]
+    public async Task The_last_message_time_comes_from_the_time_provider()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { TimeProvider = time });
+        await using var _ = client;
+        await using var __ = peer;
+        await Assert.That(client.Counters.LastMessageAt).IsNull();
+        await peer.SendAsync("{\"type\":\"x\"}\n");
+        await Loopback.WaitUntilAsync(() => client.Counters.PushLinesIn == 1);
+        await Assert.That(client.Counters.LastMessageAt).IsEqualTo(time.GetUtcNow());
+    }
+
+    [Test]
+    public async Task Params_that_cannot_be_serialized_fail_the_call_but_not_the_connection()
+    {
+        var (client, server) = await Loopback.PairAsync(new(), new() { Dispatch = TestDispatch.Create() });
+        await using var _ = client;
+        await using var __ = server;
+        using var doc = JsonDocument.Parse("1");
+        var undefined = default(JsonElement);
+        await Loopback.CatchAsync<InvalidOperationException>(async () =>
+            await client.InvokeAsync("echo", undefined, TestJson.Default.JsonElement, TestJson.Default.JsonElement, default));
+        await Assert.That(client.Counters.PendingRequests).IsEqualTo(0);
+        var sum = await client.InvokeAsync("add", new AddParams(4, 4), TestJson.Default.AddParams, TestJson.Default.Int32, default).AsTask().WaitAsync(Patience);
+        await Assert.That(sum).IsEqualTo(8);
+    }
+}

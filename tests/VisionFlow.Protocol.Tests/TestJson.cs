@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace VisionFlow.Protocol.Tests;
+
+internal sealed record AddParams(int A, int B);
+
+internal sealed record EchoPayload(string Text, int Number);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(AddParams))]
+[JsonSerializable(typeof(EchoPayload))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class TestJson : JsonSerializerContext;

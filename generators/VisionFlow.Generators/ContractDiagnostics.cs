@@ -63,6 +63,11 @@ internal static class ContractDiagnostics
         "Empty JSON-RPC method name",
         "Method '{0}' has an empty JSON-RPC method name");
 
+    public static readonly DiagnosticDescriptor AmbiguousTypeInfoName = Create(
+        "VFRPC012",
+        "Ambiguous JsonTypeInfo property name",
+        "Serializer context '{3}' would name the metadata of both '{1}' and '{2}' '{0}'; set TypeInfoPropertyName on one of their [JsonSerializable] attributes");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = Index(
         DuplicateMethodName,
         UnsupportedParameters,
@@ -74,7 +79,8 @@ internal static class ContractDiagnostics
         MissingMethodAttribute,
         UnsupportedMember,
         DuplicateMemberName,
-        EmptyMethodName);
+        EmptyMethodName,
+        AmbiguousTypeInfoName);
 
     public static DiagnosticDescriptor ById(string id) => All[id];
 

@@ -59,39 +59,41 @@ internal static class ContractParser
         foreach (var member in contract.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (member.IsStatic || !member.IsAbstract)
+            if (!member.IsAbstract)
             {
-                // Static members and default implementations need nothing from a client.
+                // Default implementations and static helpers need nothing from a client.
                 continue;
             }
 
-            if (member is not IMethodSymbol method || method.MethodKind != MethodKind.Ordinary)
+            if (member is IPropertySymbol or IEventSymbol || (member.IsStatic && member is IMethodSymbol { MethodKind: MethodKind.Ordinary }))
             {
-                if (member is IPropertySymbol or IEventSymbol)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(ContractDiagnostics.UnsupportedMember, member.Locations.FirstOrDefault(), member.Name, contractName));
-                }
-
+                diagnostics.Add(DiagnosticInfo.Create(ContractDiagnostics.UnsupportedMember, member.Locations.FirstOrDefault(), member.Name, contractName));
                 continue;
             }
 
-            var model = ReadMethod(method, symbols, declared, contextName, diagnostics);
-            if (model is null)
+            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
+            {
+                // Accessors of the properties and events reported above.
+                continue;
+            }
+
+            var methodModel = ReadMethod(method, symbols, declared, contextName, diagnostics);
+            if (methodModel is null)
             {
                 continue;
             }
 
-            if (!wireNames.Add(model.WireName))
+            if (!wireNames.Add(methodModel.WireName))
             {
-                diagnostics.Add(DiagnosticInfo.Create(ContractDiagnostics.DuplicateMethodName, method.Locations.FirstOrDefault(), contractName, model.WireName));
+                diagnostics.Add(DiagnosticInfo.Create(ContractDiagnostics.DuplicateMethodName, method.Locations.FirstOrDefault(), contractName, methodModel.WireName));
             }
 
-            if (!constantNames.Add(model.ConstantName))
+            if (!constantNames.Add(methodModel.ConstantName))
             {
-                diagnostics.Add(DiagnosticInfo.Create(ContractDiagnostics.DuplicateMemberName, method.Locations.FirstOrDefault(), contractName, model.ConstantName));
+                diagnostics.Add(DiagnosticInfo.Create(ContractDiagnostics.DuplicateMemberName, method.Locations.FirstOrDefault(), contractName, methodModel.ConstantName));
             }
 
-            methods.Add(model);
+            methods.Add(methodModel);
         }
 
         if (diagnostics.Count > 0 || serializerContext is null)
@@ -99,7 +101,7 @@ internal static class ContractParser
             return new ContractResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
         }
 
-        var model2 = new ContractModel(
+        var model = new ContractModel(
             contract.ContainingNamespace.IsGlobalNamespace ? null : contract.ContainingNamespace.ToDisplayString(),
             contract.Name,
             contract.ToDisplayString(TypeFormat),
@@ -107,7 +109,7 @@ internal static class ContractParser
             contract.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
             serializerContext.ToDisplayString(TypeFormat),
             new EquatableArray<MethodModel>(methods));
-        return new ContractResult(model2, EquatableArray<DiagnosticInfo>.Empty);
+        return new ContractResult(model, EquatableArray<DiagnosticInfo>.Empty);
     }
 
     private static INamedTypeSymbol? ReadSerializerContext(AttributeData attribute, Compilation compilation, string contractName, List<DiagnosticInfo> diagnostics)
@@ -213,7 +215,9 @@ internal static class ContractParser
 
         if (method.IsGenericMethod)
         {
+            // Its types cannot be checked against the context, so nothing else is worth reporting.
             diagnostics.Add(DiagnosticInfo.Create(ContractDiagnostics.GenericMethod, location, method.Name));
+            return null;
         }
 
         var result = ReadReturnType(method, isNotification, symbols, declared, contextName, diagnostics);
@@ -373,6 +377,13 @@ internal static class ContractParser
             // Default equality ignores nullable annotations: `Foo?` uses the metadata of `Foo`.
             if (SymbolEqualityComparer.Default.Equals(candidate, type))
             {
+                var clash = declared.FirstOrDefault(other => other.Property == property && !SymbolEqualityComparer.Default.Equals(other.Type, type));
+                if (clash.Type is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(ContractDiagnostics.AmbiguousTypeInfoName, location, property, type.ToDisplayString(), clash.Type.ToDisplayString(), contextName));
+                    return null;
+                }
+
                 return new TypeModel(type.ToDisplayString(TypeFormat), property);
             }
         }

@@ -72,9 +72,11 @@ public sealed class DiagnosticTests
     }
 
     [Test]
-    public async Task VFRPC006_generic_method()
+    [Arguments("[JsonRpcMethod(\"m\")] ValueTask<R> M<T>(P p);")]
+    [Arguments("[JsonRpcMethod(\"m\")] ValueTask<T> M<T>(T p);")]
+    public async Task VFRPC006_generic_method(string method)
     {
-        await AssertOnly(Diagnose("[JsonRpcMethod(\"m\")] ValueTask<R> M<T>(P p);"), "VFRPC006", "'M'");
+        await AssertOnly(Diagnose(method), "VFRPC006", "'M'");
     }
 
     [Test]
@@ -103,6 +105,7 @@ public sealed class DiagnosticTests
     [Test]
     [Arguments("int Count { get; }", "'Count'")]
     [Arguments("event System.EventHandler Changed;", "'Changed'")]
+    [Arguments("[JsonRpcMethod(\"s\")] static abstract ValueTask<R> Make();", "'Make'")]
     public async Task VFRPC009_unsupported_member(string member, string name)
     {
         await AssertOnly(Diagnose(member), "VFRPC009", name);
@@ -122,6 +125,66 @@ public sealed class DiagnosticTests
     public async Task VFRPC011_empty_wire_name(string name)
     {
         await AssertOnly(Diagnose($"[JsonRpcMethod(\"{name}\")] ValueTask<R> M();"), "VFRPC011", "'M'");
+    }
+
+    [Test]
+    public async Task VFRPC012_two_declared_types_share_a_type_info_property_name()
+    {
+        var source = Sources.Usings + """
+            namespace Diag
+            {
+                public sealed record Item { public int A { get; init; } }
+
+                [JsonSerializable(typeof(Item))]
+                [JsonSerializable(typeof(Other.Item))]
+                internal sealed partial class Ctx : JsonSerializerContext;
+
+                [JsonRpcContract(typeof(Ctx))]
+                public interface IBad
+                {
+                    [JsonRpcMethod("m")] ValueTask<Item> M(Other.Item item);
+                }
+            }
+
+            namespace Other
+            {
+                public sealed record Item { public string? B { get; init; } }
+            }
+            """;
+
+        await AssertOnly(GeneratorHarness.Run(withJsonGenerator: false, source), "VFRPC012", "set TypeInfoPropertyName");
+    }
+
+    [Test]
+    public async Task TypeInfoPropertyName_resolves_a_name_clash()
+    {
+        var source = Sources.Usings + """
+            namespace Diag
+            {
+                public sealed record Item { public int A { get; init; } }
+
+                [JsonSerializable(typeof(Item))]
+                [JsonSerializable(typeof(Other.Item), TypeInfoPropertyName = "OtherItem")]
+                internal sealed partial class Ctx : JsonSerializerContext;
+
+                [JsonRpcContract(typeof(Ctx))]
+                public interface IFine
+                {
+                    [JsonRpcMethod("m")] ValueTask<Item> M(Other.Item item);
+                }
+            }
+
+            namespace Other
+            {
+                public sealed record Item { public string? B { get; init; } }
+            }
+            """;
+
+        var outcome = GeneratorHarness.Run(source);
+
+        await Assert.That(outcome.GeneratorDiagnostics.Select(d => d.ToString()).ToList()).IsEmpty();
+        await Assert.That(outcome.CompilationErrors.Select(d => d.ToString()).ToList()).IsEmpty();
+        await Assert.That(outcome.GeneratedText).Contains("Ctx.Default.OtherItem");
     }
 
     [Test]

@@ -1,0 +1,8 @@
+namespace VisionFlow.Protocol.Contracts.Plain;
+
+/// <summary>Result of <c>agent.list</c>.</summary>
+public sealed record AgentListResult
+{
+    /// <summary>The agents.</summary>
+    public required IReadOnlyList<AgentInfo> Agents { get; init; }
+}

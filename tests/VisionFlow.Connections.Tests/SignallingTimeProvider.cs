@@ -24,8 +24,31 @@ internal sealed class SignallingTimeProvider : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = Fake.CreateTimer(callback, state, dueTime, period);
-        _timers.Writer.TryWrite(dueTime);
-        return timer;
+        Signal(dueTime);
+        return new SignallingTimer(timer, this);
+    }
+
+    private void Signal(TimeSpan dueTime)
+    {
+        if (dueTime > TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan)
+        {
+            _timers.Writer.TryWrite(dueTime);
+        }
+    }
+
+    /// <summary>Reports re-arming too: pooled cancellation sources arm their timer with Change, not at creation.</summary>
+    private sealed class SignallingTimer(ITimer inner, SignallingTimeProvider owner) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            var changed = inner.Change(dueTime, period);
+            owner.Signal(dueTime);
+            return changed;
+        }
+
+        public void Dispose() => inner.Dispose();
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
     public void Advance(TimeSpan by) => Fake.Advance(by);

@@ -297,7 +297,7 @@ public sealed class ResiliencePipelineTests
         await Assert.That(await CallAsync(mcp.Pipeline, static () => default)).IsTypeOf<IsolatedCircuitException>();
         await mcp.CircuitBreaker.CloseAsync();
         await Assert.That(await CallAsync(mcp.Pipeline, static () => default)).IsNull();
-        await Assert.That(states).IsEquivalentTo(new[] { CircuitState.Isolated, CircuitState.Closed });
+        await Assert.That(string.Join(",", states)).IsEqualTo(string.Join(",", new[] { CircuitState.Isolated, CircuitState.Closed }));
     }
 
     [Test]

@@ -1,0 +1,35 @@
+namespace VisionFlow.Connections.Reconnect;
+
+/// <summary>How <see cref="ReconnectSupervisor"/> retries a lost connection; validated once, up front.</summary>
+public sealed record ReconnectOptions
+{
+    /// <summary>Quick attempts at the fixed delay before switching to backed-off probing (MCP_RECONNECT_ATTEMPTS).</summary>
+    public int Attempts { get; init; } = 3;
+
+    /// <summary>Delay between quick attempts, and the first probe delay's base (MCP_RECONNECT_DELAY).</summary>
+    public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(1000);
+
+    /// <summary>Bound on one connect (MCP_CONNECTION_TIMEOUT).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromMilliseconds(30000);
+
+    /// <summary>Factor by which the probe delay grows after the quick attempts run out.</summary>
+    public double ProbeBackoffMultiplier { get; init; } = 2.0;
+
+    /// <summary>Cap on the probe delay: probing never stops, it only slows to this.</summary>
+    public TimeSpan MaxProbeDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming every invalid setting.</summary>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        if (Attempts < 1) errors.Add($"Attempts must be >= 1 (was {Attempts})");
+        if (Delay <= TimeSpan.Zero) errors.Add($"Delay must be positive (was {Delay})");
+        if (ConnectTimeout <= TimeSpan.Zero) errors.Add($"ConnectTimeout must be positive (was {ConnectTimeout})");
+        if (ProbeBackoffMultiplier < 1 || double.IsNaN(ProbeBackoffMultiplier)) errors.Add($"ProbeBackoffMultiplier must be >= 1 (was {ProbeBackoffMultiplier})");
+        if (MaxProbeDelay < Delay) errors.Add($"MaxProbeDelay ({MaxProbeDelay}) must be >= Delay ({Delay})");
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid reconnect options: " + string.Join("; ", errors));
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using VisionFlow.Connections.Degradation;
+using VisionFlow.Connections.Pooling;
+using VisionFlow.Protocol;
+
+namespace VisionFlow.Connections.Tests;
+
+public sealed class DegradationTests
+{
+    private static readonly DegradationOptions Options = new() { RecoveryInterval = TimeSpan.FromSeconds(30), HistoryCapacity = 3 };
+
+    [Test]
+    [Arguments(DegradationLevel.FullyOperational, true, true, true, PerformanceMode.Standard, "fully_operational")]
+    [Arguments(DegradationLevel.PartialDegradation, false, true, true, PerformanceMode.Standard, "partial_degradation")]
+    [Arguments(DegradationLevel.EmergencyMode, false, true, false, PerformanceMode.Reduced, "emergency_mode")]
+    [Arguments(DegradationLevel.SafeMode, false, false, false, PerformanceMode.Minimal, "safe_mode")]
+    public async Task Each_level_switches_features_as_the_table_says(DegradationLevel level, bool agents, bool knowledge, bool realtime, PerformanceMode mode, string name)
+    {
+        var r = DegradationResponse.For(level);
+        await Assert.That(r.Level).IsEqualTo(level);
+        await Assert.That(r.AgentGraphEnabled).IsEqualTo(agents);
+        await Assert.That(r.KnowledgeGraphEnabled).IsEqualTo(knowledge);
+        await Assert.That(r.RealTimeUpdates).IsEqualTo(realtime);
+        await Assert.That(r.PerformanceMode).IsEqualTo(mode);
+        await Assert.That(r.LevelName).IsEqualTo(name);
+        await Assert.That(r.Message.Length).IsGreaterThan(0);
+    }
+
+    [Test]
+    public async Task Timeouts_step_down_one_level_and_stop_at_emergency()
+    {
+        var m = new GracefulDegradationManager(Options, new FakeTimeProvider());
+        await Assert.That(m.HandleFailure(McpFailureType.ConnectionTimeout).Level).IsEqualTo(DegradationLevel.PartialDegradation);
+        await Assert.That(m.HandleFailure(McpFailureType.ConnectionTimeout).Level).IsEqualTo(DegradationLevel.EmergencyMode);
+        await Assert.That(m.HandleFailure(McpFailureType.ConnectionTimeout).Level).IsEqualTo(DegradationLevel.EmergencyMode);
+        await Assert.That(m.GetStats().TransitionCount).IsEqualTo(2);
+    }
+
+    [Test]
+    public async Task Service_unavailable_goes_to_emergency_and_authentication_failure_to_safe_mode()
+    {
+        var m = new GracefulDegradationManager(Options, new FakeTimeProvider());
+        await Assert.That(m.HandleFailure(McpFailureType.ServiceUnavailable).Level).IsEqualTo(DegradationLevel.EmergencyMode);
+        await Assert.That(m.HandleFailure(McpFailureType.AuthenticationFailure).Level).IsEqualTo(DegradationLevel.SafeMode);
+        // A failure never raises the level.
+        await Assert.That(m.HandleFailure(McpFailureType.ServiceUnavailable).Level).IsEqualTo(DegradationLevel.SafeMode);
+        await Assert.That(m.HandleFailure(McpFailureType.ConnectionTimeout).Level).IsEqualTo(DegradationLevel.SafeMode);
+    }
+
+    [Test]
+    public async Task Recovery_climbs_one_level_per_healthy_interval()
+    {
+        var time = new FakeTimeProvider();
+        var m = new GracefulDegradationManager(Options, time);
+        m.HandleFailure(McpFailureType.AuthenticationFailure);
+
+        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.SafeMode); // too soon
+        time.Advance(TimeSpan.FromSeconds(30));
+        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.EmergencyMode);
+        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.EmergencyMode); // not a jump
+        time.Advance(TimeSpan.FromSeconds(30));
+        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.PartialDegradation);
+        time.Advance(TimeSpan.FromSeconds(30));
+        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.FullyOperational);
+        time.Advance(TimeSpan.FromSeconds(30));
+        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.FullyOperational);
+    }
+
+    [Test]
+    public async Task Changes_are_published_in_order_and_history_is_bounded()
+    {
+        var time = new FakeTimeProvider();
+        var m = new GracefulDegradationManager(Options, time);
+        var events = new List<DegradationChange>();
+        m.Changed += events.Add;
+        m.HandleFailure(McpFailureType.ConnectionTimeout);
+        m.HandleFailure(McpFailureType.AuthenticationFailure);
+        time.Advance(TimeSpan.FromSeconds(30));
+        m.ReportHealthy();
+        time.Advance(TimeSpan.FromSeconds(30));
+        m.ReportHealthy();
+
+        var read = new List<DegradationChange>();
+        while (m.Changes.TryRead(out var c))
+        {
+            read.Add(c);
+        }
+
+        await Assert.That(string.Join(",", read.Select(c => c.To))).IsEqualTo(string.Join(",", new[]
+        {
+            DegradationLevel.PartialDegradation, DegradationLevel.SafeMode, DegradationLevel.EmergencyMode, DegradationLevel.PartialDegradation,
+        }));
+        await Assert.That(events.Count).IsEqualTo(4);
+        await Assert.That(read[1].Reason).IsEqualTo("authentication failure");
+        await Assert.That(read[2].Reason).IsEqualTo("healthy interval");
+        var stats = m.GetStats();
+        await Assert.That(stats.History.Count).IsEqualTo(3);
+        await Assert.That(stats.History[0].To).IsEqualTo(DegradationLevel.SafeMode);
+        await Assert.That(stats.LevelName).IsEqualTo("partial_degradation");
+    }
+
+    [Test]
+    public async Task Exceptions_classify_to_failure_types()
+    {
+        await Assert.That(GracefulDegradationManager.Classify(new TimeoutRejectedException())).IsEqualTo(McpFailureType.ConnectionTimeout);
+        await Assert.That(GracefulDegradationManager.Classify(new ConnectException(ConnectFailureKind.Timeout, "h", 1, null))).IsEqualTo(McpFailureType.ConnectionTimeout);
+        await Assert.That(GracefulDegradationManager.Classify(new ConnectException(ConnectFailureKind.Refused, "h", 1, null))).IsEqualTo(McpFailureType.ServiceUnavailable);
+        await Assert.That(GracefulDegradationManager.Classify(new BrokenCircuitException())).IsEqualTo(McpFailureType.ServiceUnavailable);
+        await Assert.That(GracefulDegradationManager.Classify(new SocketException((int)SocketError.ConnectionReset))).IsEqualTo(McpFailureType.ServiceUnavailable);
+        await Assert.That(GracefulDegradationManager.Classify(new JsonRpcException(JsonRpcErrorCodes.ServerError, "Authentication failed"))).IsEqualTo(McpFailureType.AuthenticationFailure);
+        await Assert.That(GracefulDegradationManager.Classify(new JsonRpcException(JsonRpcErrorCodes.MethodNotFound, "nope"))).IsNull();
+    }
+}

@@ -87,7 +87,7 @@ public sealed class TelemetryParser
                 }
             }
 
-            if (reader.TokenType != JsonTokenType.EndObject) return TelemetryParseStatus.Malformed;
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return TelemetryParseStatus.Malformed;
         }
         catch (JsonException)
         {

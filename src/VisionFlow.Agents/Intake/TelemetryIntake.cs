@@ -123,11 +123,7 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         var now = _time.GetUtcNow().UtcTicks;
         var changes = Cache.Apply(available, now);
         if (!available) Edges.Clear();
-        foreach (var key in Cache.KeysToRelease)
-        {
-            Edges.RemoveAgent(key);
-            Parser.Agents.Release(key);
-        }
+        foreach (var key in Cache.KeysToRelease) Edges.RemoveAgent(key);
 
         Edges.Decay(now);
         UpdateGraph(changes);
@@ -139,12 +135,22 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
             ChangesApplied?.Invoke(changes);
         }
 
+        // Ids of removed agents stay resolvable until every consumer has seen this batch.
+        foreach (var key in Cache.KeysToRelease) Parser.Agents.Release(key);
         if (Cache.SnapshotRequested)
         {
             var current = Cache.CurrentSnapshot;
             Cache.PublishSnapshot(current.Version == Cache.Version && current.Available == Cache.Available ? current : BuildSnapshot(now));
         }
         return publish;
+    }
+
+    /// <summary>Builds and publishes a snapshot now (owner thread only).</summary>
+    internal AgentSnapshot PublishSnapshotNow()
+    {
+        var snapshot = BuildSnapshot(_time.GetUtcNow().UtcTicks);
+        Cache.PublishSnapshot(snapshot);
+        return snapshot;
     }
 
     /// <inheritdoc />

@@ -1,8 +1,9 @@
 namespace VisionFlow.Agents.Graph;
 
 /// <summary>
-/// What changed in a <see cref="GraphModel"/> since the previous commit, in the order to replay it:
-/// removals (each followed by its move, if any), then additions. Reused: read it inside the callback.
+/// What changed in a <see cref="GraphModel"/> since the previous commit. <see cref="Operations"/> is the exact ordered
+/// log to replay on per-node buffers (e.g. GPU slots); <see cref="Removed"/>, <see cref="Moved"/> and <see cref="Added"/>
+/// are the same events split by kind. Reused: read it inside the callback.
 /// </summary>
 public sealed class GraphChangeList
 {
@@ -12,6 +13,11 @@ public sealed class GraphChangeList
     private int _removedCount;
     private int _movedCount;
     private int _addedCount;
+    private NodeOperation[] _operations = new NodeOperation[16];
+    private int _operationCount;
+
+    /// <summary>Every node operation in order.</summary>
+    public ReadOnlySpan<NodeOperation> Operations => _operations.AsSpan(0, _operationCount);
 
     /// <summary>Topology version after this commit.</summary>
     public long TopologyVersion { get; internal set; }
@@ -36,15 +42,27 @@ public sealed class GraphChangeList
 
     internal void Clear()
     {
-        _removedCount = _movedCount = _addedCount = 0;
+        _removedCount = _movedCount = _addedCount = _operationCount = 0;
         TopologyChanged = WeightsChanged = false;
     }
 
-    internal void AddRemoved(NodeChange change) => Append(ref _removed, ref _removedCount, change);
+    internal void AddRemoved(NodeChange change)
+    {
+        Append(ref _removed, ref _removedCount, change);
+        Append(ref _operations, ref _operationCount, new NodeOperation(NodeOperationKind.Removed, change.NodeId, change.Index, change.Index));
+    }
 
-    internal void AddMoved(NodeMove move) => Append(ref _moved, ref _movedCount, move);
+    internal void AddMoved(NodeMove move)
+    {
+        Append(ref _moved, ref _movedCount, move);
+        Append(ref _operations, ref _operationCount, new NodeOperation(NodeOperationKind.Moved, move.NodeId, move.ToIndex, move.FromIndex));
+    }
 
-    internal void AddAdded(NodeChange change) => Append(ref _added, ref _addedCount, change);
+    internal void AddAdded(NodeChange change)
+    {
+        Append(ref _added, ref _addedCount, change);
+        Append(ref _operations, ref _operationCount, new NodeOperation(NodeOperationKind.Added, change.NodeId, change.Index, change.Index));
+    }
 
     private static void Append<T>(ref T[] items, ref int count, T item)
     {

@@ -33,11 +33,14 @@ public sealed class KnowledgeGraph
         }
     }
 
-    /// <summary>Node id of a note name, or null.</summary>
+    /// <summary>Node id of a note currently in the graph, or null.</summary>
     public uint? NodeIdOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        lock (_gate) return _keyByName.TryGetValue(name, out var key) ? NodeIds.Knowledge(key) : null;
+        lock (_gate)
+        {
+            return _keyByName.TryGetValue(name, out var key) && Model.ContainsNode(NodeIds.Knowledge(key)) ? NodeIds.Knowledge(key) : null;
+        }
     }
 
     /// <summary>Makes the model match <paramref name="set"/>; returns the change list (empty when nothing changed).</summary>

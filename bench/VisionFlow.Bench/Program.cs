@@ -14,5 +14,10 @@ if (args.Length > 0 && args[0] == "fuzz")
     return await FuzzHarness.RunAsync(inputs);
 }
 
+if (args.Length > 0 && args[0] == "agents-throughput")
+{
+    return AgentsThroughputHarness.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(StartupHarness).Assembly).Run(args);
 return 0;

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace VisionFlow.Bench;
+
+/// <summary>
+/// `agents-throughput [seconds]`: runs the intake benchmark body in a loop and reports events per wall second and per
+/// CPU second of this process, and bytes allocated per event. CPU time is the figure to trust on a shared, loaded machine
+/// (BenchmarkDotNet measures wall time, which includes time the scheduler gave to other processes).
+/// </summary>
+internal static class AgentsThroughputHarness
+{
+    public static int Run(double seconds)
+    {
+        var bench = new AgentsIntakeBenchmarks();
+        bench.Setup();
+        for (var i = 0; i < 50; i++) bench.ParseApplyToChangeSet();
+        var process = Process.GetCurrentProcess();
+        var cpuStart = process.TotalProcessorTime;
+        var allocStart = GC.GetAllocatedBytesForCurrentThread();
+        var gcStart = GC.CollectionCount(0);
+        var wall = Stopwatch.StartNew();
+        long batches = 0;
+        while (wall.Elapsed.TotalSeconds < seconds)
+        {
+            bench.ParseApplyToChangeSet();
+            batches++;
+        }
+
+        wall.Stop();
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocStart;
+        var events = batches * AgentsIntakeBenchmarks.LinesPerBatch;
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"events: {events:N0} in {batches:N0} batches of {AgentsIntakeBenchmarks.LinesPerBatch:N0}"));
+        Console.WriteLine(string.Create(c, $"wall: {wall.Elapsed.TotalSeconds:F2} s -> {events / wall.Elapsed.TotalSeconds:N0} events/s"));
+        Console.WriteLine(string.Create(c, $"cpu:  {cpu:F2} s -> {events / cpu:N0} events/cpu-s ({cpu * 1e9 / events:F0} ns/event)"));
+        Console.WriteLine(string.Create(c, $"allocated: {allocated:N0} B -> {(double)allocated / events:F4} B/event; gen0 collections: {GC.CollectionCount(0) - gcStart}"));
+        return 0;
+    }
+}

@@ -1,0 +1,16 @@
+namespace VisionFlow.Agents.Cache;
+
+/// <summary>One agent as readers (REST, WebSocket) see it.</summary>
+public sealed record AgentInfo(
+    string Id,
+    uint NodeId,
+    string Type,
+    string Status,
+    float CpuUsage,
+    float MemoryUsage,
+    int TasksActive,
+    long TokensUsed,
+    string SwarmId,
+    DateTimeOffset LastSeen,
+    DateTimeOffset? TelemetryTimestamp,
+    bool IsStale);

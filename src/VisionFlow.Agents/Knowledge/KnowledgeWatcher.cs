@@ -1,0 +1,109 @@
+namespace VisionFlow.Agents.Knowledge;
+
+/// <summary>
+/// Keeps a <see cref="KnowledgeGraph"/> in step with a folder: file-system events (re)arm one debounce timer on the
+/// <see cref="TimeProvider"/>, and when it fires the folder is reloaded and diffed into the graph. A watcher overflow
+/// also schedules a full reload, so no change is lost.
+/// </summary>
+public sealed class KnowledgeWatcher : IDisposable
+{
+    private readonly string _folder;
+    private readonly KnowledgeGraph _graph;
+    private readonly KnowledgeLimits _limits;
+    private readonly TimeSpan _debounce;
+    private readonly ITimer _timer;
+    private readonly Lock _reloadGate = new();
+    private FileSystemWatcher? _watcher;
+    private long _reloads;
+    private long _failures;
+    private bool _disposed;
+
+    /// <summary>Watches <paramref name="folder"/>; call <see cref="Start"/> to load and begin watching.</summary>
+    public KnowledgeWatcher(string folder, KnowledgeGraph graph, TimeProvider timeProvider, TimeSpan debounce, KnowledgeLimits? limits = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _folder = Path.GetFullPath(folder);
+        _graph = graph;
+        _limits = limits ?? new KnowledgeLimits();
+        _debounce = debounce;
+        _timer = timeProvider.CreateTimer(static state => ((KnowledgeWatcher)state!).Reload(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Raised after each reload (on the timer's thread) with the set that was applied.</summary>
+    public event Action<KnowledgeSet>? Reloaded;
+
+    /// <summary>Reloads done (including the first load).</summary>
+    public long Reloads => Interlocked.Read(ref _reloads);
+
+    /// <summary>Reloads that failed (folder gone, I/O error); the graph keeps its last state.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>The last reload error, if any.</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>Loads the folder now and starts watching it.</summary>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Reload();
+        var watcher = new FileSystemWatcher(_folder)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            InternalBufferSize = 64 * 1024,
+        };
+        watcher.Changed += OnChanged;
+        watcher.Created += OnChanged;
+        watcher.Deleted += OnChanged;
+        watcher.Renamed += OnChanged;
+        watcher.Error += (_, _) => Schedule();
+        watcher.EnableRaisingEvents = true;
+        _watcher = watcher;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _watcher?.Dispose();
+        _timer.Dispose();
+    }
+
+    private void OnChanged(object sender, FileSystemEventArgs e)
+    {
+        if (e is RenamedEventArgs renamed && (KnowledgeLoader.IsMarkdown(renamed.OldFullPath) || KnowledgeLoader.IsMarkdown(renamed.FullPath))) Schedule();
+        else if (KnowledgeLoader.IsMarkdown(e.FullPath) || e.ChangeType == WatcherChangeTypes.Deleted || Directory.Exists(e.FullPath)) Schedule();
+    }
+
+    private void Schedule()
+    {
+        if (!_disposed) _timer.Change(_debounce, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Reload()
+    {
+        KnowledgeSet set;
+        lock (_reloadGate)
+        {
+            if (_disposed) return;
+            try
+            {
+                set = KnowledgeLoader.LoadFolder(_folder, _limits);
+                _graph.Apply(set);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Interlocked.Increment(ref _failures);
+                LastError = ex;
+                return;
+            }
+
+            Interlocked.Increment(ref _reloads);
+        }
+
+        Reloaded?.Invoke(set);
+    }
+}

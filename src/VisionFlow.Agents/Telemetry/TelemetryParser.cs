@@ -1,0 +1,511 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace VisionFlow.Agents.Telemetry;
+
+/// <summary>
+/// Parses telemetry push lines and polled agent lists straight from UTF-8 with <see cref="Utf8JsonReader"/>.
+/// Identifiers are interned into bounded tables, so steady-state parsing allocates nothing.
+/// Single owner (the intake loop): not thread-safe.
+/// </summary>
+public sealed class TelemetryParser
+{
+    private const int MaxNestedText = 2;
+    private readonly Utf8Interner _agents;
+    private readonly Utf8Interner _labels;
+    private readonly int _maxIdBytes;
+    private readonly byte[] _scratch;
+    private int _scratchUsed;
+
+    /// <summary>Creates a parser whose agent table holds at most <paramref name="agentCapacity"/> ids at once.</summary>
+    public TelemetryParser(int agentCapacity = 1024, int labelCapacity = 1024, int maxIdBytes = 256)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(agentCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(labelCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxIdBytes, 8);
+        _agents = new Utf8Interner(agentCapacity);
+        _labels = new Utf8Interner(labelCapacity);
+        _maxIdBytes = maxIdBytes;
+        _scratch = new byte[maxIdBytes * 10];
+    }
+
+    /// <summary>Distinct labels refused because the label table was full.</summary>
+    public long LabelOverflow { get; private set; }
+
+    /// <summary>Agent ids currently interned.</summary>
+    public int AgentIdCount => _agents.Count;
+
+    internal Utf8Interner Agents => _agents;
+
+    /// <summary>The agent id string of <paramref name="agentKey"/>.</summary>
+    public string AgentId(int agentKey) => _agents.NameOf(agentKey);
+
+    /// <summary>The label (type, status, swarm, message type, metric name) of <paramref name="labelKey"/>; empty for -1.</summary>
+    public string Label(int labelKey) => _labels.NameOf(labelKey);
+
+    /// <summary>Key of an agent id already known, or -1.</summary>
+    public int FindAgent(ReadOnlySpan<byte> utf8Id) => _agents.Find(utf8Id);
+
+    /// <summary>Key of a label, interning it when new (-1 when the table is full).</summary>
+    public int InternLabel(ReadOnlySpan<byte> utf8) => Intern(utf8);
+
+    /// <summary>Parses one push line <c>{"type":…,"data":{…},"timestamp":…}</c>.</summary>
+    public TelemetryParseStatus Parse(ReadOnlySpan<byte> line, out TelemetryEvent telemetryEvent)
+    {
+        telemetryEvent = default;
+        telemetryEvent.Reset();
+        _scratchUsed = 0;
+        var raw = default(RawFields);
+        ReadOnlySpan<byte> type = default;
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return TelemetryParseStatus.Malformed;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("type"u8) || reader.ValueTextEquals("event"u8))
+                {
+                    reader.Read();
+                    if (!TryReadText(ref reader, out type)) return TelemetryParseStatus.Malformed;
+                }
+                else if (reader.ValueTextEquals("data"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject) ReadFields(ref reader, ref raw, ref telemetryEvent);
+                    else reader.Skip();
+                }
+                else if (reader.ValueTextEquals("timestamp"u8))
+                {
+                    reader.Read();
+                    ReadTimestamp(ref reader, ref telemetryEvent);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return TelemetryParseStatus.Malformed;
+        }
+        catch (JsonException)
+        {
+            return TelemetryParseStatus.Malformed;
+        }
+
+        if (raw.TooLong) return TelemetryParseStatus.IdTooLong;
+        return Complete(type, ref raw, ref telemetryEvent);
+    }
+
+    /// <summary>
+    /// Parses a polled agent list: <c>{"success":true,"agents":[…]}</c>, a bare array, an MCP tool result
+    /// <c>{"content":[{"type":"text","text":"&lt;json&gt;"}]}</c>, or any of those under <c>result</c>/<c>data</c>.
+    /// </summary>
+    public AgentListParseStatus ParseAgentList(ReadOnlySpan<byte> json, ITelemetryEventSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        return ParseAgentList(json, sink, 0);
+    }
+
+    private AgentListParseStatus ParseAgentList(ReadOnlySpan<byte> json, ITelemetryEventSink sink, int nesting)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read()) return AgentListParseStatus.Malformed;
+            var status = reader.TokenType switch
+            {
+                JsonTokenType.StartArray => ReadAgentArray(ref reader, sink),
+                JsonTokenType.StartObject => ReadListObject(ref reader, sink, nesting),
+                _ => AgentListParseStatus.NoAgentList,
+            };
+            return status;
+        }
+        catch (JsonException)
+        {
+            return AgentListParseStatus.Malformed;
+        }
+    }
+
+    private AgentListParseStatus ReadListObject(ref Utf8JsonReader reader, ITelemetryEventSink sink, int nesting)
+    {
+        var result = AgentListParseStatus.NoAgentList;
+        var failed = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("agents"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray) result = ReadAgentArray(ref reader, sink);
+                else reader.Skip();
+            }
+            else if (reader.ValueTextEquals("success"u8))
+            {
+                reader.Read();
+                failed |= reader.TokenType == JsonTokenType.False;
+            }
+            else if (reader.ValueTextEquals("isError"u8))
+            {
+                reader.Read();
+                failed |= reader.TokenType == JsonTokenType.True;
+            }
+            else if (reader.ValueTextEquals("result"u8) || reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    var inner = ReadListObject(ref reader, sink, nesting);
+                    if (inner != AgentListParseStatus.NoAgentList) result = inner;
+                }
+                else if (reader.TokenType == JsonTokenType.StartArray && result == AgentListParseStatus.NoAgentList)
+                {
+                    result = ReadAgentArray(ref reader, sink);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("content"u8) && nesting < MaxNestedText)
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isText = reader.ValueTextEquals("text"u8);
+                        reader.Read();
+                        if (isText && reader.TokenType == JsonTokenType.String && result == AgentListParseStatus.NoAgentList)
+                        {
+                            result = ParseEmbeddedText(ref reader, sink, nesting + 1);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return failed ? AgentListParseStatus.Failed : result;
+    }
+
+    private AgentListParseStatus ParseEmbeddedText(ref Utf8JsonReader reader, ITelemetryEventSink sink, int nesting)
+    {
+        if (!reader.ValueIsEscaped) return ParseAgentList(reader.ValueSpan, sink, nesting);
+        var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            var written = reader.CopyString(rented);
+            return ParseAgentList(rented.AsSpan(0, written), sink, nesting);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private AgentListParseStatus ReadAgentArray(ref Utf8JsonReader reader, ITelemetryEventSink sink)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                sink.OnRejected(TelemetryParseStatus.Malformed);
+                continue;
+            }
+
+            _scratchUsed = 0;
+            var raw = default(RawFields);
+            var ev = default(TelemetryEvent);
+            ev.Reset();
+            ReadFields(ref reader, ref raw, ref ev);
+            var status = raw.TooLong ? TelemetryParseStatus.IdTooLong : CompleteAgent(TelemetryEventKind.AgentListed, ref raw, ref ev);
+            if (status == TelemetryParseStatus.Ok) sink.OnEvent(ev);
+            else sink.OnRejected(status);
+        }
+
+        return AgentListParseStatus.Ok;
+    }
+
+    private TelemetryParseStatus Complete(ReadOnlySpan<byte> type, ref RawFields raw, ref TelemetryEvent ev)
+    {
+        if (type.SequenceEqual("agent.status"u8)) return CompleteAgent(TelemetryEventKind.AgentStatus, ref raw, ref ev);
+        if (type.SequenceEqual("message.flow"u8)) return CompleteFlow(ref raw, ref ev);
+        if (type.SequenceEqual("agent.spawned"u8)) return CompleteAgent(TelemetryEventKind.AgentSpawned, ref raw, ref ev);
+        if (type.SequenceEqual("agent.terminated"u8)) return CompleteAgent(TelemetryEventKind.AgentTerminated, ref raw, ref ev);
+        if (type.StartsWith("metrics."u8) && type.Length > 8)
+        {
+            ev.Kind = TelemetryEventKind.Metrics;
+            ev.MetricKey = Intern(type[8..]);
+            ev.Fields &= TelemetryFields.Timestamp;
+            if (raw.Id.Length > 0) ev.AgentKey = _agents.Find(raw.Id);
+            return TelemetryParseStatus.Ok;
+        }
+
+        return TelemetryParseStatus.UnknownType;
+    }
+
+    private TelemetryParseStatus CompleteAgent(TelemetryEventKind kind, ref RawFields raw, ref TelemetryEvent ev)
+    {
+        if (raw.Id.IsEmpty) return TelemetryParseStatus.MissingField;
+        if (raw.Status.SequenceEqual("terminated"u8)) kind = TelemetryEventKind.AgentTerminated;
+        ev.Kind = kind;
+        if (kind == TelemetryEventKind.AgentTerminated)
+        {
+            // A termination never creates an id: an unknown agent has nothing to remove.
+            ev.AgentKey = _agents.Find(raw.Id);
+            ev.Fields = TelemetryFields.None | (ev.Fields & TelemetryFields.Timestamp);
+            return ev.AgentKey < 0 ? TelemetryParseStatus.UnknownAgent : TelemetryParseStatus.Ok;
+        }
+
+        ev.AgentKey = _agents.GetOrAdd(raw.Id);
+        if (ev.AgentKey < 0) return TelemetryParseStatus.OverCapacity;
+        SetLabel(raw.Type, ref ev.TypeKey, ref ev.Fields, TelemetryFields.Type);
+        SetLabel(raw.Status, ref ev.StatusKey, ref ev.Fields, TelemetryFields.Status);
+        SetLabel(raw.Swarm, ref ev.SwarmKey, ref ev.Fields, TelemetryFields.Swarm);
+        return TelemetryParseStatus.Ok;
+    }
+
+    private TelemetryParseStatus CompleteFlow(ref RawFields raw, ref TelemetryEvent ev)
+    {
+        ev.Kind = TelemetryEventKind.MessageFlow;
+        ev.Fields &= TelemetryFields.Timestamp;
+        if (raw.From.IsEmpty || raw.To.IsEmpty) return TelemetryParseStatus.MissingField;
+        ev.FromKey = _agents.Find(raw.From);
+        ev.ToKey = _agents.Find(raw.To);
+        var messageType = raw.MessageType.IsEmpty ? raw.Type : raw.MessageType;
+        if (!messageType.IsEmpty) ev.MessageTypeKey = Intern(messageType);
+        return ev.FromKey < 0 || ev.ToKey < 0 ? TelemetryParseStatus.UnknownAgent : TelemetryParseStatus.Ok;
+    }
+
+    private void SetLabel(ReadOnlySpan<byte> value, ref int key, ref TelemetryFields fields, TelemetryFields flag)
+    {
+        if (value.IsEmpty) return;
+        key = Intern(value);
+        if (key >= 0) fields |= flag;
+    }
+
+    private int Intern(ReadOnlySpan<byte> value)
+    {
+        var key = _labels.GetOrAdd(value);
+        if (key < 0) LabelOverflow++;
+        return key;
+    }
+
+    private void ReadFields(ref Utf8JsonReader reader, ref RawFields raw, ref TelemetryEvent ev)
+    {
+        Span<byte> nameBuffer = stackalloc byte[32];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            scoped ReadOnlySpan<byte> name;
+            if (!reader.ValueIsEscaped) name = reader.ValueSpan;
+            else if (reader.ValueSpan.Length <= nameBuffer.Length) name = nameBuffer[..reader.CopyString(nameBuffer)];
+            else name = default;
+            var field = Classify(name);
+            reader.Read();
+            switch (field)
+            {
+                case Field.Id: ReadId(ref reader, ref raw, ref raw.Id); break;
+                case Field.Type: ReadId(ref reader, ref raw, ref raw.Type); break;
+                case Field.Status: ReadId(ref reader, ref raw, ref raw.Status); break;
+                case Field.Swarm: ReadId(ref reader, ref raw, ref raw.Swarm); break;
+                case Field.From: ReadId(ref reader, ref raw, ref raw.From); break;
+                case Field.To: ReadId(ref reader, ref raw, ref raw.To); break;
+                case Field.MessageType: ReadId(ref reader, ref raw, ref raw.MessageType); break;
+                case Field.Cpu:
+                    if (TryReadNumber(ref reader, out var cpu)) { ev.CpuUsage = (float)cpu; ev.Fields |= TelemetryFields.CpuUsage; }
+                    break;
+                case Field.Memory:
+                    if (TryReadNumber(ref reader, out var memory)) { ev.MemoryUsage = (float)memory; ev.Fields |= TelemetryFields.MemoryUsage; }
+                    break;
+                case Field.Tasks:
+                    if (TryReadNumber(ref reader, out var tasks)) { ev.TasksActive = ClampInt(tasks); ev.Fields |= TelemetryFields.TasksActive; }
+                    break;
+                case Field.Tokens:
+                    if (TryReadNumber(ref reader, out var tokens)) { ev.TokensUsed = ClampLong(tokens); ev.Fields |= TelemetryFields.TokensUsed; }
+                    break;
+                case Field.Size:
+                    if (TryReadNumber(ref reader, out var size)) ev.MessageSize = ClampInt(size);
+                    break;
+                case Field.Value:
+                    if (TryReadNumber(ref reader, out var value)) ev.MetricValue = value;
+                    break;
+                case Field.Timestamp:
+                    ReadTimestamp(ref reader, ref ev);
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+    }
+
+    private void ReadId(scoped ref Utf8JsonReader reader, scoped ref RawFields raw, ref ReadOnlySpan<byte> target)
+    {
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            target = reader.ValueSpan;
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return;
+        }
+
+        var span = reader.ValueSpan;
+        if (span.Length > _maxIdBytes * (reader.ValueIsEscaped ? 6 : 1))
+        {
+            raw.TooLong = true;
+            return;
+        }
+
+        if (!reader.ValueIsEscaped)
+        {
+            target = span;
+            return;
+        }
+
+        var free = _scratch.AsSpan(_scratchUsed);
+        if (free.Length < span.Length)
+        {
+            raw.TooLong = true;
+            return;
+        }
+
+        var written = reader.CopyString(free);
+        if (written > _maxIdBytes)
+        {
+            raw.TooLong = true;
+            return;
+        }
+
+        target = _scratch.AsSpan(_scratchUsed, written);
+        _scratchUsed += written;
+    }
+
+    private bool TryReadText(scoped ref Utf8JsonReader reader, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        if (reader.TokenType != JsonTokenType.String) return false;
+        if (!reader.ValueIsEscaped)
+        {
+            value = reader.ValueSpan;
+            return true;
+        }
+
+        var free = _scratch.AsSpan(_scratchUsed);
+        if (free.Length < reader.ValueSpan.Length) return false;
+        var written = reader.CopyString(free);
+        value = _scratch.AsSpan(_scratchUsed, written);
+        _scratchUsed += written;
+        return true;
+    }
+
+    private static bool TryReadNumber(ref Utf8JsonReader reader, out double value)
+    {
+        value = 0;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number:
+                return reader.TryGetDouble(out value) && double.IsFinite(value);
+            case JsonTokenType.String when !reader.ValueIsEscaped:
+                return Utf8Parser.TryParse(reader.ValueSpan, out value, out var consumed) && consumed == reader.ValueSpan.Length && double.IsFinite(value);
+            default:
+                reader.Skip();
+                return false;
+        }
+    }
+
+    private static void ReadTimestamp(ref Utf8JsonReader reader, ref TelemetryEvent ev)
+    {
+        if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var stamp))
+        {
+            ev.TimestampUtcTicks = stamp.UtcTicks;
+            ev.Fields |= TelemetryFields.Timestamp;
+        }
+        else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var unixMs) && unixMs is > 0 and < 253402300799999)
+        {
+            ev.TimestampUtcTicks = DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcTicks;
+            ev.Fields |= TelemetryFields.Timestamp;
+        }
+        else
+        {
+            reader.Skip();
+        }
+    }
+
+    private static int ClampInt(double value) => value <= 0 ? 0 : value >= int.MaxValue ? int.MaxValue : (int)value;
+
+    private static long ClampLong(double value) => value <= 0 ? 0 : value >= long.MaxValue ? long.MaxValue : (long)value;
+
+    private static Field Classify(ReadOnlySpan<byte> n) => n.Length switch
+    {
+        2 => n.SequenceEqual("id"u8) ? Field.Id : n.SequenceEqual("to"u8) ? Field.To : Field.None,
+        3 => n.SequenceEqual("cpu"u8) ? Field.Cpu : Field.None,
+        4 => n.SequenceEqual("type"u8) ? Field.Type : n.SequenceEqual("from"u8) ? Field.From : n.SequenceEqual("size"u8) ? Field.Size : Field.None,
+        5 => n.SequenceEqual("state"u8) ? Field.Status : n.SequenceEqual("swarm"u8) ? Field.Swarm : n.SequenceEqual("value"u8) ? Field.Value
+            : n.SequenceEqual("bytes"u8) ? Field.Size : Field.None,
+        6 => n.SequenceEqual("status"u8) ? Field.Status : n.SequenceEqual("memory"u8) ? Field.Memory : n.SequenceEqual("tokens"u8) ? Field.Tokens
+            : n.SequenceEqual("source"u8) || n.SequenceEqual("sender"u8) ? Field.From : n.SequenceEqual("target"u8) ? Field.To : Field.None,
+        7 => n.SequenceEqual("agentId"u8) ? Field.Id : n.SequenceEqual("swarmId"u8) ? Field.Swarm : n.SequenceEqual("toAgent"u8) ? Field.To : Field.None,
+        8 => n.SequenceEqual("agent_id"u8) ? Field.Id : n.SequenceEqual("cpuUsage"u8) ? Field.Cpu : n.SequenceEqual("swarm_id"u8) ? Field.Swarm
+            : n.SequenceEqual("to_agent"u8) || n.SequenceEqual("receiver"u8) ? Field.To : Field.None,
+        9 => n.SequenceEqual("cpu_usage"u8) ? Field.Cpu : n.SequenceEqual("agentType"u8) ? Field.Type : n.SequenceEqual("timestamp"u8) ? Field.Timestamp
+            : n.SequenceEqual("fromAgent"u8) ? Field.From : Field.None,
+        10 => n.SequenceEqual("agent_type"u8) ? Field.Type : n.SequenceEqual("tokensUsed"u8) ? Field.Tokens : n.SequenceEqual("from_agent"u8) ? Field.From : Field.None,
+        11 => n.SequenceEqual("memoryUsage"u8) ? Field.Memory : n.SequenceEqual("tasksActive"u8) || n.SequenceEqual("activeTasks"u8) ? Field.Tasks
+            : n.SequenceEqual("tokens_used"u8) ? Field.Tokens : n.SequenceEqual("messageType"u8) ? Field.MessageType
+            : n.SequenceEqual("messageSize"u8) ? Field.Size : Field.None,
+        12 => n.SequenceEqual("memory_usage"u8) ? Field.Memory : n.SequenceEqual("tasks_active"u8) || n.SequenceEqual("active_tasks"u8) ? Field.Tasks
+            : n.SequenceEqual("message_type"u8) ? Field.MessageType : n.SequenceEqual("message_size"u8) ? Field.Size : Field.None,
+        _ => Field.None,
+    };
+
+    private enum Field : byte
+    {
+        None,
+        Id,
+        Type,
+        Status,
+        Swarm,
+        Cpu,
+        Memory,
+        Tasks,
+        Tokens,
+        From,
+        To,
+        MessageType,
+        Size,
+        Value,
+        Timestamp,
+    }
+
+    private ref struct RawFields
+    {
+        public ReadOnlySpan<byte> Id;
+        public ReadOnlySpan<byte> Type;
+        public ReadOnlySpan<byte> Status;
+        public ReadOnlySpan<byte> Swarm;
+        public ReadOnlySpan<byte> From;
+        public ReadOnlySpan<byte> To;
+        public ReadOnlySpan<byte> MessageType;
+        public bool TooLong;
+    }
+}

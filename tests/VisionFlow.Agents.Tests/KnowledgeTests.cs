@@ -1,0 +1,185 @@
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using VisionFlow.Agents.Graph;
+using VisionFlow.Agents.Knowledge;
+
+namespace VisionFlow.Agents.Tests;
+
+public sealed class KnowledgeTests
+{
+    private static string[] LinkNames(KnowledgeSet set) =>
+        set.Links.Select(l => set.Notes[l.From].Name + "-" + set.Notes[l.To].Name).Order(StringComparer.Ordinal).ToArray();
+
+    [Test]
+    public async Task Wiki_alias_heading_and_relative_links_become_edges()
+    {
+        var set = KnowledgeLoader.LoadTexts(
+        [
+            ("Alpha", "See [[Beta]], [[gamma|the third]], [[Delta#Section]] and ![[epsilon]]. Also [x](Zeta.md) and [y](./sub/Eta.md#top)."),
+            ("Beta", "Back to [alpha](alpha.md) and [[Alpha#Intro|home]]."),
+            ("Gamma", "[web](https://example.com/x.md) [mail](mailto:a@b.md) [anchor](#here) [img](pic.png)"),
+            ("Delta", ""),
+            ("Epsilon", ""),
+            ("Zeta", "[[Missing Note]] and [[also missing|alias]] [m](nowhere.md)"),
+            ("Eta", "[[Eta]] links itself"),
+        ]);
+        await Assert.That(LinkNames(set)).IsEquivalentTo(new[] { "Alpha-Beta", "Alpha-Delta", "Alpha-Epsilon", "Alpha-Eta", "Alpha-Gamma", "Alpha-Zeta" });
+        await Assert.That(set.Stats.MissingTargets).IsEqualTo(3);
+        await Assert.That(set.Stats.SelfLinks).IsEqualTo(1);
+        await Assert.That(set.Notes.Count).IsEqualTo(7);
+    }
+
+    [Test]
+    public async Task Links_in_code_are_ignored_and_escaped_paths_decoded()
+    {
+        var set = KnowledgeLoader.LoadTexts(
+        [
+            ("A", "```\n[[B]]\n```\ninline `[[B]]` but [c](My%20Note.md)"),
+            ("B", ""),
+            ("My Note", ""),
+        ]);
+        await Assert.That(LinkNames(set)).IsEquivalentTo(new[] { "A-My Note" });
+    }
+
+    [Test]
+    public async Task Cycles_and_duplicates_are_one_edge_each()
+    {
+        var set = KnowledgeLoader.LoadTexts([("A", "[[B]] [[b]] [[B]]"), ("B", "[[C]]"), ("C", "[[A]]")]);
+        await Assert.That(LinkNames(set)).IsEquivalentTo(new[] { "A-B", "A-C", "B-C" });
+    }
+
+    [Test]
+    public async Task Embedded_sample_notes_load_with_every_link_resolved()
+    {
+        var set = KnowledgeLoader.LoadEmbedded();
+        await Assert.That(set.Notes.Count).IsGreaterThanOrEqualTo(8);
+        await Assert.That(set.Notes.Count).IsLessThanOrEqualTo(15);
+        await Assert.That(set.Stats.MissingTargets).IsEqualTo(0);
+        await Assert.That(set.Links.Count).IsGreaterThan(set.Notes.Count);
+        await Assert.That(set.Notes.Select(n => n.Name)).Contains("Telemetry Intake");
+        var graph = new KnowledgeGraph();
+        graph.Apply(set);
+        await Assert.That(graph.Model.NodeCount).IsEqualTo(set.Notes.Count);
+        await Assert.That(graph.Model.EdgeCount).IsEqualTo(set.Links.Count);
+        foreach (var id in graph.Model.NodeIds.ToArray()) await Assert.That(NodeIds.IsAgent(id)).IsFalse();
+    }
+
+    [Test]
+    public async Task Hostile_folders_are_bounded()
+    {
+        var dir = Directory.CreateTempSubdirectory("vf-knowledge-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "ok.md"), "[[big]] [[binary]]");
+            var big = new StringBuilder("[[ok]]\n");
+            while (big.Length < 300_000) big.Append("lorem ipsum [[ok]] ");
+            big.Append("\n[[late-link]]");
+            File.WriteAllText(Path.Combine(dir.FullName, "big.md"), big.ToString());
+            File.WriteAllBytes(Path.Combine(dir.FullName, "binary.md"), [0x89, 0x50, 0x00, 0x00, 0x5B, 0x5B]);
+            File.WriteAllText(Path.Combine(dir.FullName, "notes.txt"), "[[ok]]");
+            Directory.CreateDirectory(Path.Combine(dir.FullName, ".hidden"));
+            File.WriteAllText(Path.Combine(dir.FullName, ".hidden", "secret.md"), "[[ok]]");
+            Directory.CreateDirectory(Path.Combine(dir.FullName, "sub"));
+            File.WriteAllText(Path.Combine(dir.FullName, "sub", "OK.md"), "duplicate name");
+            for (var i = 0; i < 20; i++) File.WriteAllText(Path.Combine(dir.FullName, $"n{i:00}.md"), "[[ok]]");
+
+            var set = KnowledgeLoader.LoadFolder(dir.FullName, new KnowledgeLimits { MaxFileBytes = 100_000, MaxNotes = 10, MaxLinksPerNote = 50 });
+            await Assert.That(set.Notes.Count).IsEqualTo(10);
+            await Assert.That(set.Stats.BinarySkipped).IsEqualTo(1);
+            await Assert.That(set.Stats.Truncated).IsEqualTo(1);
+            await Assert.That(set.Stats.OverLimit).IsGreaterThan(0);
+            await Assert.That(set.Notes.Single(n => n.Name == "big").Links.Count).IsEqualTo(50);
+            await Assert.That(set.Notes.Any(n => n.Name == "secret")).IsFalse();
+            await Assert.That(set.Notes.Any(n => n.Name == "notes")).IsFalse();
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Reapplying_keeps_node_ids_and_reports_only_the_difference()
+    {
+        var graph = new KnowledgeGraph();
+        graph.Apply(KnowledgeLoader.LoadTexts([("A", "[[B]]"), ("B", ""), ("C", "[[A]]")]));
+        var idA = graph.NodeIdOf("a");
+        var version = graph.Model.TopologyVersion;
+        graph.Apply(KnowledgeLoader.LoadTexts([("A", "[[B]]"), ("B", ""), ("C", "[[A]]")]));
+        await Assert.That(graph.Model.TopologyVersion).IsEqualTo(version);
+
+        NodeOperation[] ops = [];
+        graph.Model.Changed += (_, c) => ops = c.Operations.ToArray();
+        graph.Apply(KnowledgeLoader.LoadTexts([("A", "[[D]]"), ("D", ""), ("C", "[[A]]")]));
+        await Assert.That(graph.NodeIdOf("A")).IsEqualTo(idA);
+        await Assert.That(graph.NodeIdOf("B")).IsNull();
+        await Assert.That(graph.Model.TopologyVersion).IsEqualTo(version + 1);
+        await Assert.That(ops.Count(o => o.Kind == NodeOperationKind.Removed)).IsEqualTo(1);
+        await Assert.That(ops.Count(o => o.Kind == NodeOperationKind.Added)).IsEqualTo(1);
+        await Assert.That(graph.Model.EdgeWeight(idA!.Value, graph.NodeIdOf("D")!.Value)).IsEqualTo(1f);
+        await Assert.That(graph.Model.EdgeCount).IsEqualTo(2);
+        await Assert.That(graph.NameOf(idA.Value)).IsEqualTo("A");
+    }
+
+    [Test]
+    public async Task Watcher_reloads_when_a_note_changes()
+    {
+        var dir = Directory.CreateTempSubdirectory("vf-watch-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "one.md"), "[[two]]");
+            File.WriteAllText(Path.Combine(dir.FullName, "two.md"), "");
+            var graph = new KnowledgeGraph();
+            using var watcher = new KnowledgeWatcher(dir.FullName, graph, TimeProvider.System, TimeSpan.FromMilliseconds(20));
+            var reloaded = new SemaphoreSlim(0);
+            watcher.Reloaded += set =>
+            {
+                if (set.Notes.Any(n => n.Name == "three")) reloaded.Release();
+            };
+            watcher.Start();
+            await Assert.That(graph.Model.NodeCount).IsEqualTo(2);
+            await Assert.That(graph.Model.EdgeCount).IsEqualTo(1);
+
+            File.WriteAllText(Path.Combine(dir.FullName, "three.md"), "[[one]] [[two]]");
+            await Assert.That(await reloaded.WaitAsync(TimeSpan.FromSeconds(30))).IsTrue();
+            await Assert.That(graph.Model.NodeCount).IsEqualTo(3);
+            await Assert.That(graph.Model.EdgeCount).IsEqualTo(3);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Watcher_debounce_runs_on_the_time_provider()
+    {
+        var dir = Directory.CreateTempSubdirectory("vf-debounce-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "one.md"), "");
+            var time = new FakeTimeProvider();
+            var graph = new KnowledgeGraph();
+            using var watcher = new KnowledgeWatcher(dir.FullName, graph, time, TimeSpan.FromSeconds(1));
+            watcher.Start();
+            await Assert.That(watcher.Reloads).IsEqualTo(1L);
+            var reloaded = new SemaphoreSlim(0);
+            watcher.Reloaded += _ => reloaded.Release();
+            File.WriteAllText(Path.Combine(dir.FullName, "two.md"), "[[one]]");
+            // The file event arms the debounce timer; only advancing fake time past it reloads.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (watcher.Reloads == 1 && DateTime.UtcNow < deadline)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                await reloaded.WaitAsync(TimeSpan.FromMilliseconds(50));
+            }
+
+            await Assert.That(watcher.Reloads).IsGreaterThanOrEqualTo(2L);
+            await Assert.That(graph.Model.NodeCount).IsEqualTo(2);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}

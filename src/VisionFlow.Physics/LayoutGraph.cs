@@ -14,6 +14,9 @@ public sealed class LayoutGraph
     /// <summary>Largest edge weight kept; larger (or infinite) weights are clamped so forces stay finite.</summary>
     public const float MaxWeight = 1e6f;
 
+    /// <summary>Coordinates are clamped to ±this on input so squared distances stay finite in float.</summary>
+    public const float MaxCoordinate = 1e6f;
+
     private uint[] _ids;
     private float[] _x, _y, _z, _vx, _vy, _vz;
     private bool[] _pinned;
@@ -178,18 +181,14 @@ public sealed class LayoutGraph
         MarkPositionsDirty(0, n);
     }
 
-    /// <summary>Sanitizes the dirty range (non-finite → 0) and hands it to a backend, clearing it.</summary>
+    /// <summary>Sanitizes the dirty range (NaN → 0, ±∞ and huge values clamped to ±MaxCoordinate) and hands it to a backend, clearing it.</summary>
     internal (int Start, int Count) ConsumeDirty()
     {
         var range = DirtyRange;
         for (var i = range.Start; i < range.Start + range.Count; i++)
         {
-            if (!float.IsFinite(_x[i])) _x[i] = 0;
-            if (!float.IsFinite(_y[i])) _y[i] = 0;
-            if (!float.IsFinite(_z[i])) _z[i] = 0;
-            if (!float.IsFinite(_vx[i])) _vx[i] = 0;
-            if (!float.IsFinite(_vy[i])) _vy[i] = 0;
-            if (!float.IsFinite(_vz[i])) _vz[i] = 0;
+            _x[i] = SanitizeCoordinate(_x[i]); _y[i] = SanitizeCoordinate(_y[i]); _z[i] = SanitizeCoordinate(_z[i]);
+            _vx[i] = SanitizeCoordinate(_vx[i]); _vy[i] = SanitizeCoordinate(_vy[i]); _vz[i] = SanitizeCoordinate(_vz[i]);
         }
         _dirtyStart = int.MaxValue;
         _dirtyEnd = 0;
@@ -209,6 +208,9 @@ public sealed class LayoutGraph
         }
         return lo;
     }
+
+    private static float SanitizeCoordinate(float v) =>
+        float.IsNaN(v) ? 0 : Math.Clamp(v, -MaxCoordinate, MaxCoordinate);
 
     private static float SanitizeWeight(float w) =>
         float.IsNaN(w) || w <= 0 ? 0 : MathF.Min(w, MaxWeight);

@@ -1,0 +1,221 @@
+using System.Runtime.InteropServices;
+
+namespace VisionFlow.Physics;
+
+/// <summary>
+/// The physics input model: struct-of-arrays nodes and CSR edges. Each undirected edge appears in both endpoints'
+/// rows so every node can sum its own forces (deterministic, partitioned by node). Owned by one thread at a time.
+/// </summary>
+public sealed class LayoutGraph
+{
+    /// <summary>Id bit that marks an agent node; clear means a knowledge node.</summary>
+    public const uint AgentBit = 0x80000000u;
+
+    /// <summary>Largest edge weight kept; larger (or infinite) weights are clamped so forces stay finite.</summary>
+    public const float MaxWeight = 1e6f;
+
+    /// <summary>Coordinates are clamped to ±this on input so squared distances stay finite in float.</summary>
+    public const float MaxCoordinate = 1e6f;
+
+    private uint[] _ids;
+    private float[] _x, _y, _z, _vx, _vy, _vz;
+    private bool[] _pinned;
+    private int[] _offsets;
+    private int[] _targets;
+    private float[] _weights;
+    private int _dirtyStart = int.MaxValue;
+    private int _dirtyEnd;
+
+    /// <summary>Creates a graph from ids and CSR arrays (offsets has nodeCount+1 entries); positions start at zero.</summary>
+    public LayoutGraph(ReadOnlySpan<uint> ids, ReadOnlySpan<int> offsets, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights)
+    {
+        _ids = []; _x = _y = _z = _vx = _vy = _vz = []; _pinned = []; _offsets = [0]; _targets = []; _weights = [];
+        SetTopology(ids, offsets, targets, weights);
+    }
+
+    /// <summary>Builds a graph from an undirected edge list (a, b, weight), writing each edge into both CSR rows.</summary>
+    public static LayoutGraph FromEdges(ReadOnlySpan<uint> ids, ReadOnlySpan<(int A, int B, float Weight)> edges)
+    {
+        var (offsets, targets, weights) = BuildCsr(ids.Length, edges);
+        return new LayoutGraph(ids, offsets, targets, weights);
+    }
+
+    /// <summary>Symmetric CSR from an undirected edge list; out-of-range endpoints are dropped.</summary>
+    public static (int[] Offsets, int[] Targets, float[] Weights) BuildCsr(int nodeCount, ReadOnlySpan<(int A, int B, float Weight)> edges)
+    {
+        var offsets = new int[nodeCount + 1];
+        foreach (var (a, b, _) in edges)
+        {
+            if ((uint)a >= (uint)nodeCount || (uint)b >= (uint)nodeCount) continue;
+            offsets[a + 1]++;
+            offsets[b + 1]++;
+        }
+        for (var i = 0; i < nodeCount; i++) offsets[i + 1] += offsets[i];
+        var cursor = offsets.AsSpan(0, nodeCount).ToArray();
+        var targets = new int[offsets[nodeCount]];
+        var weights = new float[offsets[nodeCount]];
+        foreach (var (a, b, w) in edges)
+        {
+            if ((uint)a >= (uint)nodeCount || (uint)b >= (uint)nodeCount) continue;
+            targets[cursor[a]] = b; weights[cursor[a]++] = w;
+            targets[cursor[b]] = a; weights[cursor[b]++] = w;
+        }
+        return (offsets, targets, weights);
+    }
+
+    /// <summary>Number of nodes.</summary>
+    public int NodeCount => _ids.Length;
+
+    /// <summary>Number of CSR entries (each undirected edge counts twice).</summary>
+    public int EdgeEntryCount => _targets.Length;
+
+    /// <summary>Bumped on every topology change; a device backend re-uploads ids, flags and CSR when it differs.</summary>
+    public long TopologyVersion { get; private set; }
+
+    /// <summary>Node ids; bit 31 set = agent node.</summary>
+    public ReadOnlySpan<uint> Ids => _ids;
+
+    /// <summary>Positions and velocities (read-only views; write through <see cref="SetPosition"/> or the spans below plus <see cref="MarkPositionsDirty"/>).</summary>
+    public Span<float> X => _x;
+    /// <summary>Y positions.</summary>
+    public Span<float> Y => _y;
+    /// <summary>Z positions.</summary>
+    public Span<float> Z => _z;
+    /// <summary>X velocities.</summary>
+    public Span<float> VX => _vx;
+    /// <summary>Y velocities.</summary>
+    public Span<float> VY => _vy;
+    /// <summary>Z velocities.</summary>
+    public Span<float> VZ => _vz;
+
+    /// <summary>Pinned nodes never move.</summary>
+    public ReadOnlySpan<bool> Pinned => _pinned;
+
+    /// <summary>CSR row offsets (NodeCount + 1 entries).</summary>
+    public ReadOnlySpan<int> EdgeOffsets => _offsets;
+
+    /// <summary>CSR column indices.</summary>
+    public ReadOnlySpan<int> EdgeTargets => _targets;
+
+    /// <summary>CSR weights, already sanitized (finite, 0..MaxWeight).</summary>
+    public ReadOnlySpan<float> EdgeWeights => _weights;
+
+    /// <summary>True when node <paramref name="i"/> is an agent node.</summary>
+    public bool IsAgent(int i) => (_ids[i] & AgentBit) != 0;
+
+    /// <summary>The range of nodes whose position/velocity/pin changed since the backend last consumed it.</summary>
+    public (int Start, int Count) DirtyRange => _dirtyStart >= _dirtyEnd ? (0, 0) : (_dirtyStart, _dirtyEnd - _dirtyStart);
+
+    /// <summary>Replaces ids and edges. Positions of the first min(old, new) nodes are kept; new nodes start at the origin.</summary>
+    public void SetTopology(ReadOnlySpan<uint> ids, ReadOnlySpan<int> offsets, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights)
+    {
+        var n = ids.Length;
+        if (offsets.Length != n + 1) throw new ArgumentException($"offsets must have {n + 1} entries, got {offsets.Length}.", nameof(offsets));
+        if (targets.Length != weights.Length) throw new ArgumentException("targets and weights must have the same length.", nameof(weights));
+        if (offsets[0] != 0 || offsets[n] != targets.Length) throw new ArgumentException("offsets must start at 0 and end at targets.Length.", nameof(offsets));
+        for (var i = 0; i < n; i++)
+        {
+            if (offsets[i + 1] < offsets[i]) throw new ArgumentException("offsets must be non-decreasing.", nameof(offsets));
+        }
+
+        if (n != _ids.Length)
+        {
+            Resize(ref _x, n); Resize(ref _y, n); Resize(ref _z, n);
+            Resize(ref _vx, n); Resize(ref _vy, n); Resize(ref _vz, n);
+            var p = _pinned; Array.Resize(ref p, n); _pinned = p;
+        }
+        _ids = ids.ToArray();
+        _offsets = offsets.ToArray();
+        _targets = new int[targets.Length];
+        _weights = new float[weights.Length];
+        for (var e = 0; e < targets.Length; e++)
+        {
+            // Out-of-range targets become self-loops, which every backend ignores.
+            var row = RowOf(e);
+            _targets[e] = (uint)targets[e] < (uint)n ? targets[e] : row;
+            _weights[e] = SanitizeWeight(weights[e]);
+        }
+        TopologyVersion++;
+        MarkPositionsDirty(0, n);
+    }
+
+    /// <summary>Sets a node's position (velocity is reset) and marks it dirty.</summary>
+    public void SetPosition(int i, float x, float y, float z)
+    {
+        _x[i] = x; _y[i] = y; _z[i] = z;
+        _vx[i] = _vy[i] = _vz[i] = 0;
+        MarkPositionsDirty(i, 1);
+    }
+
+    /// <summary>Pins or unpins a node and marks it dirty.</summary>
+    public void SetPinned(int i, bool pinned)
+    {
+        _pinned[i] = pinned;
+        MarkPositionsDirty(i, 1);
+    }
+
+    /// <summary>Records that nodes [start, start+count) were written through the spans.</summary>
+    public void MarkPositionsDirty(int start, int count)
+    {
+        if (count <= 0) return;
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, NodeCount);
+        _dirtyStart = Math.Min(_dirtyStart, start);
+        _dirtyEnd = Math.Max(_dirtyEnd, start + count);
+    }
+
+    /// <summary>Spreads nodes deterministically on a golden-angle spiral so a fresh layout has no coincident nodes.</summary>
+    public void SeedSpiral(float radius)
+    {
+        var n = NodeCount;
+        for (var i = 0; i < n; i++)
+        {
+            var t = n == 1 ? 0.5f : (float)i / (n - 1);
+            var y = 1f - 2f * t;
+            var r = MathF.Sqrt(MathF.Max(0, 1 - y * y));
+            var a = i * 2.39996323f;
+            var s = radius * MathF.Cbrt((i + 0.5f) / n);
+            _x[i] = s * r * MathF.Cos(a); _y[i] = s * y; _z[i] = s * r * MathF.Sin(a);
+            _vx[i] = _vy[i] = _vz[i] = 0;
+        }
+        MarkPositionsDirty(0, n);
+    }
+
+    /// <summary>Sanitizes the dirty range (NaN → 0, ±∞ and huge values clamped to ±MaxCoordinate) and hands it to a backend, clearing it.</summary>
+    internal (int Start, int Count) ConsumeDirty()
+    {
+        var range = DirtyRange;
+        for (var i = range.Start; i < range.Start + range.Count; i++)
+        {
+            _x[i] = SanitizeCoordinate(_x[i]); _y[i] = SanitizeCoordinate(_y[i]); _z[i] = SanitizeCoordinate(_z[i]);
+            _vx[i] = SanitizeCoordinate(_vx[i]); _vy[i] = SanitizeCoordinate(_vy[i]); _vz[i] = SanitizeCoordinate(_vz[i]);
+        }
+        _dirtyStart = int.MaxValue;
+        _dirtyEnd = 0;
+        return range;
+    }
+
+    internal bool[] PinnedArray => _pinned;
+
+    private int RowOf(int e)
+    {
+        // Binary search keeps topology load O(E log N) without an extra array.
+        var lo = 0; var hi = _offsets.Length - 2;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) >> 1;
+            if (_offsets[mid] <= e) lo = mid; else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    private static float SanitizeCoordinate(float v) =>
+        float.IsNaN(v) ? 0 : Math.Clamp(v, -MaxCoordinate, MaxCoordinate);
+
+    private static float SanitizeWeight(float w) =>
+        float.IsNaN(w) || w <= 0 ? 0 : MathF.Min(w, MaxWeight);
+
+    private static void Resize(ref float[] a, int n) => Array.Resize(ref a, n);
+
+    internal static ReadOnlySpan<byte> AsBytes(ReadOnlySpan<float> s) => MemoryMarshal.AsBytes(s);
+}

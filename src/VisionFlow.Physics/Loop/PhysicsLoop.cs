@@ -1,0 +1,392 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using System.Collections.Concurrent;
+using VisionFlow.Physics.Vulkan;
+
+namespace VisionFlow.Physics.Loop;
+
+/// <summary>
+/// Owns the layout graph and a backend and steps them on a fixed timestep driven by <see cref="TimeProvider"/>.
+/// Changes arrive through thread-safe methods and are applied at the start of the next tick; readers take the
+/// immutable <see cref="Status"/> and <see cref="Positions"/> snapshots, never touching the hot path.
+/// </summary>
+public sealed partial class PhysicsLoop : IDisposable
+{
+    private readonly PhysicsLoopOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Func<ILayoutBackend> _vulkanFactory;
+    private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly StepTimeRecorder _stepTimes = new();
+    private readonly Lock _tickGate = new();
+
+    // Owned by the tick (single writer); everything below is touched only while holding _tickGate.
+    private ILayoutBackend? _backend;
+    private LayoutGraph? _graph;
+    private ITimer? _timer;
+    private string? _fallbackReason;
+    private int _warmupRemaining;
+    private int _calmTicks;
+    private bool _settled;
+    private long _steps, _ticks, _errors, _sequence;
+    private int _ticksSincePublish;
+    private float _maxSpeed;
+    private bool _disposed;
+
+    private long _skippedTicks;
+    private volatile PerformanceMode _mode;
+    private PhysicsStatus _status;
+    private PositionSnapshot _positions = PositionSnapshot.Empty;
+
+    /// <summary>Creates the loop (not started). <paramref name="logger"/> is optional.</summary>
+    public PhysicsLoop(PhysicsLoopOptions options, TimeProvider timeProvider, ILogger<PhysicsLoop>? logger = null)
+        : this(options, timeProvider, logger, VulkanLayoutBackend.Create)
+    {
+    }
+
+    internal PhysicsLoop(PhysicsLoopOptions options, TimeProvider timeProvider, ILogger? logger, Func<ILayoutBackend> vulkanFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _options = options;
+        _time = timeProvider;
+        _logger = logger ?? NullLogger.Instance;
+        _vulkanFactory = vulkanFactory;
+        _mode = options.InitialMode;
+        _status = new PhysicsStatus(LayoutBackendKind.Cpu, "", null, _mode, false, false, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, timeProvider.GetUtcNow());
+    }
+
+    /// <summary>The latest status; replaced atomically.</summary>
+    public PhysicsStatus Status => Volatile.Read(ref _status);
+
+    /// <summary>The latest positions, published at the stream rate; replaced atomically.</summary>
+    public PositionSnapshot Positions => Volatile.Read(ref _positions);
+
+    /// <summary>Raised (on the loop's thread) after new positions are published.</summary>
+    public event Action<PositionSnapshot>? PositionsPublished;
+
+    /// <summary>Picks a backend (Vulkan first when preferred, CPU on any failure) and starts ticking.</summary>
+    public void Start()
+    {
+        lock (_tickGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_timer is not null) return;
+            _backend = CreateBackend();
+            var period = PerformanceProfile.For(_mode).Period;
+            _timer = _time.CreateTimer(static s => ((PhysicsLoop)s!).Tick(), this, period, period);
+            PublishStatus();
+        }
+    }
+
+    /// <summary>Switches the tick rate (takes effect immediately).</summary>
+    public void SetPerformanceMode(PerformanceMode mode)
+    {
+        if (_mode == mode) return;
+        _mode = mode;
+        var period = PerformanceProfile.For(mode).Period;
+        lock (_tickGate)
+        {
+            _timer?.Change(period, period);
+            LogModeChanged(_logger, mode);
+            PublishStatus();
+        }
+    }
+
+    /// <summary>
+    /// Replaces the graph. Nodes keep their position by id; new nodes start next to their first placed neighbour
+    /// (or on a deterministic spread). Edges are (index a, index b, weight) into <paramref name="ids"/>.
+    /// </summary>
+    public void SubmitTopology(ReadOnlySpan<uint> ids, ReadOnlySpan<(int A, int B, float Weight)> edges)
+    {
+        var idCopy = ids.ToArray();
+        var (offsets, targets, weights) = LayoutGraph.BuildCsr(idCopy.Length, edges);
+        _commands.Enqueue(() => ApplyTopology(idCopy, offsets, targets, weights));
+    }
+
+    /// <summary>Moves (and optionally pins or unpins) the node with this id; unknown ids are ignored.</summary>
+    public void MoveNode(uint id, float x, float y, float z, bool? pinned = null) =>
+        _commands.Enqueue(() =>
+        {
+            if (_graph is null) return;
+            var i = _graph.Ids.IndexOf(id);
+            if (i < 0) return;
+            _backend!.ReadBack(_graph);
+            _graph.SetPosition(i, x, y, z);
+            if (pinned is { } p) _graph.SetPinned(i, p);
+        });
+
+    /// <summary>Wakes a settled layout without changing anything.</summary>
+    public void Resume() => _commands.Enqueue(static () => { });
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_tickGate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _timer?.Dispose();
+            _backend?.Dispose();
+            _backend = null;
+        }
+    }
+
+    private ILayoutBackend CreateBackend()
+    {
+        if (!_options.PreferVulkan)
+        {
+            _fallbackReason = "Vulkan not requested";
+            return new CpuLayoutBackend();
+        }
+        try
+        {
+            var backend = _vulkanFactory();
+            LogBackendSelected(_logger, "vulkan", backend.DeviceName);
+            _fallbackReason = null;
+            return backend;
+        }
+#pragma warning disable CA1031 // Any failure to bring up Vulkan (missing loader, driver bug) must become the CPU path, not a crash.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _fallbackReason = $"Vulkan unavailable: {ex.Message}";
+            LogVulkanUnavailable(_logger, ex.Message, ex);
+            var cpu = new CpuLayoutBackend();
+            LogBackendSelected(_logger, "cpu", cpu.DeviceName);
+            return cpu;
+        }
+    }
+
+    private void Tick()
+    {
+        if (!_tickGate.TryEnter())
+        {
+            // A step overran its period; skip rather than queue ticks up.
+            Interlocked.Increment(ref _skippedTicks);
+            return;
+        }
+        try
+        {
+            if (_disposed || _backend is null) return;
+            _ticks++;
+            var changed = false;
+            while (_commands.TryDequeue(out var command))
+            {
+                command();
+                changed = true;
+            }
+            if (changed && _settled)
+            {
+                _settled = false;
+                LogResumed(_logger);
+            }
+            if (changed) _calmTicks = 0;
+            if (_settled || _graph is null || _graph.NodeCount == 0)
+            {
+                if (changed) Publish();
+                return;
+            }
+
+            var warming = _warmupRemaining > 0;
+            var iterations = warming
+                ? Math.Min(_warmupRemaining, Math.Max(1, _options.WarmupIterationsPerTick))
+                : PerformanceProfile.For(_mode).StepsPerTick;
+            var started = _time.GetTimestamp();
+            float maxSpeed;
+            try
+            {
+                maxSpeed = _backend.Step(_graph, _options.Parameters, iterations);
+            }
+            catch (LayoutBackendException ex) when (_backend.Kind == LayoutBackendKind.Vulkan)
+            {
+                FallBackToCpu(ex);
+                return;
+            }
+            _stepTimes.Record(_time.GetElapsedTime(started));
+            _steps += iterations;
+            _maxSpeed = maxSpeed;
+            if (warming)
+            {
+                _warmupRemaining -= iterations;
+            }
+            else if (maxSpeed < _options.SettleSpeed)
+            {
+                if (++_calmTicks >= _options.SettleFrames)
+                {
+                    _settled = true;
+                    LogSettled(_logger, _steps);
+                }
+            }
+            else
+            {
+                _calmTicks = 0;
+            }
+
+            var publishEvery = Math.Max(1, (int)Math.Round(PerformanceProfile.For(_mode).TickHz / _options.StreamHz));
+            if (_settled || changed || ++_ticksSincePublish >= publishEvery) Publish();
+        }
+#pragma warning disable CA1031 // A timer callback that throws would take the process down; count, log and keep ticking.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _errors++;
+            LogTickFailed(_logger, ex);
+        }
+        finally
+        {
+            _tickGate.Exit();
+        }
+    }
+
+    private void FallBackToCpu(LayoutBackendException ex)
+    {
+        _errors++;
+        _fallbackReason = $"Vulkan failed while running: {ex.Message}";
+        LogDeviceLost(_logger, ex.Message, ex);
+        try
+        {
+            _backend!.Dispose();
+        }
+#pragma warning disable CA1031 // Tearing down a lost device may fail too; the CPU path must still start.
+        catch (Exception disposeError)
+#pragma warning restore CA1031
+        {
+            LogTickFailed(_logger, disposeError);
+        }
+        _backend = new CpuLayoutBackend();
+        // Continue from the last positions read back; the CPU path sanitizes and takes them all.
+        _graph?.MarkPositionsDirty(0, _graph.NodeCount);
+        LogBackendSelected(_logger, "cpu", _backend.DeviceName);
+        PublishStatus();
+    }
+
+    private void ApplyTopology(uint[] ids, int[] offsets, int[] targets, float[] weights)
+    {
+        var previous = new Dictionary<uint, int>();
+        float[] ox = [], oy = [], oz = [];
+        bool[] oPinned = [];
+        if (_graph is not null)
+        {
+            _backend!.ReadBack(_graph);
+            var oldIds = _graph.Ids;
+            for (var i = 0; i < oldIds.Length; i++) previous.TryAdd(oldIds[i], i);
+            ox = _graph.X.ToArray(); oy = _graph.Y.ToArray(); oz = _graph.Z.ToArray();
+            oPinned = _graph.Pinned.ToArray();
+        }
+        if (_graph is null) _graph = new LayoutGraph(ids, offsets, targets, weights);
+        else _graph.SetTopology(ids, offsets, targets, weights);
+
+        var g = _graph;
+        var n = ids.Length;
+        var placed = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (previous.TryGetValue(ids[i], out var old))
+            {
+                g.X[i] = ox[old]; g.Y[i] = oy[old]; g.Z[i] = oz[old];
+                g.VX[i] = g.VY[i] = g.VZ[i] = 0;
+                g.SetPinned(i, oPinned[old]);
+                placed[i] = true;
+            }
+            else if (g.Pinned[i])
+            {
+                g.SetPinned(i, false);
+            }
+        }
+        var radius = 50f * MathF.Cbrt(Math.Max(1, n));
+        for (var i = 0; i < n; i++)
+        {
+            if (placed[i]) continue;
+            // Deterministic spot: next to the first placed neighbour, else on a hashed point in the layout's volume.
+            var h = (uint)i * 0x9E3779B1u ^ ids[i];
+            float jx = ((h & 0x3FF) / 1023f - 0.5f), jy = (((h >> 10) & 0x3FF) / 1023f - 0.5f), jz = (((h >> 20) & 0x3FF) / 1023f - 0.5f);
+            var anchor = -1;
+            for (var e = offsets[i]; e < offsets[i + 1]; e++)
+            {
+                if (placed[targets[e]]) { anchor = targets[e]; break; }
+            }
+            if (anchor >= 0)
+            {
+                g.X[i] = g.X[anchor] + jx * 20f; g.Y[i] = g.Y[anchor] + jy * 20f; g.Z[i] = g.Z[anchor] + jz * 20f;
+            }
+            else
+            {
+                g.X[i] = jx * radius; g.Y[i] = jy * radius; g.Z[i] = jz * radius;
+            }
+            g.VX[i] = g.VY[i] = g.VZ[i] = 0;
+            placed[i] = true;
+        }
+        g.MarkPositionsDirty(0, n);
+        _warmupRemaining = _options.Parameters.WarmupIterations;
+    }
+
+    private void Publish()
+    {
+        var g = _graph;
+        if (g is not null && _backend is not null)
+        {
+            _backend.ReadBack(g);
+            var n = g.NodeCount;
+            var state = new float[n * 6];
+            ReadOnlySpan<float> x = g.X, y = g.Y, z = g.Z, vx = g.VX, vy = g.VY, vz = g.VZ;
+            for (var i = 0; i < n; i++)
+            {
+                var o = i * 6;
+                state[o] = x[i]; state[o + 1] = y[i]; state[o + 2] = z[i];
+                state[o + 3] = vx[i]; state[o + 4] = vy[i]; state[o + 5] = vz[i];
+            }
+            var snapshot = new PositionSnapshot(++_sequence, g.TopologyVersion, g.Ids.ToArray(), state, _time.GetUtcNow());
+            Volatile.Write(ref _positions, snapshot);
+            PositionsPublished?.Invoke(snapshot);
+        }
+        _ticksSincePublish = 0;
+        PublishStatus();
+    }
+
+    private void PublishStatus()
+    {
+        var (p50, p99) = _stepTimes.Percentiles();
+        var backend = _backend;
+        var status = new PhysicsStatus(
+            backend?.Kind ?? LayoutBackendKind.Cpu,
+            backend?.DeviceName ?? "",
+            _fallbackReason,
+            _mode,
+            Running: _timer is not null && !_disposed,
+            Settled: _settled,
+            WarmingUp: _warmupRemaining > 0,
+            Steps: _steps,
+            Ticks: _ticks,
+            SkippedTicks: Interlocked.Read(ref _skippedTicks),
+            Errors: _errors,
+            StepP50Microseconds: p50,
+            StepP99Microseconds: p99,
+            NodeCount: _graph?.NodeCount ?? 0,
+            EdgeCount: (_graph?.EdgeEntryCount ?? 0) / 2,
+            MaxSpeed: _maxSpeed,
+            UpdatedAt: _time.GetUtcNow());
+        Volatile.Write(ref _status, status);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Physics backend: {Backend} on {Device}")]
+    private static partial void LogBackendSelected(ILogger logger, string backend, string device);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Vulkan unavailable, using the CPU backend: {Reason}")]
+    private static partial void LogVulkanUnavailable(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Vulkan failed while running, switching to the CPU backend: {Reason}")]
+    private static partial void LogDeviceLost(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Physics performance mode: {Mode}")]
+    private static partial void LogModeChanged(ILogger logger, PerformanceMode mode);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Layout settled after {Steps} steps; pausing until something changes")]
+    private static partial void LogSettled(ILogger logger, long steps);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Layout changed; resuming")]
+    private static partial void LogResumed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Physics tick failed")]
+    private static partial void LogTickFailed(ILogger logger, Exception exception);
+}

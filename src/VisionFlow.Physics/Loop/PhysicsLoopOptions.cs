@@ -1,0 +1,26 @@
+namespace VisionFlow.Physics.Loop;
+
+/// <summary>Settings for <see cref="PhysicsLoop"/>.</summary>
+public sealed record PhysicsLoopOptions
+{
+    /// <summary>Force parameters (both node classes and the DualGraph coupling).</summary>
+    public PhysicsParameters Parameters { get; init; } = PhysicsParameters.Default;
+
+    /// <summary>Try Vulkan first (falling back to the CPU on any failure); false runs the CPU backend only.</summary>
+    public bool PreferVulkan { get; init; } = true;
+
+    /// <summary>How often positions are read back and published to readers.</summary>
+    public double StreamHz { get; init; } = 20;
+
+    /// <summary>The layout counts as settled when every speed stays below this for <see cref="SettleFrames"/> ticks.</summary>
+    public float SettleSpeed { get; init; } = 0.1f;
+
+    /// <summary>Consecutive calm ticks before the loop pauses.</summary>
+    public int SettleFrames { get; init; } = 30;
+
+    /// <summary>Most warm-up iterations run in one tick, so a big warm-up never stalls the loop for long.</summary>
+    public int WarmupIterationsPerTick { get; init; } = 10;
+
+    /// <summary>Mode at start.</summary>
+    public PerformanceMode InitialMode { get; init; } = PerformanceMode.Standard;
+}

@@ -1,0 +1,232 @@
+using Microsoft.Extensions.Time.Testing;
+using VisionFlow.Physics.Loop;
+using VisionFlow.Physics.Vulkan;
+
+namespace VisionFlow.Physics.Tests;
+
+public sealed class PhysicsLoopTests
+{
+    private static readonly PhysicsLoopOptions CpuOnly = new()
+    {
+        PreferVulkan = false,
+        StreamHz = 1000, // publish every tick so the status counters are exact
+        Parameters = PhysicsParameters.Default with { WarmupIterations = 0 },
+    };
+
+    private static (uint[] Ids, (int, int, float)[] Edges) RandomTopology(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var ids = new uint[n];
+        for (var i = 0; i < n; i++) ids[i] = (uint)(i + 100) | (i % 3 == 0 ? LayoutGraph.AgentBit : 0);
+        var edges = new (int, int, float)[n * 2];
+        for (var e = 0; e < edges.Length; e++) edges[e] = (rng.Next(n), rng.Next(n), 1f);
+        return (ids, edges);
+    }
+
+    [Test]
+    public async Task Tick_rate_follows_the_performance_mode()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(CpuOnly with { SettleFrames = int.MaxValue }, time);
+        var (ids, edges) = RandomTopology(200, 1);
+        loop.SubmitTopology(ids, edges);
+        loop.Start();
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.That(loop.Status.Ticks).IsEqualTo(60);
+        loop.SetPerformanceMode(PerformanceMode.Reduced);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.That(loop.Status.Ticks).IsEqualTo(90);
+        loop.SetPerformanceMode(PerformanceMode.Minimal);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.That(loop.Status.Ticks).IsEqualTo(95);
+        await Assert.That(loop.Status.Mode).IsEqualTo(PerformanceMode.Minimal);
+        await Assert.That(loop.Status.Steps).IsEqualTo(95);
+        await Assert.That(loop.Status.NodeCount).IsEqualTo(200);
+        await Assert.That(loop.Status.EdgeCount).IsEqualTo(400);
+    }
+
+    [Test]
+    public async Task Pauses_when_calm_for_30_ticks_and_resumes_on_change()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(CpuOnly, time);
+        // Two linked nodes at rest length, outside each other's cutoff: only weak centering acts, speeds stay < 0.1.
+        loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
+        loop.Start();
+        loop.MoveNode(1, -25, 0, 0);
+        loop.MoveNode(2, 25, 0, 0);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var settled = loop.Status;
+        await Assert.That(settled.Settled).IsTrue();
+        await Assert.That(settled.Steps).IsEqualTo(30);
+        await Assert.That(settled.MaxSpeed).IsLessThan(0.1f);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.That(loop.Status.Steps).IsEqualTo(30);
+
+        loop.MoveNode(2, 200, 0, 0);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await Assert.That(loop.Status.Settled).IsFalse();
+        await Assert.That(loop.Status.Steps).IsGreaterThan(30);
+    }
+
+    [Test]
+    public async Task Fast_nodes_keep_the_loop_running()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(CpuOnly, time);
+        loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
+        loop.Start();
+        loop.MoveNode(1, -500, 0, 0);
+        loop.MoveNode(2, 500, 0, 0);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.That(loop.Status.Settled).IsFalse();
+        await Assert.That(loop.Status.MaxSpeed).IsGreaterThan(0.1f);
+    }
+
+    [Test]
+    public async Task Warmup_runs_its_iterations_in_chunks()
+    {
+        var time = new FakeTimeProvider();
+        var options = CpuOnly with { Parameters = PhysicsParameters.Default with { WarmupIterations = 100 }, WarmupIterationsPerTick = 10, SettleFrames = int.MaxValue };
+        using var loop = new PhysicsLoop(options, time);
+        var (ids, edges) = RandomTopology(100, 2);
+        loop.SubmitTopology(ids, edges);
+        loop.Start();
+        for (var t = 0; t < 9; t++) time.Advance(PerformanceProfile.For(PerformanceMode.Standard).Period);
+        await Assert.That(loop.Status.WarmingUp).IsTrue();
+        await Assert.That(loop.Status.Steps).IsEqualTo(90);
+        time.Advance(PerformanceProfile.For(PerformanceMode.Standard).Period);
+        await Assert.That(loop.Status.WarmingUp).IsFalse();
+        time.Advance(PerformanceProfile.For(PerformanceMode.Standard).Period);
+        await Assert.That(loop.Status.Steps).IsEqualTo(101);
+    }
+
+    [Test]
+    public async Task Positions_survive_a_topology_change_by_id()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(CpuOnly with { SettleFrames = int.MaxValue }, time);
+        loop.SubmitTopology([10u, 20u, 30u], [(0, 1, 1f), (1, 2, 1f)]);
+        loop.Start();
+        loop.MoveNode(20, 123, 45, 6, pinned: true);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        // Node 20 moves to index 0 and a new node 40 appears next to its neighbour.
+        loop.SubmitTopology([20u, 40u, 10u], [(0, 1, 1f), (0, 2, 1f)]);
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        var snapshot = loop.Positions;
+        var ids = snapshot.Ids.ToArray();
+        var state = snapshot.State.ToArray();
+        await Assert.That(ids).IsEquivalentTo(new[] { 20u, 40u, 10u });
+        await Assert.That(state[0]).IsEqualTo(123f);
+        await Assert.That(state[1]).IsEqualTo(45f);
+        await Assert.That(MathF.Abs(state[6] - 123f)).IsLessThan(30f);
+        await Assert.That(state.All(float.IsFinite)).IsTrue();
+    }
+
+    [Test]
+    public async Task Step_time_percentiles_come_from_the_time_provider()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(CpuOnly with { SettleFrames = int.MaxValue }, time, null, () => new SlowBackend(time));
+        loop.SubmitTopology([1u, 2u, 3u], []);
+        loop.Start();
+        await Assert.That(loop.Status.Backend).IsEqualTo(LayoutBackendKind.Cpu);
+        using var loop2 = new PhysicsLoop(new PhysicsLoopOptions { StreamHz = 1000, SettleFrames = int.MaxValue }, time, null, () => new SlowBackend(time));
+        loop2.SubmitTopology([1u, 2u, 3u], []);
+        loop2.Start();
+        for (var t = 0; t < 10; t++) time.Advance(PerformanceProfile.For(PerformanceMode.Standard).Period);
+        await Assert.That(loop2.Status.Backend).IsEqualTo(LayoutBackendKind.Vulkan);
+        await Assert.That(loop2.Status.StepP50Microseconds).IsEqualTo(2000d);
+        await Assert.That(loop2.Status.StepP99Microseconds).IsEqualTo(2000d);
+    }
+
+    [Test]
+    public async Task No_vulkan_means_the_cpu_backend_with_a_reason()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(CpuOnly with { PreferVulkan = true }, time, null,
+            () => throw new VulkanUnavailableException("Vulkan loader not found (test)"));
+        loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
+        loop.Start();
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        var status = loop.Status;
+        await Assert.That(status.Backend).IsEqualTo(LayoutBackendKind.Cpu);
+        await Assert.That(status.BackendName).IsEqualTo("cpu");
+        await Assert.That(status.FallbackReason!).Contains("Vulkan loader not found (test)");
+        await Assert.That(status.Steps).IsGreaterThan(0);
+    }
+
+    [Test]
+    public async Task Device_loss_switches_to_the_cpu_backend_and_keeps_going()
+    {
+        var time = new FakeTimeProvider();
+        var lost = new LosingBackend(failOnStep: 3);
+        using var loop = new PhysicsLoop(CpuOnly with { PreferVulkan = true, SettleFrames = int.MaxValue }, time, null, () => lost);
+        var (ids, edges) = RandomTopology(50, 3);
+        loop.SubmitTopology(ids, edges);
+        loop.Start();
+        await Assert.That(loop.Status.Backend).IsEqualTo(LayoutBackendKind.Vulkan);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var status = loop.Status;
+        await Assert.That(status.Backend).IsEqualTo(LayoutBackendKind.Cpu);
+        await Assert.That(status.FallbackReason!).Contains("device lost (test)");
+        await Assert.That(status.Errors).IsEqualTo(1);
+        await Assert.That(lost.Disposed).IsTrue();
+        await Assert.That(status.Steps).IsGreaterThan(50);
+        await Assert.That(loop.Positions.State.ToArray().All(float.IsFinite)).IsTrue();
+    }
+
+    [Test]
+    [NotInParallel("vulkan")]
+    public async Task Runs_on_the_real_vulkan_device_and_publishes_moving_positions()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(new PhysicsLoopOptions { SettleFrames = int.MaxValue, StreamHz = 1000 }, time);
+        var (ids, edges) = RandomTopology(500, 4);
+        loop.SubmitTopology(ids, edges);
+        loop.Start();
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        var first = loop.Positions;
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        var second = loop.Positions;
+        var status = loop.Status;
+        Console.WriteLine($"loop backend {status.BackendName} on {status.DeviceName}");
+        await Assert.That(status.Backend).IsEqualTo(LayoutBackendKind.Vulkan);
+        await Assert.That(status.FallbackReason).IsNull();
+        await Assert.That(second.Sequence).IsGreaterThan(first.Sequence);
+        await Assert.That(second.State.Span.SequenceEqual(first.State.Span)).IsFalse();
+        await Assert.That(status.Steps).IsEqualTo(100 + 50);
+    }
+
+    /// <summary>Pretends to be a device whose step takes 2 ms of (fake) time.</summary>
+    private sealed class SlowBackend(FakeTimeProvider time) : ILayoutBackend
+    {
+        private readonly CpuLayoutBackend _cpu = new();
+        public LayoutBackendKind Kind => LayoutBackendKind.Vulkan;
+        public string DeviceName => "slow test device";
+        public float Step(LayoutGraph graph, PhysicsParameters parameters, int iterations)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(2));
+            return _cpu.Step(graph, parameters, iterations);
+        }
+        public void ReadBack(LayoutGraph graph) { }
+        public void Dispose() => _cpu.Dispose();
+    }
+
+    /// <summary>A "Vulkan" backend that loses its device on the n-th step.</summary>
+    private sealed class LosingBackend(int failOnStep) : ILayoutBackend
+    {
+        private readonly CpuLayoutBackend _cpu = new();
+        private int _steps;
+        public bool Disposed { get; private set; }
+        public LayoutBackendKind Kind => LayoutBackendKind.Vulkan;
+        public string DeviceName => "doomed test device";
+        public float Step(LayoutGraph graph, PhysicsParameters parameters, int iterations) =>
+            ++_steps == failOnStep ? throw new VulkanDeviceLostException("device lost (test)") : _cpu.Step(graph, parameters, iterations);
+        public void ReadBack(LayoutGraph graph) { }
+        public void Dispose() { Disposed = true; _cpu.Dispose(); }
+    }
+}

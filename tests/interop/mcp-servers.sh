@@ -6,13 +6,20 @@
 #   mcp-servers.sh stop PID                stop a bridge and every server process it forked
 #   mcp-servers.sh paths                   print the resolved install folders
 # Every TCP connection forks its own stdio server process (socat `fork`), exactly like the original's bridge test setup.
-# Environment: VISIONFLOW_CACHE (default ~/.cache/visionflow), CLAUDE_FLOW_VERSION, SERVER_EVERYTHING_VERSION.
+# Environment: VISIONFLOW_CACHE (default ~/.cache/visionflow), CLAUDE_FLOW_VERSION (default 3.43.0, then the
+# fallbacks in CLAUDE_FLOW_FALLBACKS if it does not install), SERVER_EVERYTHING_VERSION (default 2026.8.31).
 set -euo pipefail
 
 CACHE="${VISIONFLOW_CACHE:-$HOME/.cache/visionflow}"
 CLAUDE_FLOW_VERSION="${CLAUDE_FLOW_VERSION:-3.43.0}"
+CLAUDE_FLOW_FALLBACKS="${CLAUDE_FLOW_FALLBACKS:-3.42.5 3.41.2}"
 SERVER_EVERYTHING_VERSION="${SERVER_EVERYTHING_VERSION:-2026.8.31}"
+# The claude-flow install in use: the pinned version, else the first fallback that is installed.
 CF_DIR="$CACHE/npm/claude-flow@$CLAUDE_FLOW_VERSION"
+for v in $CLAUDE_FLOW_FALLBACKS; do
+  [[ -f "$CF_DIR/.installed" ]] && break
+  [[ -f "$CACHE/npm/claude-flow@$v/.installed" ]] && CF_DIR="$CACHE/npm/claude-flow@$v"
+done
 SE_DIR="$CACHE/npm/@modelcontextprotocol/server-everything@$SERVER_EVERYTHING_VERSION"
 RUN_DIR="$CACHE/run"
 
@@ -32,7 +39,7 @@ install_pkg() {
   mkdir -p "$tmp"
   echo '{"private":true}' > "$tmp/package.json"
   echo "installing $spec into $dir ..."
-  npm install --prefix "$tmp" --no-audit --no-fund --loglevel=error "$@" "$spec"
+  npm install --prefix "$tmp" --no-audit --no-fund --loglevel=error "$@" "$spec" || { rm -rf "$tmp"; return 1; }
   rm -rf "$dir"
   mv "$tmp" "$dir"
   echo "$spec" > "$dir/.installed"
@@ -41,11 +48,12 @@ install_pkg() {
 # A probe that the stdio server answers `initialize` (catches installs that are present but broken).
 probe() {
   local name="$1"; shift
-  local reply
+  local reply work
+  work="$(mktemp -d)"
   reply="$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"probe","version":"0"}}}' \
-    | (cd "$RUN_DIR" && timeout 60 "$@" 2>/dev/null) | head -n 1 || true)"
-  [[ "$reply" == *'"serverInfo"'* ]] || die "$name does not answer initialize over stdio: ${reply:0:200}"
-  echo "ok: $name answers initialize"
+    | (cd "$work" && timeout 60 "$@" 2>/dev/null) | head -n 1 || true)"
+  rm -rf "$work"
+  [[ "$reply" == *'"serverInfo"'* ]] || return 1
 }
 
 cf_cmd() { echo "node $CF_DIR/node_modules/claude-flow/bin/cli.js mcp start"; }
@@ -56,12 +64,21 @@ cmd_install() {
   # --ignore-scripts: claude-flow's native deps (better-sqlite3, argon2, onnxruntime-node, agentdb) download
   # prebuilt binaries in install scripts, which fails without internet; the MCP server's swarm/agent/task tools
   # do not need them (verified by the probe and by the transcripts in fixtures/).
-  install_pkg "$CF_DIR" "claude-flow@$CLAUDE_FLOW_VERSION" --ignore-scripts
+  local v ok=""
+  for v in "$CLAUDE_FLOW_VERSION" $CLAUDE_FLOW_FALLBACKS; do
+    CF_DIR="$CACHE/npm/claude-flow@$v"
+    # shellcheck disable=SC2046
+    if install_pkg "$CF_DIR" "claude-flow@$v" --ignore-scripts && probe "claude-flow@$v" $(cf_cmd); then
+      echo "ok: claude-flow@$v answers initialize ($CF_DIR)"; ok=1; break
+    fi
+    echo "claude-flow@$v did not install or does not answer initialize; trying the next version" >&2
+    rm -rf "$CF_DIR" "$CF_DIR.partial"
+  done
+  [[ -n "$ok" ]] || die "no claude-flow version in '$CLAUDE_FLOW_VERSION $CLAUDE_FLOW_FALLBACKS' works here"
   install_pkg "$SE_DIR" "@modelcontextprotocol/server-everything@$SERVER_EVERYTHING_VERSION"
   # shellcheck disable=SC2046
-  probe "claude-flow@$CLAUDE_FLOW_VERSION" $(cf_cmd)
-  # shellcheck disable=SC2046
-  probe "server-everything@$SERVER_EVERYTHING_VERSION" $(se_cmd)
+  probe "server-everything@$SERVER_EVERYTHING_VERSION" $(se_cmd) || die "server-everything does not answer initialize over stdio"
+  echo "ok: server-everything@$SERVER_EVERYTHING_VERSION answers initialize ($SE_DIR)"
 }
 
 # start_bridge NAME PORT INSTALL_DIR COMMAND...: writes a launcher (socat's EXEC address cannot quote paths safely),

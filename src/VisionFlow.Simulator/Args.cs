@@ -47,18 +47,30 @@ internal readonly struct Args(JsonElement root)
         return false;
     }
 
-    public bool TryGetString(string name, bool required, out string? value, out SimulatorError error)
+    /// <summary>Finds a member; false (with the error) only when it is required and absent or null.</summary>
+    private bool TryLocate(string name, bool required, out JsonElement value, out bool found, out SimulatorError error)
     {
         error = default;
-        value = null;
-        if (!TryGet(name, out var e))
+        found = TryGet(name, out value);
+        if (!found && required)
         {
-            if (required)
-            {
-                error = SimulatorError.Invalid($"{name} is required");
-                return false;
-            }
+            error = SimulatorError.Invalid($"{name} is required");
+            return false;
+        }
 
+        return true;
+    }
+
+    public bool TryGetString(string name, bool required, out string? value, out SimulatorError error)
+    {
+        value = null;
+        if (!TryLocate(name, required, out var e, out var found, out error))
+        {
+            return false;
+        }
+
+        if (!found)
+        {
             return true;
         }
 
@@ -74,16 +86,14 @@ internal readonly struct Args(JsonElement root)
 
     public bool TryGetNumber(string name, bool required, double min, double max, out double? value, out SimulatorError error)
     {
-        error = default;
         value = null;
-        if (!TryGet(name, out var e))
+        if (!TryLocate(name, required, out var e, out var found, out error))
         {
-            if (required)
-            {
-                error = SimulatorError.Invalid($"{name} is required");
-                return false;
-            }
+            return false;
+        }
 
+        if (!found)
+        {
             return true;
         }
 
@@ -124,16 +134,14 @@ internal readonly struct Args(JsonElement root)
 
     public bool TryGetStringArray(string name, bool required, out string[]? value, out SimulatorError error)
     {
-        error = default;
         value = null;
-        if (!TryGet(name, out var e))
+        if (!TryLocate(name, required, out var e, out var found, out error))
         {
-            if (required)
-            {
-                error = SimulatorError.Invalid($"{name} is required");
-                return false;
-            }
+            return false;
+        }
 
+        if (!found)
+        {
             return true;
         }
 

@@ -37,6 +37,7 @@ public sealed class GeneratedRuntimeTests
                 items.page|{"Id":6}|{"Items":[{"Id":6}]}
                 items.count|-|42
                 odd "name"\path|-|7
+                items.maybe|-|null
                 note|{"Text":"n"}|
                 heartbeat|-|
                 --
@@ -56,6 +57,7 @@ public sealed class GeneratedRuntimeTests
                 6
                 42
                 7
+                none
                 """.ReplaceLineEndings("\n"));
         }
         finally

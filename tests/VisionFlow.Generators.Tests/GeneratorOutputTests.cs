@@ -42,6 +42,7 @@ public sealed class GeneratorOutputTests
             ["Map"] = "items.map",
             ["Page"] = "items.page",
             ["Count"] = "items.count",
+            ["Maybe"] = "items.maybe",
             ["Note"] = "note",
             ["Heartbeat"] = "heartbeat",
             ["Odd"] = "odd \"name\"\\path",
@@ -93,6 +94,7 @@ public sealed class GeneratorOutputTests
         await Assert.That(text).Contains("SampleContext.Default.PageItem");
         await Assert.That(text).Contains("SampleContext.Default.RenamedItem");
         await Assert.That(text).Contains("SampleContext.Default.Int32");
+        await Assert.That(text).Contains("SampleContext.Default.NullableInt64");
     }
 
     [Test]

@@ -39,6 +39,8 @@ public sealed class GeneratedRuntimeTests
                 odd "name"\path|-|7
                 items.maybe|-|null
                 note|{"Text":"n"}|
+                log|-|
+                log|{"Text":"x"}|
                 heartbeat|-|
                 --
                 echo hi
@@ -46,6 +48,8 @@ public sealed class GeneratedRuntimeTests
                 map null
                 map 5
                 note n
+                log null
+                log x
                 heartbeat
                 --
                 hi!

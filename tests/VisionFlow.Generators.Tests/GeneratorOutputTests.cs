@@ -44,6 +44,7 @@ public sealed class GeneratorOutputTests
             ["Count"] = "items.count",
             ["Maybe"] = "items.maybe",
             ["Note"] = "note",
+            ["Log"] = "log",
             ["Heartbeat"] = "heartbeat",
             ["Odd"] = "odd \"name\"\\path",
         });

@@ -62,6 +62,9 @@ internal static class Sources
             [JsonRpcMethod("note", IsNotification = true)]
             ValueTask NoteAsync(EchoParams parameters, CancellationToken cancellationToken);
 
+            [JsonRpcMethod("log", IsNotification = true)]
+            ValueTask LogAsync(EchoParams? entry);
+
             [JsonRpcMethod("heartbeat", IsNotification = true)]
             ValueTask HeartbeatAsync();
 

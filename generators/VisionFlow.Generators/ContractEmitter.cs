@@ -106,6 +106,12 @@ internal static class ContractEmitter
                 }
                 else
                 {
+                    if (p.IsReference)
+                    {
+                        // A null here would go out as "params": null, which JSON-RPC forbids; fail at the call site.
+                        w.Line($"if ({p.Name} is null) throw new global::System.ArgumentNullException(nameof({p.Name}));");
+                    }
+
                     w.Line($"return {withParams};");
                 }
             }

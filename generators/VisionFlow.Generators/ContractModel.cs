@@ -21,8 +21,11 @@ internal sealed record MethodModel(
     bool CancellationTokenHasDefault,
     TypeModel? Result);
 
-/// <summary>The single value parameter of a method; <see cref="IsOptional"/> when its type is nullable.</summary>
-internal sealed record ParameterModel(string Name, TypeModel Type, bool IsOptional);
+/// <summary>
+/// The single value parameter of a method; <see cref="IsOptional"/> when its type is a nullable reference type,
+/// <see cref="IsReference"/> when a null argument is possible at all.
+/// </summary>
+internal sealed record ParameterModel(string Name, TypeModel Type, bool IsOptional, bool IsReference);
 
 /// <summary>A type as written in the contract, plus the name of its <c>JsonTypeInfo</c> property on the context.</summary>
 internal sealed record TypeModel(string DisplayName, string TypeInfoProperty);

@@ -351,7 +351,7 @@ internal static class ContractParser
             if (type is not null)
             {
                 var optional = valueSymbol.Type.IsReferenceType && valueSymbol.NullableAnnotation == NullableAnnotation.Annotated;
-                value = new ParameterModel(Identifier(valueSymbol.Name), type, optional);
+                value = new ParameterModel(Identifier(valueSymbol.Name), type, optional, valueSymbol.Type.IsReferenceType);
             }
         }
 

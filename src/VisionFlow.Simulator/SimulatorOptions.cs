@@ -24,6 +24,18 @@ public sealed record SimulatorOptions
     /// <summary>Cap on <c>message.flow</c> events per simulated second, across all swarms.</summary>
     public int MaxMessageFlowsPerSecond { get; init; } = 20_000;
 
+    /// <summary>
+    /// When on, a swarm whose coordinator (its first agent) works on a task hands subtasks to its idle agents, about
+    /// one per idle agent every <see cref="DelegationMeanSeconds"/>, so a swarm stays busy without a driver.
+    /// </summary>
+    public bool AutonomousWork { get; init; }
+
+    /// <summary>Mean seconds an idle agent waits for a delegated subtask when <see cref="AutonomousWork"/> is on.</summary>
+    public double DelegationMeanSeconds { get; init; } = 10;
+
+    /// <summary>Finished (completed or cancelled) tasks kept for status queries; older ones are forgotten.</summary>
+    public int MaxFinishedTasks { get; init; } = 10_000;
+
     /// <summary>Version reported in <c>serverInfo</c>.</summary>
     public string ServerVersion { get; init; } = "0.1.0";
 
@@ -47,6 +59,11 @@ public sealed record SimulatorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAgentsPerSwarmLimit, DefaultMaxAgentsPerSwarm);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTotalAgents, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxMessageFlowsPerSecond);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxFinishedTasks);
+        if (!(DelegationMeanSeconds > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DelegationMeanSeconds), DelegationMeanSeconds, "delegation mean must be positive");
+        }
         ArgumentException.ThrowIfNullOrWhiteSpace(ServerVersion);
         return this;
     }

@@ -119,6 +119,11 @@ public sealed partial class SwarmSimulator
             _pendingSpawnedCount = _pendingTerminatedCount = 0;
 
             AdvanceTasks(dt);
+            if (_options.AutonomousWork)
+            {
+                Delegate(dt);
+            }
+
             var status = AdvanceAgents(dt);
             var flows = AdvanceMessageFlows(dt);
             var metrics = 0;
@@ -244,6 +249,30 @@ public sealed partial class SwarmSimulator
             else
             {
                 task.Progress = Math.Round(task.Progress, 2);
+            }
+        }
+    }
+
+    /// <summary>Coordinators that work on a task hand subtasks of it to their swarm's idle agents.</summary>
+    private void Delegate(double dt)
+    {
+        var chance = dt / _options.DelegationMeanSeconds;
+        foreach (var swarm in _swarms)
+        {
+            var agents = swarm.Agents;
+            if (swarm.IsTerminated || agents.Count < 2 || agents[0].Tasks.Count == 0)
+            {
+                continue;
+            }
+
+            var parent = agents[0].Tasks[0];
+            for (var i = 1; i < agents.Count; i++)
+            {
+                var agent = agents[i];
+                if (agent.Tasks.Count == 0 && agent.State is AgentState.Idle or AgentState.Active && _random.NextDouble() < chance)
+                {
+                    CreateTask("subtask", parent.Description, "normal", [agent]);
+                }
             }
         }
     }

@@ -29,6 +29,7 @@ public sealed partial class SwarmSimulator
     private readonly List<SimTask> _tasks = [];
     private readonly Dictionary<string, SimTask> _tasksById = new(StringComparer.Ordinal);
     private readonly List<SimTask> _activeTasks = [];
+    private readonly Queue<SimTask> _finished = new();
     private long _requests;
     private long _requestErrors;
 
@@ -355,6 +356,14 @@ public sealed partial class SwarmSimulator
             return false;
         }
 
+        task = CreateTask(type, description, priority, agents);
+        task.Tags = tags ?? [];
+        return true;
+    }
+
+    /// <summary>Creates a validated task; with assignees it starts right away.</summary>
+    private SimTask CreateTask(string type, string description, string priority, List<SimAgent> agents)
+    {
         var speed = priority switch
         {
             "low" => 4.0,
@@ -362,15 +371,14 @@ public sealed partial class SwarmSimulator
             "critical" or "urgent" => 12.0,
             _ => 6.0,
         };
-        task = new SimTask(NewId("task"), type, description, priority, Now)
+        var task = new SimTask(NewId("task"), type, description, priority, Now)
         {
             Rate = speed * (0.6 + (_random.NextDouble() * 0.8)),
-            Tags = tags ?? [],
         };
         _tasks.Add(task);
         _tasksById.Add(task.Id, task);
         Assign(task, agents);
-        return true;
+        return task;
     }
 
     private bool TryFindTask(string id, out SimTask task, out SimulatorError error)
@@ -457,6 +465,7 @@ public sealed partial class SwarmSimulator
     private void ReleaseAssignees(SimTask task, bool completed)
     {
         _activeTasks.Remove(task);
+        ForgetOldFinishedTasks(task);
         foreach (var agent in task.Assignees)
         {
             agent.Tasks.Remove(task);
@@ -464,6 +473,18 @@ public sealed partial class SwarmSimulator
             {
                 agent.TasksCompleted++;
             }
+        }
+    }
+
+    /// <summary>Keeps at most <see cref="SimulatorOptions.MaxFinishedTasks"/> finished tasks, forgetting the oldest.</summary>
+    private void ForgetOldFinishedTasks(SimTask finished)
+    {
+        _finished.Enqueue(finished);
+        while (_finished.Count > _options.MaxFinishedTasks)
+        {
+            var old = _finished.Dequeue();
+            _tasksById.Remove(old.Id);
+            _tasks.Remove(old);
         }
     }
 

@@ -101,6 +101,9 @@ public sealed class DispatchErrorTests
     public async Task Client_and_dispatch_reject_null_arguments()
     {
         await Assert.That(() => new PlainDialectClient(null!)).Throws<ArgumentNullException>();
+        var client = new PlainDialectClient(new LoopbackInvoker(PlainDialectDispatch.Create(_server)));
+        await Assert.That(async () => await client.SpawnAgentAsync(null!)).Throws<ArgumentNullException>();
+        await Assert.That(_server.Received).IsEmpty();
         await Assert.That(() => PlainDialectDispatch.Create(null!)).Throws<ArgumentNullException>();
         await Assert.That(() => PlainDialectDispatch.AddTo(null!, _server)).Throws<ArgumentNullException>();
     }

@@ -37,7 +37,10 @@ public sealed class GeneratedRuntimeTests
                 items.page|{"Id":6}|{"Items":[{"Id":6}]}
                 items.count|-|42
                 odd "name"\path|-|7
+                items.maybe|-|null
                 note|{"Text":"n"}|
+                log|-|
+                log|{"Text":"x"}|
                 heartbeat|-|
                 --
                 echo hi
@@ -45,6 +48,8 @@ public sealed class GeneratedRuntimeTests
                 map null
                 map 5
                 note n
+                log null
+                log x
                 heartbeat
                 --
                 hi!
@@ -56,6 +61,7 @@ public sealed class GeneratedRuntimeTests
                 6
                 42
                 7
+                none
                 """.ReplaceLineEndings("\n"));
         }
         finally

@@ -42,7 +42,9 @@ public sealed class GeneratorOutputTests
             ["Map"] = "items.map",
             ["Page"] = "items.page",
             ["Count"] = "items.count",
+            ["Maybe"] = "items.maybe",
             ["Note"] = "note",
+            ["Log"] = "log",
             ["Heartbeat"] = "heartbeat",
             ["Odd"] = "odd \"name\"\\path",
         });
@@ -93,6 +95,7 @@ public sealed class GeneratorOutputTests
         await Assert.That(text).Contains("SampleContext.Default.PageItem");
         await Assert.That(text).Contains("SampleContext.Default.RenamedItem");
         await Assert.That(text).Contains("SampleContext.Default.Int32");
+        await Assert.That(text).Contains("SampleContext.Default.NullableInt64");
     }
 
     [Test]

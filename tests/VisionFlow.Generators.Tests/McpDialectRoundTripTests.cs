@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VisionFlow.Protocol;
 using VisionFlow.Protocol.Contracts.Mcp;
 
 namespace VisionFlow.Generators.Tests;
@@ -101,5 +102,32 @@ public sealed class McpDialectRoundTripTests
     public async Task Tool_without_a_name_is_rejected_by_the_context()
     {
         await Assert.That(() => JsonSerializer.Deserialize("""{"description":"x"}""", McpJsonContext.Default.McpTool)).Throws<JsonException>();
+    }
+
+    [Test]
+    public async Task Bridge_authenticate_sends_the_token_and_surfaces_rejection_as_server_error()
+    {
+        var bridge = new FakeMcpBridge();
+        var invoker = new LoopbackInvoker(McpBridgeDispatch.Create(bridge));
+        var client = new McpBridgeClient(invoker);
+
+        var accepted = await client.AuthenticateAsync(new McpAuthenticateParams { Token = FakeMcpBridge.GoodToken });
+        var rejected = await Assert.That(async () => await client.AuthenticateAsync(new McpAuthenticateParams { Token = "wrong" })).Throws<JsonRpcException>();
+
+        await Assert.That(invoker.Sent[0]).IsEqualTo(("authenticate", """{"token":"s3cret"}"""));
+        await Assert.That(accepted.GetProperty("authenticated").GetBoolean()).IsTrue();
+        await Assert.That(rejected!.Code).IsEqualTo(JsonRpcErrorCodes.ServerError);
+        await Assert.That(McpBridgeMethods.Authenticate).IsEqualTo("authenticate");
+    }
+
+    /// <summary>Accepts one token, rejects every other as the original bridge does.</summary>
+    private sealed class FakeMcpBridge : IMcpBridge
+    {
+        public const string GoodToken = "s3cret";
+
+        public ValueTask<JsonElement> AuthenticateAsync(McpAuthenticateParams parameters, CancellationToken cancellationToken = default) =>
+            parameters.Token == GoodToken
+                ? ValueTask.FromResult(Json.Parse("""{"authenticated":true}"""))
+                : ValueTask.FromException<JsonElement>(new JsonRpcException(JsonRpcErrorCodes.ServerError, "Authentication failed"));
     }
 }

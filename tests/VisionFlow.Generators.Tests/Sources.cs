@@ -28,6 +28,7 @@ internal static class Sources
         [JsonSerializable(typeof(Dictionary<string, Item>))]
         [JsonSerializable(typeof(Page<Item>))]
         [JsonSerializable(typeof(int))]
+        [JsonSerializable(typeof(long?))]
         [JsonSerializable(typeof(Item), TypeInfoPropertyName = "RenamedItem")]
         internal sealed partial class SampleContext : JsonSerializerContext;
 
@@ -55,8 +56,14 @@ internal static class Sources
             [JsonRpcMethod("items.count")]
             ValueTask<int> CountAsync();
 
+            [JsonRpcMethod("items.maybe")]
+            ValueTask<long?> MaybeAsync(CancellationToken cancellationToken = default);
+
             [JsonRpcMethod("note", IsNotification = true)]
             ValueTask NoteAsync(EchoParams parameters, CancellationToken cancellationToken);
+
+            [JsonRpcMethod("log", IsNotification = true)]
+            ValueTask LogAsync(EchoParams? entry);
 
             [JsonRpcMethod("heartbeat", IsNotification = true)]
             ValueTask HeartbeatAsync();

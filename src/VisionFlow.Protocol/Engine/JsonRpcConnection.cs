@@ -186,6 +186,16 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         return SendAsync(new NotificationState<byte>(method, 0, null), WriteNotification, cancellationToken);
     }
 
+    /// <summary>
+    /// Sends a line that is not a JSON-RPC message, e.g. a telemetry push <c>{"type":"agent.status","data":…}</c>
+    /// from a server (the simulator) to its clients.
+    /// </summary>
+    public ValueTask SendLineAsync<T>(T value, JsonTypeInfo<T> valueType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(valueType);
+        return SendAsync(new LineState<T>(value, valueType), WriteLine, cancellationToken);
+    }
+
     /// <summary>Closes the connection: pending requests fail with <see cref="JsonRpcCloseReason.Disposed"/>, the transport is released.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -785,6 +795,9 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         }
     }
 
+    private static void WriteLine<T>(JsonRpcMessageWriter writer, IBufferWriter<byte> output, in LineState<T> state)
+        => writer.WriteLine(output, state.Value, state.ValueType);
+
     private static void WriteError(JsonRpcMessageWriter writer, IBufferWriter<byte> output, in ErrorState state)
         => writer.WriteError(output, state.Id.AsSpan(0, state.IdLength), state.Code, state.Message, state.Data);
 
@@ -796,6 +809,8 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
     private readonly record struct RequestState<TParams>(long Sequence, string Method, TParams Parameters, JsonTypeInfo<TParams>? ParametersType);
 
     private readonly record struct NotificationState<TParams>(string Method, TParams Parameters, JsonTypeInfo<TParams>? ParametersType);
+
+    private readonly record struct LineState<T>(T Value, JsonTypeInfo<T> ValueType);
 
     private readonly record struct ErrorState(byte[] Id, int IdLength, int Code, string Message, JsonElement? Data);
 

@@ -739,31 +739,40 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
 
     private async Task ShutdownAsync()
     {
-        await _input.CompleteAsync().ConfigureAwait(false);
-
-        // Closing the socket first unblocks a writer stuck on a peer that stopped reading.
-        if (_ownedTransport is not null)
-        {
-            await _ownedTransport.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            await _output.CompleteAsync().ConfigureAwait(false);
+            await _input.CompleteAsync().ConfigureAwait(false);
+
+            // Closing the socket first unblocks a writer stuck on a peer that stopped reading.
+            if (_ownedTransport is not null)
+            {
+                await _ownedTransport.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await _writeLock.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await _output.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or OperationCanceledException)
+            {
+                // Completing flushes bytes a cancelled write left behind, into a transport that is already gone: nothing to save.
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
         }
         finally
         {
-            _writeLock.Release();
-        }
+            if (_lineScratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_lineScratch);
+                _lineScratch = null;
+            }
 
-        if (_lineScratch is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_lineScratch);
-            _lineScratch = null;
+            _closed.TrySetResult();
         }
-
-        _closed.TrySetResult();
     }
 
     private static string Preview(ReadOnlySpan<byte> json)

@@ -725,8 +725,18 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         {
             pending.Fail(exception);
         }
-        _input.CancelPendingRead();
-        _output.CancelPendingFlush();
+        try
+        {
+            _input.CancelPendingRead();
+            _output.CancelPendingFlush();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stream-backed pipes recycle their internal token source when an operation ends, and a cancel racing that
+            // throws. Closing the transport ends a pending read or flush just as surely.
+            _ = _ownedTransport?.DisposeAsync();
+        }
+
         try
         {
             _lifetime.Cancel();

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using VisionFlow.Protocol.Framing;
 using VisionFlow.Protocol.Messages;
 
 namespace VisionFlow.Bench;
@@ -25,7 +23,6 @@ public class ProtocolCodecBenchmarks
 
     private readonly ArrayBufferWriter<byte> _output = new(4096);
     private readonly JsonRpcMessageWriter _writer = new();
-    private readonly Utf8JsonWriter _pushWriter = new(new ArrayBufferWriter<byte>());
 
     [Benchmark]
     public int ParseRequest()
@@ -68,10 +65,7 @@ public class ProtocolCodecBenchmarks
     public int WriteTelemetryPush()
     {
         _output.ResetWrittenCount();
-        _pushWriter.Reset(_output);
-        JsonSerializer.Serialize(_pushWriter, Push, ProtocolBenchJson.Default.BenchPushLine);
-        _pushWriter.Flush();
-        LineWriter.WriteTerminator(_output);
+        _writer.WriteLine(_output, Push, ProtocolBenchJson.Default.BenchPushLine);
         return _output.WrittenCount;
     }
 }

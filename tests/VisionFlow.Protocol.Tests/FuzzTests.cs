@@ -178,6 +178,7 @@ public sealed class FuzzTests
             else
             {
                 closedSessions++;
+                await client.Completion.WaitAsync(Loopback.Patience);
                 await Assert.That(client.CloseReason).IsNotNull();
                 await Assert.That(logger.Contains("JSON-RPC connection closed")).IsTrue();
             }

@@ -141,6 +141,18 @@ public sealed class JsonRpcConnectionTests
     }
 
     [Test]
+    public async Task A_server_can_push_telemetry_lines_that_arrive_as_push_lines()
+    {
+        var pushes = new ConcurrentQueue<string>();
+        var (client, server) = await Loopback.PairAsync(new() { OnPush = line => pushes.Enqueue(Encoding.UTF8.GetString(line)) }, new());
+        await using var _ = client;
+        await using var __ = server;
+        await server.SendLineAsync(new PushPayload("agent.spawned", new EchoPayload("coder", 1), "2026-11-25T10:00:00Z"), TestJson.Default.PushPayload, default);
+        await Loopback.WaitUntilAsync(() => pushes.Count == 1);
+        await Assert.That(pushes.Single()).IsEqualTo("{\"type\":\"agent.spawned\",\"data\":{\"text\":\"coder\",\"number\":1},\"timestamp\":\"2026-11-25T10:00:00Z\"}");
+    }
+
+    [Test]
     public async Task Batched_responses_are_correlated_one_by_one()
     {
         var (client, peer) = await Loopback.ClientWithRawPeerAsync();
@@ -175,8 +187,7 @@ public sealed class JsonRpcConnectionTests
         var byId = new[] { first, second }.ToDictionary(e => e.GetProperty("id").GetRawText());
         await Assert.That(byId["1"].GetProperty("result").GetInt32()).IsEqualTo(3);
         await Assert.That(byId["\"two\""].GetProperty("error").GetProperty("code").GetInt32()).IsEqualTo(JsonRpcErrorCodes.MethodNotFound);
-        await Loopback.WaitUntilAsync(() => notes.Count == 1);
-        await Assert.That(client.Counters.InvalidMessages).IsEqualTo(1);
+        await Loopback.WaitUntilAsync(() => notes.Count == 1 && client.Counters.InvalidMessages == 1);
         await Assert.That(client.Counters.RequestsIn).IsEqualTo(2);
     }
 

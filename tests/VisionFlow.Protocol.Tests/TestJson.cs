@@ -7,9 +7,12 @@ internal sealed record AddParams(int A, int B);
 
 internal sealed record EchoPayload(string Text, int Number);
 
+internal sealed record PushPayload(string Type, EchoPayload Data, string Timestamp);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(AddParams))]
 [JsonSerializable(typeof(EchoPayload))]
+[JsonSerializable(typeof(PushPayload))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]

@@ -186,6 +186,16 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         return SendAsync(new NotificationState<byte>(method, 0, null), WriteNotification, cancellationToken);
     }
 
+    /// <summary>
+    /// Sends a line that is not a JSON-RPC message, e.g. a telemetry push <c>{"type":"agent.status","data":…}</c>
+    /// from a server (the simulator) to its clients.
+    /// </summary>
+    public ValueTask SendLineAsync<T>(T value, JsonTypeInfo<T> valueType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(valueType);
+        return SendAsync(new LineState<T>(value, valueType), WriteLine, cancellationToken);
+    }
+
     /// <summary>Closes the connection: pending requests fail with <see cref="JsonRpcCloseReason.Disposed"/>, the transport is released.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -715,8 +725,18 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         {
             pending.Fail(exception);
         }
-        _input.CancelPendingRead();
-        _output.CancelPendingFlush();
+        try
+        {
+            _input.CancelPendingRead();
+            _output.CancelPendingFlush();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stream-backed pipes recycle their internal token source when an operation ends, and a cancel racing that
+            // throws. Closing the transport ends a pending read or flush just as surely.
+            _ = _ownedTransport?.DisposeAsync();
+        }
+
         try
         {
             _lifetime.Cancel();
@@ -729,31 +749,40 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
 
     private async Task ShutdownAsync()
     {
-        await _input.CompleteAsync().ConfigureAwait(false);
-
-        // Closing the socket first unblocks a writer stuck on a peer that stopped reading.
-        if (_ownedTransport is not null)
-        {
-            await _ownedTransport.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            await _output.CompleteAsync().ConfigureAwait(false);
+            await _input.CompleteAsync().ConfigureAwait(false);
+
+            // Closing the socket first unblocks a writer stuck on a peer that stopped reading.
+            if (_ownedTransport is not null)
+            {
+                await _ownedTransport.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await _writeLock.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await _output.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or OperationCanceledException)
+            {
+                // Completing flushes bytes a cancelled write left behind, into a transport that is already gone: nothing to save.
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
         }
         finally
         {
-            _writeLock.Release();
-        }
+            if (_lineScratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_lineScratch);
+                _lineScratch = null;
+            }
 
-        if (_lineScratch is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_lineScratch);
-            _lineScratch = null;
+            _closed.TrySetResult();
         }
-
-        _closed.TrySetResult();
     }
 
     private static string Preview(ReadOnlySpan<byte> json)
@@ -785,6 +814,9 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         }
     }
 
+    private static void WriteLine<T>(JsonRpcMessageWriter writer, IBufferWriter<byte> output, in LineState<T> state)
+        => writer.WriteLine(output, state.Value, state.ValueType);
+
     private static void WriteError(JsonRpcMessageWriter writer, IBufferWriter<byte> output, in ErrorState state)
         => writer.WriteError(output, state.Id.AsSpan(0, state.IdLength), state.Code, state.Message, state.Data);
 
@@ -796,6 +828,8 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
     private readonly record struct RequestState<TParams>(long Sequence, string Method, TParams Parameters, JsonTypeInfo<TParams>? ParametersType);
 
     private readonly record struct NotificationState<TParams>(string Method, TParams Parameters, JsonTypeInfo<TParams>? ParametersType);
+
+    private readonly record struct LineState<T>(T Value, JsonTypeInfo<T> ValueType);
 
     private readonly record struct ErrorState(byte[] Id, int IdLength, int Code, string Message, JsonElement? Data);
 

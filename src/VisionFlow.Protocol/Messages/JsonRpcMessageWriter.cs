@@ -138,6 +138,16 @@ public sealed class JsonRpcMessageWriter
         End(output);
     }
 
+    /// <summary>Writes any value as one line, e.g. a telemetry push line <c>{"type":…,"data":…,"timestamp":…}</c> (no JSON-RPC envelope).</summary>
+    public void WriteLine<T>(IBufferWriter<byte> output, T value, JsonTypeInfo<T> valueType)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(valueType);
+        _writer.Reset(output);
+        JsonSerializer.Serialize(_writer, value, valueType);
+        End(output, endObject: false);
+    }
+
     private Utf8JsonWriter Begin(IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -147,9 +157,13 @@ public sealed class JsonRpcMessageWriter
         return _writer;
     }
 
-    private void End(IBufferWriter<byte> output)
+    private void End(IBufferWriter<byte> output, bool endObject = true)
     {
-        _writer.WriteEndObject();
+        if (endObject)
+        {
+            _writer.WriteEndObject();
+        }
+
         _writer.Flush();
         LineWriter.WriteTerminator(output);
 

@@ -196,6 +196,26 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         return SendAsync(new LineState<T>(value, valueType), WriteLine, cancellationToken);
     }
 
+    /// <summary>
+    /// Sends pre-rendered, newline-terminated lines as they are (a simulator's telemetry frame: many push lines rendered
+    /// once and copied to every subscriber). The memory must stay unchanged until the returned task completes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The bytes do not end with a newline.</exception>
+    public ValueTask SendRawLinesAsync(ReadOnlyMemory<byte> lines, CancellationToken cancellationToken)
+    {
+        if (lines.IsEmpty)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (lines.Span[^1] != (byte)'\n')
+        {
+            throw new ArgumentException("raw lines must end with a newline", nameof(lines));
+        }
+
+        return SendAsync(new RawState(lines), WriteRaw, cancellationToken);
+    }
+
     /// <summary>Closes the connection: pending requests fail with <see cref="JsonRpcCloseReason.Disposed"/>, the transport is released.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -822,6 +842,10 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
 
     private static void WriteResult(JsonRpcMessageWriter writer, IBufferWriter<byte> output, in ResultState state)
         => writer.WriteResponse(output, state.Buffer.AsSpan(0, state.IdLength), state.Result.Span);
+
+    private static void WriteRaw(JsonRpcMessageWriter writer, IBufferWriter<byte> output, in RawState state) => output.Write(state.Lines.Span);
+
+    private readonly record struct RawState(ReadOnlyMemory<byte> Lines);
 
     private delegate void WriteAction<TState>(JsonRpcMessageWriter writer, IBufferWriter<byte> output, in TState state);
 

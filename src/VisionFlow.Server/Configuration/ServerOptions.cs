@@ -38,6 +38,18 @@ public sealed record ServerOptions
     /// <summary>Requests per second allowed per client address (token bucket, burst = 2 s worth); 0 turns limiting off.</summary>
     public int RateLimitPerSecond { get; init; } = 200;
 
+    /// <summary>How often the MCP link is pinged.</summary>
+    public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Healthy time needed before degradation climbs back one level.</summary>
+    public TimeSpan DegradationRecoveryInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Folder of markdown notes for the knowledge graph; null = the sample notes embedded in the binary.</summary>
+    public string? KnowledgeFolder { get; init; }
+
+    /// <summary>Which physics backend to use.</summary>
+    public string PhysicsBackend { get; init; } = "auto";
+
     /// <summary>Console log line format.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
 

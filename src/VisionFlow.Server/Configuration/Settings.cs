@@ -68,6 +68,26 @@ internal static class Settings
         "Per-client request rate limit; excess requests get 429 with Retry-After",
         static (o, v) => TryInt(v, 0, 1_000_000, out var n) ? o with { RateLimitPerSecond = n } : null);
 
+    internal static readonly Setting HealthInterval = new(
+        "VISIONFLOW_HEALTH_INTERVAL", "--health-interval", "5000", "milliseconds, an integer 50-600000",
+        "How often the MCP link is pinged (ms)",
+        static (o, v) => TryInt(v, 50, 600_000, out var ms) ? o with { HealthCheckInterval = TimeSpan.FromMilliseconds(ms) } : null);
+
+    internal static readonly Setting RecoveryInterval = new(
+        "VISIONFLOW_RECOVERY_INTERVAL", "--recovery-interval", "5000", "milliseconds, an integer 50-3600000",
+        "Healthy time before degradation climbs back one level (ms)",
+        static (o, v) => TryInt(v, 50, 3_600_000, out var ms) ? o with { DegradationRecoveryInterval = TimeSpan.FromMilliseconds(ms) } : null);
+
+    internal static readonly Setting KnowledgeFolder = new(
+        "VISIONFLOW_KNOWLEDGE_DIR", "--knowledge-dir", "(embedded sample notes)", "an existing folder of .md notes",
+        "Markdown notes for the knowledge graph; watched and reloaded on change",
+        static (o, v) => Directory.Exists(v) ? o with { KnowledgeFolder = Path.GetFullPath(v) } : null);
+
+    internal static readonly Setting PhysicsBackend = new(
+        "VISIONFLOW_PHYSICS_BACKEND", "--physics-backend", "auto", "auto, vulkan or cpu",
+        "Physics backend: auto prefers a hardware Vulkan device, else the SIMD CPU path; vulkan insists (lavapipe counts)",
+        static (o, v) => v.ToLowerInvariant() is "auto" or "vulkan" or "cpu" ? o with { PhysicsBackend = v.ToLowerInvariant() } : null);
+
     internal static readonly Setting LogFormatSetting = new(
         "VISIONFLOW_LOG_FORMAT", "--log-format", "text", "text or json",
         "Console log format (json = one JSON object per line)",
@@ -87,7 +107,7 @@ internal static class Settings
     internal static readonly IReadOnlyList<Setting> All =
     [
         Port, Urls, McpHost, McpPort, EnableMcp, ReconnectAttempts, ReconnectDelay, ConnectionTimeout, MaxAgents,
-        McpApiKey, ApiKey, RateLimit, LogFormatSetting, LogLevelSetting,
+        McpApiKey, ApiKey, RateLimit, HealthInterval, RecoveryInterval, KnowledgeFolder, PhysicsBackend, LogFormatSetting, LogLevelSetting,
     ];
 
     private static bool TryInt(string value, int min, int max, out int result) =>

@@ -44,7 +44,7 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
     private int _current;
     private bool _lost;
 
-    private VulkanLayoutBackend(VulkanNativeContext context)
+    private VulkanLayoutBackend(VulkanNativeContext context, bool forceStaging)
     {
         _context = context;
         _vk = new Vk(context);
@@ -54,7 +54,7 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
             SelectDevice(out var family);
             CreateDevice(family);
             _vk.GetPhysicalDeviceMemoryProperties(_physical, out _memory);
-            _direct = DeviceLocalIsHostVisible();
+            _direct = !forceStaging && DeviceLocalIsHostVisible();
             CreatePipelines();
             CreateCommands(family);
             _stats = CreateBuffer(16, BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferDstBit, hostVisible: true);
@@ -68,7 +68,10 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
     }
 
     /// <summary>Opens the best Vulkan device (discrete, integrated, virtual, then CPU) or throws <see cref="VulkanUnavailableException"/>.</summary>
-    public static VulkanLayoutBackend Create()
+    public static VulkanLayoutBackend Create() => Create(forceStaging: false);
+
+    /// <summary>Opens the device; <paramref name="forceStaging"/> uses the discrete-GPU path (staging copies) even where memory is shared, so it can be tested anywhere.</summary>
+    internal static VulkanLayoutBackend Create(bool forceStaging)
     {
         VulkanNativeContext context;
         try
@@ -79,7 +82,7 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
         {
             throw new VulkanUnavailableException("Vulkan loader could not be loaded.", ex);
         }
-        return new VulkanLayoutBackend(context);
+        return new VulkanLayoutBackend(context, forceStaging);
     }
 
     /// <inheritdoc />

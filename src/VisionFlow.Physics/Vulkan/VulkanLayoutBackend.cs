@@ -271,6 +271,8 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
     {
         BytesUploaded += (long)size;
         if (dst.IsMapped) return (void*)(dst.Mapped + (nint)offset);
+        // A zero-length copy region is invalid Vulkan usage; hand out scratch space and record nothing.
+        if (size == 0) return (void*)_staging.Mapped;
         var region = new BufferCopy(_stagingCursor, offset, size);
         _vk.CmdCopyBuffer(_cmd, _staging.Buffer, dst.Buffer, 1, &region);
         var at = (void*)(_staging.Mapped + (nint)_stagingCursor);

@@ -260,7 +260,8 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
         for (var k = 0; k < count; k++)
         {
             var i = start + k;
-            pos[4 * k] = x[i]; pos[4 * k + 1] = y[i]; pos[4 * k + 2] = z[i]; pos[4 * k + 3] = 0;
+            // w = agent flag, read by the force pass alongside the position (see forces.comp).
+            pos[4 * k] = x[i]; pos[4 * k + 1] = y[i]; pos[4 * k + 2] = z[i]; pos[4 * k + 3] = (ids[i] & LayoutGraph.AgentBit) != 0 ? 1f : 0f;
             vel[4 * k] = vx[i]; vel[4 * k + 1] = vy[i]; vel[4 * k + 2] = vz[i]; vel[4 * k + 3] = 0;
             flags[k] = (ids[i] & LayoutGraph.AgentBit) | (pinned[i] ? 1u : 0u);
         }

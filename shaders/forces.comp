@@ -24,27 +24,42 @@ void main() {
     vec3 pi = posIn[i].xyz;
     if ((fi & PINNED_BIT) != 0u) {
         vel[i] = vec4(0.0);
-        posOut[i] = vec4(pi, 0.0);
+        posOut[i] = posIn[i];
         return;
     }
 
     vec3 f = vec3(0.0);
     float cutoff2 = np.cutoff * np.cutoff;
     ivec3 ci = nodeCell[i].xyz;
+    // posIn[].w carries the agent flag (1.0 agent, 0.0 knowledge), so one read per candidate serves both tests.
+    float kindI = posIn[i].w;
+
+    // Distinct buckets of the 27 neighbour cells. Every node within the cutoff lives in one of those cells, so
+    // visiting each bucket once and testing distance alone finds every pair exactly once, without reading the
+    // candidate's cell (a collision only adds far nodes, which the cutoff rejects).
+    uint buckets[27];
+    uint bucketCount = 0u;
     for (int dz = -1; dz <= 1; dz++)
     for (int dy = -1; dy <= 1; dy++)
     for (int dx = -1; dx <= 1; dx++) {
-        ivec3 c = ci + ivec3(dx, dy, dz);
-        uint h = hashCell(c);
+        uint h = hashCell(ci + ivec3(dx, dy, dz));
+        bool seen = false;
+        for (uint q = 0u; q < bucketCount; q++) seen = seen || buckets[q] == h;
+        if (!seen) { buckets[bucketCount] = h; bucketCount++; }
+    }
+
+    for (uint q = 0u; q < bucketCount; q++) {
+        uint h = buckets[q];
         uint kEnd = cellStart[h + 1u];
         for (uint k = cellStart[h]; k < kEnd; k++) {
             uint j = sortedNodes[k];
-            if (j == i || nodeCell[j].xyz != c) continue;
-            vec3 d = pi - posIn[j].xyz;
+            if (j == i) continue;
+            vec4 pj = posIn[j];
+            vec3 d = pi - pj.xyz;
             float d2 = dot(d, d);
             if (d2 >= cutoff2) continue;
             float mag = min(np.repelK / (d2 + pc.eps), np.maxForce);
-            if (((fi ^ flags[j]) & AGENT_BIT) != 0u) mag *= pc.crossRepulsion;
+            if (pj.w != kindI) mag *= pc.crossRepulsion;
             if (d2 < COINCIDENT_D2) f += coincidentDirection(i, j) * mag;
             else f += d * (mag / sqrt(d2));
         }
@@ -55,11 +70,12 @@ void main() {
         uint j = edgeTargets[e];
         float w = edgeWeights[e];
         if (j == i || w == 0.0) continue;
-        vec3 d = posIn[j].xyz - pi;
+        vec4 pj = posIn[j];
+        vec3 d = pj.xyz - pi;
         float dist = sqrt(dot(d, d));
         if (dist < MIN_SPRING_DISTANCE) continue;
         float s = np.springK * (dist - np.restLength) * w;
-        if (((fi ^ flags[j]) & AGENT_BIT) != 0u) s *= pc.crossSpring;
+        if (pj.w != kindI) s *= pc.crossSpring;
         f += d * (s / dist);
     }
 
@@ -75,6 +91,6 @@ void main() {
         s2 = max2;
     }
     vel[i] = vec4(v, 0.0);
-    posOut[i] = vec4(pi + v * pc.dt, 0.0);
+    posOut[i] = vec4(pi + v * pc.dt, kindI);
     atomicMax(stats[0], floatBitsToUint(s2));
 }

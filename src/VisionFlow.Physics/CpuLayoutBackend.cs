@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace VisionFlow.Physics;
 
 /// <summary>
-/// Reference CPU path: a hashed uniform grid (counting sort, O(n)) for repulsion, CSR springs, centering and a SIMD
+/// Reference CPU path: a dense uniform grid over the bounding box (counting sort, O(n)) for repulsion, CSR springs, centering and a SIMD
 /// integrator. Work is partitioned by node and each node sums its own forces in a fixed order, so results do not
 /// depend on thread scheduling.
 /// </summary>
@@ -15,15 +15,17 @@ public sealed class CpuLayoutBackend : ILayoutBackend
 
     // Scratch owned by this backend; grown on demand, never shrunk, so steady-state steps do not allocate arrays.
     private float[] _fx = [], _fy = [], _fz = [];
-    private int[] _cx = [], _cy = [], _cz = [];
-    private uint[] _hash = [];
+    private int[] _cell = [];
     private int[] _cellStart = [];
-    private int[] _sorted = [];
+    private SortedNode[] _sorted = [];
+    // Positions packed per node (16 bytes) so a spring reads one cache line per neighbour instead of three.
+    private SortedNode[] _packed = [];
+    private int _dimX, _dimY, _dimZ;
+    private float _minX, _minY, _minZ, _invCell;
 
     // Per-step state read by the partition body (kept in fields so the cached delegate does not allocate).
     private LayoutGraph? _graph;
     private PhysicsParameters _p = PhysicsParameters.Default;
-    private uint _mask;
     private int _nodeCount;
 
     /// <summary>Creates the backend; <paramref name="maxDegreeOfParallelism"/> defaults to the processor count.</summary>
@@ -90,82 +92,122 @@ public sealed class CpuLayoutBackend : ILayoutBackend
         if (_fx.Length < n)
         {
             _fx = new float[n]; _fy = new float[n]; _fz = new float[n];
-            _cx = new int[n]; _cy = new int[n]; _cz = new int[n];
-            _hash = new uint[n]; _sorted = new int[n];
+            _cell = new int[n]; _sorted = new SortedNode[n]; _packed = new SortedNode[n];
         }
-        var table = PairMath.TableSize(n);
-        if (_cellStart.Length != table + 1) _cellStart = new int[table + 1];
-        _mask = (uint)table - 1;
+        var maxCells = MaxCells(n);
+        if (_cellStart.Length < maxCells + 1) _cellStart = new int[maxCells + 1];
     }
 
-    /// <summary>Counting sort of nodes by cell hash, in node order, so every bucket lists nodes ascending.</summary>
+    /// <summary>Cell budget: a few cells per node keeps the table small while one cell still spans the cutoff.</summary>
+    private static int MaxCells(int n) => Math.Max(64, 8 * n);
+
+    /// <summary>
+    /// Dense grid over the bounding box, counting-sorted in node order: a node's neighbours in one (dy, dz) row are a
+    /// single contiguous run of the sorted array, so the search reads 9 runs instead of probing 27 hashed cells.
+    /// </summary>
     private void BuildGrid(LayoutGraph g, PhysicsParameters p)
     {
         var n = g.NodeCount;
-        var inv = 1f / p.EffectiveCellSize;
         var x = g.X; var y = g.Y; var z = g.Z;
-        var start = _cellStart.AsSpan();
+        float minX = float.MaxValue, minY = float.MaxValue, minZ = float.MaxValue;
+        float maxX = float.MinValue, maxY = float.MinValue, maxZ = float.MinValue;
+        for (var i = 0; i < n; i++)
+        {
+            minX = MathF.Min(minX, x[i]); maxX = MathF.Max(maxX, x[i]);
+            minY = MathF.Min(minY, y[i]); maxY = MathF.Max(maxY, y[i]);
+            minZ = MathF.Min(minZ, z[i]); maxZ = MathF.Max(maxZ, z[i]);
+        }
+        // Cells never shrink below the cutoff; they grow when the box is so sparse that the table would be too big.
+        double cell = p.EffectiveCellSize;
+        double ex = (double)maxX - minX, ey = (double)maxY - minY, ez = (double)maxZ - minZ;
+        long budget = MaxCells(n);
+        long dx, dy, dz;
+        while (true)
+        {
+            dx = (long)(ex / cell) + 1; dy = (long)(ey / cell) + 1; dz = (long)(ez / cell) + 1;
+            if (dx * dy * dz <= budget) break;
+            cell *= Math.Max(1.01, Math.Cbrt((double)(dx * dy * dz) / budget));
+        }
+        _dimX = (int)dx; _dimY = (int)dy; _dimZ = (int)dz;
+        _minX = minX; _minY = minY; _minZ = minZ;
+        _invCell = (float)(1 / cell);
+        var cells = _dimX * _dimY * _dimZ;
+        var start = _cellStart.AsSpan(0, cells + 1);
         start.Clear();
         for (var i = 0; i < n; i++)
         {
-            var cx = PairMath.Cell(x[i], inv); var cy = PairMath.Cell(y[i], inv); var cz = PairMath.Cell(z[i], inv);
-            _cx[i] = cx; _cy[i] = cy; _cz[i] = cz;
-            var h = PairMath.Hash(cx, cy, cz, _mask);
-            _hash[i] = h;
-            start[(int)h + 1]++;
+            var c = CellIndex(x[i], y[i], z[i]);
+            _cell[i] = c;
+            start[c + 1]++;
         }
         for (var c = 1; c < start.Length; c++) start[c] += start[c - 1];
+        var ids = g.Ids;
         for (var i = 0; i < n; i++)
         {
-            var h = (int)_hash[i];
-            _sorted[start[h]++] = i;
+            var node = new SortedNode(x[i], y[i], z[i], i | (int)(ids[i] & LayoutGraph.AgentBit));
+            _packed[i] = node;
+            _sorted[start[_cell[i]]++] = node;
         }
-        // The scatter advanced each start to its end; shift back by one bucket.
-        for (var c = start.Length - 1; c > 0; c--) start[c] = start[c - 1];
+        // The scatter advanced each start to its end; shift back by one cell.
+        for (var c = cells; c > 0; c--) start[c] = start[c - 1];
         start[0] = 0;
+    }
+
+    private int CellIndex(float x, float y, float z)
+    {
+        var cx = Math.Clamp((int)((x - _minX) * _invCell), 0, _dimX - 1);
+        var cy = Math.Clamp((int)((y - _minY) * _invCell), 0, _dimY - 1);
+        var cz = Math.Clamp((int)((z - _minZ) * _invCell), 0, _dimZ - 1);
+        return (cz * _dimY + cy) * _dimX + cx;
     }
 
     private void ForcePartition(int part)
     {
+        // Partitions walk the sorted order so neighbouring nodes (and their runs) stay in cache.
         var n = _nodeCount;
         var chunk = (n + _partitions - 1) / _partitions;
         var begin = part * chunk;
         var end = Math.Min(n, begin + chunk);
-        for (var i = begin; i < end; i++) NodeForce(i);
+        for (var k = begin; k < end; k++) NodeForce(_sorted[k].Index & int.MaxValue);
     }
 
     private void NodeForce(int i)
     {
         var g = _graph!;
         var p = _p;
-        var ids = g.Ids;
-        var x = g.X; var y = g.Y; var z = g.Z;
-        var idI = ids[i];
-        var np = (idI & LayoutGraph.AgentBit) != 0 ? p.Agent : p.Knowledge;
-        float xi = x[i], yi = y[i], zi = z[i];
+        ref readonly var self = ref _packed[i];
+        var agentI = self.Index & int.MinValue;
+        var np = agentI != 0 ? p.Agent : p.Knowledge;
+        float xi = self.X, yi = self.Y, zi = self.Z;
         float fx = 0, fy = 0, fz = 0;
         var cutoff2 = np.RepulsionCutoff * np.RepulsionCutoff;
         var eps = p.Epsilon;
+        var repelK = np.RepelK;
+        var maxForce = np.MaxForce;
+        var cross = p.CrossGraphRepulsion;
         var start = _cellStart;
         var sorted = _sorted;
-        int cxi = _cx[i], cyi = _cy[i], czi = _cz[i];
+        var c = _cell[i];
+        var cxi = c % _dimX;
+        var cyi = c / _dimX % _dimY;
+        var czi = c / (_dimX * _dimY);
+        var x0 = Math.Max(cxi - 1, 0);
+        var x1 = Math.Min(cxi + 1, _dimX - 1);
 
-        for (var dz = -1; dz <= 1; dz++)
-        for (var dy = -1; dy <= 1; dy++)
-        for (var dx = -1; dx <= 1; dx++)
+        for (var cz = Math.Max(czi - 1, 0); cz <= Math.Min(czi + 1, _dimZ - 1); cz++)
+        for (var cy = Math.Max(cyi - 1, 0); cy <= Math.Min(cyi + 1, _dimY - 1); cy++)
         {
-            int cx = cxi + dx, cy = cyi + dy, cz = czi + dz;
-            var h = (int)PairMath.Hash(cx, cy, cz, _mask);
-            for (int k = start[h], kEnd = start[h + 1]; k < kEnd; k++)
+            var row = (cz * _dimY + cy) * _dimX;
+            for (int k = start[row + x0], kEnd = start[row + x1 + 1]; k < kEnd; k++)
             {
-                var j = sorted[k];
-                // Hash collisions: only count j under the cell it really lives in, so no pair is visited twice.
-                if (j == i || _cx[j] != cx || _cy[j] != cy || _cz[j] != cz) continue;
-                float ddx = xi - x[j], ddy = yi - y[j], ddz = zi - z[j];
+                ref readonly var other = ref sorted[k];
+                var j = other.Index & int.MaxValue;
+                if (j == i) continue;
+                float ddx = xi - other.X, ddy = yi - other.Y, ddz = zi - other.Z;
                 var d2 = ddx * ddx + ddy * ddy + ddz * ddz;
                 if (d2 >= cutoff2) continue;
-                var mag = MathF.Min(np.RepelK / (d2 + eps), np.MaxForce);
-                if (((idI ^ ids[j]) & LayoutGraph.AgentBit) != 0) mag *= p.CrossGraphRepulsion;
+                var mag = MathF.Min(repelK / (d2 + eps), maxForce);
+                if ((other.Index & int.MinValue) != agentI) mag *= cross;
                 if (d2 < PairMath.CoincidentD2)
                 {
                     var (ux, uy, uz) = PairMath.CoincidentDirection(i, j);
@@ -180,16 +222,18 @@ public sealed class CpuLayoutBackend : ILayoutBackend
         }
 
         var offsets = g.EdgeOffsets; var targets = g.EdgeTargets; var weights = g.EdgeWeights;
+        var packed = _packed;
         for (int e = offsets[i], eEnd = offsets[i + 1]; e < eEnd; e++)
         {
             var j = targets[e];
             var w = weights[e];
             if (j == i || w == 0f) continue;
-            float ddx = x[j] - xi, ddy = y[j] - yi, ddz = z[j] - zi;
+            ref readonly var other = ref packed[j];
+            float ddx = other.X - xi, ddy = other.Y - yi, ddz = other.Z - zi;
             var dist = MathF.Sqrt(ddx * ddx + ddy * ddy + ddz * ddz);
             if (dist < PairMath.MinSpringDistance) continue;
             var f = np.SpringK * (dist - np.RestLength) * w;
-            if (((idI ^ ids[j]) & LayoutGraph.AgentBit) != 0) f *= p.CrossGraphSpring;
+            if ((other.Index & int.MinValue) != agentI) f *= p.CrossGraphSpring;
             var s = f / dist;
             fx += ddx * s; fy += ddy * s; fz += ddz * s;
         }
@@ -198,9 +242,9 @@ public sealed class CpuLayoutBackend : ILayoutBackend
 
         // Total-force cap keeps huge weights finite; repulsion was already capped per pair.
         var f2 = fx * fx + fy * fy + fz * fz;
-        if (f2 > np.MaxForce * np.MaxForce)
+        if (f2 > maxForce * maxForce)
         {
-            var s = np.MaxForce / MathF.Sqrt(f2);
+            var s = maxForce / MathF.Sqrt(f2);
             fx *= s; fy *= s; fz *= s;
         }
         _fx[i] = fx; _fy[i] = fy; _fz[i] = fz;
@@ -275,4 +319,7 @@ public sealed class CpuLayoutBackend : ILayoutBackend
         }
         return max2;
     }
+
+    /// <summary>A node as the grid stores it: position plus index, with the agent bit in the index's sign bit.</summary>
+    private readonly record struct SortedNode(float X, float Y, float Z, int Index);
 }

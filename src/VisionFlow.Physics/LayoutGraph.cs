@@ -164,21 +164,23 @@ public sealed class LayoutGraph
         _dirtyEnd = Math.Max(_dirtyEnd, start + count);
     }
 
-    /// <summary>Spreads nodes deterministically on a golden-angle spiral so a fresh layout has no coincident nodes.</summary>
-    public void SeedSpiral(float radius)
+    /// <summary>
+    /// Spreads nodes deterministically and evenly over the cube [-halfExtent, halfExtent]³ (the R3 low-discrepancy
+    /// sequence), so a fresh layout has no coincident nodes and a uniform density. Velocities are reset.
+    /// </summary>
+    public void SeedVolume(float halfExtent)
     {
-        var n = NodeCount;
-        for (var i = 0; i < n; i++)
+        const double g = 1.2207440846057594753616853491088319;
+        const double a1 = 1 / g, a2 = 1 / (g * g), a3 = 1 / (g * g * g);
+        for (var i = 0; i < NodeCount; i++)
         {
-            var t = n == 1 ? 0.5f : (float)i / (n - 1);
-            var y = 1f - 2f * t;
-            var r = MathF.Sqrt(MathF.Max(0, 1 - y * y));
-            var a = i * 2.39996323f;
-            var s = radius * MathF.Cbrt((i + 0.5f) / n);
-            _x[i] = s * r * MathF.Cos(a); _y[i] = s * y; _z[i] = s * r * MathF.Sin(a);
+            _x[i] = (float)((Frac(0.5 + a1 * (i + 1)) * 2 - 1) * halfExtent);
+            _y[i] = (float)((Frac(0.5 + a2 * (i + 1)) * 2 - 1) * halfExtent);
+            _z[i] = (float)((Frac(0.5 + a3 * (i + 1)) * 2 - 1) * halfExtent);
             _vx[i] = _vy[i] = _vz[i] = 0;
         }
-        MarkPositionsDirty(0, n);
+        MarkPositionsDirty(0, NodeCount);
+        static double Frac(double v) => v - Math.Floor(v);
     }
 
     /// <summary>Sanitizes the dirty range (NaN → 0, ±∞ and huge values clamped to ±MaxCoordinate) and hands it to a backend, clearing it.</summary>

@@ -10,6 +10,13 @@ public static class DegenerateGraphs
 
     public static IEnumerable<Func<Case>> All()
     {
+        yield return () => new Case("empty graph", () => new LayoutGraph([], [0], [], []), static _ => Task.CompletedTask);
+        yield return () => new Case("single node far out", () =>
+        {
+            var g = new LayoutGraph([LayoutGraph.AgentBit], [0, 0], [], []);
+            g.SetPosition(0, 5e5f, 0, 0);
+            return g;
+        }, async g => await Assert.That(g.X[0]).IsLessThan(5e5f));
         yield return () => new Case("coincident nodes", () =>
         {
             var g = LayoutGraph.FromEdges([0u, 1u, 2u, LayoutGraph.AgentBit | 3], [(0, 1, 1f)]);

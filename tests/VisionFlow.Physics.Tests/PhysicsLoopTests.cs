@@ -8,7 +8,7 @@ public sealed class PhysicsLoopTests
 {
     private static readonly PhysicsLoopOptions CpuOnly = new()
     {
-        PreferVulkan = false,
+        Backend = BackendPreference.Cpu,
         StreamHz = 1000, // publish every tick so the status counters are exact
         Parameters = PhysicsParameters.Default with { WarmupIterations = 0 },
     };
@@ -134,7 +134,7 @@ public sealed class PhysicsLoopTests
         loop.SubmitTopology([1u, 2u, 3u], []);
         loop.Start();
         await Assert.That(loop.Status.Backend).IsEqualTo(LayoutBackendKind.Cpu);
-        using var loop2 = new PhysicsLoop(new PhysicsLoopOptions { StreamHz = 1000, SettleFrames = int.MaxValue }, time, null, () => new SlowBackend(time));
+        using var loop2 = new PhysicsLoop(new PhysicsLoopOptions { Backend = BackendPreference.Vulkan, StreamHz = 1000, SettleFrames = int.MaxValue }, time, null, () => new SlowBackend(time));
         loop2.SubmitTopology([1u, 2u, 3u], []);
         loop2.Start();
         for (var t = 0; t < 10; t++) time.Advance(PerformanceProfile.For(PerformanceMode.Standard).Period);
@@ -147,7 +147,7 @@ public sealed class PhysicsLoopTests
     public async Task No_vulkan_means_the_cpu_backend_with_a_reason()
     {
         var time = new FakeTimeProvider();
-        using var loop = new PhysicsLoop(CpuOnly with { PreferVulkan = true }, time, null,
+        using var loop = new PhysicsLoop(CpuOnly with { Backend = BackendPreference.Vulkan }, time, null,
             () => throw new VulkanUnavailableException("Vulkan loader not found (test)"));
         loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
         loop.Start();
@@ -164,7 +164,7 @@ public sealed class PhysicsLoopTests
     {
         var time = new FakeTimeProvider();
         var lost = new LosingBackend(failOnStep: 3);
-        using var loop = new PhysicsLoop(CpuOnly with { PreferVulkan = true, SettleFrames = int.MaxValue }, time, null, () => lost);
+        using var loop = new PhysicsLoop(CpuOnly with { Backend = BackendPreference.Vulkan, SettleFrames = int.MaxValue }, time, null, () => lost);
         var (ids, edges) = RandomTopology(50, 3);
         loop.SubmitTopology(ids, edges);
         loop.Start();
@@ -184,7 +184,7 @@ public sealed class PhysicsLoopTests
     public async Task Runs_on_the_real_vulkan_device_and_publishes_moving_positions()
     {
         var time = new FakeTimeProvider();
-        using var loop = new PhysicsLoop(new PhysicsLoopOptions { SettleFrames = int.MaxValue, StreamHz = 1000 }, time);
+        using var loop = new PhysicsLoop(new PhysicsLoopOptions { Backend = BackendPreference.Vulkan, SettleFrames = int.MaxValue, StreamHz = 1000 }, time);
         var (ids, edges) = RandomTopology(500, 4);
         loop.SubmitTopology(ids, edges);
         loop.Start();
@@ -199,6 +199,28 @@ public sealed class PhysicsLoopTests
         await Assert.That(second.Sequence).IsGreaterThan(first.Sequence);
         await Assert.That(second.State.Span.SequenceEqual(first.State.Span)).IsFalse();
         await Assert.That(status.Steps).IsEqualTo(100 + 50);
+    }
+
+    [Test]
+    [NotInParallel("vulkan")]
+    public async Task Auto_prefers_the_cpu_path_over_a_software_vulkan_device()
+    {
+        var time = new FakeTimeProvider();
+        VulkanLayoutBackend? opened = null;
+        using var loop = new PhysicsLoop(new PhysicsLoopOptions { Backend = BackendPreference.Auto }, time, null, () => opened = VulkanLayoutBackend.Create());
+        loop.Start();
+        var status = loop.Status;
+        // This suite runs where Vulkan exists; the decision depends on what kind of device it is.
+        await Assert.That(opened).IsNotNull();
+        if (opened!.Device.Type == "cpu")
+        {
+            await Assert.That(status.Backend).IsEqualTo(LayoutBackendKind.Cpu);
+            await Assert.That(status.FallbackReason!).Contains("software implementation");
+        }
+        else
+        {
+            await Assert.That(status.Backend).IsEqualTo(LayoutBackendKind.Vulkan);
+        }
     }
 
     /// <summary>Pretends to be a device whose step takes 2 ms of (fake) time.</summary>

@@ -5,12 +5,12 @@ namespace VisionFlow.Physics.Tests;
 /// <summary>Opens the real Vulkan backend; a machine without Vulkan fails these tests instead of skipping them.</summary>
 internal static class VulkanDevice
 {
-    public static async Task<VulkanLayoutBackend> OpenAsync()
+    public static async Task<VulkanLayoutBackend> OpenAsync(bool forceStaging = false)
     {
         VulkanLayoutBackend backend;
         try
         {
-            backend = VulkanLayoutBackend.Create();
+            backend = VulkanLayoutBackend.Create(forceStaging);
         }
         catch (VulkanUnavailableException ex)
         {
@@ -18,6 +18,7 @@ internal static class VulkanDevice
         }
         await Assert.That(backend.Kind).IsEqualTo(LayoutBackendKind.Vulkan);
         await Assert.That(backend.DeviceName).IsNotEmpty();
+        if (forceStaging) await Assert.That(backend.Device.DirectlyMapped).IsFalse();
         Console.WriteLine($"Vulkan device: {backend.Device.Name} ({backend.Device.Type}, API {backend.Device.ApiVersion}, directly mapped: {backend.Device.DirectlyMapped})");
         return backend;
     }

@@ -22,14 +22,16 @@ public sealed class VulkanLayoutBackendTests
     }
 
     [Test]
-    [Arguments(500)]
-    [Arguments(5000)]
-    public async Task Vulkan_and_cpu_agree_after_20_steps(int nodes)
+    [Arguments(500, false, 0f)]
+    [Arguments(5000, false, 0f)]
+    [Arguments(5000, true, 0f)]
+    [Arguments(2000, false, 150f)] // dense: ~20 nodes inside each cutoff sphere, so repulsion order really differs
+    public async Task Vulkan_and_cpu_agree_after_20_steps(int nodes, bool staging, float radius)
     {
-        var cpuGraph = TestGraphs.Random(nodes, 5, seed: 10);
+        var cpuGraph = TestGraphs.Random(nodes, 5, seed: 10, radius: radius > 0 ? radius : null);
         var gpuGraph = TestGraphs.Clone(cpuGraph);
         using var cpu = new CpuLayoutBackend();
-        using var gpu = await VulkanDevice.OpenAsync();
+        using var gpu = await VulkanDevice.OpenAsync(staging);
         var cpuSpeed = cpu.Step(cpuGraph, PhysicsParameters.Default, 20);
         var gpuSpeed = gpu.Step(gpuGraph, PhysicsParameters.Default, 20);
         gpu.ReadBack(gpuGraph);
@@ -38,7 +40,7 @@ public sealed class VulkanLayoutBackendTests
         await Assert.That(difference).IsLessThan(AgreementTolerance);
         await Assert.That(gpuSpeed).IsEqualTo(cpuSpeed).Within(0.01f);
         // The comparison must be about something: the layout really moved.
-        await Assert.That(TestGraphs.MaxPositionDifference(cpuGraph, TestGraphs.Random(nodes, 5, seed: 10))).IsGreaterThan(1f);
+        await Assert.That(TestGraphs.MaxPositionDifference(cpuGraph, TestGraphs.Random(nodes, 5, seed: 10, radius: radius > 0 ? radius : null))).IsGreaterThan(1f);
     }
 
     [Test]
@@ -96,10 +98,12 @@ public sealed class VulkanLayoutBackendTests
     }
 
     [Test]
-    public async Task Partial_upload_matches_a_full_upload()
+    [Arguments(false)]
+    [Arguments(true)]
+    public async Task Partial_upload_matches_a_full_upload(bool staging)
     {
         var a = TestGraphs.Random(2000, 5, seed: 12);
-        using var gpuA = await VulkanDevice.OpenAsync();
+        using var gpuA = await VulkanDevice.OpenAsync(staging);
         gpuA.Step(a, PhysicsParameters.Default, 10);
         gpuA.ReadBack(a);
         a.SetPosition(5, 1, 2, 3);
@@ -126,10 +130,12 @@ public sealed class VulkanLayoutBackendTests
     }
 
     [Test]
-    public async Task Topology_change_reuploads_the_csr()
+    [Arguments(false)]
+    [Arguments(true)]
+    public async Task Topology_change_reuploads_the_csr(bool staging)
     {
         var g = TestGraphs.Random(1000, 3, seed: 13);
-        using var gpu = await VulkanDevice.OpenAsync();
+        using var gpu = await VulkanDevice.OpenAsync(staging);
         gpu.Step(g, PhysicsParameters.Default, 5);
         await Assert.That(gpu.TopologyUploads).IsEqualTo(1);
         gpu.Step(g, PhysicsParameters.Default, 5);

@@ -31,6 +31,8 @@ public sealed partial class PhysicsLoop : IDisposable
     private long _steps, _ticks, _errors, _sequence;
     private int _ticksSincePublish;
     private float _maxSpeed;
+    private uint[] _publishedIds = [];
+    private long _publishedIdsVersion = -1;
     private bool _disposed;
 
     private long _skippedTicks;
@@ -134,7 +136,7 @@ public sealed partial class PhysicsLoop : IDisposable
 
     private ILayoutBackend CreateBackend()
     {
-        if (!_options.PreferVulkan)
+        if (_options.Backend == BackendPreference.Cpu)
         {
             _fallbackReason = "Vulkan not requested";
             return new CpuLayoutBackend();
@@ -142,6 +144,15 @@ public sealed partial class PhysicsLoop : IDisposable
         try
         {
             var backend = _vulkanFactory();
+            if (_options.Backend == BackendPreference.Auto && backend is VulkanLayoutBackend { Device.Type: "cpu" } software)
+            {
+                _fallbackReason = $"Vulkan device '{software.DeviceName}' is a software implementation on the same cores; the SIMD CPU path is faster";
+                software.Dispose();
+                var cpuPath = new CpuLayoutBackend();
+                LogSoftwareVulkan(_logger, _fallbackReason);
+                LogBackendSelected(_logger, "cpu", cpuPath.DeviceName);
+                return cpuPath;
+            }
             LogBackendSelected(_logger, "vulkan", backend.DeviceName);
             _fallbackReason = null;
             return backend;
@@ -336,7 +347,13 @@ public sealed partial class PhysicsLoop : IDisposable
                 state[o] = x[i]; state[o + 1] = y[i]; state[o + 2] = z[i];
                 state[o + 3] = vx[i]; state[o + 4] = vy[i]; state[o + 5] = vz[i];
             }
-            var snapshot = new PositionSnapshot(++_sequence, g.TopologyVersion, g.Ids.ToArray(), state, _time.GetUtcNow());
+            // Ids only change with the topology, so consecutive snapshots share one immutable copy.
+            if (_publishedIdsVersion != g.TopologyVersion || _publishedIds.Length != n)
+            {
+                _publishedIds = g.Ids.ToArray();
+                _publishedIdsVersion = g.TopologyVersion;
+            }
+            var snapshot = new PositionSnapshot(++_sequence, g.TopologyVersion, _publishedIds, state, _time.GetUtcNow());
             Volatile.Write(ref _positions, snapshot);
             PositionsPublished?.Invoke(snapshot);
         }
@@ -374,6 +391,9 @@ public sealed partial class PhysicsLoop : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Vulkan unavailable, using the CPU backend: {Reason}")]
     private static partial void LogVulkanUnavailable(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Using the CPU backend: {Reason}")]
+    private static partial void LogSoftwareVulkan(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Vulkan failed while running, switching to the CPU backend: {Reason}")]
     private static partial void LogDeviceLost(ILogger logger, string reason, Exception exception);

@@ -6,8 +6,8 @@ public sealed record PhysicsLoopOptions
     /// <summary>Force parameters (both node classes and the DualGraph coupling).</summary>
     public PhysicsParameters Parameters { get; init; } = PhysicsParameters.Default;
 
-    /// <summary>Try Vulkan first (falling back to the CPU on any failure); false runs the CPU backend only.</summary>
-    public bool PreferVulkan { get; init; } = true;
+    /// <summary>Backend choice; any Vulkan failure (at start or while running) falls back to the CPU path.</summary>
+    public BackendPreference Backend { get; init; } = BackendPreference.Auto;
 
     /// <summary>How often positions are read back and published to readers.</summary>
     public double StreamHz { get; init; } = 20;

@@ -44,7 +44,7 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
     private int _current;
     private bool _lost;
 
-    private VulkanLayoutBackend(VulkanNativeContext context)
+    private VulkanLayoutBackend(VulkanNativeContext context, bool forceStaging)
     {
         _context = context;
         _vk = new Vk(context);
@@ -54,7 +54,7 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
             SelectDevice(out var family);
             CreateDevice(family);
             _vk.GetPhysicalDeviceMemoryProperties(_physical, out _memory);
-            _direct = DeviceLocalIsHostVisible();
+            _direct = !forceStaging && DeviceLocalIsHostVisible();
             CreatePipelines();
             CreateCommands(family);
             _stats = CreateBuffer(16, BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferDstBit, hostVisible: true);
@@ -68,7 +68,10 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
     }
 
     /// <summary>Opens the best Vulkan device (discrete, integrated, virtual, then CPU) or throws <see cref="VulkanUnavailableException"/>.</summary>
-    public static VulkanLayoutBackend Create()
+    public static VulkanLayoutBackend Create() => Create(forceStaging: false);
+
+    /// <summary>Opens the device; <paramref name="forceStaging"/> uses the discrete-GPU path (staging copies) even where memory is shared, so it can be tested anywhere.</summary>
+    internal static VulkanLayoutBackend Create(bool forceStaging)
     {
         VulkanNativeContext context;
         try
@@ -79,7 +82,7 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
         {
             throw new VulkanUnavailableException("Vulkan loader could not be loaded.", ex);
         }
-        return new VulkanLayoutBackend(context);
+        return new VulkanLayoutBackend(context, forceStaging);
     }
 
     /// <inheritdoc />
@@ -257,7 +260,8 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
         for (var k = 0; k < count; k++)
         {
             var i = start + k;
-            pos[4 * k] = x[i]; pos[4 * k + 1] = y[i]; pos[4 * k + 2] = z[i]; pos[4 * k + 3] = 0;
+            // w = agent flag, read by the force pass alongside the position (see forces.comp).
+            pos[4 * k] = x[i]; pos[4 * k + 1] = y[i]; pos[4 * k + 2] = z[i]; pos[4 * k + 3] = (ids[i] & LayoutGraph.AgentBit) != 0 ? 1f : 0f;
             vel[4 * k] = vx[i]; vel[4 * k + 1] = vy[i]; vel[4 * k + 2] = vz[i]; vel[4 * k + 3] = 0;
             flags[k] = (ids[i] & LayoutGraph.AgentBit) | (pinned[i] ? 1u : 0u);
         }
@@ -268,6 +272,8 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
     {
         BytesUploaded += (long)size;
         if (dst.IsMapped) return (void*)(dst.Mapped + (nint)offset);
+        // A zero-length copy region is invalid Vulkan usage; hand out scratch space and record nothing.
+        if (size == 0) return (void*)_staging.Mapped;
         var region = new BufferCopy(_stagingCursor, offset, size);
         _vk.CmdCopyBuffer(_cmd, _staging.Buffer, dst.Buffer, 1, &region);
         var at = (void*)(_staging.Mapped + (nint)_stagingCursor);

@@ -34,6 +34,7 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
     private long _metrics;
     private long _batches;
     private long _published;
+    private long _consumerFailures;
     private int _running;
     private readonly ListSink _listSink;
 
@@ -78,6 +79,12 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         Volatile.Read(ref _missingField), Volatile.Read(ref _idTooLong), Volatile.Read(ref _overCapacity), Volatile.Read(ref _unknownAgent),
         Volatile.Read(ref _listsParsed), Volatile.Read(ref _listsFailed), Volatile.Read(ref _listRejected), Cache.RejectedOverLimit,
         Volatile.Read(ref _metrics), Edges.FlowsRecorded, Edges.DroppedEdgeFull, Volatile.Read(ref _batches), Volatile.Read(ref _published));
+
+    /// <summary>Exceptions thrown by <see cref="ChangesApplied"/> (counted, never propagated into the loop).</summary>
+    public long ConsumerFailures => Volatile.Read(ref _consumerFailures);
+
+    /// <summary>The last exception a consumer threw.</summary>
+    public Exception? LastConsumerError { get; private set; }
 
     /// <summary>The agent id string of an agent key (owner thread, or inside <see cref="ChangesApplied"/>).</summary>
     public string AgentId(int agentKey) => Parser.AgentId(agentKey);
@@ -132,7 +139,16 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         if (publish)
         {
             Volatile.Write(ref _published, _published + 1);
-            ChangesApplied?.Invoke(changes);
+            try
+            {
+                ChangesApplied?.Invoke(changes);
+            }
+            catch (Exception ex)
+            {
+                // A failing consumer must not stop the intake; it is counted and the next batch goes on.
+                Volatile.Write(ref _consumerFailures, _consumerFailures + 1);
+                LastConsumerError = ex;
+            }
         }
 
         // Ids of removed agents stay resolvable until every consumer has seen this batch.

@@ -80,6 +80,23 @@ public class AgentsIntakeBenchmarks
         return _directIntake.ProcessBatchAsync().GetAwaiter().GetResult();
     }
 
+    /// <summary>Parsing alone (no staging, no apply), for the split of the cost.</summary>
+    [Benchmark(OperationsPerInvoke = LinesPerBatch)]
+    public int ParseOnly()
+    {
+        var framed = _framed[_turn++ & 1];
+        var span = framed.AsSpan();
+        var ok = 0;
+        while (!span.IsEmpty)
+        {
+            var end = span.IndexOf((byte)'\n');
+            if (_directIntake.Parser.Parse(span[..end], out _) == VisionFlow.Agents.Telemetry.TelemetryParseStatus.Ok) ok++;
+            span = span[(end + 1)..];
+        }
+
+        return ok;
+    }
+
     private static byte[] Build(int variant)
     {
         var random = new Random(17 + variant);

@@ -14,7 +14,18 @@ internal static class AgentsThroughputHarness
     {
         var bench = new AgentsIntakeBenchmarks();
         bench.Setup();
-        for (var i = 0; i < 50; i++) bench.ParseApplyToChangeSet();
+        Console.WriteLine("== parse + stage + apply (framed bytes -> applied change set) ==");
+        Measure(bench, seconds, () => bench.ParseApplyToChangeSet());
+        Console.WriteLine("== push ring (post + drain) + parse + stage + apply ==");
+        Measure(bench, seconds, () => bench.PushRingToChangeSet());
+        Console.WriteLine("== parse only ==");
+        Measure(bench, seconds, () => bench.ParseOnly());
+        return 0;
+    }
+
+    private static void Measure(AgentsIntakeBenchmarks bench, double seconds, Action body)
+    {
+        for (var i = 0; i < 50; i++) body();
         var process = Process.GetCurrentProcess();
         var cpuStart = process.TotalProcessorTime;
         var allocStart = GC.GetAllocatedBytesForCurrentThread();
@@ -23,7 +34,7 @@ internal static class AgentsThroughputHarness
         long batches = 0;
         while (wall.Elapsed.TotalSeconds < seconds)
         {
-            bench.ParseApplyToChangeSet();
+            body();
             batches++;
         }
 
@@ -37,6 +48,5 @@ internal static class AgentsThroughputHarness
         Console.WriteLine(string.Create(c, $"wall: {wall.Elapsed.TotalSeconds:F2} s -> {events / wall.Elapsed.TotalSeconds:N0} events/s"));
         Console.WriteLine(string.Create(c, $"cpu:  {cpu:F2} s -> {events / cpu:N0} events/cpu-s ({cpu * 1e9 / events:F0} ns/event)"));
         Console.WriteLine(string.Create(c, $"allocated: {allocated:N0} B -> {(double)allocated / events:F4} B/event; gen0 collections: {GC.CollectionCount(0) - gcStart}"));
-        return 0;
     }
 }

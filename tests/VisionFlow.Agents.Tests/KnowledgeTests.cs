@@ -105,12 +105,16 @@ public sealed class KnowledgeTests
         graph.Apply(KnowledgeLoader.LoadTexts([("A", "[[B]]"), ("B", ""), ("C", "[[A]]")]));
         var idA = graph.NodeIdOf("a");
         var version = graph.Model.TopologyVersion;
-        graph.Apply(KnowledgeLoader.LoadTexts([("A", "[[B]]"), ("B", ""), ("C", "[[A]]")]));
+        var unchanged = graph.Apply(KnowledgeLoader.LoadTexts([("A", "[[B]]"), ("B", ""), ("C", "[[A]]")]));
+        await Assert.That(unchanged.HasChanges).IsFalse();
         await Assert.That(graph.Model.TopologyVersion).IsEqualTo(version);
 
         NodeOperation[] ops = [];
         graph.Model.Changed += (_, c) => ops = c.Operations.ToArray();
-        graph.Apply(KnowledgeLoader.LoadTexts([("A", "[[D]]"), ("D", ""), ("C", "[[A]]")]));
+        var changed = graph.Apply(KnowledgeLoader.LoadTexts([("A", "[[D]]"), ("D", ""), ("C", "[[A]]")]));
+        await Assert.That(changed.TopologyChanged).IsTrue();
+        await Assert.That(changed.Added.Length).IsEqualTo(1);
+        await Assert.That(changed.Removed.Length).IsEqualTo(1);
         await Assert.That(graph.NodeIdOf("A")).IsEqualTo(idA);
         await Assert.That(graph.NodeIdOf("B")).IsNull();
         await Assert.That(graph.Model.TopologyVersion).IsEqualTo(version + 1);

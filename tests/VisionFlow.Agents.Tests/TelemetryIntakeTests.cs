@@ -157,7 +157,7 @@ public sealed class TelemetryIntakeTests
         await Assert.That(c.UnknownAgent).IsEqualTo(1L);
         await Assert.That(c.MetricsEvents).IsEqualTo(1L);
         await Assert.That(c.Refused).IsEqualTo(4L);
-        await Assert.That(intake.Metric("latency")).IsEqualTo((5.0, 1L));
+        await Assert.That((await GetSnapshot(intake)).Metrics["latency"]).IsEqualTo(5.0);
         await Assert.That(intake.Cache.Count).IsEqualTo(1);
     }
 
@@ -260,6 +260,9 @@ public sealed class TelemetryIntakeTests
         var a = NodeIds.Agent(intake.Parser.FindAgent("a"u8));
         var b = NodeIds.Agent(intake.Parser.FindAgent("b"u8));
         await Assert.That(graph.EdgeWeight(a, b)).IsEqualTo(2f);
+        var snapshot = await GetSnapshot(intake);
+        await Assert.That(snapshot.RecentFlows.Select(f => f.FromId + ">" + f.ToId)).IsEquivalentTo(new[] { "a>b", "b>a" });
+        await Assert.That(snapshot.Edges.Single().Messages).IsEqualTo(2L);
         var version = graph.TopologyVersion;
         time.Advance(TimeSpan.FromSeconds(1));
         await intake.ProcessBatchAsync();

@@ -196,6 +196,25 @@ public sealed class TelemetryParserTests
         await Assert.That(sink.Rejected).IsEqualTo(2);
     }
 
+    [Test]
+    public async Task Timestamps_and_counters_parse_in_every_form()
+    {
+        var parser = new TelemetryParser();
+        var t1 = Parse(parser, """{"type":"agent.status","data":{"agent_id":"a","tasks_active":3.0,"tokens_used":"12"},"timestamp":"2024-01-01T12:00:00Z"}""").Event;
+        var t2 = Parse(parser, """{"type":"agent.status","data":{"agent_id":"a"},"timestamp":"2024-01-01T12:00:01Z"}""").Event;
+        var t3 = Parse(parser, """{"type":"agent.status","data":{"agent_id":"a"},"timestamp":"2024-01-01T12:00:00Z"}""").Event;
+        var t4 = Parse(parser, """{"type":"agent.status","data":{"agent_id":"a"},"timestamp":1704110400000}""").Event;
+        var t5 = Parse(parser, """{"type":"agent.status","data":{"agent_id":"a"},"timestamp":"yesterday"}""").Event;
+        var noon = new DateTimeOffset(2024, 1, 1, 12, 0, 0, TimeSpan.Zero).UtcTicks;
+        await Assert.That(t1.TimestampUtcTicks).IsEqualTo(noon);
+        await Assert.That(t2.TimestampUtcTicks).IsEqualTo(noon + TimeSpan.TicksPerSecond);
+        await Assert.That(t3.TimestampUtcTicks).IsEqualTo(noon);
+        await Assert.That(t4.TimestampUtcTicks).IsEqualTo(noon);
+        await Assert.That((t5.Fields & TelemetryFields.Timestamp) == 0).IsTrue();
+        await Assert.That(t1.TasksActive).IsEqualTo(3);
+        await Assert.That(t1.TokensUsed).IsEqualTo(12L);
+    }
+
     private sealed class CollectingSink : ITelemetryEventSink
     {
         public List<TelemetryEvent> Events { get; } = [];

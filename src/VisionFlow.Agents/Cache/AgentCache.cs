@@ -5,6 +5,7 @@ namespace VisionFlow.Agents.Cache;
 /// <summary>
 /// The agent cache. Mutated only by its owner (the intake loop): events are staged and coalesced per agent
 /// (last write wins per field), then applied once per batch into the reused <see cref="AgentChangeSet"/>.
+/// A status for an agent not yet known adds it (as a poll would); a terminated event or status removes it.
 /// Readers use <see cref="Snapshot"/>/<see cref="GetSnapshotAsync"/>, <see cref="Count"/> and <see cref="CheckSpawn"/>,
 /// which read published values only.
 /// </summary>

@@ -3,8 +3,20 @@ namespace VisionFlow.Agents.Cache;
 /// <summary>Immutable view of the agent cache, swapped atomically; readers never lock the intake.</summary>
 public sealed class AgentSnapshot
 {
-    internal AgentSnapshot(long version, bool available, int maxAgents, IReadOnlyList<AgentInfo> agents, IReadOnlyList<AgentEdgeInfo> edges, DateTimeOffset builtAt)
+    internal AgentSnapshot(
+        long version,
+        bool available,
+        int maxAgents,
+        IReadOnlyList<AgentInfo> agents,
+        IReadOnlyList<AgentEdgeInfo> edges,
+        DateTimeOffset builtAt,
+        IReadOnlyList<MessageFlowInfo>? recentFlows = null,
+        IReadOnlyDictionary<string, double>? metrics = null,
+        long rejectedOverLimit = 0)
     {
+        RecentFlows = recentFlows ?? [];
+        Metrics = metrics ?? new Dictionary<string, double>();
+        RejectedOverLimit = rejectedOverLimit;
         Version = version;
         Available = available;
         MaxAgents = maxAgents;
@@ -30,6 +42,15 @@ public sealed class AgentSnapshot
 
     /// <summary>Communication edges.</summary>
     public IReadOnlyList<AgentEdgeInfo> Edges { get; }
+
+    /// <summary>The message-flow history ring, oldest first (the seed's <c>communications</c>).</summary>
+    public IReadOnlyList<MessageFlowInfo> RecentFlows { get; }
+
+    /// <summary>Last value of each <c>metrics.*</c> event by name (the part after <c>metrics.</c>).</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; }
+
+    /// <summary>Agents refused so far because of MCP_MAX_AGENTS.</summary>
+    public long RejectedOverLimit { get; }
 
     /// <summary>When the snapshot was built.</summary>
     public DateTimeOffset BuiltAt { get; }

@@ -3,7 +3,7 @@ namespace VisionFlow.Agents.Graph;
 /// <summary>
 /// What changed in a <see cref="GraphModel"/> since the previous commit. <see cref="Operations"/> is the exact ordered
 /// log to replay on per-node buffers (e.g. GPU slots); <see cref="Removed"/>, <see cref="Moved"/> and <see cref="Added"/>
-/// are the same events split by kind. Reused: read it inside the callback.
+/// are the same events split by kind. Two instances alternate: a list is valid until the model's next commit.
 /// </summary>
 public sealed class GraphChangeList
 {

@@ -10,7 +10,8 @@ public sealed class GraphModel
 {
     private readonly Dictionary<uint, int> _indexById = [];
     private readonly Dictionary<ulong, float> _edges = [];
-    private readonly GraphChangeList _changes = new();
+    private GraphChangeList _changes = new();
+    private GraphChangeList _published = new();
     private uint[] _ids = new uint[16];
     private int _count;
     private int[] _offsets = [0];
@@ -127,7 +128,10 @@ public sealed class GraphModel
         for (var i = _count - 1; i >= 0; i--) RemoveNode(_ids[i]);
     }
 
-    /// <summary>Publishes pending changes: rebuilds the CSR and bumps the version only when topology changed.</summary>
+    /// <summary>
+    /// Publishes pending changes: rebuilds the CSR and bumps the version only when topology changed. The returned list
+    /// (also passed to <see cref="Changed"/>) stays valid until the next commit.
+    /// </summary>
     public GraphChangeList Commit()
     {
         var changes = _changes;
@@ -141,8 +145,11 @@ public sealed class GraphModel
 
         changes.TopologyVersion = TopologyVersion;
         _topologyDirty = _weightsDirty = false;
+        // Double-buffered: the published list stays readable until the next commit while new changes collect in the other.
+        _changes = _published;
+        _changes.Clear();
+        _published = changes;
         if (changes.HasChanges) Changed?.Invoke(this, changes);
-        changes.Clear();
         return changes;
     }
 

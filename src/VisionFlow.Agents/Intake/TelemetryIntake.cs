@@ -34,6 +34,7 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
     private long _metrics;
     private long _batches;
     private long _published;
+    private long _consumerFailures;
     private int _running;
     private readonly ListSink _listSink;
 
@@ -79,16 +80,14 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         Volatile.Read(ref _listsParsed), Volatile.Read(ref _listsFailed), Volatile.Read(ref _listRejected), Cache.RejectedOverLimit,
         Volatile.Read(ref _metrics), Edges.FlowsRecorded, Edges.DroppedEdgeFull, Volatile.Read(ref _batches), Volatile.Read(ref _published));
 
+    /// <summary>Exceptions thrown by <see cref="ChangesApplied"/> (counted, never propagated into the loop).</summary>
+    public long ConsumerFailures => Volatile.Read(ref _consumerFailures);
+
+    /// <summary>The last exception a consumer threw.</summary>
+    public Exception? LastConsumerError { get; private set; }
+
     /// <summary>The agent id string of an agent key (owner thread, or inside <see cref="ChangesApplied"/>).</summary>
     public string AgentId(int agentKey) => Parser.AgentId(agentKey);
-
-    /// <summary>Last value and count of a <c>metrics.*</c> event by name (owner thread).</summary>
-    public (double LastValue, long Count) Metric(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        var key = Parser.InternLabel(System.Text.Encoding.UTF8.GetBytes(name));
-        return key < 0 ? (double.NaN, 0) : (_metricValues[key], _metricCounts[key]);
-    }
 
     /// <summary>Runs one batch per interval until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -132,7 +131,16 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         if (publish)
         {
             Volatile.Write(ref _published, _published + 1);
-            ChangesApplied?.Invoke(changes);
+            try
+            {
+                ChangesApplied?.Invoke(changes);
+            }
+            catch (Exception ex)
+            {
+                // A failing consumer must not stop the intake; it is counted and the next batch goes on.
+                Volatile.Write(ref _consumerFailures, _consumerFailures + 1);
+                LastConsumerError = ex;
+            }
         }
 
         // Ids of removed agents stay resolvable until every consumer has seen this batch.
@@ -172,10 +180,10 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
                 break;
             case TelemetryEventKind.Metrics:
                 _metrics++;
-                if (ev.MetricKey >= 0)
+                if (ev.MetricKey >= 0 && !double.IsNaN(ev.MetricValue))
                 {
                     _metricCounts[ev.MetricKey]++;
-                    if (!double.IsNaN(ev.MetricValue)) _metricValues[ev.MetricKey] = ev.MetricValue;
+                    _metricValues[ev.MetricKey] = ev.MetricValue;
                 }
 
                 break;
@@ -261,7 +269,23 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
             if (Cache.IsPresent(a) && Cache.IsPresent(b)) edges.Add(new AgentEdgeInfo(Parser.AgentId(a), Parser.AgentId(b), weight, messages, bytes));
         }
 
-        return new AgentSnapshot(Cache.Version, Cache.Available, Cache.MaxAgents, agents, edges, new DateTimeOffset(nowTicks, TimeSpan.Zero));
+        var flows = new MessageFlowInfo[Edges.HistoryCount];
+        for (var i = 0; i < flows.Length; i++)
+        {
+            var f = Edges.HistoryAt(i);
+            flows[i] = new MessageFlowInfo(
+                f.FromKey >= 0 ? Parser.AgentId(f.FromKey) : string.Empty, f.ToKey >= 0 ? Parser.AgentId(f.ToKey) : string.Empty,
+                Parser.Label(f.MessageTypeKey), f.Size, f.TimestampUtcTicks > 0 ? new DateTimeOffset(f.TimestampUtcTicks, TimeSpan.Zero) : null);
+        }
+
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var key = 0; key < _metricCounts.Length; key++)
+        {
+            if (_metricCounts[key] > 0) metrics[Parser.Label(key)] = _metricValues[key];
+        }
+
+        return new AgentSnapshot(
+            Cache.Version, Cache.Available, Cache.MaxAgents, agents, edges, new DateTimeOffset(nowTicks, TimeSpan.Zero), flows, metrics, Cache.RejectedOverLimit);
     }
 
     private sealed class ListSink(TelemetryIntake owner) : ITelemetryEventSink

@@ -11,6 +11,10 @@ public static class KnowledgeLoader
     private const string ResourcePrefix = "VisionFlow.Agents.SampleKnowledge.";
     private const int BinaryProbeBytes = 8000;
 
+    /// <summary>Loads <paramref name="folder"/>, or the embedded sample notes when it is null or empty.</summary>
+    public static KnowledgeSet Load(string? folder, KnowledgeLimits? limits = null) =>
+        string.IsNullOrWhiteSpace(folder) ? LoadEmbedded(limits) : LoadFolder(folder, limits);
+
     /// <summary>Loads every <c>.md</c>/<c>.markdown</c> file under <paramref name="folder"/>.</summary>
     public static KnowledgeSet LoadFolder(string folder, KnowledgeLimits? limits = null)
     {

@@ -47,6 +47,7 @@ public sealed class KnowledgeWatcher : IDisposable
     public void Start()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!Directory.Exists(_folder)) throw new DirectoryNotFoundException($"knowledge folder not found: {_folder}");
         Reload();
         var watcher = new FileSystemWatcher(_folder)
         {

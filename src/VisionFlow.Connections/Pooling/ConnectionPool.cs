@@ -107,10 +107,12 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
 
             if (slot is not null)
             {
-                var now = _time.GetUtcNow();
-                if (!slot.Connection.IsAlive || LifetimeExpired(slot, now))
+                // No clock read here: lifetime is enforced on return and by maintenance, so an idle connection is handed
+                // out at most one maintenance interval past its lifetime. A clock read costs 25-130 ns on the VMs we run
+                // on (more under load), comparable to the rest of a rent/return cycle.
+                if (!slot.Connection.IsAlive)
                 {
-                    Evict(slot, leased: true, slot.Connection.IsAlive ? "lifetime" : "dead on borrow");
+                    Evict(slot, leased: true, "dead on borrow");
                     continue;
                 }
 

@@ -18,7 +18,7 @@ public sealed record ConnectionPoolOptions
     /// <summary>An idle connection older than this (since last use) is evicted, down to <see cref="MinConnections"/>.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>A connection older than this (since creation) is evicted when idle or returned. <see cref="Timeout.InfiniteTimeSpan"/> disables.</summary>
+    /// <summary>A connection older than this (since creation) is closed when returned or by the next maintenance pass. <see cref="Timeout.InfiniteTimeSpan"/> disables.</summary>
     public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Run <see cref="IPooledConnection.CheckHealthAsync"/> before handing out an idle connection.</summary>

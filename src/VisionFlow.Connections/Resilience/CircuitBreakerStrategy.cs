@@ -13,7 +13,7 @@ internal sealed class CircuitBreakerStrategy(McpCircuitBreaker breaker, Func<Exc
         var rejection = breaker.TryEnter(out var isProbe);
         if (rejection is not null)
         {
-            return new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(rejection));
+            return new ValueTask<Outcome<TResult>>(RejectionOutcome<TResult>.For(rejection));
         }
 
         ValueTask<Outcome<TResult>> pending;
@@ -69,5 +69,28 @@ internal sealed class CircuitBreakerStrategy(McpCircuitBreaker breaker, Func<Exc
         {
             breaker.OnSuccess(isProbe); // the server answered (an application error): the link works
         }
+    }
+
+    /// <summary>
+    /// Caches the rejection outcome per result type: <see cref="Outcome.FromException{TResult}"/> captures an
+    /// ExceptionDispatchInfo (an allocation) every time, and the rejection exception only changes once per open period.
+    /// </summary>
+    private static class RejectionOutcome<TResult>
+    {
+        private static Entry? _last;
+
+        public static Outcome<TResult> For(Exception rejection)
+        {
+            var entry = Volatile.Read(ref _last);
+            if (entry is null || !ReferenceEquals(entry.Exception, rejection))
+            {
+                entry = new Entry(rejection, Outcome.FromException<TResult>(rejection));
+                Volatile.Write(ref _last, entry);
+            }
+
+            return entry.Outcome;
+        }
+
+        private sealed record Entry(Exception Exception, Outcome<TResult> Outcome);
     }
 }

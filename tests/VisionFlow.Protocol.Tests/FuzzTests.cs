@@ -19,16 +19,7 @@ public sealed class FuzzTests
         var seen = 0;
         Gen.Byte.Array[0, 300].Sample(bytes =>
         {
-            var m = JsonRpcMessage.Parse(bytes);
-            if (m.Kind == JsonRpcMessageKind.Batch)
-            {
-                var reader = new JsonRpcBatchReader(bytes);
-                while (reader.TryReadNext(out var element))
-                {
-                    _ = JsonRpcMessage.Parse(element).Kind;
-                }
-            }
-
+            ClassifyAll(bytes);
             Interlocked.Increment(ref seen);
         }, iter: 5000);
         await Assert.That(seen).IsGreaterThanOrEqualTo(5000);
@@ -43,19 +34,34 @@ public sealed class FuzzTests
         {
             var copy = template.AsSpan(0, Math.Max(cut, 1)).ToArray();
             copy[Math.Min(position, copy.Length - 1)] = value;
-            var m = JsonRpcMessage.Parse(copy);
-            if (m.Kind == JsonRpcMessageKind.Batch)
-            {
-                var reader = new JsonRpcBatchReader(copy);
-                while (reader.TryReadNext(out var element))
-                {
-                    _ = JsonRpcMessage.Parse(element).Kind;
-                }
-            }
-
+            ClassifyAll(copy);
             Interlocked.Increment(ref seen);
         }, iter: 5000);
         await Assert.That(seen).IsGreaterThanOrEqualTo(5000);
+    }
+
+    /// <summary>Classifies a line and, for a batch, each element; throws when a classification contradicts itself.</summary>
+    private static void ClassifyAll(byte[] bytes)
+    {
+        var m = JsonRpcMessage.Parse(bytes);
+        Check(m.Kind, m.Error);
+        if (m.Kind == JsonRpcMessageKind.Batch)
+        {
+            var reader = new JsonRpcBatchReader(bytes);
+            while (reader.TryReadNext(out var element))
+            {
+                var e = JsonRpcMessage.Parse(element);
+                Check(e.Kind, e.Error);
+            }
+        }
+
+        static void Check(JsonRpcMessageKind kind, JsonRpcMessageError error)
+        {
+            if ((kind == JsonRpcMessageKind.Invalid) != (error != JsonRpcMessageError.None))
+            {
+                throw new InvalidOperationException($"kind {kind} with error {error}");
+            }
+        }
     }
 
     [Test]

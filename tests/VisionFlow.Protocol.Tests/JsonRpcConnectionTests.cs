@@ -366,6 +366,45 @@ public sealed class JsonRpcConnectionTests
     }
 
     [Test]
+    public async Task Cancellations_racing_responses_leave_nothing_behind()
+    {
+        var (client, server) = await Loopback.PairAsync(new(), new() { Dispatch = TestDispatch.Create() });
+        await using var _ = client;
+        await using var __ = server;
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 500).Select(i => Task.Run(async () =>
+        {
+            using var cts = new CancellationTokenSource();
+            var call = client.InvokeAsync("add", new AddParams(i, 1), TestJson.Default.AddParams, TestJson.Default.Int32, cts.Token).AsTask();
+            if (i % 2 == 0)
+            {
+                for (var spin = Random.Shared.Next(0, 3); spin > 0; spin--)
+                {
+                    await Task.Yield();
+                }
+
+                await cts.CancelAsync();
+            }
+
+            try
+            {
+                return await call == i + 1 ? "ok" : "wrong";
+            }
+            catch (OperationCanceledException)
+            {
+                return "cancelled";
+            }
+        }))).WaitAsync(Patience);
+
+        // Every call ended one way or the other, no result went to the wrong caller, and nothing is left pending.
+        await Assert.That(outcomes.Contains("wrong")).IsFalse();
+        await Assert.That(outcomes.Count(o => o == "ok")).IsGreaterThanOrEqualTo(250);
+        await Assert.That(client.Counters.PendingRequests).IsEqualTo(0);
+        await Assert.That(client.Counters.CancelledRequests).IsEqualTo(outcomes.Count(o => o == "cancelled"));
+        var sum = await client.InvokeAsync("add", new AddParams(20, 22), TestJson.Default.AddParams, TestJson.Default.Int32, default).AsTask().WaitAsync(Patience);
+        await Assert.That(sum).IsEqualTo(42);
+    }
+
+    [Test]
     public async Task An_already_cancelled_token_throws_without_sending()
     {
         var (client, peer) = await Loopback.ClientWithRawPeerAsync();

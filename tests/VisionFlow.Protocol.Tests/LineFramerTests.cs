@@ -147,6 +147,35 @@ public sealed class LineFramerTests
     }
 
     [Test]
+    public async Task PipeLineReader_delivers_lines_until_the_writer_completes()
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        var lines = new List<string>();
+        var reading = PipeLineReader.ReadLinesAsync(pipe.Reader, new LineFramer(64), (in ReadOnlySequence<byte> l) => lines.Add(Encoding.UTF8.GetString(l.ToArray()))).AsTask();
+        foreach (var b in B("banner\n{\"a\":1}\r\n[2]\n{\"tail\":3}"))
+        {
+            await pipe.Writer.WriteAsync(new[] { b });
+        }
+
+        await pipe.Writer.CompleteAsync();
+        var status = await reading.WaitAsync(Loopback.Patience);
+        await Assert.That(status).IsEqualTo(LineStatus.NeedMoreData);
+        await Assert.That(lines).IsEquivalentTo(new[] { "{\"a\":1}", "[2]", "{\"tail\":3}" });
+    }
+
+    [Test]
+    public async Task PipeLineReader_stops_at_an_oversize_line()
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        var count = 0;
+        var reading = PipeLineReader.ReadLinesAsync(pipe.Reader, new LineFramer(16), (in ReadOnlySequence<byte> _) => count++).AsTask();
+        await pipe.Writer.WriteAsync(B("{\"a\":1}\n{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+        var status = await reading.WaitAsync(Loopback.Patience);
+        await Assert.That(status).IsEqualTo(LineStatus.LineTooLong);
+        await Assert.That(count).IsEqualTo(1);
+    }
+
+    [Test]
     public async Task LineWriter_rejects_embedded_newlines_and_terminates_lines()
     {
         var output = new ArrayBufferWriter<byte>();

@@ -22,22 +22,21 @@ public class FrameEncodingBenchmarks
     public void Setup()
     {
         var ids = new uint[Nodes];
-        var pa = new float[Nodes * 3];
-        var pb = new float[Nodes * 3];
-        var v = new float[Nodes * 3];
+        var pa = new float[Nodes * 6];
+        var pb = new float[Nodes * 6];
         var random = new Random(7);
         for (var i = 0; i < Nodes; i++)
         {
             ids[i] = i % 5 == 0 ? 0x80000000u | (uint)i : (uint)i;
             for (var k = 0; k < 3; k++)
             {
-                pa[(i * 3) + k] = (float)(random.NextDouble() * 1000);
-                pb[(i * 3) + k] = pa[(i * 3) + k] + (i % 10 == 0 ? 1f : 0f);
+                pa[(i * 6) + k] = (float)(random.NextDouble() * 1000);
+                pb[(i * 6) + k] = pa[(i * 6) + k] + (i % 10 == 0 ? 1f : 0f);
             }
         }
 
-        _a = new NodeSnapshot(ids, pa, v, Nodes, 1, 1);
-        _b = new NodeSnapshot(ids, pb, v, Nodes, 1, 2);
+        _a = new NodeSnapshot(ids, pa, 1, 1);
+        _b = new NodeSnapshot(ids, pb, 1, 2);
         _state = new ClientFrameState(0.5f);
         _state.Encode(_a);
         _copySource = new byte[Nodes * NodeFrameEncoder.RecordSize];

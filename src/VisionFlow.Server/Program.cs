@@ -16,6 +16,11 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "simulate")
+        {
+            return await SimulateCommand.RunAsync(args[1..]).ConfigureAwait(false);
+        }
+
         if (!OptionsParser.TryParse(args, Environment.GetEnvironmentVariable, out var invocation, out var error))
         {
             await Console.Error.WriteLineAsync($"visionflow: {error}").ConfigureAwait(false);

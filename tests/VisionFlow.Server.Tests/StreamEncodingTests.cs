@@ -7,9 +7,8 @@ public sealed class StreamEncodingTests
     internal static NodeSnapshot Snapshot(long topology, long sequence, params (uint Id, float X, float Y, float Z)[] nodes)
     {
         var ids = nodes.Select(n => n.Id).ToArray();
-        var pos = nodes.SelectMany(n => new[] { n.X, n.Y, n.Z }).ToArray();
-        var vel = nodes.SelectMany(n => new[] { n.X / 10, n.Y / 10, n.Z / 10 }).ToArray();
-        return new NodeSnapshot(ids, pos, vel, nodes.Length, topology, sequence);
+        var state = nodes.SelectMany(n => new[] { n.X, n.Y, n.Z, n.X / 10, n.Y / 10, n.Z / 10 }).ToArray();
+        return new NodeSnapshot(ids, state, topology, sequence);
     }
 
     [Test]

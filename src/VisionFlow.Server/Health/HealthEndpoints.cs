@@ -11,6 +11,19 @@ internal static class HealthEndpoints
     {
         app.MapGet("/api/health", static (HealthService health) =>
             TypedResults.Json(health.Report(), ServerJsonContext.Default.HealthReport));
+        app.MapGet("/api/health/network", NetworkHealth);
         return app;
+    }
+
+    /// <summary>The seed's network health shape, every number read from the live components.</summary>
+    private static IResult NetworkHealth(Mcp.McpGateway gateway)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            Connections.Metrics.NetworkResilienceMetricsWriter.WriteHealthJson(writer, gateway.Metrics);
+        }
+
+        return Results.Bytes(buffer.WrittenMemory.ToArray(), "application/json");
     }
 }

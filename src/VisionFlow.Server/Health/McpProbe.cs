@@ -1,13 +1,16 @@
-using VisionFlow.Server.Configuration;
+using VisionFlow.Server.Mcp;
 
 namespace VisionFlow.Server.Health;
 
-/// <summary>MCP client state. The client itself is not part of this build yet, so an enabled MCP is reported as down, never as connected.</summary>
-internal sealed class McpProbe(ServerOptions options) : ISubsystemProbe
+/// <summary>The MCP link as the gateway sees it: up only when a server is connected, never claimed otherwise.</summary>
+internal sealed class McpProbe(McpGateway gateway) : ISubsystemProbe
 {
-    private readonly SubsystemStatus _status = options.EnableMcp
-        ? new("mcp", SubsystemState.Down, $"MCP client for {options.McpHost}:{options.McpPort} is not yet part of this build; no agent data is shown")
-        : new("mcp", SubsystemState.Disabled, "ENABLE_MCP=false");
-
-    public SubsystemStatus Probe() => _status;
+    public SubsystemStatus Probe() => gateway.State switch
+    {
+        McpLinkState.Disabled => new("mcp", SubsystemState.Disabled, gateway.StateDetail),
+        McpLinkState.Connected when gateway.Degradation.Current.Level != Connections.Degradation.DegradationLevel.FullyOperational =>
+            new("mcp", SubsystemState.Degraded, $"{gateway.StateDetail}; {gateway.Degradation.Current.LevelName}: {gateway.Degradation.Current.Message}"),
+        McpLinkState.Connected => new("mcp", SubsystemState.Up, gateway.StateDetail),
+        _ => new("mcp", SubsystemState.Down, gateway.StateDetail),
+    };
 }

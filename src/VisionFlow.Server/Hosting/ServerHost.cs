@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Server.Api;
+using VisionFlow.Server.Graph;
 using VisionFlow.Server.Health;
+using VisionFlow.Server.Mcp;
 using VisionFlow.Server.Metrics;
 using VisionFlow.Server.Security;
 using VisionFlow.Server.Streaming;
@@ -44,7 +47,20 @@ internal static class ServerHost
         // Created now, not on first request, so uptime counts from start-up.
         builder.Services.AddSingleton(new ServiceClock(time));
         builder.Services.AddSingleton<ISubsystemProbe, HttpProbe>();
+        builder.Services.AddSingleton(sp => new McpGateway(options, time, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new GraphService(
+            options,
+            sp.GetRequiredService<McpGateway>(),
+            sp.GetRequiredService<NodeSnapshotHub>(),
+            sp.GetRequiredService<StreamNotices>(),
+            time,
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService<RuntimeServices>();
         builder.Services.AddSingleton<ISubsystemProbe, McpProbe>();
+        builder.Services.AddSingleton<ISubsystemProbe, TelemetryProbe>();
+        builder.Services.AddSingleton<ISubsystemProbe, KnowledgeProbe>();
+        builder.Services.AddSingleton<ISubsystemProbe, PhysicsProbe>();
+        builder.Services.AddSingleton<IMetricsSource, RuntimeMetrics>();
         builder.Services.AddSingleton<HealthService>();
         builder.Services.AddSingleton<SessionStore>();
         if (options.ApiKey is { } apiKey)
@@ -86,6 +102,8 @@ internal static class ServerHost
         app.MapStreamEndpoints();
         app.MapViewerEndpoints();
         app.MapMetricsEndpoints();
+        app.MapBotsEndpoints();
+        app.MapGraphEndpoints();
         return app;
     }
 

@@ -113,7 +113,7 @@ internal sealed class McpGateway : IAsyncDisposable
             time,
             loggers.CreateLogger("VisionFlow.Mcp.Health"));
         _health.Checked += OnHealthChecked;
-        _adaptive = new AdaptiveTuner(Resilience.Tuning, _pool, null, new AdaptiveTuningOptions(), time, loggers.CreateLogger("VisionFlow.Mcp.Adaptive"));
+        _adaptive = new AdaptiveTuner(Resilience.Tuning, _pool, AdaptiveInputSource.Create(Resilience, _health, _pool), new AdaptiveTuningOptions(), time, loggers.CreateLogger("VisionFlow.Mcp.Adaptive"));
     }
 
     public McpResilience Resilience { get; }

@@ -47,7 +47,8 @@ public sealed class PrometheusWriter(IBufferWriter<byte> output)
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal)
         .Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
-    private void Raw(string text)
+    /// <summary>Appends pre-formatted exposition text (from a component that writes its own families).</summary>
+    public void Raw(string text)
     {
         var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
         output.Advance(Encoding.UTF8.GetBytes(text, span));

@@ -34,16 +34,15 @@ internal sealed class ClientFrameState : IDisposable
         var count = snapshot.Count;
         var complete = snapshot.TopologyVersion != _topologyVersion || _lastSent.Length < count * 3;
         EnsureCapacity(count);
-        var ids = snapshot.Ids;
-        var pos = snapshot.Positions.AsSpan(0, count * 3);
-        var vel = snapshot.Velocities.AsSpan(0, count * 3);
+        var ids = snapshot.Ids.Span;
+        var state = snapshot.State.Span[..(count * NodeSnapshot.Stride)];
         var last = _lastSent.AsSpan(0, count * 3);
         var output = _buffer.AsSpan();
         var written = 0;
 
         for (var i = 0; i < count; i++)
         {
-            var p = pos.Slice(i * 3, 3);
+            var p = state.Slice(i * NodeSnapshot.Stride, 3);
             var l = last.Slice(i * 3, 3);
             if (!complete)
             {
@@ -55,7 +54,7 @@ internal sealed class ClientFrameState : IDisposable
                 }
             }
 
-            NodeFrameEncoder.WriteRecord(output.Slice(written, NodeFrameEncoder.RecordSize), ids[i], p, vel.Slice(i * 3, 3));
+            NodeFrameEncoder.WriteRecord(output.Slice(written, NodeFrameEncoder.RecordSize), ids[i], p, state.Slice((i * NodeSnapshot.Stride) + 3, 3));
             p.CopyTo(l);
             written += NodeFrameEncoder.RecordSize;
         }

@@ -1,0 +1,15 @@
+using VisionFlow.Server.Graph;
+
+namespace VisionFlow.Server.Health;
+
+/// <summary>The physics loop: which backend and device really run, and why a fallback happened.</summary>
+internal sealed class PhysicsProbe(GraphService graph) : ISubsystemProbe
+{
+    public SubsystemStatus Probe()
+    {
+        var s = graph.Physics.Status;
+        var detail = $"backend={s.BackendName} device={(string.IsNullOrEmpty(s.DeviceName) ? "cpu" : s.DeviceName)} mode={s.Mode.ToString().ToLowerInvariant()} nodes={s.NodeCount} edges={s.EdgeCount} step_p50_us={s.StepP50Microseconds:F0} step_p99_us={s.StepP99Microseconds:F0}"
+            + (s.FallbackReason is { } why ? $" fallback: {why}" : string.Empty);
+        return new("physics", s.Running ? SubsystemState.Up : SubsystemState.Down, detail);
+    }
+}

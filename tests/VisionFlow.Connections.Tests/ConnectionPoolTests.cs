@@ -81,6 +81,29 @@ public sealed class ConnectionPoolTests
     }
 
     [Test]
+    public async Task Timed_out_waiters_do_not_pile_up_while_every_lease_is_held()
+    {
+        var time = new SignallingTimeProvider();
+        var factory = new TestFactory();
+        await using var pool = new ConnectionPool<TestConnection>(factory.CreateAsync, Defaults with { MaxConnections = 1, MaxIdleConnections = 1, MaxWaitQueue = 2 }, time);
+        var held = await pool.RentAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            var waiting = pool.RentAsync().AsTask();
+            time.Advance(await time.NextTimerAsync(d => d == TimeSpan.FromSeconds(5)));
+            await Assert.That(async () => await waiting).Throws<PoolExhaustedException>();
+        }
+
+        await Assert.That(pool.GetStats().Exhaustions).IsEqualTo(40);
+        await Assert.That(pool.QueuedWaiterEntries).IsLessThanOrEqualTo(17);
+
+        var last = pool.RentAsync().AsTask();
+        await held.DisposeAsync();
+        await using var served = await last.WaitAsync(TimeSpan.FromSeconds(10));
+        await Assert.That(served.Connection.Id).IsEqualTo(1);
+    }
+
+    [Test]
     public async Task A_waiter_gets_the_connection_a_lease_returns()
     {
         var time = new FakeTimeProvider();

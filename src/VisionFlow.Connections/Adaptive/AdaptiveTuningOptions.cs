@@ -51,9 +51,6 @@ public sealed record AdaptiveTuningOptions
         if (HighUtilisation is <= 0 or > 1 || LowUtilisation < 0 || LowUtilisation >= HighUtilisation) errors.Add("Utilisations must satisfy 0 <= LowUtilisation < HighUtilisation <= 1");
         if (PoolStep < 1) errors.Add($"PoolStep must be >= 1 (was {PoolStep})");
         if (HistoryCapacity < 1) errors.Add($"HistoryCapacity must be >= 1 (was {HistoryCapacity})");
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid adaptive tuning options: " + string.Join("; ", errors));
-        }
+        OptionsErrors.ThrowIfAny(errors, "adaptive tuning options");
     }
 }

@@ -35,9 +35,6 @@ public sealed record FaultSettings
         if (Jitter < TimeSpan.Zero) errors.Add($"Jitter must be >= 0 (was {Jitter})");
         if (CorruptEveryNthByte < 0) errors.Add($"CorruptEveryNthByte must be >= 0 (was {CorruptEveryNthByte})");
         if (BandwidthBytesPerSecond < 0) errors.Add($"BandwidthBytesPerSecond must be >= 0 (was {BandwidthBytesPerSecond})");
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid fault settings: " + string.Join("; ", errors));
-        }
+        OptionsErrors.ThrowIfAny(errors, "fault settings");
     }
 }

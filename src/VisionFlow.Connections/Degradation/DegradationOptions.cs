@@ -19,9 +19,6 @@ public sealed record DegradationOptions
         if (RecoveryInterval < TimeSpan.Zero) errors.Add($"RecoveryInterval must be >= 0 (was {RecoveryInterval})");
         if (HistoryCapacity < 1) errors.Add($"HistoryCapacity must be >= 1 (was {HistoryCapacity})");
         if (ChannelCapacity < 1) errors.Add($"ChannelCapacity must be >= 1 (was {ChannelCapacity})");
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid degradation options: " + string.Join("; ", errors));
-        }
+        OptionsErrors.ThrowIfAny(errors, "degradation options");
     }
 }

@@ -35,9 +35,6 @@ public sealed record HealthCheckerOptions
         if (!(LatencySmoothing > 0 && LatencySmoothing <= 1)) errors.Add($"LatencySmoothing must be in (0, 1] (was {LatencySmoothing})");
         if (LatencyTarget <= TimeSpan.Zero) errors.Add($"LatencyTarget must be positive (was {LatencyTarget})");
         if (ScoreWindow is < 1 or > 1024) errors.Add($"ScoreWindow must be in [1, 1024] (was {ScoreWindow})");
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid health checker options: " + string.Join("; ", errors));
-        }
+        OptionsErrors.ThrowIfAny(errors, "health checker options");
     }
 }

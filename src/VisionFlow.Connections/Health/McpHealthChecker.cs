@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VisionFlow.Connections.Degradation;
 
 namespace VisionFlow.Connections.Health;
 
@@ -76,6 +77,7 @@ public sealed class McpHealthChecker : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _stopping.Token);
         var started = _time.GetTimestamp();
         string? error = null;
+        McpFailureType? failureType = null;
         try
         {
             await _ping(linked.Token).ConfigureAwait(false);
@@ -83,6 +85,7 @@ public sealed class McpHealthChecker : IAsyncDisposable
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             error = $"ping timed out after {_options.Timeout.TotalMilliseconds:0} ms";
+            failureType = McpFailureType.ConnectionTimeout;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _stopping.IsCancellationRequested)
         {
@@ -93,10 +96,11 @@ public sealed class McpHealthChecker : IAsyncDisposable
 #pragma warning restore CA1031
         {
             error = ex.Message.Length == 0 ? ex.GetType().Name : ex.Message;
+            failureType = GracefulDegradationManager.Classify(ex);
         }
 
         var latency = _time.GetElapsedTime(started);
-        return Record(error is null, latency, error);
+        return Record(error is null, latency, error, failureType);
     }
 
     /// <summary>A reading of status, counters, latency and score.</summary>
@@ -139,7 +143,7 @@ public sealed class McpHealthChecker : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private HealthCheckResult Record(bool passed, TimeSpan latency, string? error)
+    private HealthCheckResult Record(bool passed, TimeSpan latency, string? error, McpFailureType? failureType)
     {
         var now = _time.GetUtcNow();
         HealthStatus previous;
@@ -182,7 +186,7 @@ public sealed class McpHealthChecker : IAsyncDisposable
             current = _status;
         }
 
-        var result = new HealthCheckResult(current, passed, latency, now, error);
+        var result = new HealthCheckResult(current, passed, latency, now, error, failureType);
         if (!passed)
         {
             Log.CheckFailed(_logger, current, error ?? "", null);

@@ -72,6 +72,18 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
     /// <inheritdoc />
     public int HardMaxConnections => _options.HardMaxConnections;
 
+    /// <summary>Entries in the wait queue, abandoned ones included (for tests of the purge).</summary>
+    internal int QueuedWaiterEntries
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiters.Count;
+            }
+        }
+    }
+
     /// <summary>The options the pool was created with.</summary>
     public ConnectionPoolOptions Options => _options;
 
@@ -100,6 +112,7 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
                 else if (_waiting < _options.MaxWaitQueue && _options.WaitTimeout > TimeSpan.Zero)
                 {
                     waiter = new Waiter();
+                    PurgeAbandonedWaiters_NeedsLock();
                     _waiters.Enqueue(waiter);
                     _waiting++;
                 }
@@ -543,6 +556,25 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
         Log.Evicted(_logger, reason, null);
         _ = DisposeQuietlyAsync(slot.Connection);
         StartCreationsForWaiters(grow);
+    }
+
+    /// <summary>
+    /// Timed-out waiters stay queued until a return skips them; if nothing returns for a long time (every lease held)
+    /// they would pile up, so drop them once abandoned entries outnumber the live queue bound.
+    /// </summary>
+    private void PurgeAbandonedWaiters_NeedsLock()
+    {
+        if (_waiters.Count - _waiting <= Math.Max(16, _options.MaxWaitQueue))
+        {
+            return;
+        }
+
+        var live = _waiters.Where(static w => !w.Task.IsCompleted).ToArray();
+        _waiters.Clear();
+        foreach (var w in live)
+        {
+            _waiters.Enqueue(w);
+        }
     }
 
     /// <summary>Reserves capacity for queued callers when there is room; the caller starts that many creations.</summary>

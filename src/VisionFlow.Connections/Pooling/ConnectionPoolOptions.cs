@@ -48,11 +48,8 @@ public sealed record ConnectionPoolOptions
         if (IdleTimeout <= TimeSpan.Zero) errors.Add($"IdleTimeout must be positive (was {IdleTimeout})");
         if (MaxLifetime <= TimeSpan.Zero && MaxLifetime != Timeout.InfiniteTimeSpan) errors.Add($"MaxLifetime must be positive or infinite (was {MaxLifetime})");
         if (MaxWaitQueue < 0) errors.Add($"MaxWaitQueue must be >= 0 (was {MaxWaitQueue})");
-        if (WaitTimeout < TimeSpan.Zero) errors.Add($"WaitTimeout must be >= 0 (was {WaitTimeout})");
+        if (WaitTimeout < TimeSpan.Zero || WaitTimeout > TimeSpan.FromDays(1)) errors.Add($"WaitTimeout must be in [0, 1 day] (was {WaitTimeout})");
         if (MaintenanceInterval < TimeSpan.Zero) errors.Add($"MaintenanceInterval must be >= 0 (was {MaintenanceInterval})");
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid connection pool options: " + string.Join("; ", errors));
-        }
+        OptionsErrors.ThrowIfAny(errors, "connection pool options");
     }
 }

@@ -29,9 +29,6 @@ public sealed record TcpConnectorOptions
         if (KeepAliveTime < TimeSpan.FromSeconds(1)) errors.Add($"KeepAliveTime must be >= 1 s (was {KeepAliveTime})");
         if (KeepAliveInterval < TimeSpan.FromSeconds(1)) errors.Add($"KeepAliveInterval must be >= 1 s (was {KeepAliveInterval})");
         if (KeepAliveRetryCount < 1) errors.Add($"KeepAliveRetryCount must be >= 1 (was {KeepAliveRetryCount})");
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid TCP connector options: " + string.Join("; ", errors));
-        }
+        OptionsErrors.ThrowIfAny(errors, "TCP connector options");
     }
 }

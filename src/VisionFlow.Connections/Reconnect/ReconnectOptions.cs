@@ -27,9 +27,6 @@ public sealed record ReconnectOptions
         if (ConnectTimeout <= TimeSpan.Zero) errors.Add($"ConnectTimeout must be positive (was {ConnectTimeout})");
         if (ProbeBackoffMultiplier < 1 || double.IsNaN(ProbeBackoffMultiplier)) errors.Add($"ProbeBackoffMultiplier must be >= 1 (was {ProbeBackoffMultiplier})");
         if (MaxProbeDelay < Delay) errors.Add($"MaxProbeDelay ({MaxProbeDelay}) must be >= Delay ({Delay})");
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid reconnect options: " + string.Join("; ", errors));
-        }
+        OptionsErrors.ThrowIfAny(errors, "reconnect options");
     }
 }

@@ -16,16 +16,7 @@ internal sealed class CircuitBreakerStrategy(McpCircuitBreaker breaker, Func<Exc
             return new ValueTask<Outcome<TResult>>(RejectionOutcome<TResult>.For(rejection));
         }
 
-        ValueTask<Outcome<TResult>> pending;
-        try
-        {
-            pending = callback(context, state);
-        }
-        catch (Exception ex)
-        {
-            pending = new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(ex));
-        }
-
+        var pending = StrategyCallbacks.Invoke(callback, context, state);
         if (pending.IsCompletedSuccessfully)
         {
             Record(pending.Result, context, isProbe);

@@ -49,9 +49,6 @@ public sealed record McpResilienceOptions
         if (JitterFactor is < 0 or > 10 || double.IsNaN(JitterFactor)) errors.Add($"JitterFactor must be in [0, 10] (was {JitterFactor})");
         if (FailureThreshold < 1) errors.Add($"FailureThreshold must be >= 1 (was {FailureThreshold})");
         if (BreakDuration < TimeSpan.FromMilliseconds(1)) errors.Add($"BreakDuration must be >= 1 ms (was {BreakDuration})");
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid resilience options: " + string.Join("; ", errors));
-        }
+        OptionsErrors.ThrowIfAny(errors, "resilience options");
     }
 }

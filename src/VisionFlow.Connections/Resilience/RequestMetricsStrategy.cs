@@ -11,16 +11,7 @@ internal sealed class RequestMetricsStrategy(ResilienceCounters counters) : Resi
         TState state)
     {
         var start = counters.Time.GetTimestamp();
-        ValueTask<Outcome<TResult>> pending;
-        try
-        {
-            pending = callback(context, state);
-        }
-        catch (Exception ex)
-        {
-            pending = new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(ex));
-        }
-
+        var pending = StrategyCallbacks.Invoke(callback, context, state);
         if (pending.IsCompletedSuccessfully)
         {
             counters.Record(pending.Result.Exception, context, start);

@@ -59,6 +59,9 @@ public sealed class TelemetryParser
         telemetryEvent = default;
         telemetryEvent.Reset();
         _scratchUsed = 0;
+        // Banners and other non-JSON lines are common on these sockets: refuse them before the reader would throw.
+        var first = line.IndexOfAnyExcept(" \t\r\n"u8);
+        if (first < 0 || line[first] != (byte)'{') return TelemetryParseStatus.Malformed;
         var raw = default(RawFields);
         ReadOnlySpan<byte> type = default;
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 64 });

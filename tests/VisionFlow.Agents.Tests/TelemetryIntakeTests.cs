@@ -316,5 +316,22 @@ public sealed class TelemetryIntakeTests
         await run;
     }
 
+    [Test]
+    public async Task Throwing_consumers_are_counted_and_the_intake_goes_on()
+    {
+        var (intake, source, _, _) = Push();
+        intake.ChangesApplied = _ => throw new InvalidOperationException("consumer bug");
+        intake.AgentGraph.Changed += (_, _) => throw new InvalidOperationException("observer bug");
+        source.Post(Wire.Spawned("a"));
+        await intake.ProcessBatchAsync();
+        source.Post(Wire.Terminated("a"));
+        source.Post(Wire.Spawned("b"));
+        await intake.ProcessBatchAsync();
+        await Assert.That(intake.ConsumerFailures).IsEqualTo(4L);
+        await Assert.That(intake.Cache.Count).IsEqualTo(1);
+        await Assert.That(intake.AgentGraph.NodeCount).IsEqualTo(1);
+        await Assert.That(intake.Parser.AgentIdCount).IsEqualTo(1);
+    }
+
     private static Task<VisionFlow.Agents.Cache.AgentSnapshot> GetSnapshot(TelemetryIntake intake) => Task.FromResult(intake.PublishSnapshotNow());
 }

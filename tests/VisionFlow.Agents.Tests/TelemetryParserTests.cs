@@ -215,6 +215,18 @@ public sealed class TelemetryParserTests
         await Assert.That(t1.TokensUsed).IsEqualTo(12L);
     }
 
+    [Test]
+    public async Task Json_rpc_notifications_of_the_same_events_are_accepted()
+    {
+        var parser = new TelemetryParser();
+        var (status, ev) = Parse(parser, """{"jsonrpc":"2.0","method":"agent/status","params":{"agentId":"n1","status":"busy","cpuUsage":3}}""");
+        await Assert.That(status).IsEqualTo(TelemetryParseStatus.Ok);
+        await Assert.That(ev.Kind).IsEqualTo(TelemetryEventKind.AgentStatus);
+        await Assert.That(parser.AgentId(ev.AgentKey)).IsEqualTo("n1");
+        var (other, _) = Parse(parser, """{"jsonrpc":"2.0","method":"swarm/update","params":{"swarmId":"s"}}""");
+        await Assert.That(other).IsEqualTo(TelemetryParseStatus.UnknownType);
+    }
+
     private sealed class CollectingSink : ITelemetryEventSink
     {
         public List<TelemetryEvent> Events { get; } = [];

@@ -137,16 +137,19 @@ public sealed class AgentCache
 
         p.Remove = false;
         p.Listed |= ev.Kind == TelemetryEventKind.AgentListed;
-        var f = ev.Fields;
-        p.Fields |= f;
-        if ((f & TelemetryFields.Type) != 0) p.Value.TypeKey = ev.TypeKey;
-        if ((f & TelemetryFields.Status) != 0) p.Value.StatusKey = ev.StatusKey;
-        if ((f & TelemetryFields.Swarm) != 0) p.Value.SwarmKey = ev.SwarmKey;
-        if ((f & TelemetryFields.CpuUsage) != 0) p.Value.CpuUsage = ev.CpuUsage;
-        if ((f & TelemetryFields.MemoryUsage) != 0) p.Value.MemoryUsage = ev.MemoryUsage;
-        if ((f & TelemetryFields.TasksActive) != 0) p.Value.TasksActive = ev.TasksActive;
-        if ((f & TelemetryFields.TokensUsed) != 0) p.Value.TokensUsed = ev.TokensUsed;
-        if ((f & TelemetryFields.Timestamp) != 0) p.Value.TelemetryTicks = ev.TimestampUtcTicks;
+        p.Fields |= ev.Fields;
+        var incoming = new AgentState
+        {
+            TypeKey = ev.TypeKey,
+            StatusKey = ev.StatusKey,
+            SwarmKey = ev.SwarmKey,
+            CpuUsage = ev.CpuUsage,
+            MemoryUsage = ev.MemoryUsage,
+            TasksActive = ev.TasksActive,
+            TokensUsed = ev.TokensUsed,
+            TelemetryTicks = ev.TimestampUtcTicks,
+        };
+        CopyFields(ref p.Value, in incoming, ev.Fields);
     }
 
     /// <summary>Applies everything staged since the last batch; returns the change set (check <see cref="AgentChangeSet.HasChanges"/>).</summary>
@@ -290,18 +293,23 @@ public sealed class AgentCache
         _release[_releaseCount++] = key;
     }
 
+    /// <summary>Last write wins per field: copies the fields named in <paramref name="fields"/>.</summary>
+    private static void CopyFields(ref AgentState target, in AgentState source, TelemetryFields fields)
+    {
+        if ((fields & TelemetryFields.Type) != 0) target.TypeKey = source.TypeKey;
+        if ((fields & TelemetryFields.Status) != 0) target.StatusKey = source.StatusKey;
+        if ((fields & TelemetryFields.Swarm) != 0) target.SwarmKey = source.SwarmKey;
+        if ((fields & TelemetryFields.CpuUsage) != 0) target.CpuUsage = source.CpuUsage;
+        if ((fields & TelemetryFields.MemoryUsage) != 0) target.MemoryUsage = source.MemoryUsage;
+        if ((fields & TelemetryFields.TasksActive) != 0) target.TasksActive = source.TasksActive;
+        if ((fields & TelemetryFields.TokensUsed) != 0) target.TokensUsed = source.TokensUsed;
+        if ((fields & TelemetryFields.Timestamp) != 0) target.TelemetryTicks = source.TelemetryTicks;
+    }
+
     private static bool Merge(ref AgentState s, in PendingState p)
     {
-        var f = p.Fields;
         var before = s;
-        if ((f & TelemetryFields.Type) != 0) s.TypeKey = p.Value.TypeKey;
-        if ((f & TelemetryFields.Status) != 0) s.StatusKey = p.Value.StatusKey;
-        if ((f & TelemetryFields.Swarm) != 0) s.SwarmKey = p.Value.SwarmKey;
-        if ((f & TelemetryFields.CpuUsage) != 0) s.CpuUsage = p.Value.CpuUsage;
-        if ((f & TelemetryFields.MemoryUsage) != 0) s.MemoryUsage = p.Value.MemoryUsage;
-        if ((f & TelemetryFields.TasksActive) != 0) s.TasksActive = p.Value.TasksActive;
-        if ((f & TelemetryFields.TokensUsed) != 0) s.TokensUsed = p.Value.TokensUsed;
-        if ((f & TelemetryFields.Timestamp) != 0) s.TelemetryTicks = p.Value.TelemetryTicks;
+        CopyFields(ref s, in p.Value, p.Fields);
         return s.TypeKey != before.TypeKey || s.StatusKey != before.StatusKey || s.SwarmKey != before.SwarmKey
             || s.CpuUsage != before.CpuUsage || s.MemoryUsage != before.MemoryUsage || s.TasksActive != before.TasksActive
             || s.TokensUsed != before.TokensUsed;

@@ -80,7 +80,7 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         Volatile.Read(ref _listsParsed), Volatile.Read(ref _listsFailed), Volatile.Read(ref _listRejected), Cache.RejectedOverLimit,
         Volatile.Read(ref _metrics), Edges.FlowsRecorded, Edges.DroppedEdgeFull, Volatile.Read(ref _batches), Volatile.Read(ref _published));
 
-    /// <summary>Exceptions thrown by <see cref="ChangesApplied"/> (counted, never propagated into the loop).</summary>
+    /// <summary>Exceptions thrown by <see cref="ChangesApplied"/> or agent-graph observers (counted, never propagated into the loop).</summary>
     public long ConsumerFailures => Volatile.Read(ref _consumerFailures);
 
     /// <summary>The last exception a consumer threw.</summary>
@@ -125,7 +125,16 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         foreach (var key in Cache.KeysToRelease) Edges.RemoveAgent(key);
 
         Edges.Decay(now);
-        UpdateGraph(changes);
+        try
+        {
+            // The graph commits its own state before it calls its observers, so a throwing observer leaves it consistent.
+            UpdateGraph(changes);
+        }
+        catch (Exception ex)
+        {
+            ConsumerFailed(ex);
+        }
+
         Volatile.Write(ref _batches, _batches + 1);
         var publish = changes.HasChanges;
         if (publish)
@@ -137,9 +146,7 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
             }
             catch (Exception ex)
             {
-                // A failing consumer must not stop the intake; it is counted and the next batch goes on.
-                Volatile.Write(ref _consumerFailures, _consumerFailures + 1);
-                LastConsumerError = ex;
+                ConsumerFailed(ex);
             }
         }
 
@@ -150,7 +157,15 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
             var current = Cache.CurrentSnapshot;
             Cache.PublishSnapshot(current.Version == Cache.Version && current.Available == Cache.Available ? current : BuildSnapshot(now));
         }
+
         return publish;
+    }
+
+    /// <summary>A failing consumer must not stop the intake: counted, kept for diagnostics, and the next batch goes on.</summary>
+    private void ConsumerFailed(Exception ex)
+    {
+        Volatile.Write(ref _consumerFailures, _consumerFailures + 1);
+        LastConsumerError = ex;
     }
 
     /// <summary>Builds and publishes a snapshot now (owner thread only).</summary>

@@ -53,12 +53,18 @@ public sealed class TelemetryParser
     /// <summary>Key of a label, interning it when new (-1 when the table is full).</summary>
     public int InternLabel(ReadOnlySpan<byte> utf8) => Intern(utf8);
 
-    /// <summary>Parses one push line <c>{"type":…,"data":{…},"timestamp":…}</c>.</summary>
+    /// <summary>
+    /// Parses one push line <c>{"type":…,"data":{…},"timestamp":…}</c>; a JSON-RPC notification naming the same event
+    /// (<c>{"method":"agent/status","params":{…}}</c>) is accepted too.
+    /// </summary>
     public TelemetryParseStatus Parse(ReadOnlySpan<byte> line, out TelemetryEvent telemetryEvent)
     {
         telemetryEvent = default;
         telemetryEvent.Reset();
         _scratchUsed = 0;
+        // Banners and other non-JSON lines are common on these sockets: refuse them before the reader would throw.
+        var first = line.IndexOfAnyExcept(" \t\r\n"u8);
+        if (first < 0 || line[first] != (byte)'{') return TelemetryParseStatus.Malformed;
         var raw = default(RawFields);
         ReadOnlySpan<byte> type = default;
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 64 });
@@ -67,12 +73,12 @@ public sealed class TelemetryParser
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return TelemetryParseStatus.Malformed;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("type"u8) || reader.ValueTextEquals("event"u8))
+                if (reader.ValueTextEquals("type"u8) || reader.ValueTextEquals("event"u8) || reader.ValueTextEquals("method"u8))
                 {
                     reader.Read();
                     if (!TryReadText(ref reader, out type)) return TelemetryParseStatus.Malformed;
                 }
-                else if (reader.ValueTextEquals("data"u8))
+                else if (reader.ValueTextEquals("data"u8) || reader.ValueTextEquals("params"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.StartObject) ReadFields(ref reader, ref raw, ref telemetryEvent);
@@ -245,8 +251,18 @@ public sealed class TelemetryParser
         return AgentListParseStatus.Ok;
     }
 
-    private TelemetryParseStatus Complete(ReadOnlySpan<byte> type, ref RawFields raw, ref TelemetryEvent ev)
+    private TelemetryParseStatus Complete(scoped ReadOnlySpan<byte> type, ref RawFields raw, ref TelemetryEvent ev)
     {
+        // JSON-RPC notifications broadcast by the bridge name the same events with '/' ("agent/status").
+        Span<byte> dotted = stackalloc byte[32];
+        if (type.Length <= dotted.Length && type.Contains((byte)'/'))
+        {
+            type.CopyTo(dotted);
+            dotted = dotted[..type.Length];
+            dotted.Replace((byte)'/', (byte)'.');
+            type = dotted;
+        }
+
         if (type.SequenceEqual("agent.status"u8)) return CompleteAgent(TelemetryEventKind.AgentStatus, ref raw, ref ev);
         if (type.SequenceEqual("message.flow"u8)) return CompleteFlow(ref raw, ref ev);
         if (type.SequenceEqual("agent.spawned"u8)) return CompleteAgent(TelemetryEventKind.AgentSpawned, ref raw, ref ev);

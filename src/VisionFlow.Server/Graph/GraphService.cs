@@ -25,6 +25,7 @@ internal sealed class GraphService : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly Dictionary<string, uint> _knowledgeIds = new(StringComparer.OrdinalIgnoreCase);
     private KnowledgeWatcher? _watcher;
     private KnowledgeSet _knowledge;
@@ -85,6 +86,12 @@ internal sealed class GraphService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The host stops it explicitly (ordered shutdown) and the container disposes it again: only the first counts.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {

@@ -37,6 +37,7 @@ internal sealed class McpGateway : IAsyncDisposable
     private readonly McpHealthChecker? _health;
     private readonly AdaptiveTuner? _adaptive;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly SemaphoreSlim _establishing = new(1, 1);
     private ServerProfile? _profile;
     private JsonRpcConnection? _telemetryConnection;
@@ -215,6 +216,12 @@ internal sealed class McpGateway : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The host stops it explicitly (ordered shutdown) and the container disposes it again: only the first counts.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_health is not null)
         {

@@ -60,9 +60,12 @@ missing_packages() {
 
 cmd_setup() {
   require_dotnet
+  mkdir -p "$ARTIFACTS"
   command -v dpkg-query >/dev/null 2>&1 || die "setup needs a Debian-based system (dpkg-query not found)"
   local missing
   mapfile -t missing < <(missing_packages)
+  # Node.js runs the interop MCP servers (npm claude-flow needs Node >= 20); Debian's own package is the fallback.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
   if ((${#missing[@]} > 0)); then
     say "installing Debian packages: ${missing[*]}"
     local sudo=""
@@ -76,6 +79,9 @@ cmd_setup() {
   else
     say "Debian packages present"
   fi
+  say "installing the interop MCP servers (npm, cached outside the repo; skipped when present)"
+  bash tests/interop/mcp-servers.sh install >"$ARTIFACTS/interop-install.log" 2>&1 \
+    || { tail -20 "$ARTIFACTS/interop-install.log" >&2; die "installing the interop MCP servers failed (see artifacts/interop-install.log)"; }
   say "restoring NuGet packages"
   dotnet restore "$SLN" --verbosity quiet || die "dotnet restore failed"
 }

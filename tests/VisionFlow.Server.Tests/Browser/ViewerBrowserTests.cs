@@ -43,4 +43,36 @@ public sealed class ViewerBrowserTests
             await browser.ScreenshotAsync(Path.Combine(shots, "viewer.png"));
         }
     }
+
+    [Test]
+    public async Task Viewer_draws_a_simulated_swarm_then_the_banner_when_the_peer_dies_then_recovery()
+    {
+        await using var swarm = await SimulatedSwarm.StartAsync(agents: 8);
+        await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(swarm));
+        await using var browser = await HeadlessChromium.StartAsync();
+        await browser.NavigateAsync(server.Address);
+
+        await browser.WaitForAsync("window.visionflow && visionflow.frames > 0 && visionflow.drawnAgents === 8 && visionflow.drawnNodes > 8", Wait, "8 agents and the knowledge graph drawn");
+        await browser.WaitForAsync("document.getElementById('banner-source').textContent.includes('SIMULATED')", Wait, "the simulator label");
+        await browser.WaitForAsync("document.getElementById('banner').className.includes('level-fully_operational')", Wait, "the operational banner");
+        var shots = Environment.GetEnvironmentVariable("VISIONFLOW_SCREENSHOTS");
+        if (!string.IsNullOrEmpty(shots))
+        {
+            await browser.ScreenshotAsync(Path.Combine(shots, "viewer-swarm.png"));
+        }
+
+        await swarm.KillAsync();
+        var level = await browser.WaitForAsync(
+            "!document.getElementById('banner').className.includes('level-fully_operational') && document.getElementById('banner-level').textContent",
+            Wait, "a degradation banner");
+        await Assert.That(level!.GetValue<string>()).IsNotEqualTo("fully operational");
+        if (!string.IsNullOrEmpty(shots))
+        {
+            await browser.ScreenshotAsync(Path.Combine(shots, "viewer-degraded.png"));
+        }
+
+        await swarm.StartServerAsync(agents: 5);
+        await browser.WaitForAsync("document.getElementById('banner').className.includes('level-fully_operational')", Wait, "recovery to fully operational");
+        await browser.WaitForAsync("visionflow.drawnAgents === 5", Wait, "the restarted server's 5 agents");
+    }
 }

@@ -70,7 +70,7 @@ public sealed class CpuLayoutBackend : ILayoutBackend
             {
                 for (var part = 0; part < _partitions; part++) ForcePartition(part);
             }
-            maxSpeed = Integrate(graph, parameters);
+            maxSpeed = MathF.Max(maxSpeed, Integrate(graph, parameters));
         }
         _graph = null;
         return maxSpeed;

@@ -1,4 +1,4 @@
-// Shared declarations for the layout passes. The math mirrors src/VisionFlow.Physics/PairMath.cs and
+// Shared declarations for the layout passes. The force math mirrors src/VisionFlow.Physics/PairMath.cs and
 // CpuLayoutBackend.cs; change both together.
 
 struct NodeParams {

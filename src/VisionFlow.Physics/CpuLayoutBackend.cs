@@ -5,13 +5,14 @@ namespace VisionFlow.Physics;
 
 /// <summary>
 /// Reference CPU path: a dense uniform grid over the bounding box (counting sort, O(n)) for repulsion, CSR springs, centering and a SIMD
-/// integrator. Work is partitioned by node and each node sums its own forces in a fixed order, so results do not
+/// integrator. Work is partitioned by node over a fixed set of worker threads (no per-step allocation) and each node sums its own forces in a fixed order, so results do not
 /// depend on thread scheduling.
 /// </summary>
 public sealed class CpuLayoutBackend : ILayoutBackend
 {
     private readonly int _partitions;
     private readonly Action<int> _forceBody;
+    private readonly PartitionRunner _runner;
 
     // Scratch owned by this backend; grown on demand, never shrunk, so steady-state steps do not allocate arrays.
     private float[] _fx = [], _fy = [], _fz = [];
@@ -34,12 +35,10 @@ public sealed class CpuLayoutBackend : ILayoutBackend
         var workers = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
         // A few partitions per worker balance uneven neighbourhoods without per-node scheduling cost.
         _partitions = Math.Max(1, workers * 4);
-        ParallelOptions = new ParallelOptions { MaxDegreeOfParallelism = workers };
+        _runner = new PartitionRunner(workers);
         _forceBody = ForcePartition;
         DeviceName = $"CPU x{workers} ({(Vector256.IsHardwareAccelerated ? "AVX2" : Vector.IsHardwareAccelerated ? "SIMD" : "scalar")})";
     }
-
-    private ParallelOptions ParallelOptions { get; }
 
     /// <inheritdoc />
     public LayoutBackendKind Kind => LayoutBackendKind.Cpu;
@@ -64,13 +63,13 @@ public sealed class CpuLayoutBackend : ILayoutBackend
             BuildGrid(graph, parameters);
             if (n >= 2048)
             {
-                Parallel.For(0, _partitions, ParallelOptions, _forceBody);
+                _runner.Run(_partitions, _forceBody);
             }
             else
             {
                 for (var part = 0; part < _partitions; part++) ForcePartition(part);
             }
-            maxSpeed = Integrate(graph, parameters);
+            maxSpeed = MathF.Max(maxSpeed, Integrate(graph, parameters));
         }
         _graph = null;
         return maxSpeed;
@@ -83,9 +82,7 @@ public sealed class CpuLayoutBackend : ILayoutBackend
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _runner.Dispose();
 
     private void EnsureCapacity(int n)
     {

@@ -11,7 +11,7 @@ public interface ILayoutBackend : IDisposable
 
     /// <summary>
     /// Runs <paramref name="iterations"/> steps, first taking in the graph's topology (if its version changed) and its
-    /// dirty position range. Returns the largest node speed after the last step. The graph's position arrays are only
+    /// dirty position range. Returns the largest node speed reached during these steps. The graph's position arrays are only
     /// guaranteed current after <see cref="ReadBack"/>.
     /// </summary>
     float Step(LayoutGraph graph, PhysicsParameters parameters, int iterations);

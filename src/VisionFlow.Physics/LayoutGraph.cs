@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace VisionFlow.Physics;
 
 /// <summary>
@@ -75,7 +73,7 @@ public sealed class LayoutGraph
     /// <summary>Node ids; bit 31 set = agent node.</summary>
     public ReadOnlySpan<uint> Ids => _ids;
 
-    /// <summary>Positions and velocities (read-only views; write through <see cref="SetPosition"/> or the spans below plus <see cref="MarkPositionsDirty"/>).</summary>
+    /// <summary>X positions. Writable: after writing any of these spans call <see cref="MarkPositionsDirty"/> (or use <see cref="SetPosition"/>).</summary>
     public Span<float> X => _x;
     /// <summary>Y positions.</summary>
     public Span<float> Y => _y;
@@ -197,8 +195,6 @@ public sealed class LayoutGraph
         return range;
     }
 
-    internal bool[] PinnedArray => _pinned;
-
     private int RowOf(int e)
     {
         // Binary search keeps topology load O(E log N) without an extra array.
@@ -218,6 +214,4 @@ public sealed class LayoutGraph
         float.IsNaN(w) || w <= 0 ? 0 : MathF.Min(w, MaxWeight);
 
     private static void Resize(ref float[] a, int n) => Array.Resize(ref a, n);
-
-    internal static ReadOnlySpan<byte> AsBytes(ReadOnlySpan<float> s) => MemoryMarshal.AsBytes(s);
 }

@@ -1,8 +1,6 @@
-using System.Runtime.CompilerServices;
-
 namespace VisionFlow.Physics;
 
-/// <summary>Math shared bit-for-bit in intent with shaders/*.comp: grid hashing and the coincident-pair direction.</summary>
+/// <summary>Pair math shared with shaders/forces.comp (keep the constants and the direction hash identical there).</summary>
 internal static class PairMath
 {
     /// <summary>Below this squared distance two nodes count as coincident and get a deterministic direction.</summary>
@@ -11,18 +9,7 @@ internal static class PairMath
     /// <summary>Below this distance a spring has no direction and is skipped (repulsion separates the pair).</summary>
     public const float MinSpringDistance = 1e-3f;
 
-    /// <summary>Cell coordinates are clamped so absurd positions cannot overflow the integer hash input.</summary>
-    public const float CellClamp = 1_000_000f;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Cell(float v, float invCell) =>
-        (int)MathF.Floor(Math.Clamp(v * invCell, -CellClamp, CellClamp));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static uint Hash(int cx, int cy, int cz, uint mask) =>
-        (((uint)cx * 73856093u) ^ ((uint)cy * 19349663u) ^ ((uint)cz * 83492791u)) & mask;
-
-    /// <summary>Table size: a power of two at least twice the node count, so chains stay short.</summary>
+    /// <summary>Hash-grid table size for the Vulkan path: a power of two at least twice the node count, so chains stay short.</summary>
     public static int TableSize(int nodeCount)
     {
         var size = 64;

@@ -113,7 +113,6 @@ public sealed partial class PhysicsLoop : IDisposable
             if (_graph is null) return;
             var i = _graph.Ids.IndexOf(id);
             if (i < 0) return;
-            _backend!.ReadBack(_graph);
             _graph.SetPosition(i, x, y, z);
             if (pinned is { } p) _graph.SetPinned(i, p);
         });
@@ -182,6 +181,9 @@ public sealed partial class PhysicsLoop : IDisposable
             if (_disposed || _backend is null) return;
             _ticks++;
             var changed = false;
+            // Commands edit the graph's arrays and the dirty range spans from the lowest to the highest edited
+            // node, so those arrays must hold the device's current state first: one read-back per tick, not per command.
+            if (!_commands.IsEmpty && _graph is not null) _backend.ReadBack(_graph);
             while (_commands.TryDequeue(out var command))
             {
                 command();
@@ -279,7 +281,6 @@ public sealed partial class PhysicsLoop : IDisposable
         bool[] oPinned = [];
         if (_graph is not null)
         {
-            _backend!.ReadBack(_graph);
             var oldIds = _graph.Ids;
             for (var i = 0; i < oldIds.Length; i++) previous.TryAdd(oldIds[i], i);
             ox = _graph.X.ToArray(); oy = _graph.Y.ToArray(); oz = _graph.Z.ToArray();

@@ -108,7 +108,20 @@ cmd_run() {
   cmd_build
   local exe="src/VisionFlow.Server/bin/Release/net10.0/visionflow"
   [[ -x "$exe" ]] || die "build did not produce $exe"
-  say "starting visionflow $*"
+  local host="${CLAUDE_FLOW_HOST:-claude-flow-mcp}" port="${MCP_TCP_PORT:-9500}"
+  if [[ "${ENABLE_MCP:-true}" =~ ^(true|1|yes|on)$ ]] && ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+    # No MCP server answers: run the built-in simulator, which labels everything it serves as simulated.
+    local sim_port="${VISIONFLOW_SIMULATOR_PORT:-19500}"
+    say "no MCP server at $host:$port; starting the built-in swarm SIMULATOR on 127.0.0.1:$sim_port (all its data is labelled simulated)"
+    "$exe" simulate --port "$sim_port" --agents "${VISIONFLOW_SIMULATOR_AGENTS:-12}" --autonomous &
+    local sim_pid=$!
+    trap 'kill $sim_pid 2>/dev/null' EXIT INT TERM
+    export CLAUDE_FLOW_HOST=127.0.0.1 MCP_TCP_PORT="$sim_port"
+    say "starting visionflow $* (viewer: http://127.0.0.1:${PORT:-8080}/)"
+    "$exe" "$@"
+    return
+  fi
+  say "starting visionflow $* (MCP: $host:$port; viewer: http://127.0.0.1:${PORT:-8080}/)"
   exec "$exe" "$@"
 }
 

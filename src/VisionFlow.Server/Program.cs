@@ -21,6 +21,11 @@ internal static class Program
             return await SimulateCommand.RunAsync(args[1..]).ConfigureAwait(false);
         }
 
+        if (args.Length > 0 && args[0] == "mcp")
+        {
+            return await McpCommand.RunAsync(args[1..]).ConfigureAwait(false);
+        }
+
         if (!OptionsParser.TryParse(args, Environment.GetEnvironmentVariable, out var invocation, out var error))
         {
             await Console.Error.WriteLineAsync($"visionflow: {error}").ConfigureAwait(false);

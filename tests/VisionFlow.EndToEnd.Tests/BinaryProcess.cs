@@ -104,6 +104,32 @@ internal sealed partial class BinaryProcess : IAsyncDisposable
             + "; stdout: " + string.Join(" | ", Stdout) + "; stderr: " + string.Join(" | ", Stderr));
     }
 
+    /// <summary>Waits for a stdout line matching <paramref name="pattern"/> and returns its first group.</summary>
+    public async Task<string> WaitForLineAsync(Regex pattern, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var line in Stdout)
+            {
+                var m = pattern.Match(line);
+                if (m.Success)
+                {
+                    return m.Groups[1].Value;
+                }
+            }
+
+            if (_process.HasExited)
+            {
+                break;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new InvalidOperationException($"no line matching {pattern} in time; stdout: {string.Join(" | ", Stdout)}; stderr: {string.Join(" | ", Stderr)}");
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

@@ -36,8 +36,15 @@ public sealed class HealthEndpointTests
     [Test]
     public async Task Health_is_ok_when_mcp_is_disabled()
     {
-        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false });
-        using var doc = JsonDocument.Parse(await server.Http.GetStringAsync("/api/health"));
+        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false, PhysicsBackend = "cpu" });
+        // Physics starts in the background (device probing must not delay the first answer): wait for it.
+        var doc = JsonDocument.Parse(await server.Http.GetStringAsync("/api/health"));
+        for (var i = 0; i < 200 && doc.RootElement.GetProperty("status").GetString() != "ok"; i++)
+        {
+            await Task.Delay(25);
+            doc = JsonDocument.Parse(await server.Http.GetStringAsync("/api/health"));
+        }
+
         var mcp = doc.RootElement.GetProperty("subsystems").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "mcp");
         await Assert.That(mcp.GetProperty("state").GetString()).IsEqualTo("disabled");
         await Assert.That(doc.RootElement.GetProperty("status").GetString()).IsEqualTo("ok");

@@ -25,10 +25,10 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningServer> StartAsync(ServerOptions? options = null, TimeProvider? time = null)
+    public static async Task<RunningServer> StartAsync(ServerOptions? options = null, TimeProvider? time = null, bool runtime = true)
     {
         options = (options ?? new ServerOptions()) with { Urls = ["http://127.0.0.1:0"], LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning };
-        var app = ServerHost.Build(options, time);
+        var app = ServerHost.Build(options, time, runtime);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new RunningServer(app, new Uri(address));

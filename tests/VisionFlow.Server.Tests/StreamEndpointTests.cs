@@ -68,7 +68,7 @@ public sealed class StreamEndpointTests
     [Test]
     public async Task Hello_then_complete_frame_then_deltas()
     {
-        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false });
+        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false }, runtime: false);
         var hub = server.Services.GetRequiredService<NodeSnapshotHub>();
         using var ws = await ConnectAsync(server);
 
@@ -102,7 +102,7 @@ public sealed class StreamEndpointTests
     [Test]
     public async Task Control_messages_are_answered_and_bad_ones_do_not_close_the_stream()
     {
-        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false });
+        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false }, runtime: false);
         var hub = server.Services.GetRequiredService<NodeSnapshotHub>();
         using var ws = await ConnectAsync(server);
         await ReceiveTextAsync(ws, "hello");
@@ -127,7 +127,7 @@ public sealed class StreamEndpointTests
     [Test]
     public async Task Oversized_control_message_closes_with_1009()
     {
-        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false });
+        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false }, runtime: false);
         using var ws = await ConnectAsync(server);
         await ReceiveTextAsync(ws, "hello");
         var big = Encoding.UTF8.GetBytes("{\"type\":\"set_rate\",\"pad\":\"" + new string('x', 10_000) + "\"}");
@@ -147,7 +147,7 @@ public sealed class StreamEndpointTests
     [Test]
     public async Task Degradation_notices_reach_connected_and_new_clients()
     {
-        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false });
+        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false }, runtime: false);
         var notices = server.Services.GetRequiredService<StreamNotices>();
         using var first = await ConnectAsync(server);
         await ReceiveTextAsync(first, "hello");
@@ -168,7 +168,7 @@ public sealed class StreamEndpointTests
     [Test]
     public async Task Plain_http_to_ws_is_a_400_problem()
     {
-        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false });
+        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false }, runtime: false);
         using var response = await server.Http.GetAsync("/ws");
         await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
         await Assert.That(response.Content.Headers.ContentType!.MediaType).IsEqualTo("application/problem+json");

@@ -15,6 +15,8 @@ internal static class HelpText
         sb.AppendLine("  visionflow healthcheck [opts] exit 0 if the instance at --port/--urls answers /api/health");
         sb.AppendLine("  visionflow simulate [--port 9500] [--seed N] [--rate-hz 10] [--agents N]");
         sb.AppendLine("                               the built-in swarm simulator (a JSON-RPC server; all its data is labelled simulated)");
+        sb.AppendLine("  visionflow mcp tools [--host H --port P]       list what an MCP server offers");
+        sb.AppendLine("  visionflow mcp call NAME ['{json}'] [--host H --port P]  call one tool, print its answer");
         sb.AppendLine("  visionflow --help            show this text");
         sb.AppendLine("  visionflow --version         show the version");
         sb.AppendLine();

@@ -18,7 +18,11 @@ namespace VisionFlow.Server.Hosting;
 internal static class ServerHost
 {
     /// <summary>Builds (but does not start) the web application.</summary>
-    public static WebApplication Build(ServerOptions options, TimeProvider? time = null)
+    /// <param name="options">Validated settings.</param>
+    /// <param name="time">Clock for every timer (tests pass a fake one).</param>
+    /// <param name="runtime">False builds the HTTP surface without starting the MCP gateway and the graph/physics loop,
+    /// so the stream layer can be tested with snapshots the test publishes itself.</param>
+    public static WebApplication Build(ServerOptions options, TimeProvider? time = null, bool runtime = true)
     {
         // The empty builder reads no appsettings files and watches nothing: start-up is on the 100 ms budget, and
         // configuration comes only from OptionsParser (handing args to the host would let it bind unknown keys silently).
@@ -41,6 +45,8 @@ internal static class ServerHost
         ConfigureLogging(builder.Logging, options);
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+        // Registers ASP.NET's own source-generated ProblemDetails metadata: without it the trimmed binary cannot write a problem.
+        builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
         time ??= TimeProvider.System;
         builder.Services.AddSingleton(time);
@@ -55,7 +61,10 @@ internal static class ServerHost
             sp.GetRequiredService<StreamNotices>(),
             time,
             sp.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddHostedService<RuntimeServices>();
+        if (runtime)
+        {
+            builder.Services.AddHostedService<RuntimeServices>();
+        }
         builder.Services.AddSingleton<ISubsystemProbe, McpProbe>();
         builder.Services.AddSingleton<ISubsystemProbe, TelemetryProbe>();
         builder.Services.AddSingleton<ISubsystemProbe, KnowledgeProbe>();

@@ -69,7 +69,7 @@ internal static class SimulateCommand
         if (agents > 0)
         {
             var result = new ArrayBufferWriter<byte>();
-            var parameters = Encoding.UTF8.GetBytes($"{{\"topology\":\"mesh\",\"agents\":{agents},\"max_agents\":{agents},\"task\":\"simulated workload\"}}");
+            var parameters = Encoding.UTF8.GetBytes($"{{\"topology\":\"mesh\",\"agents\":{agents},\"max_agents\":{agents + 50},\"task\":\"simulated workload\"}}");
             if (!simulator.TryHandlePlain(PlainMethods.MultiAgentInitialize, parameters, result, out var error))
             {
                 await Console.Error.WriteLineAsync($"visionflow simulate: cannot create {agents} agents: {error.Message}").ConfigureAwait(false);

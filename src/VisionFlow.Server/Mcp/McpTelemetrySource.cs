@@ -35,10 +35,32 @@ internal sealed class McpTelemetrySource(PushTelemetrySource push, PollTelemetry
         _mode = 0;
     }
 
-    public ValueTask<bool> CollectAsync(ITelemetryBatchSink sink, CancellationToken cancellationToken) => _mode switch
+    public async ValueTask<bool> CollectAsync(ITelemetryBatchSink sink, CancellationToken cancellationToken)
     {
-        1 => Push.CollectAsync(sink, cancellationToken),
-        2 => Poll.CollectAsync(sink, cancellationToken),
-        _ => ValueTask.FromResult(false),
-    };
+        switch (_mode)
+        {
+            case 1:
+                return await Push.CollectAsync(sink, cancellationToken).ConfigureAwait(false);
+            case 2:
+                await Push.CollectAsync(Discard.Instance, cancellationToken).ConfigureAwait(false);
+                return await Poll.CollectAsync(sink, cancellationToken).ConfigureAwait(false);
+            default:
+                // Lines a dead connection pushed must not resurrect its agents after a reconnect to a fresh server.
+                await Push.CollectAsync(Discard.Instance, cancellationToken).ConfigureAwait(false);
+                return false;
+        }
+    }
+
+    private sealed class Discard : ITelemetryBatchSink
+    {
+        public static readonly Discard Instance = new();
+
+        public void OnLine(ReadOnlySpan<byte> line)
+        {
+        }
+
+        public void OnAgentList(ReadOnlySpan<byte> json)
+        {
+        }
+    }
 }

@@ -12,7 +12,7 @@ public sealed class ViewerBrowserTests
     [Test]
     public async Task Viewer_draws_streamed_nodes_and_shows_degradation_banner()
     {
-        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false });
+        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false }, runtime: false);
         var hub = server.Services.GetRequiredService<NodeSnapshotHub>();
         var notices = server.Services.GetRequiredService<StreamNotices>();
         await using var browser = await HeadlessChromium.StartAsync();

@@ -68,6 +68,12 @@ internal sealed class GraphService : IAsyncDisposable
 
     public void Start()
     {
+        // Started from a background task after the listener is up: a shutdown may already have begun.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         if (_options.KnowledgeFolder is { } folder)
         {
             _watcher = new KnowledgeWatcher(folder, new KnowledgeGraph(), _time, TimeSpan.FromMilliseconds(250));

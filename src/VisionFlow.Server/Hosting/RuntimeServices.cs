@@ -4,14 +4,20 @@ using VisionFlow.Server.Mcp;
 
 namespace VisionFlow.Server.Hosting;
 
-/// <summary>Starts the MCP gateway and the graph/physics service with the host, and stops them (graph first) with it.</summary>
-internal sealed class RuntimeServices(McpGateway gateway, GraphService graph) : IHostedService
+/// <summary>
+/// Starts the MCP gateway and the graph/physics service once Kestrel is listening, and stops them (graph first) with
+/// the host. Starting after the listener keeps device probing and the first MCP connection off the start-up path:
+/// the service answers <c>/api/health</c> first and reports those subsystems as coming up.
+/// </summary>
+internal sealed class RuntimeServices(McpGateway gateway, GraphService graph, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        gateway.Start();
-        // Probing Vulkan devices can take longer than the whole start-up budget: the service answers while it runs.
-        _ = Task.Run(graph.Start, CancellationToken.None);
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            gateway.Start();
+            _ = Task.Run(graph.Start, CancellationToken.None);
+        });
         return Task.CompletedTask;
     }
 

@@ -113,6 +113,7 @@ internal static class ServerHost
         app.MapMetricsEndpoints();
         app.MapBotsEndpoints();
         app.MapGraphEndpoints();
+        app.MapOpenApiDocument();
         return app;
     }
 

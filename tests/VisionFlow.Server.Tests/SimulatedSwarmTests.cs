@@ -191,13 +191,18 @@ public sealed class SimulatedSwarmTests
         var degraded = await WaitForJsonAsync(server.Http, "/api/health/network",
             r => r.GetProperty("degradation_level").GetString() != "fully_operational", "a lower degradation level");
         await Assert.That(degraded.GetProperty("degradation_level").GetString()).IsNotEqualTo("fully_operational");
+        // Five consecutive failed requests (health pings included) open the breaker.
+        await WaitForJsonAsync(server.Http, "/api/health/network",
+            r => r.GetProperty("mcp_connection").GetProperty("circuit_breaker_state").GetString() == "open", "the circuit breaker open");
 
         using var command = await server.Http.PostAsync("/api/bots/agents", Json("{\"type\":\"coder\"}"));
         await Assert.That(command.StatusCode).IsEqualTo(HttpStatusCode.ServiceUnavailable);
         await Assert.That(await command.Content.ReadAsStringAsync()).Contains("degradation_level");
 
         await swarm.StartServerAsync(agents: 3);
-        await WaitForJsonAsync(server.Http, "/api/health/network", r => r.GetProperty("degradation_level").GetString() == "fully_operational", "full recovery");
+        var recovered = await WaitForJsonAsync(server.Http, "/api/health/network", r => r.GetProperty("degradation_level").GetString() == "fully_operational", "full recovery");
+        await Assert.That(recovered.GetProperty("mcp_connection").GetProperty("circuit_breaker_state").GetString()).IsEqualTo("closed");
+        await Assert.That(recovered.GetProperty("network_stats").GetProperty("circuit_breaker_trips").GetInt64()).IsGreaterThanOrEqualTo(1);
         await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 3 && r.GetProperty("available").GetBoolean(), "the new server's 3 agents");
     }
 

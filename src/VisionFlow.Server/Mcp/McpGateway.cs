@@ -171,7 +171,9 @@ internal sealed class McpGateway : IAsyncDisposable
         }
 
         var profile = Profile;
-        if (profile is null || _state != McpLinkState.Connected)
+        // Only a server never reached is refused up front. After a loss, requests still go through the pipeline: their
+        // failures are what opens the circuit breaker, and its rejections are what keeps a dead peer cheap.
+        if (profile is null)
         {
             throw new McpUnavailableException($"MCP server {_options.McpHost}:{_options.McpPort} is not connected: {StateDetail}");
         }
@@ -364,28 +366,15 @@ internal sealed class McpGateway : IAsyncDisposable
         }
     }
 
-    private async ValueTask HealthPingAsync(CancellationToken cancellationToken)
-    {
-        var profile = Profile ?? throw new McpUnavailableException("not connected");
-        if (_state != McpLinkState.Connected)
-        {
-            throw new McpUnavailableException(StateDetail);
-        }
-
-        var lease = await _pool!.RentAsync(cancellationToken).ConfigureAwait(false);
-        await using (lease.ConfigureAwait(false))
-        {
-            try
+    /// <summary>The periodic ping goes through the same pipeline as commands, so a dead peer trips the breaker even when idle.</summary>
+    private async ValueTask HealthPingAsync(CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            static async (client, ct) =>
             {
-                await new SwarmClient(lease.Connection.Rpc, profile).PingAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (JsonRpcConnectionClosedException)
-            {
-                lease.MarkBroken();
-                throw;
-            }
-        }
-    }
+                await client.PingAsync(ct).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
 
     private async ValueTask<TelemetryPoll> PollAgentsAsync(CancellationToken cancellationToken)
     {

@@ -94,6 +94,31 @@ public sealed partial class SwarmEndToEndTests
         await Assert.That(physics).DoesNotContain("fallback");
     }
 
+    [Test]
+    public async Task Mcp_cli_lists_tools_and_calls_one_against_a_peer()
+    {
+        await using var simulator = BinaryProcess.Start(["simulate", "--port", "0", "--agents", "3"]);
+        var port = await simulator.WaitForLineAsync(SimulatorLine(), Wait);
+
+        var (code, stdout, _) = await BinaryProcess.RunToEndAsync(["mcp", "tools", "--host", "127.0.0.1", "--port", port]);
+        await Assert.That(code).IsEqualTo(0);
+        var text = string.Join('\n', stdout);
+        await Assert.That(text).Contains("visionflow-simulator");
+        await Assert.That(text).Contains("swarm_init");
+        await Assert.That(text).Contains("agent_spawn");
+
+        (code, stdout, _) = await BinaryProcess.RunToEndAsync(["mcp", "call", "agent_list", "{}", "--host", "127.0.0.1", "--port", port]);
+        await Assert.That(code).IsEqualTo(0);
+        await Assert.That(string.Join('\n', stdout)).Contains("\"agents\"");
+
+        var (unknown, _, stderr) = await BinaryProcess.RunToEndAsync(["mcp", "call", "no_such_tool", "--host", "127.0.0.1", "--port", port]);
+        await Assert.That(unknown).IsEqualTo(1);
+        await Assert.That(string.Join('\n', stderr)).Contains("no_such_tool");
+
+        var (badJson, _, _) = await BinaryProcess.RunToEndAsync(["mcp", "call", "agent_list", "{nope", "--host", "127.0.0.1", "--port", port]);
+        await Assert.That(badJson).IsEqualTo(2);
+    }
+
     [GeneratedRegex(@"listening on tcp://127\.0\.0\.1:(\d+)")]
     private static partial Regex SimulatorLine();
 }

@@ -30,6 +30,7 @@ public class PooledRoundTripBenchmarks
     private ConnectionPool<PooledConnection<JsonRpcConnection>> _livenessPool = null!;
     private McpResilience _resilience = null!;
     private ServerProfile _profile = null!;
+    private SwarmClient _singleClient = null!;
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -48,6 +49,23 @@ public class PooledRoundTripBenchmarks
 
     [Benchmark(Description = "same, product pool config (ping health check on borrow)")]
     public Task PooledPingProductConfig() => PooledPingAsync(_productPool);
+
+    [Benchmark(Description = "decomposition: pool rent + SwarmClient.PingAsync + return, no pipeline (liveness)")]
+    public async Task PoolOnlyPing()
+    {
+        var lease = await _livenessPool.RentAsync(CancellationToken.None).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            await new SwarmClient(lease.Connection.Inner, _profile).PingAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    [Benchmark(Description = "decomposition: pipeline + SwarmClient.PingAsync on one connection, no pool")]
+    public async Task PipelineOnlyPing()
+        => await _resilience.Pipeline.ExecuteAsync(
+            static (state, ct) => state.Client.PingAsync(ct),
+            (Client: _singleClient, Profile: _profile),
+            CancellationToken.None).ConfigureAwait(false);
 
     private async Task PooledPingAsync(ConnectionPool<PooledConnection<JsonRpcConnection>> pool)
         => await _resilience.Pipeline.ExecuteAsync(
@@ -77,6 +95,7 @@ public class PooledRoundTripBenchmarks
         _single = await JsonRpcConnection.ConnectAsync(_simulator.EndPoint, new JsonRpcConnectionOptions { Name = "bench-single" });
         _profile = await ServerProfile.DetectAsync(_single, "bench", CancellationToken.None);
         _singleMcp = new McpDialectClient(_single);
+        _singleClient = new SwarmClient(_single, _profile);
 
         // As McpGateway builds them (src/VisionFlow.Server/Mcp/McpGateway.cs).
         _resilience = McpResiliencePipelineFactory.Create(new McpResilienceOptions
@@ -94,6 +113,8 @@ public class PooledRoundTripBenchmarks
         await EnginePing();
         await PooledPingLiveness();
         await PooledPingProductConfig();
+        await PoolOnlyPing();
+        await PipelineOnlyPing();
     }
 
     private ConnectionPool<PooledConnection<JsonRpcConnection>> CreatePool(bool healthPing)

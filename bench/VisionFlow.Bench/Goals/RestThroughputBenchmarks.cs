@@ -26,6 +26,8 @@ public class RestThroughputBenchmarks
     private WebApplication _hello = null!;
     private HttpClient _http = null!;
     private Uri _helloUri = null!;
+    private Uri _helloBigUri = null!;
+    private byte[] _agentsBody = [];
     private Uri _agentsUri = null!;
     private Uri _networkUri = null!;
 
@@ -37,6 +39,9 @@ public class RestThroughputBenchmarks
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Requests, Description = "hello world (empty builder + UseKestrelCore)")]
     public Task HelloWorld() => FireAsync(_helloUri);
+
+    [Benchmark(OperationsPerInvoke = Requests, Description = "hello world app, static copy of the agents JSON body (same size)")]
+    public Task HelloWorldAgentsSizedBody() => FireAsync(_helloBigUri);
 
     [Benchmark(OperationsPerInvoke = Requests, Description = "GET /api/bots/agents (50 simulated agents)")]
     public Task BotsAgents() => FireAsync(_agentsUri);
@@ -89,10 +94,12 @@ public class RestThroughputBenchmarks
         builder.Logging.ClearProviders();
         _hello = builder.Build();
         _hello.MapGet("/", () => "Hello World!");
+        _hello.MapGet("/big", () => Results.Bytes(_agentsBody, "application/json"));
         await _hello.StartAsync();
 
         _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
         _helloUri = new Uri(BenchServer.AddressOf(_hello) + "/");
+        _helloBigUri = new Uri(BenchServer.AddressOf(_hello) + "/big");
         _agentsUri = new Uri(_server.Address, "/api/bots/agents");
         _networkUri = new Uri(_server.Address, "/api/health/network");
 
@@ -103,6 +110,7 @@ public class RestThroughputBenchmarks
             var body = await _http.GetStringAsync(_agentsUri);
             if (body.Split("\"id\"").Length - 1 >= 50)
             {
+                _agentsBody = System.Text.Encoding.UTF8.GetBytes(body);
                 Console.WriteLine($"// /api/bots/agents: {body.Length} bytes; /api/health/network: {(await _http.GetStringAsync(_networkUri)).Length} bytes");
                 break;
             }
@@ -116,6 +124,7 @@ public class RestThroughputBenchmarks
         }
 
         await HelloWorld();
+        await HelloWorldAgentsSizedBody();
         await BotsAgents();
         await HealthNetwork();
     }

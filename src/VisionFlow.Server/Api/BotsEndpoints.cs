@@ -65,26 +65,8 @@ internal static class BotsEndpoints
             ServerJsonContext.Default.BotsStatusResponse);
     }
 
-    private static IResult ListAgents(McpGateway gateway)
-    {
-        var snapshot = gateway.Intake.Cache.Snapshot;
-        var profile = gateway.Profile;
-        var available = snapshot.Available && gateway.State == McpLinkState.Connected;
-        var agents = available ? snapshot.Agents.Select(ToView).ToList() : [];
-        return TypedResults.Json(
-            new AgentsResponse(
-                available,
-                !available ? "none" : profile?.IsSimulator == true ? "simulator" : "mcp",
-                available && profile?.IsSimulator == true,
-                profile?.Describe(),
-                available ? null : gateway.StateDetail,
-                agents.Count,
-                snapshot.MaxAgents,
-                snapshot.RejectedOverLimit,
-                gateway.Degradation.Current.LevelName,
-                agents),
-            ServerJsonContext.Default.AgentsResponse);
-    }
+    private static IResult ListAgents(McpGateway gateway, AgentsResponseCache cache) =>
+        Results.Bytes(cache.Get(gateway), "application/json; charset=utf-8");
 
     private static async Task<IResult> GetAgentAsync(string id, McpGateway gateway, CancellationToken ct)
     {
@@ -96,7 +78,7 @@ internal static class BotsEndpoints
         var cached = gateway.Intake.Cache.Snapshot.Agents.FirstOrDefault(a => a.Id == id);
         if (cached is not null && gateway.State == McpLinkState.Connected)
         {
-            return TypedResults.Json(ToView(cached), ServerJsonContext.Default.AgentView);
+            return TypedResults.Json(AgentsResponseCache.ToView(cached), ServerJsonContext.Default.AgentView);
         }
 
         return await RunAsync(gateway, async () =>
@@ -361,7 +343,4 @@ internal static class BotsEndpoints
         string.IsNullOrEmpty(name) || name.Length > 64 || name.AsSpan().ContainsAnyExcept(IdChars)
             ? JsonBody.Bad($"{field} is required: 1-64 characters of letters, digits and - _ . :")
             : null;
-
-    private static AgentView ToView(AgentInfo a) =>
-        new(a.Id, a.NodeId, a.Type, a.Status, a.CpuUsage, a.MemoryUsage, a.TasksActive, a.TokensUsed, a.SwarmId, a.LastSeen, a.IsStale);
 }

@@ -65,6 +65,7 @@ internal static class ServerHost
         {
             builder.Services.AddHostedService<RuntimeServices>();
         }
+        builder.Services.AddSingleton<AgentsResponseCache>();
         builder.Services.AddSingleton<ISubsystemProbe, McpProbe>();
         builder.Services.AddSingleton<ISubsystemProbe, TelemetryProbe>();
         builder.Services.AddSingleton<ISubsystemProbe, KnowledgeProbe>();

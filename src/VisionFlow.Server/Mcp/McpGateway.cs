@@ -413,15 +413,7 @@ internal sealed class McpGateway : IAsyncDisposable
             throw;
         }
 
-        return new McpConnection(rpc, PingOnAsync);
-    }
-
-    private async ValueTask PingOnAsync(JsonRpcConnection rpc, CancellationToken cancellationToken)
-    {
-        if (Profile is { } profile)
-        {
-            await new SwarmClient(rpc, profile).PingAsync(cancellationToken).ConfigureAwait(false);
-        }
+        return new McpConnection(rpc);
     }
 
     private async ValueTask<JsonRpcConnection> OpenAsync(JsonRpcPushHandler? onPush, CancellationToken cancellationToken)

@@ -26,11 +26,19 @@ public sealed class SimulatorServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ArrayBufferWriter<byte> _frame = new(64 * 1024);
     private readonly JsonRpcDispatchTable _shared;
+    private readonly string? _authToken;
     private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Creates a server for <paramref name="simulator"/> bound to <paramref name="endPoint"/> (port 0 picks one).</summary>
-    public SimulatorServer(SwarmSimulator simulator, IPEndPoint endPoint, TimeProvider timeProvider, ILogger? logger = null)
+    /// <param name="simulator">The simulated swarm to serve.</param>
+    /// <param name="endPoint">Where to listen (port 0 picks one).</param>
+    /// <param name="timeProvider">Clock of the telemetry pump.</param>
+    /// <param name="logger">Where protocol problems are logged.</param>
+    /// <param name="authToken">When set, clients must first send the Claude Flow bridge's <c>authenticate {token}</c>;
+    /// every other request before that fails with -32000, as the original TCP bridge does.</param>
+    public SimulatorServer(SwarmSimulator simulator, IPEndPoint endPoint, TimeProvider timeProvider, ILogger? logger = null, string? authToken = null)
     {
+        _authToken = authToken;
         ArgumentNullException.ThrowIfNull(simulator);
         ArgumentNullException.ThrowIfNull(endPoint);
         _simulator = simulator;
@@ -177,7 +185,29 @@ public sealed class SimulatorServer : IAsyncDisposable
             foreach (var method in Server._shared.Methods)
             {
                 Server._shared.TryGet(method, out var handler);
-                table.Add(method, method == PlainMethods.TelemetrySubscribe ? WrapSubscribe(handler!) : handler!);
+                var h = method == PlainMethods.TelemetrySubscribe ? WrapSubscribe(handler!) : handler!;
+                table.Add(method, Server._authToken is null ? h : RequireAuthentication(h));
+            }
+
+            if (Server._authToken is { } token)
+            {
+                table.Add("authenticate", (parameters, result, _) =>
+                {
+                    using var doc = System.Text.Json.JsonDocument.Parse(parameters.IsEmpty ? "{}"u8.ToArray() : parameters);
+                    var given = doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                        && doc.RootElement.TryGetProperty("token", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString() : null;
+                    if (!string.Equals(given, token, StringComparison.Ordinal))
+                    {
+                        throw new VisionFlow.Protocol.JsonRpcException(VisionFlow.Protocol.JsonRpcErrorCodes.ServerError, "authentication failed: invalid token");
+                    }
+
+                    _authenticated = true;
+                    result.WriteStartObject();
+                    result.WriteBoolean("authenticated", true);
+                    result.WriteBoolean("simulated", true);
+                    result.WriteEndObject();
+                    return ValueTask.CompletedTask;
+                });
             }
 
             Connection = JsonRpcConnection.Create(socket, new JsonRpcConnectionOptions
@@ -227,6 +257,13 @@ public sealed class SimulatorServer : IAsyncDisposable
 
             _done.Dispose();
         }
+
+        private volatile bool _authenticated;
+
+        private JsonRpcHandler RequireAuthentication(JsonRpcHandler inner) => (parameters, result, ct) =>
+            _authenticated
+                ? inner(parameters, result, ct)
+                : throw new VisionFlow.Protocol.JsonRpcException(VisionFlow.Protocol.JsonRpcErrorCodes.ServerError, "authentication required: send authenticate {token} first");
 
         private JsonRpcHandler WrapSubscribe(JsonRpcHandler inner) => async (parameters, result, ct) =>
         {

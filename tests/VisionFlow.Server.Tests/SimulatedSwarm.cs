@@ -14,9 +14,11 @@ internal sealed class SimulatedSwarm : IAsyncDisposable
 
     public SwarmSimulator? Simulator { get; private set; }
 
-    public static async Task<SimulatedSwarm> StartAsync(int agents = 0, int port = 0)
+    public string? Token { get; private set; }
+
+    public static async Task<SimulatedSwarm> StartAsync(int agents = 0, int port = 0, string? token = null)
     {
-        var swarm = new SimulatedSwarm(port);
+        var swarm = new SimulatedSwarm(port) { Token = token };
         await swarm.StartServerAsync(agents);
         return swarm;
     }
@@ -35,7 +37,7 @@ internal sealed class SimulatedSwarm : IAsyncDisposable
         }
 
         // Restarts reuse the first port, as a respawned MCP server behind the same bridge would.
-        _server = new SimulatorServer(Simulator, new IPEndPoint(IPAddress.Loopback, Port), TimeProvider.System);
+        _server = new SimulatorServer(Simulator, new IPEndPoint(IPAddress.Loopback, Port), TimeProvider.System, authToken: Token);
         _server.Start();
         Port = _server.LocalEndPoint.Port;
         await Task.CompletedTask;

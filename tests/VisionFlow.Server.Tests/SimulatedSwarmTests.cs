@@ -222,4 +222,20 @@ public sealed class SimulatedSwarmTests
         var mcp = health.RootElement.GetProperty("subsystems").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "mcp");
         await Assert.That(mcp.GetProperty("state").GetString()).IsEqualTo("down");
     }
+
+    [Test]
+    public async Task Mcp_api_key_authenticates_to_the_bridge_and_a_wrong_one_means_safe_mode()
+    {
+        await using var swarm = await SimulatedSwarm.StartAsync(agents: 2, token: "bridge-secret");
+        await using (var server = await RunningServer.StartAsync(OptionsFor(swarm) with { McpApiKey = "bridge-secret" }))
+        {
+            await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 2, "2 agents after authenticating");
+        }
+
+        await using var refused = await RunningServer.StartAsync(OptionsFor(swarm) with { McpApiKey = "wrong-secret" });
+        var health = await WaitForJsonAsync(refused.Http, "/api/health/network", r => r.GetProperty("degradation_level").GetString() == "safe_mode", "safe mode");
+        await Assert.That(health.GetProperty("degradation_level").GetString()).IsEqualTo("safe_mode");
+        using var agents = JsonDocument.Parse(await refused.Http.GetStringAsync("/api/bots/agents"));
+        await Assert.That(agents.RootElement.GetProperty("count").GetInt32()).IsEqualTo(0);
+    }
 }

@@ -98,11 +98,13 @@ public sealed class TelemetryParser
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return TelemetryParseStatus.Malformed;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: invalid UTF-8 met while unescaping a string.
             return TelemetryParseStatus.Malformed;
         }
 
+        if (raw.InvalidText) return TelemetryParseStatus.Malformed;
         if (raw.TooLong) return TelemetryParseStatus.IdTooLong;
         return Complete(type, ref raw, ref telemetryEvent);
     }
@@ -131,7 +133,7 @@ public sealed class TelemetryParser
             };
             return status;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return AgentListParseStatus.Malformed;
         }
@@ -243,7 +245,9 @@ public sealed class TelemetryParser
             var ev = default(TelemetryEvent);
             ev.Reset();
             ReadFields(ref reader, ref raw, ref ev);
-            var status = raw.TooLong ? TelemetryParseStatus.IdTooLong : CompleteAgent(TelemetryEventKind.AgentListed, ref raw, ref ev);
+            var status = raw.InvalidText ? TelemetryParseStatus.Malformed
+                : raw.TooLong ? TelemetryParseStatus.IdTooLong
+                : CompleteAgent(TelemetryEventKind.AgentListed, ref raw, ref ev);
             if (status == TelemetryParseStatus.Ok) sink.OnEvent(ev);
             else sink.OnRejected(status);
         }
@@ -397,6 +401,13 @@ public sealed class TelemetryParser
 
         if (!reader.ValueIsEscaped)
         {
+            // Utf8JsonReader does not validate UTF-8 inside strings: a corrupted byte would otherwise intern a phantom agent.
+            if (!System.Text.Unicode.Utf8.IsValid(span))
+            {
+                raw.InvalidText = true;
+                return;
+            }
+
             target = span;
             return;
         }
@@ -426,7 +437,7 @@ public sealed class TelemetryParser
         if (!reader.ValueIsEscaped)
         {
             value = reader.ValueSpan;
-            return true;
+            return System.Text.Unicode.Utf8.IsValid(value);
         }
 
         var free = _scratch.AsSpan(_scratchUsed);
@@ -553,5 +564,6 @@ public sealed class TelemetryParser
         public ReadOnlySpan<byte> To;
         public ReadOnlySpan<byte> MessageType;
         public bool TooLong;
+        public bool InvalidText;
     }
 }

@@ -16,7 +16,7 @@ namespace VisionFlow.Server.Hosting;
 internal static class SimulateCommand
 {
     public const string Usage =
-        "usage: visionflow simulate [--port 9500] [--bind 127.0.0.1] [--seed 1] [--rate-hz 10] [--agents 0] [--autonomous]";
+        "usage: visionflow simulate [--port 9500] [--bind 127.0.0.1] [--seed 1] [--rate-hz 10] [--agents 0] [--autonomous] [--token T]";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -26,6 +26,7 @@ internal static class SimulateCommand
         var rate = 10.0;
         var agents = 0;
         var autonomous = false;
+        string? token = null;
         for (var i = 0; i < args.Count; i++)
         {
             var flag = args[i];
@@ -48,6 +49,7 @@ internal static class SimulateCommand
                 "--bind" => IPAddress.TryParse(value, out bind!),
                 "--seed" => int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed),
                 "--rate-hz" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out rate) && rate is >= 10 and <= 1000,
+                "--token" => !string.IsNullOrEmpty(token = value),
                 "--agents" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out agents) && agents is >= 0 and <= 100_000,
                 _ => false,
             };
@@ -80,7 +82,7 @@ internal static class SimulateCommand
         SimulatorServer server;
         try
         {
-            server = new SimulatorServer(simulator, new IPEndPoint(bind, port), TimeProvider.System, loggers.CreateLogger("VisionFlow.Simulator"));
+            server = new SimulatorServer(simulator, new IPEndPoint(bind, port), TimeProvider.System, loggers.CreateLogger("VisionFlow.Simulator"), token);
         }
         catch (System.Net.Sockets.SocketException ex)
         {

@@ -39,6 +39,7 @@ internal sealed class McpGateway : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
     private readonly SemaphoreSlim _establishing = new(1, 1);
+    private readonly Lock _link = new();
     private ServerProfile? _profile;
     private JsonRpcConnection? _telemetryConnection;
     private volatile McpLinkState _state;
@@ -298,29 +299,49 @@ internal sealed class McpGateway : IAsyncDisposable
                 // Claude Flow's MCP server has no push: poll its agent listing at the same interval.
             }
 
-            if (Interlocked.Exchange(ref _telemetryConnection, pushing ? rpc : null) is { } previous)
+            if (!pushing)
+            {
+                await rpc.DisposeAsync().ConfigureAwait(false);
+            }
+
+            JsonRpcConnection? previous;
+            lock (_link)
+            {
+                // Link state and telemetry mode change together, so a stale failure racing this reconnect can never leave
+                // "connected" with telemetry switched off (or the reverse).
+                previous = Interlocked.Exchange(ref _telemetryConnection, pushing ? rpc : null);
+                if (pushing)
+                {
+                    Telemetry.UsePush();
+                }
+                else
+                {
+                    Telemetry.UsePoll();
+                }
+
+                _state = McpLinkState.Connected;
+                Volatile.Write(ref _stateDetail, $"connected to {profile.Describe()} at {_options.McpHost}:{_options.McpPort}, telemetry by {Telemetry.Mode}");
+            }
+
+            if (previous is not null)
             {
                 await previous.DisposeAsync().ConfigureAwait(false);
             }
 
             if (pushing)
             {
-                Telemetry.UsePush();
                 _ = rpc.Completion.ContinueWith(
-                    static (_, state) => ((McpGateway)state!).OnTelemetryConnectionClosed(),
-                    this,
+                    static (_, state) =>
+                    {
+                        var (gateway, connection) = ((McpGateway, JsonRpcConnection))state!;
+                        gateway.OnTelemetryConnectionClosed(connection);
+                    },
+                    (this, rpc),
                     CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously,
                     TaskScheduler.Default);
             }
-            else
-            {
-                await rpc.DisposeAsync().ConfigureAwait(false);
-                Telemetry.UsePoll();
-            }
 
-            _state = McpLinkState.Connected;
-            Volatile.Write(ref _stateDetail, $"connected to {profile.Describe()} at {_options.McpHost}:{_options.McpPort}, telemetry by {Telemetry.Mode}");
             McpLog.Connected(_logger, profile.Describe(), Telemetry.Mode);
             Degradation.ReportHealthy();
         }
@@ -330,23 +351,27 @@ internal sealed class McpGateway : IAsyncDisposable
         }
     }
 
-    private void OnTelemetryConnectionClosed()
+    private void OnTelemetryConnectionClosed(JsonRpcConnection connection)
     {
-        if (_stopping.IsCancellationRequested)
+        // A connection replaced by a reconnect closes too: only the current one's loss means the link is down.
+        if (_stopping.IsCancellationRequested || !ReferenceEquals(Volatile.Read(ref _telemetryConnection), connection))
         {
             return;
         }
 
-        var reason = _telemetryConnection?.CloseException ?? new JsonRpcConnectionClosedException(JsonRpcCloseReason.PeerClosed, "telemetry connection closed");
+        var reason = connection.CloseException ?? new JsonRpcConnectionClosedException(JsonRpcCloseReason.PeerClosed, "telemetry connection closed");
         MarkUnavailable(reason);
         _reconnect?.ConnectionLost(reason);
     }
 
     private void MarkUnavailable(Exception cause)
     {
-        _state = McpLinkState.Unavailable;
-        Volatile.Write(ref _stateDetail, $"{_options.McpHost}:{_options.McpPort} unreachable: {cause.Message}");
-        Telemetry.SetUnavailable();
+        lock (_link)
+        {
+            _state = McpLinkState.Unavailable;
+            Volatile.Write(ref _stateDetail, $"{_options.McpHost}:{_options.McpPort} unreachable: {cause.Message}");
+            Telemetry.SetUnavailable();
+        }
     }
 
     private void OnHealthChecked(HealthCheckResult result)
@@ -356,6 +381,12 @@ internal sealed class McpGateway : IAsyncDisposable
             if (_state == McpLinkState.Connected)
             {
                 Degradation.ReportHealthy();
+            }
+            else if (_state == McpLinkState.Unavailable && _reconnect!.State == ReconnectState.Connected)
+            {
+                // The server answers but a stale failure marked the link down after the last reconnect finished:
+                // re-establish (and re-subscribe telemetry) rather than stay dark.
+                _reconnect.ConnectionLost(new IOException("link marked down while the server answers; re-establishing"));
             }
         }
         else if (_state == McpLinkState.Connected && _health!.Status == HealthStatus.Unhealthy)

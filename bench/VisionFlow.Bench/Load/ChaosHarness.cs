@@ -17,6 +17,7 @@ internal static class ChaosHarness
     private const int Agents = 20;
     private const string Full = "fully_operational";
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan DownTime = TimeSpan.FromMilliseconds(500);
 
     private static Dictionary<string, string> FastRecovery() => new()
     {
@@ -68,7 +69,9 @@ internal static class ChaosHarness
                 await simulator.DisposeAsync();
                 var killed = Stopwatch.StartNew();
                 double? down = null, open = null;
-                while (killed.Elapsed < TimeSpan.FromSeconds(15) && (down is null || open is null))
+                // Wait for the fall (up to 15 s), then keep the peer down for DownTime more while watching the breaker:
+                // a long outage would only measure the reconnect probe's backoff (capped at 10 s), not recovery.
+                while (killed.Elapsed < TimeSpan.FromSeconds(15) && (down is null || killed.Elapsed.TotalMilliseconds < down + DownTime.TotalMilliseconds))
                 {
                     var s = await ProbeAsync(probe);
                     if (down is null && s.Level != Full && s.Level != "?")
@@ -138,7 +141,7 @@ internal static class ChaosHarness
                 defects.Add($"service (restart phase) exited with code {service.ExitCode}:\n{service.Tail}");
             }
 
-            report.AppendLine($"Restart phase: `visionflow simulate --port {simPort} --agents {Agents}` SIGKILLed and restarted {restarts} times under light load ({lightResult}); service with `VISIONFLOW_HEALTH_INTERVAL=100 VISIONFLOW_RECOVERY_INTERVAL=100 MCP_RECONNECT_DELAY=50 MCP_RECONNECT_ATTEMPTS=2`. Times from the kill (fall) and from the simulator's \"listening\" line (recovery: `fully_operational` and agent_count = {Agents}), polled every 10 ms.");
+            report.AppendLine($"Restart phase: `visionflow simulate --port {simPort} --agents {Agents}` SIGKILLed and restarted {restarts} times under light load ({lightResult}); service with `VISIONFLOW_HEALTH_INTERVAL=100 VISIONFLOW_RECOVERY_INTERVAL=100 MCP_RECONNECT_DELAY=50 MCP_RECONNECT_ATTEMPTS=2`. The simulator stays down 500 ms after the fall is seen (the breaker is watched meanwhile). Times from the kill (fall, breaker) and from the simulator's \"listening\" line (recovery: `fully_operational` and agent_count = {Agents}), polled every 10 ms.");
             report.AppendLine();
             report.AppendLine("| measure | p50 | p99 | max | misses |");
             report.AppendLine("|---|---:|---:|---:|---:|");
@@ -182,12 +185,15 @@ internal static class ChaosHarness
                 var hold = Stopwatch.StartNew();
                 var levels = new HashSet<string>();
                 var breakers = new HashSet<string>();
+                int minAgents = int.MaxValue, maxAgents = int.MinValue;
                 double? firstDown = null;
                 while (hold.Elapsed < TimeSpan.FromSeconds(faultSeconds))
                 {
                     var s = await ProbeAsync(probe);
                     levels.Add(s.Level);
                     breakers.Add(s.Breaker);
+                    minAgents = Math.Min(minAgents, s.Agents);
+                    maxAgents = Math.Max(maxAgents, s.Agents);
                     if (firstDown is null && s.Level != Full)
                     {
                         firstDown = hold.Elapsed.TotalMilliseconds;
@@ -198,6 +204,7 @@ internal static class ChaosHarness
 
                 proxy.Faults = FaultSettings.None;
                 var back = Stopwatch.StartNew();
+                var atClear = await ProbeAsync(probe);
                 var recovered = await WaitAsync(probe, s => s.Level == Full && s.Agents == Agents, TimeSpan.FromSeconds(60));
                 var recovery = recovered ? F(back.Elapsed.TotalMilliseconds, "F0") + " ms" : "NOT within 60 s";
                 if (!recovered)
@@ -206,7 +213,7 @@ internal static class ChaosHarness
                     defects.Add($"fault '{name}': no return to fully_operational within 60 s of clearing it (level {s.Level}, breaker {s.Breaker}, agents {s.Agents})");
                 }
 
-                faultRows.Add($"| {name} | {F(faultSeconds)} s | {(firstDown is double fd ? F(fd, "F0") + " ms" : "never")} | {string.Join(", ", levels.Order())} | {string.Join(", ", breakers.Order())} | {recovery} |");
+                faultRows.Add($"| {name} | {F(faultSeconds)} s | {(firstDown is double fd ? F(fd, "F0") + " ms" : "never")} | {string.Join(", ", levels.Order())} | {string.Join(", ", breakers.Order())} | {minAgents}–{maxAgents} | {atClear.Level}, {atClear.Agents} agents | {recovery} |");
                 Console.WriteLine(faultRows[^1]);
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
@@ -226,8 +233,8 @@ internal static class ChaosHarness
 
             report.AppendLine($"Fault phase: a second service whose `MCP_TCP_PORT` is an in-process `FaultProxy` to the same simulator, same settings and light load ({lightResult}); each fault held {F(faultSeconds)} s (probed every 50 ms), then `FaultSettings.None` and the time until `fully_operational` with {Agents} agents. Proxy: {stats}.");
             report.AppendLine();
-            report.AppendLine("| fault | held | first below fully_operational | levels seen | breaker states seen | recovery after clearing |");
-            report.AppendLine("|---|---|---|---|---|---|");
+            report.AppendLine("| fault | held | first below fully_operational | levels seen | breaker states seen | agent_count seen | at clearing | recovery after clearing |");
+            report.AppendLine("|---|---|---|---|---|---|---|---|");
             foreach (var row in faultRows)
             {
                 report.AppendLine(row);

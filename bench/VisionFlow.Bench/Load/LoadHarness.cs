@@ -88,7 +88,7 @@ internal static class LoadHarness
         var mcpErrors = (await mcp).Sum();
         var restResults = await Task.WhenAll(rest);
         var wsResults = await Task.WhenAll(ws);
-        var (eventsPerSecond, agentSamples, agentMismatches, linesPerSecond) = await telemetry;
+        var (eventsPerSecond, agentSamples, agentMismatches, linesPerSecond, receivedPerSecond, refusedPerSecond) = await telemetry;
         await sampling;
         var wall = clock.Elapsed.TotalSeconds;
 
@@ -139,7 +139,7 @@ internal static class LoadHarness
         var frames = wsResults.Sum(r => r.Frames);
         var wsBytes = wsResults.Sum(r => r.Bytes);
         sb.AppendLine($"| `/ws` ({WsClients} clients): frames/s, bytes/s (all clients), clients failed | {F(frames / wall, "F0")} frames/s, {F(wsBytes / wall / 1024 / 1024, "F2")} MiB/s, {wsResults.Count(r => r.Failed)} |");
-        sb.AppendLine($"| telemetry events accepted/s (`visionflow_telemetry_events_accepted_total`), lines/s (`telemetry_lines_accepted`) | {F(eventsPerSecond, "F0")} / {F(linesPerSecond, "F0")} (simulator: {agents} agents × 10 Hz) |");
+        sb.AppendLine($"| telemetry events accepted/s (`visionflow_telemetry_events_accepted_total`), lines accepted/s (`telemetry_lines_accepted`), lines received/s (`visionflow_telemetry_lines_total`), refused/s | {F(eventsPerSecond, "F0")} / {F(linesPerSecond, "F0")} / {F(receivedPerSecond, "F0")} / {F(refusedPerSecond, "F0")} (simulator nominal: {agents} agents × 10 Hz = {agents * 10} /s) |");
         sb.AppendLine($"| `/api/bots/status` agent_count = simulator's {agents} | {agentSamples - agentMismatches} of {agentSamples} samples; final {finalProbe.Agents}, level `{finalProbe.Level}` |");
         sb.AppendLine($"| MCP pipeline requests (`network_stats`): total / ok / failed; pool reuse ratio, creations | {total} / {ok} / {failed}; {F(reuse, "F4")}, {creations} |");
         sb.AppendLine($"| HTTP requests served (`/metrics` `visionflow_http_request_duration_seconds_count`) | {httpRequests} |");
@@ -234,9 +234,10 @@ internal static class LoadHarness
         return (frames, bytes, false);
     }
 
-    private static async Task<(double EventsPerSecond, int Samples, int Mismatches, double LinesPerSecond)> TelemetryPollAsync(HttpClient http, int agents, CancellationToken ct)
+    private static async Task<(double EventsPerSecond, int Samples, int Mismatches, double LinesPerSecond, double ReceivedPerSecond, double RefusedPerSecond)> TelemetryPollAsync(HttpClient http, int agents, CancellationToken ct)
     {
         double firstEvents = double.NaN, lastEvents = double.NaN, firstLines = double.NaN, lastLines = double.NaN;
+        double firstReceived = 0, lastReceived = 0, firstRefused = 0, lastRefused = 0;
         TimeSpan firstAt = default, lastAt = default;
         var samples = 0;
         var mismatches = 0;
@@ -250,6 +251,8 @@ internal static class LoadHarness
                 using var status = await GetJsonAsync(http, "/api/bots/status", ct);
                 var at = clock.Elapsed;
                 var events = Metric(metrics, "visionflow_telemetry_events_accepted_total");
+                var received = Metric(metrics, "visionflow_telemetry_lines_total");
+                var refused = Metric(metrics, "visionflow_telemetry_events_refused_total");
                 var lines = status?.RootElement.GetProperty("telemetry_lines_accepted").GetDouble() ?? double.NaN;
                 var count = status?.RootElement.GetProperty("agent_count").GetInt32() ?? -1;
                 samples++;
@@ -260,10 +263,10 @@ internal static class LoadHarness
 
                 if (double.IsNaN(firstEvents))
                 {
-                    (firstEvents, firstLines, firstAt) = (events, lines, at);
+                    (firstEvents, firstLines, firstAt, firstReceived, firstRefused) = (events, lines, at, received, refused);
                 }
 
-                (lastEvents, lastLines, lastAt) = (events, lines, at);
+                (lastEvents, lastLines, lastAt, lastReceived, lastRefused) = (events, lines, at, received, refused);
             }
         }
         catch (OperationCanceledException)
@@ -274,6 +277,8 @@ internal static class LoadHarness
         }
 
         var span = (lastAt - firstAt).TotalSeconds;
-        return span <= 0 ? (double.NaN, samples, mismatches, double.NaN) : ((lastEvents - firstEvents) / span, samples, mismatches, (lastLines - firstLines) / span);
+        return span <= 0
+            ? (double.NaN, samples, mismatches, double.NaN, double.NaN, double.NaN)
+            : ((lastEvents - firstEvents) / span, samples, mismatches, (lastLines - firstLines) / span, (lastReceived - firstReceived) / span, (lastRefused - firstRefused) / span);
     }
 }

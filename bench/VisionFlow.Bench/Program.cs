@@ -32,7 +32,8 @@ if (args.Length > 0 && args[0] == "chaos")
 {
     return await VisionFlow.Bench.Load.ChaosHarness.RunAsync(
         args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100,
-        args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10);
+        args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10,
+        args.Length > 3 ? args[3] : null);
 }
 
 if (args.Length > 0 && args[0] == "soak")

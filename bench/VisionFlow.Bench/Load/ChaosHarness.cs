@@ -27,7 +27,7 @@ internal static class ChaosHarness
         ["MCP_RECONNECT_ATTEMPTS"] = "2",
     };
 
-    public static async Task<int> RunAsync(int restarts, double faultSeconds)
+    public static async Task<int> RunAsync(int restarts, double faultSeconds, string? onlyFault = null)
     {
         var loadStart = ProcSampler.LoadAverage();
         var total = Stopwatch.StartNew();
@@ -184,7 +184,7 @@ internal static class ChaosHarness
                 ("reset (RST)", new FaultSettings { Mode = FaultMode.Reset }),
                 ("corrupt every 97th byte", new FaultSettings { CorruptEveryNthByte = 97 }),
             ];
-            foreach (var (name, settings) in faults)
+            foreach (var (name, settings) in faults.Where(f => onlyFault is null || f.Name.Contains(onlyFault, StringComparison.Ordinal)))
             {
                 proxy.Faults = settings;
                 var hold = Stopwatch.StartNew();
@@ -215,7 +215,16 @@ internal static class ChaosHarness
                 if (!recovered)
                 {
                     var s = await ProbeAsync(probe);
-                    defects.Add($"fault '{name}': no return to fully_operational within 60 s of clearing it (level {s.Level}, breaker {s.Breaker}, agents {s.Agents})");
+                    var link = "?";
+                    using (var status = await GetJsonAsync(probe, "/api/bots/status"))
+                    {
+                        if (status is not null)
+                        {
+                            link = $"{status.RootElement.GetProperty("mcp_state").GetString()}: {status.RootElement.GetProperty("mcp_detail").GetString()}";
+                        }
+                    }
+
+                    defects.Add($"fault '{name}': no return to fully_operational within 60 s of clearing it (level {s.Level}, breaker {s.Breaker}, agents {s.Agents}, MCP link {link}, proxy {proxy.GetStats()}); later faults start from this state");
                 }
 
                 if (maxAgents > Agents)

@@ -19,5 +19,27 @@ if (args.Length > 0 && args[0] == "agents-throughput")
     return AgentsThroughputHarness.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
 }
 
+// `load`, `chaos` and `soak` drive the published binary as processes (simulator and service) over 127.0.0.1.
+if (args.Length > 0 && args[0] == "load")
+{
+    return await VisionFlow.Bench.Load.LoadHarness.RunAsync(
+        args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 20);
+}
+
+if (args.Length > 0 && args[0] == "chaos")
+{
+    return await VisionFlow.Bench.Load.ChaosHarness.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100,
+        args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10,
+        args.Length > 3 ? args[3] : null);
+}
+
+if (args.Length > 0 && args[0] == "soak")
+{
+    return await VisionFlow.Bench.Load.SoakHarness.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(StartupHarness).Assembly).Run(args);
 return 0;

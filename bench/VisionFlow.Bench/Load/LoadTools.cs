@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace VisionFlow.Bench.Load;
+
+/// <summary>Small shared pieces of the load, chaos and soak harnesses.</summary>
+internal static class LoadTools
+{
+    public static string F(double v, string format = "F1") => v.ToString(format, CultureInfo.InvariantCulture);
+
+    public static double Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        values.Sort();
+        return values[(int)Math.Min(values.Count - 1, Math.Round(p * (values.Count - 1)))];
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public static HttpClient NewHttp(int port, int connections) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = connections,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        UseProxy = false,
+    })
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+
+    /// <summary>GET and parse JSON; null when the call fails.</summary>
+    public static async Task<JsonDocument?> GetJsonAsync(HttpClient http, string path, CancellationToken ct = default)
+    {
+        try
+        {
+            using var r = await http.GetAsync(path, ct).ConfigureAwait(false);
+            var bytes = await r.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            return JsonDocument.Parse(bytes);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>One counter or gauge from Prometheus text (the first sample of that name); NaN when absent.</summary>
+    public static double Metric(string text, string name)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && (line[name.Length] == ' ' || line[name.Length] == '{'))
+            {
+                var value = line[(line.LastIndexOf(' ') + 1)..];
+                return double.Parse(value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return double.NaN;
+    }
+
+    /// <summary>degradation_level, circuit breaker state from /api/health/network and agent_count from /api/bots/status.</summary>
+    public static async Task<(string Level, string Breaker, int Agents)> ProbeAsync(HttpClient http, CancellationToken ct = default)
+    {
+        string level = "?", breaker = "?";
+        var agents = -1;
+        using (var net = await GetJsonAsync(http, "/api/health/network", ct).ConfigureAwait(false))
+        {
+            if (net is not null && net.RootElement.TryGetProperty("degradation_level", out var l))
+            {
+                level = l.GetString() ?? "?";
+                breaker = net.RootElement.GetProperty("mcp_connection").GetProperty("circuit_breaker_state").GetString() ?? "?";
+            }
+        }
+
+        using (var status = await GetJsonAsync(http, "/api/bots/status", ct).ConfigureAwait(false))
+        {
+            if (status is not null && status.RootElement.TryGetProperty("agent_count", out var a))
+            {
+                agents = a.GetInt32();
+            }
+        }
+
+        return (level, breaker, agents);
+    }
+
+    /// <summary>Newline-delimited echo server on 127.0.0.1: the floor a JSON-RPC round trip is compared with.</summary>
+    public static async Task EchoServerAsync(TcpListener listener, CancellationToken ct)
+    {
+        var clients = new List<Task>();
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var socket = await listener.AcceptSocketAsync(ct).ConfigureAwait(false);
+                socket.NoDelay = true;
+                clients.Add(Task.Run(async () =>
+                {
+                    using var s = socket;
+                    var buffer = new byte[4096];
+                    try
+                    {
+                        while (true)
+                        {
+                            var n = await s.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+                            if (n == 0)
+                            {
+                                return;
+                            }
+
+                            await s.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, ct).ConfigureAwait(false);
+                        }
+                    }
+                    catch (Exception ex) when (ex is OperationCanceledException or SocketException)
+                    {
+                    }
+                }, CancellationToken.None));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await Task.WhenAll(clients).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One connection sending <c>ping</c> requests one at a time (each waits for its response line) until the deadline or
+    /// cancellation; latencies in µs are added to <paramref name="rtts"/>. Lines without our id (pushes) are skipped.
+    /// </summary>
+    public static async Task<long> PingLoopAsync(int port, bool echo, TimeSpan duration, double ratePerConnection, List<double> rtts, CancellationToken ct)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(IPAddress.Loopback, port, ct).ConfigureAwait(false);
+        var buffer = new byte[64 * 1024];
+        var filled = 0;
+        long id = 0;
+        long errors = 0;
+        var local = new List<double>(1024);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var interval = ratePerConnection > 0 ? TimeSpan.FromSeconds(1 / ratePerConnection) : TimeSpan.Zero;
+        var next = TimeSpan.Zero;
+        try
+        {
+            while (clock.Elapsed < duration && !ct.IsCancellationRequested)
+            {
+                if (interval > TimeSpan.Zero)
+                {
+                    next += interval;
+                    var wait = next - clock.Elapsed;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, ct).ConfigureAwait(false);
+                    }
+                }
+
+                id++;
+                var request = Encoding.UTF8.GetBytes($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"method\":\"ping\"}}\n");
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                await socket.SendAsync(request, SocketFlags.None, ct).ConfigureAwait(false);
+                var idToken = Encoding.UTF8.GetBytes($"\"id\":{id}");
+                while (true)
+                {
+                    var nl = buffer.AsSpan(0, filled).IndexOf((byte)'\n');
+                    if (nl >= 0)
+                    {
+                        var line = buffer.AsSpan(0, nl);
+                        var mine = line.IndexOf(idToken) >= 0;
+                        if (mine && !echo && line.IndexOf("\"error\""u8) >= 0)
+                        {
+                            errors++;
+                        }
+
+                        buffer.AsSpan(nl + 1, filled - nl - 1).CopyTo(buffer);
+                        filled -= nl + 1;
+                        if (mine)
+                        {
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    if (filled == buffer.Length)
+                    {
+                        filled = 0; // an over-long push line: drop it, our response comes later
+                    }
+
+                    var n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        throw new IOException("peer closed the connection");
+                    }
+
+                    filled += n;
+                }
+
+                local.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        lock (rtts)
+        {
+            rtts.AddRange(local);
+        }
+
+        return errors;
+    }
+
+    /// <summary>Replaces (or appends) a "## title" section of bench/README.md.</summary>
+    public static void WriteReadmeSection(string title, string body)
+    {
+        var path = FindReadme();
+        if (path is null)
+        {
+            Console.WriteLine("bench/README.md not found; section not written");
+            return;
+        }
+
+        var text = File.ReadAllText(path);
+        var header = "## " + title + "\n";
+        var start = text.IndexOf(header, StringComparison.Ordinal);
+        var section = header + "\n" + body.TrimEnd() + "\n";
+        if (start < 0)
+        {
+            text = text.TrimEnd() + "\n\n" + section;
+        }
+        else
+        {
+            var end = text.IndexOf("\n## ", start + header.Length, StringComparison.Ordinal);
+            text = text[..start] + section + (end < 0 ? "" : "\n" + text[(end + 1)..]);
+        }
+
+        File.WriteAllText(path, text);
+        Console.WriteLine($"wrote section \"{title}\" to {path}");
+    }
+
+    private static string? FindReadme()
+    {
+        var dir = new DirectoryInfo(Environment.CurrentDirectory);
+        while (dir is not null)
+        {
+            var candidate = Path.Combine(dir.FullName, "bench", "README.md");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+
+            dir = dir.Parent;
+        }
+
+        return null;
+    }
+
+    public static string Machine() =>
+        $"{Environment.ProcessorCount} cores, load average at start/end given below, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+}

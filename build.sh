@@ -37,7 +37,8 @@ Usage: ./build.sh <command> [args]
   test             build, publish the AOT binary, run every test; ends with "N passed, N failed"
   publish          write the trimmed Native AOT single-file executable to artifacts/bin/visionflow
   bench [suite]    run benchmarks: `startup [N]` (published binary start-up), `fuzz [N]` (long fuzz run,
-                   default 1,000,000 inputs per target), or BenchmarkDotNet arguments (e.g. --filter '*Frame*')
+                   default 1,000,000 inputs per target), `load [s] [agents]`, `chaos [restarts]`, `soak [min]`,
+                   or BenchmarkDotNet arguments (e.g. --filter '*Frame*' --job short)
   image            build the FROM-scratch container image with buildah and smoke-run it
   clean            remove build output
   help             this text

@@ -32,7 +32,8 @@ usage() {
   cat <<'EOF'
 Usage: ./build.sh <command> [args]
 
-  setup            install missing Debian packages (apt-get update only when needed), restore NuGet packages
+  setup            install missing Debian packages (apt-get update only when needed), restore NuGet packages,
+                   install the interop MCP servers (npm, cached in ~/.cache/visionflow)
   run [args]       build and start the service on http://127.0.0.1:8080 (args go to visionflow, e.g. --port 9000)
   test             build, publish the AOT binary, run every test; ends with "N passed, N failed"
   publish          write the trimmed Native AOT single-file executable to artifacts/bin/visionflow
@@ -80,11 +81,14 @@ cmd_setup() {
   else
     say "Debian packages present"
   fi
+  say "restoring NuGet packages"
+  dotnet restore "$SLN" --verbosity quiet || die "dotnet restore failed"
+}
+
+cmd_interop_servers() {
   say "installing the interop MCP servers (npm, cached outside the repo; skipped when present)"
   bash tests/interop/mcp-servers.sh install >"$ARTIFACTS/interop-install.log" 2>&1 \
     || { tail -20 "$ARTIFACTS/interop-install.log" >&2; die "installing the interop MCP servers failed (see artifacts/interop-install.log)"; }
-  say "restoring NuGet packages"
-  dotnet restore "$SLN" --verbosity quiet || die "dotnet restore failed"
 }
 
 cmd_build() {
@@ -110,7 +114,7 @@ cmd_run() {
   local exe="src/VisionFlow.Server/bin/Release/net10.0/visionflow"
   [[ -x "$exe" ]] || die "build did not produce $exe"
   local host="${CLAUDE_FLOW_HOST:-claude-flow-mcp}" port="${MCP_TCP_PORT:-9500}"
-  if [[ "${ENABLE_MCP:-true}" =~ ^(true|1|yes|on)$ ]] && ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+  if [[ "${ENABLE_MCP:-true}" =~ ^(true|1|yes|on)$ ]] && ! timeout 2 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null; then
     # No MCP server answers: run the built-in simulator, which labels everything it serves as simulated.
     local sim_port="${VISIONFLOW_SIMULATOR_PORT:-19500}"
     say "no MCP server at $host:$port; starting the built-in swarm SIMULATOR on 127.0.0.1:$sim_port (all its data is labelled simulated)"
@@ -128,6 +132,7 @@ cmd_run() {
 
 cmd_test() {
   cmd_setup
+  cmd_interop_servers
   cmd_build
   cmd_publish
   say "running tests"
@@ -225,7 +230,7 @@ cmd_clean() {
 }
 
 case "${1:-help}" in
-  setup) shift; cmd_setup "$@" ;;
+  setup) shift; cmd_setup "$@"; cmd_interop_servers ;;
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   publish) shift; require_dotnet; cmd_publish "$@" ;;

@@ -94,7 +94,7 @@
   async function refreshHealth() {
     try {
       const health = await api('/api/health/network');
-      setDegradation(health.degradation_level, health.degradation_message || health.status);
+      setDegradation(health.degradation_level, (health.details && health.details.degradation && health.details.degradation.message) || '');
     } catch (e) {
       if (!state.streamOpen) setDegradation('disconnected', 'VisionFlow service unreachable: ' + e.message);
     }

@@ -556,4 +556,71 @@ public sealed class JsonRpcConnectionTests
         var sum = await client.InvokeAsync("add", new AddParams(4, 4), TestJson.Default.AddParams, TestJson.Default.Int32, default).AsTask().WaitAsync(Patience);
         await Assert.That(sum).IsEqualTo(8);
     }
+
+    [Test]
+    public async Task A_burst_of_requests_goes_out_in_fewer_sends_than_requests_and_every_one_is_answered()
+    {
+        var (c, s) = await Loopback.ConnectAsync();
+        await using var client = JsonRpcConnection.Create(c);
+        using var peer = s;
+        const int Burst = 32;
+
+        // A first call outside the count, so the burst below runs compiled code rather than waiting on the JIT.
+        var warmUp = client.NotifyAsync("warm-up", default);
+        await warmUp;
+        var firstLine = new byte[256];
+        var got = 0;
+        while (got == 0 || firstLine[got - 1] != (byte)'\n')
+        {
+            got += await peer.ReceiveAsync(firstLine.AsMemory(got), System.Net.Sockets.SocketFlags.None).AsTask().WaitAsync(Patience);
+        }
+
+        var sendsBefore = client.Counters.SocketSends;
+
+        // Issued in one synchronous loop on a pool thread, as the product's callers do: the send loop only runs when
+        // that work item ends, so the burst leaves in a few sends (one, unless an idle pool thread steals the send and
+        // runs it while the loop is still writing; then what was written during that send goes in the next).
+        var calls = await Task.Run(() => Enumerable.Range(0, Burst).Select(_ => client.InvokeAsync("system.ping", TestJson.Default.JsonElement, default)).ToArray());
+
+        var buffer = new byte[64 * 1024];
+        var received = new List<byte>();
+        while (received.Count(b => b == (byte)'\n') < Burst)
+        {
+            var n = await peer.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None).WaitAsync(Patience);
+            await Assert.That(n).IsGreaterThan(0);
+            received.AddRange(buffer.AsSpan(0, n).ToArray());
+        }
+
+        // One send per message (no coalescing) would be exactly Burst; steals typically leave 1 to 9.
+        await Assert.That(client.Counters.SocketSends - sendsBefore).IsGreaterThan(0).And.IsLessThan(Burst * 3 / 4);
+        var replies = new StringBuilder();
+        foreach (var line in Encoding.UTF8.GetString(received.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var request = JsonDocument.Parse(line);
+            replies.Append("{\"jsonrpc\":\"2.0\",\"id\":").Append(request.RootElement.GetProperty("id").GetRawText()).Append(",\"result\":{\"ok\":true}}\n");
+        }
+
+        await peer.SendAsync(Encoding.UTF8.GetBytes(replies.ToString()), System.Net.Sockets.SocketFlags.None);
+        foreach (var call in calls)
+        {
+            var result = await call.AsTask().WaitAsync(Patience);
+            await Assert.That(result.GetProperty("ok").GetBoolean()).IsTrue();
+        }
+
+        await Assert.That(client.Counters.MessagesOut).IsEqualTo(Burst + 1);
+        await Assert.That(client.Counters.PendingRequests).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task A_notification_written_just_before_dispose_still_reaches_the_peer()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var __ = peer;
+        await client.NotifyAsync("goodbye", new EchoPayload("last words", 1), TestJson.Default.EchoPayload, default);
+        await client.DisposeAsync();
+        var line = await peer.ReadJsonAsync();
+        await Assert.That(line.GetProperty("method").GetString()).IsEqualTo("goodbye");
+        await Assert.That(line.GetProperty("params").GetProperty("text").GetString()).IsEqualTo("last words");
+        await Assert.That(client.CloseReason).IsEqualTo(JsonRpcCloseReason.Disposed);
+    }
 }

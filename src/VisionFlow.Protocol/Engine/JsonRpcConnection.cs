@@ -39,7 +39,7 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
 
     // Writes are serialized by one SemaphoreSlim rather than a channel: a message is serialized straight into the
     // PipeWriter's memory under the lock (no intermediate buffer or queued message object per send), the uncontended
-    // WaitAsync completes synchronously without allocating, and the awaiting caller learns whether its own flush succeeded.
+    // Wait(0) costs no allocation, and the caller learns whether its own flush succeeded.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Dictionary<long, PendingRequest> _pending = [];
     private readonly CancellationTokenSource _lifetime = new();
@@ -86,7 +86,7 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(socket);
         socket.NoDelay = true;
-        var pipe = new StreamDuplexPipe(new NetworkStream(socket, ownsSocket: true));
+        var pipe = new SocketDuplexPipe(socket);
         return new JsonRpcConnection(pipe, options, pipe);
     }
 
@@ -149,7 +149,8 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
                 Interlocked.Read(ref _oversize),
                 Interlocked.Read(ref _cancelled),
                 pending,
-                ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero));
+                ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero),
+                (_ownedTransport as SocketDuplexPipe)?.Sends ?? 0);
         }
     }
 
@@ -238,19 +239,24 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         pending.Fail(new OperationCanceledException($"JSON-RPC request '{pending.Method}' was cancelled", token));
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<TResult> InvokeCoreAsync<TParams, TResult>(
+    // Not an async method: the caller awaits the pooled PendingRequest itself, so a round trip builds no state machine,
+    // and with many requests in flight only the one being awaited costs a thread-pool hop when its response arrives.
+    private ValueTask<TResult> InvokeCoreAsync<TParams, TResult>(
         string method, TParams parameters, JsonTypeInfo<TParams>? parametersType, JsonTypeInfo<TResult> resultType, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<TResult>(cancellationToken);
+        }
+
         var pending = PendingRequest<TResult>.Rent(resultType, RequestIds.Next(), method);
         pending.Owner = this;
         lock (_pending)
         {
             if (_closeException is { } closed)
             {
-                pending.Release();
-                throw closed;
+                pending.Discard();
+                return ValueTask.FromException<TResult>(closed);
             }
 
             _pending.Add(pending.Sequence, pending);
@@ -267,24 +273,32 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
                 pending);
         }
 
+        var send = SendAsync(new RequestState<TParams>(pending.Sequence, method, parameters, parametersType), WriteRequest, cancellationToken);
+        if (send.IsCompletedSuccessfully)
+        {
+            send.GetAwaiter().GetResult();
+        }
+        else
+        {
+            _ = FailPendingIfSendFailsAsync(send, pending);
+        }
+
+        return pending.Task;
+    }
+
+    /// <summary>
+    /// The send failed or is still waiting (closed, cancelled while waiting to write, params that do not serialize, a slow
+    /// flush): fail the request unless a response, cancellation or close already took it.
+    /// </summary>
+    private async Task FailPendingIfSendFailsAsync(ValueTask send, PendingRequest pending)
+    {
         try
         {
-            await SendAsync(new RequestState<TParams>(pending.Sequence, method, parameters, parametersType), WriteRequest, cancellationToken).ConfigureAwait(false);
+            await send.ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            // The send failed (closed, cancelled while waiting to write, or params that do not serialize): fail the request
-            // unless a response, cancellation or close already took it.
             FailPending(pending, e);
-        }
-
-        try
-        {
-            return await pending.Task.ConfigureAwait(false);
-        }
-        finally
-        {
-            pending.Release();
         }
     }
 
@@ -306,51 +320,159 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         pending.Fail(exception);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendAsync<TState>(TState state, WriteAction<TState> write, CancellationToken cancellationToken)
+    // The uncontended send (the common case) writes and flushes under the lock and returns a completed ValueTask: over a
+    // socket the flush only hands the bytes to the send loop (see SocketDuplexPipe), so it completes at once unless the
+    // peer is behind. Failures come back as a faulted ValueTask, never as a synchronous throw, so every caller sees them
+    // the same way.
+    private ValueTask SendAsync<TState>(TState state, WriteAction<TState> write, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!_writeLock.Wait(0))
+        {
+            return SendContendedAsync(state, write, cancellationToken);
+        }
+
+        ValueTask<FlushResult> flush;
         try
         {
-            if (Volatile.Read(ref _closeException) is { } closed)
-            {
-                throw closed;
-            }
+            flush = WriteLocked(in state, write);
+        }
+        catch (Exception e)
+        {
+            _writeLock.Release();
+            return ValueTask.FromException(e);
+        }
 
-            try
-            {
-                write(_writer, _output, in state);
-            }
-            catch
-            {
-                // Serialization failed part-way: terminate what reached the pipe so the peer sees one bad line, not a split stream.
-                LineWriter.WriteTerminator(_output);
-                throw;
-            }
+        if (!flush.IsCompleted)
+        {
+            return AwaitFlushAsync(flush);
+        }
 
-            FlushResult flush;
-            try
-            {
-                flush = await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
-            {
-                BeginClose(JsonRpcCloseReason.TransportError, "writing to the transport failed: " + e.Message, e);
-                throw _closeException!;
-            }
-
-            if (flush.IsCanceled || flush.IsCompleted)
-            {
-                BeginClose(JsonRpcCloseReason.TransportError, "the transport stopped accepting writes", null);
-                throw _closeException!;
-            }
-
-            Interlocked.Increment(ref _messagesOut);
+        try
+        {
+            EndFlush(flush);
+            return ValueTask.CompletedTask;
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException(e);
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendContendedAsync<TState>(TState state, WriteAction<TState> write, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var flush = WriteLocked(in state, write);
+            FlushResult result;
+            try
+            {
+                result = await flush.ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsTransportFailure(e))
+            {
+                throw TransportFailed(e);
+            }
+
+            CheckFlushResult(result);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Completes a flush that went async (a peer reading slower than we write), then releases the write lock the caller took.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            FlushResult result;
+            try
+            {
+                result = await flush.ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsTransportFailure(e))
+            {
+                throw TransportFailed(e);
+            }
+
+            CheckFlushResult(result);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Serializes one message into the pipe and starts its flush; the write lock is held by the caller.</summary>
+    private ValueTask<FlushResult> WriteLocked<TState>(in TState state, WriteAction<TState> write)
+    {
+        if (Volatile.Read(ref _closeException) is { } closed)
+        {
+            throw closed;
+        }
+
+        try
+        {
+            write(_writer, _output, in state);
+        }
+        catch
+        {
+            // Serialization failed part-way: terminate what reached the pipe so the peer sees one bad line, not a split stream.
+            LineWriter.WriteTerminator(_output);
+            throw;
+        }
+
+        try
+        {
+            return _output.FlushAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            throw TransportFailed(e);
+        }
+    }
+
+    /// <summary>Reads the result of a flush that already completed.</summary>
+    private void EndFlush(ValueTask<FlushResult> flush)
+    {
+        FlushResult result;
+        try
+        {
+            result = flush.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            throw TransportFailed(e);
+        }
+
+        CheckFlushResult(result);
+    }
+
+    private void CheckFlushResult(FlushResult result)
+    {
+        if (result.IsCanceled || result.IsCompleted)
+        {
+            BeginClose(JsonRpcCloseReason.TransportError, "the transport stopped accepting writes", null);
+            throw _closeException!;
+        }
+
+        Interlocked.Increment(ref _messagesOut);
+    }
+
+    private static bool IsTransportFailure(Exception e) => e is IOException or SocketException or ObjectDisposedException or InvalidOperationException;
+
+    private JsonRpcConnectionClosedException TransportFailed(Exception e)
+    {
+        BeginClose(JsonRpcCloseReason.TransportError, "writing to the transport failed: " + e.Message, e);
+        return _closeException!;
     }
 
     private async Task ReadLoopAsync()
@@ -773,12 +895,7 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         {
             await _input.CompleteAsync().ConfigureAwait(false);
 
-            // Closing the socket first unblocks a writer stuck on a peer that stopped reading.
-            if (_ownedTransport is not null)
-            {
-                await _ownedTransport.DisposeAsync().ConfigureAwait(false);
-            }
-
+            // A writer stuck on a peer that stopped reading was released by BeginClose cancelling its flush.
             await _writeLock.WaitAsync().ConfigureAwait(false);
             try
             {
@@ -791,6 +908,12 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
             finally
             {
                 _writeLock.Release();
+            }
+
+            // After the output is complete, so what was written before a graceful close still goes out.
+            if (_ownedTransport is not null)
+            {
+                await _ownedTransport.DisposeAsync().ConfigureAwait(false);
             }
         }
         finally

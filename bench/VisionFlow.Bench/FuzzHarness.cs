@@ -16,6 +16,26 @@ internal static class FuzzHarness
     public static async Task<int> RunAsync(long inputs)
     {
         var failures = 0L;
+        var unobserved = 0L;
+        TaskScheduler.UnobservedTaskException += (_, e) =>
+        {
+            Interlocked.Increment(ref unobserved);
+            Console.WriteLine($"  unobserved task exception: {e.Exception.GetBaseException().Message}");
+        };
+
+        var sw = Stopwatch.StartNew();
+        var engine = await EngineFuzz.RunAsync(inputs).ConfigureAwait(false);
+        Console.WriteLine($"framing + json-rpc engine: {inputs:N0} lines in {sw.Elapsed.TotalSeconds:F1} s over {engine.Sessions:N0} sessions "
+            + $"({engine.Closed:N0} closed by an oversize line as they must be, {engine.Requests:N0} requests, each answered or failed), {engine.Failures} failed");
+        failures += engine.Failures;
+
+        failures += Run("json-rpc classifier", inputs, static (random) =>
+        {
+            var line = System.Text.Encoding.UTF8.GetBytes(VisionFlow.Protocol.Fuzzing.HostileLines.Next(random, 4096));
+            var message = VisionFlow.Protocol.Messages.JsonRpcMessage.Parse(line);
+            _ = message.Kind;
+        });
+
         failures += Run("ws control messages", inputs, static (random) =>
         {
             var input = HostileInputs.Next(random);
@@ -39,6 +59,9 @@ internal static class FuzzHarness
             }
         }).ConfigureAwait(false);
 
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        failures += Interlocked.Read(ref unobserved);
         Console.WriteLine($"unhandled exceptions: {failures}");
         return failures == 0 ? 0 : 1;
     }

@@ -22,4 +22,5 @@ public sealed record BenchPushLine(string Type, BenchAgentStatus Data, DateTimeO
 [JsonSerializable(typeof(BenchToolCall))]
 [JsonSerializable(typeof(BenchPushLine))]
 [JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class ProtocolBenchJson : JsonSerializerContext;

@@ -7,6 +7,7 @@ using System.Text.Json;
 using CsCheck;
 using VisionFlow.Protocol.Engine;
 using VisionFlow.Protocol.Framing;
+using VisionFlow.Protocol.Fuzzing;
 using VisionFlow.Protocol.Messages;
 
 namespace VisionFlow.Protocol.Tests;
@@ -114,6 +115,7 @@ public sealed class FuzzTests
     [Test]
     public async Task Hostile_input_never_crashes_and_never_leaves_a_request_waiting()
     {
+        const int MaxLine = 2048;
         var random = new Random(20261125);
         var sent = 0;
         var sessions = 0;
@@ -126,7 +128,7 @@ public sealed class FuzzTests
             var markers = new ConcurrentDictionary<int, bool>();
             var (client, peer) = await Loopback.ClientWithRawPeerAsync(new()
             {
-                MaxLineLength = 2048,
+                MaxLineLength = MaxLine,
                 Logger = logger,
                 Dispatch = TestDispatch.Create(),
                 OnNotification = static (_, _) => { },
@@ -148,10 +150,10 @@ public sealed class FuzzTests
             {
                 while (sent < 10_000 && client.IsConnected)
                 {
-                    var junk = NextJunk(random);
+                    var junk = HostileLines.Next(random, MaxLine);
                     await SendLockedAsync(peer, sendLock, junk + "\n");
                     sent++;
-                    if (junk.Length > 2048)
+                    if (junk.Length > MaxLine)
                     {
                         // Every line before it was handled first; this one must end the connection, with that reason.
                         await Loopback.WaitUntilAsync(() => !client.IsConnected);
@@ -235,85 +237,5 @@ public sealed class FuzzTests
         {
             // Connection gone: done.
         }
-    }
-
-    private static readonly string[] ValidJsonNotRpc =
-    [
-        "{\"foo\":[1,2,{\"bar\":null}]}", "42", "\"str\"", "[1,2]", "{\"type\":5}", "[]", "null", "true", "{}", "[[[]]]",
-        "{\"jsonrpc\":\"2.0\"}", "{\"data\":{\"type\":\"agent.status\"}}",
-    ];
-
-    private static readonly string[] Templates =
-    [
-        "{\"jsonrpc\":\"2.0\",\"id\":\"x-1\",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"{\\\"success\\\":true}\"}]}}",
-        "{\"jsonrpc\":\"2.0\",\"method\":\"agent/status\",\"params\":{\"agents\":[{\"id\":\"a\",\"cpu\":0.3}]}}",
-        "{\"type\":\"agent.status\",\"data\":{\"id\":\"a1\",\"status\":\"busy\"},\"timestamp\":\"2026-11-25T10:00:00Z\"}",
-        "[{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"add\",\"params\":{\"a\":1,\"b\":2}},{\"jsonrpc\":\"2.0\",\"method\":\"n\"}]",
-        "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}",
-    ];
-
-    private static string NextJunk(Random random)
-    {
-        switch (random.Next(100))
-        {
-            case 0:
-                // Oversize (the limit is 2048), sometimes with a newline, sometimes as the start of a never-ending line.
-                return "{\"big\":\"" + new string('x', 2100 + random.Next(3000));
-            case < 15:
-                var bytes = new byte[random.Next(0, 120)];
-                random.NextBytes(bytes);
-                return Encoding.Latin1.GetString(bytes).Replace('\n', ' ');
-            case < 35:
-                var t = Templates[random.Next(Templates.Length)];
-                return t[..random.Next(1, t.Length)];
-            case < 50:
-                return ValidJsonNotRpc[random.Next(ValidJsonNotRpc.Length)];
-            case < 60:
-                return Templates[random.Next(Templates.Length)];
-            case < 65:
-                return "Claude Flow banner " + random.Next();
-            default:
-                return RandomRpc(random);
-        }
-    }
-
-    private static string RandomRpc(Random random)
-    {
-        var members = new List<string>();
-        string Pick(params string[] options) => options[random.Next(options.Length)];
-        if (random.Next(10) > 0)
-        {
-            members.Add("\"jsonrpc\":" + Pick("\"2.0\"", "\"2.0\"", "\"1.0\"", "2", "null"));
-        }
-
-        if (random.Next(3) == 0)
-        {
-            members.Add("\"method\":" + Pick("\"add\"", "\"echo\"", "\"fail\"", "\"custom\"", "\"nope\"", "7", "\"notifications/x\""));
-        }
-
-        if (random.Next(4) > 0)
-        {
-            // Large numbers: never a sequence this process has issued, so junk cannot complete a real request by accident.
-            members.Add("\"id\":" + Pick("\"zz-" + random.Next() + "\"", (1_000_000_000_000L + random.Next()).ToString(System.Globalization.CultureInfo.InvariantCulture), "null", "true", "{\"a\":1}", "1.5", "\"" + JsonRpcConnection.RequestIdPrefix + "-999999999\""));
-        }
-
-        if (random.Next(3) == 0)
-        {
-            members.Add("\"params\":" + Pick("{\"a\":1,\"b\":2}", "[1,2]", "3", "\"s\"", "{\"a\":\"x\"}", "null"));
-        }
-
-        if (random.Next(3) == 0)
-        {
-            members.Add("\"result\":" + Pick("1", "null", "{\"x\":[1,2]}", "\"ok\""));
-        }
-
-        if (random.Next(4) == 0)
-        {
-            members.Add("\"error\":" + Pick("{\"code\":-32000,\"message\":\"m\"}", "{\"code\":\"x\"}", "\"bad\"", "{\"code\":1,\"message\":\"m\",\"data\":[1]}"));
-        }
-
-        var shuffled = members.OrderBy(_ => random.Next()).ToList();
-        var json = "{" + string.Join(",", shuffled) + "}";
-        return random.Next(8) == 0 ? "[" + json + "," + json + "]" : json;
     }
 }

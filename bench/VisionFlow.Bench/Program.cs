@@ -8,6 +8,12 @@ if (args.Length > 0 && args[0] == "startup")
     return await StartupHarness.RunAsync(iterations);
 }
 
+// The out-of-process round-trip peers used by the client comparison benchmarks.
+if (args.Length > 0 && args[0] == "serve-peers")
+{
+    return await VisionFlow.Bench.Goals.PeerProcess.ServeAsync();
+}
+
 if (args.Length > 0 && args[0] == "fuzz")
 {
     var inputs = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;

@@ -41,34 +41,111 @@ internal sealed class BenchSimulator : IAsyncDisposable
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
-/// <summary>A newline echo server on 127.0.0.1 and one connected client: the floor for any request/response line.</summary>
-internal sealed class LineEcho : IAsyncDisposable
+/// <summary>A newline echo server on 127.0.0.1: every connection gets back exactly the bytes it sends.</summary>
+internal sealed class LineEchoServer : IAsyncDisposable
 {
     private readonly Socket _listener;
-    private readonly Socket _client;
-    private readonly Socket _server;
-    private readonly Task _loop;
-    private readonly byte[] _buffer = new byte[8192];
+    private readonly Task _acceptLoop;
+    private readonly List<Socket> _accepted = [];
 
-    private LineEcho(Socket listener, Socket client, Socket server)
+    public LineEchoServer()
     {
-        _listener = listener;
-        _client = client;
-        _server = server;
-        _loop = Task.Run(EchoLoopAsync);
+        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen(16);
+        _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
+    public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Dispose();
+        await _acceptLoop;
+        lock (_accepted)
+        {
+            foreach (var s in _accepted)
+            {
+                s.Dispose();
+            }
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var socket = await _listener.AcceptAsync();
+                socket.NoDelay = true;
+                lock (_accepted)
+                {
+                    _accepted.Add(socket);
+                }
+
+                _ = Task.Run(() => EchoAsync(socket));
+            }
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private static async Task EchoAsync(Socket socket)
+    {
+        var buffer = new byte[8192];
+        try
+        {
+            while (true)
+            {
+                var n = await socket.ReceiveAsync(buffer, SocketFlags.None);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                await socket.SendAsync(buffer.AsMemory(0, n), SocketFlags.None);
+            }
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+}
+
+/// <summary>A client of a <see cref="LineEchoServer"/>: the floor for any request/response line.</summary>
+internal sealed class LineEcho : IAsyncDisposable
+{
+    private readonly Socket _client;
+    private readonly LineEchoServer? _ownedServer;
+    private readonly byte[] _buffer = new byte[8192];
+
+    private LineEcho(Socket client, LineEchoServer? ownedServer)
+    {
+        _client = client;
+        _ownedServer = ownedServer;
+    }
+
+    /// <summary>Starts an in-process echo server and connects to it.</summary>
     public static async Task<LineEcho> StartAsync()
     {
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(4);
+        var server = new LineEchoServer();
+        return await ConnectAsync(server.EndPoint, server);
+    }
+
+    /// <summary>Connects to an echo server elsewhere (e.g. in a <see cref="PeerProcess"/>).</summary>
+    public static async Task<LineEcho> ConnectAsync(IPEndPoint endPoint, LineEchoServer? ownedServer = null)
+    {
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var accept = listener.AcceptAsync();
-        await client.ConnectAsync(listener.LocalEndPoint!);
-        var server = await accept;
-        server.NoDelay = true;
-        return new LineEcho(listener, client, server);
+        await client.ConnectAsync(endPoint);
+        return new LineEcho(client, ownedServer);
     }
 
     /// <summary>Sends <paramref name="line"/> (newline-terminated) and reads until the echoed newline.</summary>
@@ -85,35 +162,26 @@ internal sealed class LineEcho : IAsyncDisposable
         return total;
     }
 
+    /// <summary>Sends <paramref name="lines"/> (<paramref name="count"/> newline-terminated lines) and reads until as many newlines came back.</summary>
+    public async Task<int> RoundTripManyAsync(ReadOnlyMemory<byte> lines, int count)
+    {
+        await _client.SendAsync(lines, SocketFlags.None);
+        var seen = 0;
+        while (seen < count)
+        {
+            var n = await _client.ReceiveAsync(_buffer, SocketFlags.None);
+            seen += _buffer.AsSpan(0, n).Count((byte)'\n');
+        }
+
+        return seen;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
-        _listener.Dispose();
-        await _loop;
-        _server.Dispose();
-    }
-
-    private async Task EchoLoopAsync()
-    {
-        var buffer = new byte[8192];
-        try
+        if (_ownedServer is not null)
         {
-            while (true)
-            {
-                var n = await _server.ReceiveAsync(buffer, SocketFlags.None);
-                if (n == 0)
-                {
-                    return;
-                }
-
-                await _server.SendAsync(buffer.AsMemory(0, n), SocketFlags.None);
-            }
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
+            await _ownedServer.DisposeAsync();
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using System.Text.Json;
 using VisionFlow.Server.Configuration;
@@ -68,6 +69,44 @@ public sealed class SimulatedSwarmTests
         await Assert.That(status.RootElement.GetProperty("simulated").GetBoolean()).IsTrue();
         await Assert.That(status.RootElement.GetProperty("telemetry_mode").GetString()).IsEqualTo("push");
         await Assert.That(status.RootElement.GetProperty("server").GetString()).Contains("visionflow-simulator");
+    }
+
+    [Test]
+    public async Task The_agents_body_is_rebuilt_per_snapshot_into_a_few_recycled_buffers_and_is_always_whole()
+    {
+        await using var swarm = await SimulatedSwarm.StartAsync(agents: 300);
+        await using var server = await RunningServer.StartAsync(OptionsFor(swarm, maxAgents: 300));
+        await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 300, "300 agents");
+        var cache = server.Services.GetRequiredService<Api.AgentsResponseCache>();
+
+        // Eight concurrent pollers over two seconds: the simulator changes every agent ten times a second, so the body is
+        // rebuilt about twenty times while some responses are still being written.
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var pollers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            var polls = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var body = await server.Http.GetStringAsync("/api/bots/agents");
+                using var doc = JsonDocument.Parse(body);
+                var agents = doc.RootElement.GetProperty("agents");
+                if (agents.GetArrayLength() != 300 || doc.RootElement.GetProperty("count").GetInt32() != 300)
+                {
+                    throw new InvalidOperationException("a body without all 300 agents");
+                }
+
+                seen[agents[0].GetProperty("cpu_usage").GetRawText() + agents[299].GetProperty("tokens_used").GetRawText()] = true;
+                polls++;
+            }
+
+            return polls;
+        })).ToArray();
+        var total = (await Task.WhenAll(pollers)).Sum();
+
+        await Assert.That(total).IsGreaterThan(16);
+        await Assert.That(seen.Count).IsGreaterThan(1);
+        await Assert.That(cache.BuffersCreated).IsGreaterThan(0).And.IsLessThanOrEqualTo(10);
     }
 
     [Test]

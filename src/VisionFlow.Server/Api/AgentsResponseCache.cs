@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Text.Json;
 using VisionFlow.Agents.Cache;
+using VisionFlow.Protocol.Dialects;
 using VisionFlow.Server.Mcp;
 
 namespace VisionFlow.Server.Api;
@@ -8,45 +10,152 @@ namespace VisionFlow.Server.Api;
 /// The serialized <c>GET /api/bots/agents</c> body, rebuilt only when the agent snapshot, the link or the degradation
 /// level changes: every viewer polls it, and serializing thousands of agents per request would cost more than serving.
 /// </summary>
+/// <remarks>
+/// At 10,000 agents the body is 2.6 MB and the snapshot changes ten times a second. Building it with
+/// <c>SerializeToUtf8Bytes</c> put a fresh array on the large object heap per change, and every request that saw the
+/// stale entry built its own, so memory climbed under load. Now one build runs at a time into a reused scratch buffer,
+/// the body lives in a recycled buffer (<see cref="AgentsBodyBuffers"/>) shared by the cache and the responses still
+/// writing it, the agent views are structs mapped during serialization, and a request that arrives
+/// while a newer snapshot is being serialized gets the previous body of the same link state (at most one telemetry
+/// interval old) rather than waiting or building a second copy. A change of link state or level always waits for the
+/// fresh body, so agents are never served after the link that fed them went down.
+/// </remarks>
 internal sealed class AgentsResponseCache
 {
-    private Entry? _last;
+    private readonly Lock _gate = new();
+    private readonly Lock _build = new();
+    private ArrayBufferWriter<byte> _scratch = new(64 * 1024);
+    private readonly AgentsBodyBuffers _buffers = new();
+    private readonly Utf8JsonWriter _writer;
+    private AgentsBody? _current;
+    private bool _building;
 
-    public byte[] Get(McpGateway gateway)
+    public AgentsResponseCache() => _writer = new Utf8JsonWriter(_scratch);
+
+    /// <summary>The current body with a reference the caller must <see cref="AgentsBody.Release"/>.</summary>
+    public AgentsBody Acquire(McpGateway gateway)
     {
-        var snapshot = gateway.Intake.Cache.Snapshot;
-        var state = gateway.State;
-        var detail = gateway.StateDetail;
-        var level = gateway.Degradation.Current.LevelName;
-        var profile = gateway.Profile;
-        var last = Volatile.Read(ref _last);
-        if (last is not null && ReferenceEquals(last.Snapshot, snapshot) && last.State == state && ReferenceEquals(last.Detail, detail)
-            && ReferenceEquals(last.Level, level) && ReferenceEquals(last.Profile, profile))
+        var key = Key.Of(gateway);
+        lock (_gate)
         {
-            return last.Body;
+            if (_current is { } current && (current.Key.Matches(key) || (_building && current.Key.SameLinkState(key))))
+            {
+                current.AddReference();
+                return current;
+            }
         }
 
-        var available = snapshot.Available && state == McpLinkState.Connected;
-        var agents = available ? snapshot.Agents.Select(ToView).ToList() : [];
-        var body = JsonSerializer.SerializeToUtf8Bytes(
+        lock (_build)
+        {
+            // Whoever held the build lock before us may have built exactly this.
+            key = Key.Of(gateway);
+            lock (_gate)
+            {
+                if (_current is { } current && current.Key.Matches(key))
+                {
+                    current.AddReference();
+                    return current;
+                }
+
+                _building = true;
+            }
+
+            AgentsBody body;
+            try
+            {
+                body = Build(key);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _building = false;
+                }
+            }
+
+            AgentsBody? previous;
+            lock (_gate)
+            {
+                previous = _current;
+                _current = body;
+                body.AddReference();
+            }
+
+            previous?.Release();
+            return body;
+        }
+    }
+
+    /// <summary>Buffers created for bodies so far.</summary>
+    internal int BuffersCreated => _buffers.Created;
+
+    internal static AgentView ToView(AgentInfo a) =>
+        new(a.Id, a.NodeId, a.Type, a.Status, a.CpuUsage, a.MemoryUsage, a.TasksActive, a.TokensUsed, a.SwarmId, a.LastSeen, a.IsStale);
+
+    private AgentsBody Build(Key key)
+    {
+        var snapshot = key.Snapshot;
+        var profile = key.Profile;
+        var available = snapshot.Available && key.State == McpLinkState.Connected;
+        var agents = available ? new AgentViewList(snapshot.Agents) : AgentViewList.Empty;
+        _scratch.ResetWrittenCount();
+        _writer.Reset(_scratch);
+        JsonSerializer.Serialize(
+            _writer,
             new AgentsResponse(
                 available,
                 !available ? "none" : profile?.IsSimulator == true ? "simulator" : "mcp",
                 available && profile?.IsSimulator == true,
                 profile?.Describe(),
-                available ? null : detail,
+                available ? null : key.Detail,
                 agents.Count,
                 snapshot.MaxAgents,
                 snapshot.RejectedOverLimit,
-                level,
+                key.Level,
                 agents),
             ServerJsonContext.Default.AgentsResponse);
-        Volatile.Write(ref _last, new Entry(snapshot, state, detail, level, profile, body));
+        _writer.Flush();
+        var body = new AgentsBody(key, _scratch.WrittenSpan, _buffers);
+
+        // A scratch buffer grown by one very large swarm is not kept for ever.
+        if (_scratch.Capacity > 4 * Math.Max(_scratch.WrittenCount, 64 * 1024))
+        {
+            _scratch = new ArrayBufferWriter<byte>(Math.Max(_scratch.WrittenCount, 64 * 1024));
+            _writer.Reset(_scratch);
+        }
+
         return body;
     }
 
-    internal static AgentView ToView(AgentInfo a) =>
-        new(a.Id, a.NodeId, a.Type, a.Status, a.CpuUsage, a.MemoryUsage, a.TasksActive, a.TokensUsed, a.SwarmId, a.LastSeen, a.IsStale);
+    /// <summary>What the body was built from; compared by reference, since every change makes new instances.</summary>
+    internal readonly record struct Key(AgentSnapshot Snapshot, McpLinkState State, string Detail, string Level, ServerProfile? Profile)
+    {
+        public static Key Of(McpGateway gateway) =>
+            new(gateway.Intake.Cache.Snapshot, gateway.State, gateway.StateDetail, gateway.Degradation.Current.LevelName, gateway.Profile);
 
-    private sealed record Entry(AgentSnapshot Snapshot, McpLinkState State, string Detail, string Level, Protocol.Dialects.ServerProfile? Profile, byte[] Body);
+        public bool Matches(Key other) => ReferenceEquals(Snapshot, other.Snapshot) && SameLinkState(other);
+
+        public bool SameLinkState(Key other) => State == other.State && ReferenceEquals(Detail, other.Detail)
+            && ReferenceEquals(Level, other.Level) && ReferenceEquals(Profile, other.Profile);
+    }
+
+    /// <summary>The snapshot's agents as REST views, mapped while serializing rather than copied into a list first.</summary>
+    private sealed class AgentViewList(IReadOnlyList<AgentInfo> agents) : IReadOnlyList<AgentView>
+    {
+        public static readonly AgentViewList Empty = new([]);
+
+        public int Count => agents.Count;
+
+        public AgentView this[int index] => ToView(agents[index]);
+
+        public IEnumerator<AgentView> GetEnumerator()
+        {
+            for (var i = 0; i < agents.Count; i++)
+            {
+                yield return ToView(agents[i]);
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }

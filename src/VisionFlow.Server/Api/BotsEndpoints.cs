@@ -65,8 +65,7 @@ internal static class BotsEndpoints
             ServerJsonContext.Default.BotsStatusResponse);
     }
 
-    private static IResult ListAgents(McpGateway gateway, AgentsResponseCache cache) =>
-        Results.Bytes(cache.Get(gateway), "application/json; charset=utf-8");
+    private static IResult ListAgents(McpGateway gateway, AgentsResponseCache cache) => new AgentsBodyResult(cache.Acquire(gateway));
 
     private static async Task<IResult> GetAgentAsync(string id, McpGateway gateway, CancellationToken ct)
     {

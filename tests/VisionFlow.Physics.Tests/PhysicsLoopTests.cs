@@ -24,6 +24,43 @@ public sealed class PhysicsLoopTests
     }
 
     [Test]
+    public async Task Published_state_buffers_are_recycled_while_escaped_and_held_snapshots_stay_intact()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(CpuOnly with { SettleFrames = int.MaxValue }, time);
+        var (ids, edges) = RandomTopology(300, 7);
+        PositionSnapshot? held = null;
+        float[]? heldCopy = null;
+        var received = 0;
+        loop.PositionsPublished += p =>
+        {
+            // A subscriber that keeps one snapshot (as a stream session does while encoding) takes a reference.
+            if (++received == 10 && p.TryAcquire())
+            {
+                held = p;
+                heldCopy = p.State.ToArray();
+            }
+        };
+        loop.SubmitTopology(ids, edges);
+        loop.Start();
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        var escaped = loop.Positions;
+        var escapedCopy = escaped.State.ToArray();
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        // About 126 publications, yet only a handful of buffers: each goes back to the pool when its last holder lets go.
+        await Assert.That(received).IsGreaterThan(100);
+        await Assert.That(loop.StateBuffersCreated).IsLessThanOrEqualTo(8);
+
+        // Nothing recycled a buffer somebody still holds, or one handed out by Positions.
+        await Assert.That(held!.State.Span.SequenceEqual(heldCopy)).IsTrue();
+        await Assert.That(escaped.State.Span.SequenceEqual(escapedCopy)).IsTrue();
+        await Assert.That(loop.Positions.State.Span.SequenceEqual(escapedCopy)).IsFalse();
+        held.Release();
+        await Assert.That(held.TryAcquire()).IsFalse();
+    }
+
+    [Test]
     public async Task Tick_rate_follows_the_performance_mode()
     {
         var time = new FakeTimeProvider();

@@ -31,6 +31,7 @@ public sealed partial class PhysicsLoop : IDisposable
     private long _steps, _ticks, _errors, _sequence;
     private int _ticksSincePublish;
     private float _maxSpeed;
+    private readonly PositionBufferPool _stateBuffers = new();
     private uint[] _publishedIds = [];
     private long _publishedIdsVersion = -1;
     private bool _disposed;
@@ -62,9 +63,29 @@ public sealed partial class PhysicsLoop : IDisposable
     public PhysicsStatus Status => Volatile.Read(ref _status);
 
     /// <summary>The latest positions, published at the stream rate; replaced atomically.</summary>
-    public PositionSnapshot Positions => Volatile.Read(ref _positions);
+    public PositionSnapshot Positions
+    {
+        get
+        {
+            // Taken with a reference so it cannot be recycled while it is marked as escaped; a failed take means a newer one
+            // replaced it in between.
+            while (true)
+            {
+                var positions = Volatile.Read(ref _positions);
+                if (positions.TryAcquire())
+                {
+                    positions.Escape();
+                    positions.Release();
+                    return positions;
+                }
+            }
+        }
+    }
 
-    /// <summary>Raised (on the loop's thread) after new positions are published.</summary>
+    /// <summary>State buffers created for published positions so far (stays small: they are recycled).</summary>
+    internal int StateBuffersCreated => _stateBuffers.Created;
+
+    /// <summary>Raised (on the loop's thread) after new positions are published; see <see cref="PositionSnapshot"/> for how long it stays valid.</summary>
     public event Action<PositionSnapshot>? PositionsPublished;
 
     /// <summary>Picks a backend (Vulkan first when preferred, CPU on any failure) and starts ticking.</summary>
@@ -340,7 +361,7 @@ public sealed partial class PhysicsLoop : IDisposable
         {
             _backend.ReadBack(g);
             var n = g.NodeCount;
-            var state = new float[n * 6];
+            var state = _stateBuffers.Rent(n * 6);
             ReadOnlySpan<float> x = g.X, y = g.Y, z = g.Z, vx = g.VX, vy = g.VY, vz = g.VZ;
             for (var i = 0; i < n; i++)
             {
@@ -354,9 +375,11 @@ public sealed partial class PhysicsLoop : IDisposable
                 _publishedIds = g.Ids.ToArray();
                 _publishedIdsVersion = g.TopologyVersion;
             }
-            var snapshot = new PositionSnapshot(++_sequence, g.TopologyVersion, _publishedIds, state, _time.GetUtcNow());
+            var snapshot = new PositionSnapshot(++_sequence, g.TopologyVersion, _publishedIds, state, _time.GetUtcNow(), _stateBuffers);
+            var previous = _positions;
             Volatile.Write(ref _positions, snapshot);
             PositionsPublished?.Invoke(snapshot);
+            previous.Release();
         }
         _ticksSincePublish = 0;
         PublishStatus();

@@ -217,7 +217,7 @@ internal sealed class GraphService : IAsyncDisposable
         // EmergencyMode and SafeMode switch real-time updates off: the last frame stays on screen, marked by the banner.
         if (_gateway.Degradation.Current.RealTimeUpdates)
         {
-            _hub.Publish(new NodeSnapshot(positions.Ids, positions.State, positions.TopologyVersion, positions.Sequence));
+            _hub.Publish(new NodeSnapshot(positions.Ids, positions.State, positions.TopologyVersion, positions.Sequence) { Source = positions });
         }
     }
 

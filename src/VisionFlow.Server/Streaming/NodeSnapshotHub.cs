@@ -9,14 +9,21 @@ public sealed class NodeSnapshotHub
     private NodeSnapshot _current = NodeSnapshot.Empty;
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The newest snapshot.</summary>
+    /// <summary>The newest snapshot (its state may be recycled: see <see cref="NodeSnapshot"/>).</summary>
     public NodeSnapshot Current => Volatile.Read(ref _current);
 
-    /// <summary>Publishes a snapshot; its sequence must be greater than the current one.</summary>
+    /// <summary>Publishes a snapshot; its sequence must be greater than the current one. The hub keeps a reference to it until the next.</summary>
     public void Publish(NodeSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        Volatile.Write(ref _current, snapshot);
+        if (!snapshot.TryAcquire())
+        {
+            // Already recycled: a newer one is on its way.
+            return;
+        }
+
+        var previous = Interlocked.Exchange(ref _current, snapshot);
+        previous.Release();
         var woken = Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         woken.TrySetResult();
     }

@@ -98,7 +98,22 @@ public sealed class PositionStreamSession
                     await _socket.SendAsync(topology, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
                 }
 
-                var frame = state.Encode(snapshot);
+                // The state buffer is recycled once nobody holds it: hold it while encoding, or take the newer snapshot.
+                if (!snapshot.TryAcquire())
+                {
+                    continue;
+                }
+
+                ReadOnlyMemory<byte> frame;
+                try
+                {
+                    frame = state.Encode(snapshot);
+                }
+                finally
+                {
+                    snapshot.Release();
+                }
+
                 lastSendTimestamp = _time.GetTimestamp();
                 if (!frame.IsEmpty)
                 {

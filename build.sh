@@ -40,7 +40,8 @@ Usage: ./build.sh <command> [args]
   bench [suite]    run benchmarks: `startup [N]` (published binary start-up), `fuzz [N]` (long fuzz run,
                    default 1,000,000 inputs per target), `load [s] [agents]`, `chaos [restarts]`, `soak [min]`,
                    or BenchmarkDotNet arguments (e.g. --filter '*Frame*' --job short)
-  image            build the FROM-scratch container image with buildah and smoke-run it
+  image [lavapipe] build the FROM-scratch container image with buildah and smoke-run it; `lavapipe` builds the larger
+                   visionflow:lavapipe variant that carries Mesa's Vulkan-on-CPU driver and runs the Vulkan backend
   clean            remove build output
   help             this text
 EOF
@@ -178,13 +179,19 @@ copy_with_deps() {
 }
 
 cmd_image() {
+  local variant="${1:-minimal}" tag backend
+  case "$variant" in
+    minimal) tag=latest; backend=auto ;;
+    lavapipe) tag=lavapipe; backend=vulkan ;;
+    *) die "unknown image variant '$variant' (minimal or lavapipe)" ;;
+  esac
   require_dotnet
   command -v buildah >/dev/null 2>&1 || {
     say "installing buildah"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends buildah >/dev/null || die "installing buildah failed (needs root)"
   }
   [[ -x "$BIN" ]] || cmd_publish
-  local ctx="$ARTIFACTS/image" rootfs="$ARTIFACTS/image/rootfs"
+  local ctx="$ARTIFACTS/image-$variant" rootfs="$ARTIFACTS/image-$variant/rootfs"
   rm -rf "$ctx" && mkdir -p "$rootfs/usr/local/bin" "$rootfs/etc" "$rootfs/tmp"
   cp "$BIN" "$rootfs/usr/local/bin/visionflow"
   copy_with_deps "$rootfs" "$BIN"
@@ -194,21 +201,35 @@ cmd_image() {
   vulkan="$(ldconfig -p | awk '/libvulkan.so.1 .*x86-64/ {print $NF; exit}')"
   [[ -n "$vulkan" ]] || die "libvulkan.so.1 not found: install the Debian package libvulkan1 (./build.sh setup does)"
   copy_with_deps "$rootfs" "$vulkan"
+  if [[ "$variant" == lavapipe ]]; then
+    # Mesa's lavapipe: its ICD manifest and the driver library it names, with LLVM and the rest of its dependencies.
+    local icd lvp
+    icd="$(ls /usr/share/vulkan/icd.d/lvp_icd.*x86_64*.json 2>/dev/null | head -n1)"
+    [[ -n "$icd" ]] || die "Mesa's lavapipe ICD not found: install the Debian package mesa-vulkan-drivers (./build.sh setup does)"
+    lvp="$(sed -n 's/.*"library_path": *"\([^"]*\)".*/\1/p' "$icd")"
+    [[ -e "$lvp" ]] || die "lavapipe library $lvp named by $icd is missing"
+    mkdir -p "$rootfs/usr/share/vulkan/icd.d"
+    cp "$icd" "$rootfs/usr/share/vulkan/icd.d/"
+    copy_with_deps "$rootfs" "$lvp"
+  fi
   echo "root:x:0:0:root:/root:/sbin/nologin" > "$rootfs/etc/passwd"
   echo "visionflow:x:10001:10001:visionflow:/tmp:/sbin/nologin" >> "$rootfs/etc/passwd"
   printf 'root:x:0:\nvisionflow:x:10001:\n' > "$rootfs/etc/group"
   chmod 1777 "$rootfs/tmp"
   cp Containerfile "$ctx/Containerfile"
   local storage=(--storage-driver vfs)
-  say "building image visionflow:latest (buildah, FROM scratch)"
-  buildah "${storage[@]}" bud --quiet --format docker -f "$ctx/Containerfile" -t visionflow:latest "$ctx" >/dev/null || die "buildah bud failed"
+  say "building image visionflow:$tag (buildah, FROM scratch, physics backend $backend)"
+  buildah "${storage[@]}" bud --quiet --format docker --build-arg PHYSICS_BACKEND="$backend" -f "$ctx/Containerfile" -t "visionflow:$tag" "$ctx" >/dev/null \
+    || die "buildah bud failed"
+  # Rebuilds leave the previous image untagged; vfs storage keeps a full copy of each.
+  buildah "${storage[@]}" rmi --prune >/dev/null 2>&1 || true
   local size
-  size="$(buildah "${storage[@]}" images --format '{{.Size}}' visionflow:latest | head -n1)"
-  say "image visionflow:latest: $size (rootfs $(du -sh "$rootfs" | cut -f1))"
+  size="$(buildah "${storage[@]}" images --format '{{.Size}}' "visionflow:$tag" | head -n1)"
+  say "image visionflow:$tag: $size (rootfs $(du -sh "$rootfs" | cut -f1))"
 
   say "smoke-running the image"
   local ctr port=18099 rc=0
-  ctr="$(buildah "${storage[@]}" from visionflow:latest)"
+  ctr="$(buildah "${storage[@]}" from "visionflow:$tag")"
   buildah "${storage[@]}" run --isolation chroot --user 10001:10001 \
     --env VISIONFLOW_URLS="http://127.0.0.1:$port" --env ENABLE_MCP=false "$ctr" -- /usr/local/bin/visionflow >"$ctx/smoke.log" 2>&1 &
   local pid=$! health=""
@@ -216,12 +237,26 @@ cmd_image() {
     health="$(curl -fsS "http://127.0.0.1:$port/api/health" 2>/dev/null)" && break
     sleep 0.1
   done
+  if [[ "$variant" == lavapipe && -n "$health" ]]; then
+    # The physics loop starts just after Kestrel: wait for it to report its backend.
+    for _ in $(seq 1 150); do
+      grep -q '"name":"physics","state":"up"' <<<"$health" && break
+      sleep 0.1
+      health="$(curl -fsS "http://127.0.0.1:$port/api/health" 2>/dev/null)" || true
+    done
+  fi
   buildah "${storage[@]}" run --isolation chroot --user 10001:10001 "$ctr" -- /usr/local/bin/visionflow healthcheck --port "$port" >/dev/null 2>&1 || rc=1
   kill "$pid" 2>/dev/null; pkill -f "visionflow.*$port" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
   buildah "${storage[@]}" rm "$ctr" >/dev/null
   [[ -n "$health" ]] || { cat "$ctx/smoke.log" >&2; die "the image did not answer /api/health"; }
   [[ $rc -eq 0 ]] || die "visionflow healthcheck inside the image failed"
   say "image answers /api/health: $health"
+  if [[ "$variant" == lavapipe ]]; then
+    # The point of this variant: Vulkan really runs inside it (no silent fall-back to the CPU path).
+    grep -q 'backend=vulkan' <<<"$health" || die "the lavapipe image did not run the Vulkan backend: $health"
+    grep -q 'fallback' <<<"$health" && die "the lavapipe image fell back to the CPU: $health"
+    say "the lavapipe image runs physics on Vulkan"
+  fi
 }
 
 cmd_clean() {
@@ -235,7 +270,7 @@ case "${1:-help}" in
   test) shift; cmd_test "$@" ;;
   publish) shift; require_dotnet; cmd_publish "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  image) shift; cmd_image ;;
+  image) shift; cmd_image "$@" ;;
   clean) shift; cmd_clean ;;
   help|-h|--help) usage ;;
   *) usage >&2; die "unknown command '$1'" ;;

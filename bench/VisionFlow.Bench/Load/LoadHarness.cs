@@ -85,11 +85,13 @@ internal static class LoadHarness
         var rest = Enumerable.Range(0, RestWorkers).Select(i => RestWorkerAsync(http, i, stop.Token)).ToArray();
         var ws = Enumerable.Range(0, WsClients).Select(_ => WsClientAsync(service.Port, stop.Token)).ToArray();
         var telemetry = TelemetryPollAsync(http, agents, stop.Token);
+        var gcSamples = GcSampleAsync(http, stop.Token);
         var mcpErrors = (await mcp).Sum();
         var restResults = await Task.WhenAll(rest);
         var wsResults = await Task.WhenAll(ws);
         var (eventsPerSecond, agentSamples, agentMismatches, linesPerSecond, receivedPerSecond, refusedPerSecond) = await telemetry;
         await sampling;
+        var gc = await gcSamples;
         var wall = clock.Elapsed.TotalSeconds;
 
         // Final counters.
@@ -152,6 +154,19 @@ internal static class LoadHarness
             sb.AppendLine($"| service open fds: first / max / last | {samples[0].Fds} / {samples.Max(s => s.Fds)} / {samples[^1].Fds} |");
         }
 
+        if (gc.Count > 1)
+        {
+            var half = gc.Count / 2;
+            static double Mib(double bytes) => bytes / 1024 / 1024;
+            string Trend(Func<GcSample, double> f) =>
+                $"{F(Mib(f(gc[0])))} / {F(Mib(gc.Max(f)))} / {F(Mib(f(gc[^1])))}; {F(Mib(gc.Take(half).Average(f)))} → {F(Mib(gc.Skip(half).Average(f)))}";
+            var gcSeconds = (gc[^1].At - gc[0].At).TotalSeconds;
+            sb.AppendLine($"| managed heap after GC, MiB (`dotnet_gc_heap_size_bytes`, every 5 s): first / max / last; mean of first half → second half | {Trend(g => g.Heap)} |");
+            sb.AppendLine($"| of which large object heap, MiB (`dotnet_gc_loh_size_bytes`) | {Trend(g => g.Loh)} |");
+            sb.AppendLine($"| GC committed, MiB (`dotnet_gc_committed_bytes`) | {Trend(g => g.Committed)} |");
+            sb.AppendLine($"| allocation rate (`dotnet_gc_allocated_bytes_total`), gen2 collections during the run | {F(Mib(gc[^1].Allocated - gc[0].Allocated) / gcSeconds)} MiB/s, {gc[^1].Gen2 - gc[0].Gen2} |");
+        }
+
         sb.AppendLine($"| service exited during the run | {(crashed ? $"YES (code {service.ExitCode})" : "no")} |");
         var table = sb.ToString();
         Console.WriteLine();
@@ -163,6 +178,34 @@ internal static class LoadHarness
 
         WriteReadmeSection("Load harness", table);
         return crashed ? 1 : 0;
+    }
+
+    private sealed record GcSample(DateTime At, double Heap, double Loh, double Committed, double Allocated, double Gen2);
+
+    /// <summary>The service's own GC figures from <c>/metrics</c>: a growing heap is a leak, a flat heap under growing RSS is GC sizing.</summary>
+    private static async Task<List<GcSample>> GcSampleAsync(HttpClient http, CancellationToken ct)
+    {
+        var samples = new List<GcSample>();
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var text = await http.GetStringAsync("/metrics", ct);
+                samples.Add(new GcSample(DateTime.UtcNow, Metric(text, "dotnet_gc_heap_size_bytes"), Metric(text, "dotnet_gc_loh_size_bytes"),
+                    Metric(text, "dotnet_gc_committed_bytes"), Metric(text, "dotnet_gc_allocated_bytes_total"), Metric(text, "dotnet_gc_gen2_collections_total")));
+                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
+        }
+
+        return samples;
     }
 
     private sealed record RestResult(Dictionary<string, List<double>> Latencies, Dictionary<string, long> Failures, Dictionary<string, long> Bytes);

@@ -100,6 +100,23 @@ public sealed class StreamEndpointTests
     }
 
     [Test]
+    public async Task Request_full_on_a_settled_graph_gets_a_complete_frame_without_a_new_snapshot()
+    {
+        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false }, runtime: false);
+        var hub = server.Services.GetRequiredService<NodeSnapshotHub>();
+        using var ws = await ConnectAsync(server);
+        await ReceiveTextAsync(ws, "hello");
+        hub.Publish(StreamEncodingTests.Snapshot(3, 1, (1, 0, 0, 0), (2, 4, 4, 4)));
+        var first = await ReceiveBinaryAsync(ws);
+        await Assert.That(first.Length).IsEqualTo(56);
+
+        // Nothing is published after this: the request alone must wake the session.
+        await ws.SendAsync(Encoding.UTF8.GetBytes("{\"type\":\"request_full\"}"), WebSocketMessageType.Text, true, CancellationToken.None);
+        var again = await ReceiveBinaryAsync(ws);
+        await Assert.That(again.Length).IsEqualTo(56);
+    }
+
+    [Test]
     public async Task Control_messages_are_answered_and_bad_ones_do_not_close_the_stream()
     {
         await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false }, runtime: false);

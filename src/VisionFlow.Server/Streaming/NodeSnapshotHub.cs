@@ -1,13 +1,13 @@
 namespace VisionFlow.Server.Streaming;
 
 /// <summary>
-/// Holds the latest <see cref="NodeSnapshot"/> and wakes waiting stream sessions when a newer one is published.
+/// Holds the latest <see cref="NodeSnapshot"/> and wakes subscribed stream sessions when a newer one is published.
 /// One writer (the physics loop); any number of readers, none of which can slow the writer down.
 /// </summary>
 public sealed class NodeSnapshotHub
 {
     private NodeSnapshot _current = NodeSnapshot.Empty;
-    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SessionSignal[] _subscribers = [];
 
     /// <summary>The newest snapshot (its state may be recycled: see <see cref="NodeSnapshot"/>).</summary>
     public NodeSnapshot Current => Volatile.Read(ref _current);
@@ -24,15 +24,27 @@ public sealed class NodeSnapshotHub
 
         var previous = Interlocked.Exchange(ref _current, snapshot);
         previous.Release();
-        var woken = Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        woken.TrySetResult();
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            subscriber.Set();
+        }
     }
 
-    /// <summary>Completes when a snapshot newer than <paramref name="afterSequence"/> exists.</summary>
-    public Task WaitForNewerAsync(long afterSequence, CancellationToken cancellationToken)
+    /// <summary>Sets <paramref name="signal"/> on every publish until <see cref="Unsubscribe"/>.</summary>
+    internal void Subscribe(SessionSignal signal) => Update(list => [.. list, signal]);
+
+    internal void Unsubscribe(SessionSignal signal) => Update(list => Array.FindAll(list, s => !ReferenceEquals(s, signal)));
+
+    // Copy on write: publishing (60 a second) reads the array without a lock; sessions come and go rarely.
+    private void Update(Func<SessionSignal[], SessionSignal[]> change)
     {
-        // Read the signal before the snapshot: a publish in between then completes the signal we hold.
-        var signal = Volatile.Read(ref _next).Task;
-        return Current.Sequence > afterSequence ? Task.CompletedTask : signal.WaitAsync(cancellationToken);
+        while (true)
+        {
+            var current = Volatile.Read(ref _subscribers);
+            if (Interlocked.CompareExchange(ref _subscribers, change(current), current) == current)
+            {
+                return;
+            }
+        }
     }
 }

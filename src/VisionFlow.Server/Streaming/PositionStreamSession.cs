@@ -17,6 +17,7 @@ public sealed class PositionStreamSession
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<ReadOnlyMemory<byte>> _text;
+    private readonly SessionSignal _wake = new();
     private volatile int _rateHz;
     private volatile bool _fullRequested = true;
 
@@ -38,11 +39,28 @@ public sealed class PositionStreamSession
     /// <summary>Frames sent so far (binary).</summary>
     public long FramesSent { get; private set; }
 
-    internal void EnqueueText(ReadOnlyMemory<byte> utf8Json) => _text.Writer.TryWrite(utf8Json);
+    internal void EnqueueText(ReadOnlyMemory<byte> utf8Json)
+    {
+        _text.Writer.TryWrite(utf8Json);
+        _wake.Set();
+    }
 
     internal async Task RunAsync(CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _hub.Subscribe(_wake);
+        try
+        {
+            await RunLoopsAsync(cts).ConfigureAwait(false);
+        }
+        finally
+        {
+            _hub.Unsubscribe(_wake);
+        }
+    }
+
+    private async Task RunLoopsAsync(CancellationTokenSource cts)
+    {
         var receive = ReceiveLoopAsync(cts.Token);
         var send = SendLoopAsync(cts.Token);
         await Task.WhenAny(receive, send).ConfigureAwait(false);
@@ -124,9 +142,7 @@ public sealed class PositionStreamSession
                 continue;
             }
 
-            var newer = _hub.WaitForNewerAsync(state.LastSequence, ct);
-            var text = _text.Reader.WaitToReadAsync(ct).AsTask();
-            await Task.WhenAny(newer, text).ConfigureAwait(false);
+            await _wake.WaitAsync(ct).ConfigureAwait(false);
         }
     }
 
@@ -179,7 +195,9 @@ public sealed class PositionStreamSession
                     }));
                     break;
                 case StreamControlKind.RequestFull:
+                    // Woken too, so a settled graph (no new snapshots) still gets its complete frame now.
                     _fullRequested = true;
+                    _wake.Set();
                     break;
             }
         }

@@ -366,25 +366,18 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
     private async ValueTask SendContendedAsync<TState>(TState state, WriteAction<TState> write, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ValueTask<FlushResult> flush;
         try
         {
-            var flush = WriteLocked(in state, write);
-            FlushResult result;
-            try
-            {
-                result = await flush.ConfigureAwait(false);
-            }
-            catch (Exception e) when (IsTransportFailure(e))
-            {
-                throw TransportFailed(e);
-            }
-
-            CheckFlushResult(result);
+            flush = WriteLocked(in state, write);
         }
-        finally
+        catch
         {
             _writeLock.Release();
+            throw;
         }
+
+        await AwaitFlushAsync(flush).ConfigureAwait(false);
     }
 
     /// <summary>Completes a flush that went async (a peer reading slower than we write), then releases the write lock the caller took.</summary>

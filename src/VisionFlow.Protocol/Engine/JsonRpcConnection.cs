@@ -869,7 +869,7 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         {
             // Stream-backed pipes recycle their internal token source when an operation ends, and a cancel racing that
             // throws. Closing the transport ends a pending read or flush just as surely.
-            _ = _ownedTransport?.DisposeAsync();
+            _ = _ownedTransport is SocketDuplexPipe socket ? socket.CloseAsync(drain: false) : _ownedTransport?.DisposeAsync();
         }
 
         try
@@ -903,8 +903,13 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
                 _writeLock.Release();
             }
 
-            // After the output is complete, so what was written before a graceful close still goes out.
-            if (_ownedTransport is not null)
+            // After the output is complete, so what was written before a graceful close still goes out; any other close
+            // (peer gone, transport error, hostile input) drops the socket at once.
+            if (_ownedTransport is SocketDuplexPipe socket)
+            {
+                await socket.CloseAsync(drain: Volatile.Read(ref _closeException)?.Reason == JsonRpcCloseReason.Disposed).ConfigureAwait(false);
+            }
+            else if (_ownedTransport is not null)
             {
                 await _ownedTransport.DisposeAsync().ConfigureAwait(false);
             }

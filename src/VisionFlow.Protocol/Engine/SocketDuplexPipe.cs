@@ -49,32 +49,44 @@ internal sealed class SocketDuplexPipe : IDuplexPipe, IAsyncDisposable
     /// <summary>Socket writes so far.</summary>
     public long Sends => Interlocked.Read(ref _sends);
 
+    /// <summary>Closes gracefully: see <see cref="CloseAsync"/> with drain.</summary>
+    public ValueTask DisposeAsync() => CloseAsync(drain: true);
+
     /// <summary>
-    /// Lets bytes already written go out once the owner has completed <see cref="Output"/> (a reply written just before a
-    /// graceful close), for at most <see cref="DrainTimeout"/> since a peer that stopped reading must not hold the close
-    /// up, then closes the socket. Safe to call more than once.
+    /// Closes the socket. With <paramref name="drain"/>, bytes already written go out first once the owner has completed
+    /// <see cref="Output"/> (a reply written just before a graceful close), for at most <see cref="DrainTimeout"/> since a
+    /// peer that stopped reading must not hold the close up; without, the socket closes at once (a broken or hostile
+    /// connection has nothing worth sending). Safe to call more than once; the first call decides.
     /// </summary>
-    public ValueTask DisposeAsync()
+    public ValueTask CloseAsync(bool drain)
     {
-        var dispose = new Lazy<Task>(DisposeCoreAsync);
-        var winner = Interlocked.CompareExchange(ref _disposal, dispose, null) ?? dispose;
+        var close = new Lazy<Task>(() => CloseCoreAsync(drain));
+        var winner = Interlocked.CompareExchange(ref _disposal, close, null) ?? close;
         return new ValueTask(winner.Value);
     }
 
-    private async Task DisposeCoreAsync()
+    private async Task CloseCoreAsync(bool drain)
     {
-        try
+        if (drain)
         {
-            // A real-time bound on purpose: it guards a socket-level stall, not product timing.
-            await _sendLoop.WaitAsync(DrainTimeout).ConfigureAwait(false);
+            try
+            {
+                // A real-time bound on purpose: it guards a socket-level stall, not product timing.
+                await _sendLoop.WaitAsync(DrainTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Still sending to a peer that does not read, or the owner never completed the output.
+            }
         }
-        catch (TimeoutException)
+
+        // Ends a send blocked on the socket; an idle send loop is ended by cancelling its read.
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        if (!_sendLoop.IsCompleted)
         {
-            // Still sending to a peer that does not read, or the owner never completed the output.
             _output.Reader.CancelPendingRead();
         }
 
-        await _stream.DisposeAsync().ConfigureAwait(false);
         await _sendLoop.ConfigureAwait(false);
     }
 

@@ -70,6 +70,9 @@ public sealed class LayoutGraph
     /// <summary>Bumped on every topology change; a device backend re-uploads ids, flags and CSR when it differs.</summary>
     public long TopologyVersion { get; private set; }
 
+    /// <summary>Bumped when only edge weights change (<see cref="TryUpdateWeights"/>); a device backend re-uploads the weights.</summary>
+    public long WeightsVersion { get; private set; }
+
     /// <summary>Node ids; bit 31 set = agent node.</summary>
     public ReadOnlySpan<uint> Ids => _ids;
 
@@ -135,6 +138,37 @@ public sealed class LayoutGraph
         }
         TopologyVersion++;
         MarkPositionsDirty(0, n);
+    }
+
+    /// <summary>
+    /// Takes new edge weights in place when <paramref name="ids"/> and the CSR structure are the ones already held, and
+    /// returns true; positions, velocities and <see cref="TopologyVersion"/> stay as they are. False (nothing changed)
+    /// when the structure differs: call <see cref="SetTopology"/>.
+    /// </summary>
+    public bool TryUpdateWeights(ReadOnlySpan<uint> ids, ReadOnlySpan<int> offsets, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights)
+    {
+        if (!ids.SequenceEqual(_ids) || !offsets.SequenceEqual(_offsets) || !targets.SequenceEqual(_targets) || weights.Length != _weights.Length)
+        {
+            return false;
+        }
+
+        var changed = false;
+        for (var e = 0; e < weights.Length; e++)
+        {
+            var w = SanitizeWeight(weights[e]);
+            if (w != _weights[e])
+            {
+                _weights[e] = w;
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            WeightsVersion++;
+        }
+
+        return true;
     }
 
     /// <summary>Sets a node's position (velocity is reset) and marks it dirty.</summary>

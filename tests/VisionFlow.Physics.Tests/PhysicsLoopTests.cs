@@ -61,6 +61,64 @@ public sealed class PhysicsLoopTests
     }
 
     [Test]
+    public async Task Resubmitting_the_same_nodes_and_edges_keeps_the_topology_and_the_motion()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(CpuOnly with { SettleFrames = int.MaxValue }, time);
+        var (ids, edges) = RandomTopology(200, 3);
+        loop.SubmitTopology(ids, edges);
+        loop.Start();
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        var before = loop.Positions;
+
+        // New traffic weights on the same edges, as the graph service sends on every agent update.
+        var reweighted = edges.Select(e => (e.Item1, e.Item2, e.Item3 * 3f)).ToArray();
+        loop.SubmitTopology(ids, reweighted);
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        var after = loop.Positions;
+        await Assert.That(after.Sequence).IsGreaterThan(before.Sequence);
+        await Assert.That(after.TopologyVersion).IsEqualTo(before.TopologyVersion);
+
+        // Velocities were not reset: some node still moves at the first step after the resubmission.
+        var moving = 0;
+        var state = after.State.Span;
+        for (var i = 0; i < after.Count; i++)
+        {
+            if (state[(i * 6) + 3] != 0 || state[(i * 6) + 4] != 0 || state[(i * 6) + 5] != 0) moving++;
+        }
+
+        await Assert.That(moving).IsGreaterThan(0);
+
+        // A different edge set is a new topology.
+        loop.SubmitTopology(ids, edges.Take(edges.Length - 1).ToArray());
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        await Assert.That(loop.Positions.TopologyVersion).IsGreaterThan(before.TopologyVersion);
+    }
+
+    [Test]
+    public async Task An_identical_resubmission_leaves_a_settled_layout_settled()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(CpuOnly, time);
+        // As in the pause test below: two linked nodes at rest length settle within a second.
+        loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
+        loop.Start();
+        loop.MoveNode(1, -25, 0, 0);
+        loop.MoveNode(2, 25, 0, 0);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.That(loop.Status.Settled).IsTrue();
+
+        loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await Assert.That(loop.Status.Settled).IsTrue();
+
+        // New weights change the forces: the layout wakes up.
+        loop.SubmitTopology([1u, 2u], [(0, 1, 5f)]);
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        await Assert.That(loop.Status.Settled).IsFalse();
+    }
+
+    [Test]
     public async Task Tick_rate_follows_the_performance_mode()
     {
         var time = new FakeTimeProvider();

@@ -28,6 +28,7 @@ public sealed partial class PhysicsLoop : IDisposable
     private int _warmupRemaining;
     private int _calmTicks;
     private bool _settled;
+    private bool _commandChangedNothing;
     private long _steps, _ticks, _errors, _sequence;
     private int _ticksSincePublish;
     private float _maxSpeed;
@@ -207,8 +208,9 @@ public sealed partial class PhysicsLoop : IDisposable
             if (!_commands.IsEmpty && _graph is not null) _backend.ReadBack(_graph);
             while (_commands.TryDequeue(out var command))
             {
+                _commandChangedNothing = false;
                 command();
-                changed = true;
+                changed |= !_commandChangedNothing;
             }
             if (changed && _settled)
             {
@@ -297,6 +299,16 @@ public sealed partial class PhysicsLoop : IDisposable
 
     private void ApplyTopology(uint[] ids, int[] offsets, int[] targets, float[] weights)
     {
+        // The graph service resubmits on every agent change (ten times a second); when only traffic weights moved, the
+        // layout keeps its velocities and the stream its topology version (no complete frames, no topology notices).
+        var weightsVersion = _graph?.WeightsVersion ?? 0;
+        if (_graph is not null && _graph.TryUpdateWeights(ids, offsets, targets, weights))
+        {
+            // Identical resubmission: a settled layout stays settled.
+            _commandChangedNothing = _graph.WeightsVersion == weightsVersion;
+            return;
+        }
+
         var previous = new Dictionary<uint, int>();
         float[] ox = [], oy = [], oz = [];
         bool[] oPinned = [];

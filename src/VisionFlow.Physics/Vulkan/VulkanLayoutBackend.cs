@@ -40,6 +40,7 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
     private int _nodeCapacity = -1, _edgeCapacity = -1, _tableSize;
     private int _nodeCount, _edgeCount;
     private long _uploadedTopology = -1;
+    private long _uploadedWeights = -1;
     private LayoutGraph? _uploadedGraph;
     private int _current;
     private bool _lost;
@@ -175,6 +176,13 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
             UploadTopology(graph);
             uploaded = true;
         }
+        else if (graph.WeightsVersion != _uploadedWeights && _edgeCount > 0)
+        {
+            // Same nodes and edges, new traffic weights: only the weights buffer changes.
+            MemoryMarshal.AsBytes(graph.EdgeWeights).CopyTo(new Span<byte>(BeginWrite(_weights, 0, (ulong)_edgeCount * 4), _edgeCount * 4));
+            _uploadedWeights = graph.WeightsVersion;
+            uploaded = true;
+        }
         var (start, count) = graph.ConsumeDirty();
         if (count > 0)
         {
@@ -246,6 +254,7 @@ public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
             MemoryMarshal.AsBytes(g.EdgeWeights).CopyTo(new Span<byte>(BeginWrite(_weights, 0, (ulong)_edgeCount * 4), _edgeCount * 4));
         }
         _uploadedTopology = g.TopologyVersion;
+        _uploadedWeights = g.WeightsVersion;
         _uploadedGraph = g;
         TopologyUploads++;
     }

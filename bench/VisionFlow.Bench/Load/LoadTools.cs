@@ -268,4 +268,32 @@ internal static class LoadTools
 
     public static string Machine() =>
         $"{Environment.ProcessorCount} cores, load average at start/end given below, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+
+    public sealed record GcSample(DateTime At, double Heap, double Loh, double Committed, double Allocated, double Gen2);
+
+    /// <summary>The service's own GC figures from <c>/metrics</c>: a growing heap is a leak, a flat heap under growing RSS is GC sizing.</summary>
+    public static async Task<List<GcSample>> GcSampleAsync(HttpClient http, CancellationToken ct)
+    {
+        var samples = new List<GcSample>();
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var text = await http.GetStringAsync("/metrics", ct);
+                samples.Add(new GcSample(DateTime.UtcNow, Metric(text, "dotnet_gc_heap_size_bytes"), Metric(text, "dotnet_gc_loh_size_bytes"),
+                    Metric(text, "dotnet_gc_committed_bytes"), Metric(text, "dotnet_gc_allocated_bytes_total"), Metric(text, "dotnet_gc_gen2_collections_total")));
+                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
+        }
+
+        return samples;
+    }
 }

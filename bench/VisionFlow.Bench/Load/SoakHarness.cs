@@ -30,6 +30,7 @@ internal static class SoakHarness
         using var stop = new CancellationTokenSource(duration);
         var sampler = new ProcSampler(service.Pid);
         var sampling = sampler.RunAsync(TimeSpan.FromSeconds(1), stop.Token);
+        var gcSampling = GcSampleAsync(http, stop.Token);
         var rtts = new List<double>();
         var clock = Stopwatch.StartNew();
         var pings = Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => PingLoopAsync(simulator.Port, echo: false, duration, 10, rtts, stop.Token)));
@@ -58,6 +59,7 @@ internal static class SoakHarness
         var errors = (await pings).Sum();
         var wsResults = await Task.WhenAll(ws);
         await sampling;
+        var gc = await gcSampling;
         var wall = clock.Elapsed.TotalSeconds;
         var s = sampler.Samples;
         var crashed = service.HasExited;
@@ -77,6 +79,16 @@ internal static class SoakHarness
             sb.AppendLine($"| service RSS MiB: mean of each quarter | {F(Rss(s.Take(q)))} → {F(Rss(s.Skip(q).Take(q)))} → {F(Rss(s.Skip(2 * q).Take(q)))} → {F(Rss(s.Skip(3 * q)))} (max {F(s.Max(v => v.RssKb) / 1024.0)}) |");
             sb.AppendLine($"| service fds: first / max / last | {s[0].Fds} / {s.Max(v => v.Fds)} / {s[^1].Fds} |");
             sb.AppendLine($"| service CPU %: mean | {F(s.Average(v => v.CpuPercent))} |");
+        }
+
+        if (gc.Count > 4)
+        {
+            var q = gc.Count / 4;
+            string Quarters(Func<GcSample, double> f) =>
+                $"{F(gc.Take(q).Average(f) / 1048576)} → {F(gc.Skip(q).Take(q).Average(f) / 1048576)} → {F(gc.Skip(2 * q).Take(q).Average(f) / 1048576)} → {F(gc.Skip(3 * q).Average(f) / 1048576)}";
+            sb.AppendLine($"| managed heap after GC, MiB (`dotnet_gc_heap_size_bytes`, every 5 s): mean of each quarter | {Quarters(g => g.Heap)} |");
+            sb.AppendLine($"| GC committed, MiB: mean of each quarter | {Quarters(g => g.Committed)} |");
+            sb.AppendLine($"| allocation rate, gen2 collections during the run | {F((gc[^1].Allocated - gc[0].Allocated) / 1048576 / (gc[^1].At - gc[0].At).TotalSeconds)} MiB/s, {gc[^1].Gen2 - gc[0].Gen2} |");
         }
 
         sb.AppendLine($"| service exited | {(crashed ? $"YES ({service.ExitCode})" : "no")} |");

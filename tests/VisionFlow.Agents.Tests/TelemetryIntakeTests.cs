@@ -248,6 +248,35 @@ public sealed class TelemetryIntakeTests
     }
 
     [Test]
+    public async Task Snapshots_reuse_published_flows_and_rebuild_those_of_a_removed_agent()
+    {
+        var (intake, source, _, _) = Push(new AgentTelemetryOptions { FlowHistoryCapacity = 4 });
+        source.Post(Wire.Spawned("a"));
+        source.Post(Wire.Spawned("b"));
+        source.Post(Wire.Spawned("c"));
+        source.Post(Wire.Flow("a", "b"));
+        source.Post(Wire.Flow("b", "c"));
+        await intake.ProcessBatchAsync();
+        var first = await GetSnapshot(intake);
+
+        // Three more flows: the ring of four keeps b>c and the new ones; b>c is the same object as before.
+        source.Post(Wire.Flow("c", "a"));
+        source.Post(Wire.Flow("a", "c"));
+        source.Post(Wire.Flow("c", "b"));
+        await intake.ProcessBatchAsync();
+        var second = await GetSnapshot(intake);
+        await Assert.That(second.RecentFlows.Select(f => f.FromId + ">" + f.ToId)).IsEquivalentTo(new[] { "b>c", "c>a", "a>c", "c>b" });
+        await Assert.That(ReferenceEquals(second.RecentFlows[0], first.RecentFlows[1])).IsTrue();
+
+        // Removing c rewrites its flows in the history: they are rebuilt without it, the others are kept.
+        source.Post(Wire.Terminated("c"));
+        await intake.ProcessBatchAsync();
+        var third = await GetSnapshot(intake);
+        await Assert.That(third.RecentFlows.Select(f => f.FromId + ">" + f.ToId)).IsEquivalentTo(new[] { "b>", ">a", "a>", ">b" });
+        await Assert.That(third.RecentFlows.Any(f => ReferenceEquals(f, second.RecentFlows[0]))).IsFalse();
+    }
+
+    [Test]
     public async Task Message_flows_become_agent_graph_edges()
     {
         var (intake, source, time, _) = Push(new AgentTelemetryOptions { EdgeHalfLife = TimeSpan.FromSeconds(1), EdgeWeightFloor = 0.5 });

@@ -20,6 +20,12 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
     private readonly AgentTelemetryOptions _options;
     private readonly double[] _metricValues;
     private readonly long[] _metricCounts;
+
+    // The history's flows as published, by slot (sequence % capacity): a snapshot reuses the ones it already built, so
+    // ten snapshots a second allocate only the flows that are new, not all 1,024 every time.
+    private readonly MessageFlowInfo?[] _flowInfos;
+    private readonly MessageFlow[] _flowSources;
+    private readonly long[] _flowSequences;
     private long _lines;
     private long _accepted;
     private long _malformed;
@@ -52,6 +58,10 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         Parser = new TelemetryParser(options.KeyCapacity, labelCapacity, options.MaxIdBytes);
         Cache = new AgentCache(options.KeyCapacity, options.MaxAgents, options.StaleAfterIntervals, options.RemoveAfterIntervals);
         Edges = new MessageFlowEdges(options.FlowHistoryCapacity, options.MaxEdges, options.EdgeHalfLife, options.EdgeWeightFloor);
+        _flowInfos = new MessageFlowInfo?[options.FlowHistoryCapacity];
+        _flowSources = new MessageFlow[options.FlowHistoryCapacity];
+        _flowSequences = new long[options.FlowHistoryCapacity];
+        Array.Fill(_flowSequences, -1);
         AgentGraph = agentGraph ?? new GraphModel();
         _metricValues = new double[labelCapacity];
         _metricCounts = new long[labelCapacity];
@@ -285,12 +295,25 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         }
 
         var flows = new MessageFlowInfo[Edges.HistoryCount];
+        var firstSequence = Edges.FlowsRecorded - flows.Length;
         for (var i = 0; i < flows.Length; i++)
         {
             var f = Edges.HistoryAt(i);
-            flows[i] = new MessageFlowInfo(
+            var sequence = firstSequence + i;
+            var slot = (int)(sequence % _flowInfos.Length);
+
+            // Same flow as last time (a removed agent's flows are rewritten in the history, so they differ and are rebuilt).
+            if (_flowSequences[slot] == sequence && _flowSources[slot] == f && _flowInfos[slot] is { } known)
+            {
+                flows[i] = known;
+                continue;
+            }
+
+            flows[i] = _flowInfos[slot] = new MessageFlowInfo(
                 f.FromKey >= 0 ? Parser.AgentId(f.FromKey) : string.Empty, f.ToKey >= 0 ? Parser.AgentId(f.ToKey) : string.Empty,
                 Parser.Label(f.MessageTypeKey), f.Size, f.TimestampUtcTicks > 0 ? new DateTimeOffset(f.TimestampUtcTicks, TimeSpan.Zero) : null);
+            _flowSources[slot] = f;
+            _flowSequences[slot] = sequence;
         }
 
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);

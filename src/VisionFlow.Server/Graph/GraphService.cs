@@ -27,6 +27,8 @@ internal sealed class GraphService : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
     private readonly Dictionary<string, uint> _knowledgeIds = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(int A, int B, float Weight)> _edgeScratch = [];
+    private readonly Dictionary<string, int> _indexScratch = new(StringComparer.Ordinal);
     private KnowledgeWatcher? _watcher;
     private KnowledgeSet _knowledge;
     private long _knowledgeVersion = 1;
@@ -148,13 +150,17 @@ internal sealed class GraphService : IAsyncDisposable
 
     private void Rebuild(AgentSnapshot agents, DegradationResponse response)
     {
-        var nodes = new List<GraphNodeView>();
-        var edges = new List<(int A, int B, float Weight)>();
-        var edgeViews = new List<GraphEdgeView>();
+        // Sized up front and the physics edge list reused: this runs on every agent update (ten times a second), and at
+        // 10,000 agents grown lists and a fresh index put several hundred KB a time on the large object heap.
+        var knowledgeSet = response.KnowledgeGraphEnabled ? Volatile.Read(ref _knowledge) : null;
+        var nodes = new List<GraphNodeView>((knowledgeSet?.Notes.Count ?? 0) + agents.Agents.Count);
+        var edges = _edgeScratch;
+        edges.Clear();
+        var edgeViews = new List<GraphEdgeView>((knowledgeSet?.Links.Count ?? 0) + agents.Edges.Count);
 
         if (response.KnowledgeGraphEnabled)
         {
-            var knowledge = Volatile.Read(ref _knowledge);
+            var knowledge = knowledgeSet!;
             var first = nodes.Count;
             foreach (var note in knowledge.Notes)
             {
@@ -177,7 +183,8 @@ internal sealed class GraphService : IAsyncDisposable
         var agentGraph = response.AgentGraphEnabled && agents.Available;
         if (agentGraph)
         {
-            var indexById = new Dictionary<string, int>(agents.Agents.Count, StringComparer.Ordinal);
+            var indexById = _indexScratch;
+            indexById.Clear();
             foreach (var agent in agents.Agents)
             {
                 indexById[agent.Id] = nodes.Count;
@@ -201,7 +208,7 @@ internal sealed class GraphService : IAsyncDisposable
             ids[i] = nodes[i].Id;
         }
 
-        Physics.SubmitTopology(ids, edges.ToArray());
+        Physics.SubmitTopology(ids, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edges));
         var version = _current.Version + 1;
         Volatile.Write(ref _current, new GraphView(
             version,

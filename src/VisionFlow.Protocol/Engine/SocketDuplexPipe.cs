@@ -114,10 +114,11 @@ internal sealed class SocketDuplexPipe : IDuplexPipe, IAsyncDisposable
 
             await reader.CompleteAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (Exception e)
         {
-            // The writer's next flush sees the reader completed and closes the connection; closing the stream ends the
-            // read side at once, so requests waiting on a reply that can no longer be sent fail now.
+            // Usually IOException, SocketException or ObjectDisposedException. The writer's next flush sees the reader
+            // completed and closes the connection; closing the stream ends the read side at once, so requests waiting on
+            // a reply that can no longer be sent fail now. Nothing escapes: this loop has no caller to throw to.
             await reader.CompleteAsync(e).ConfigureAwait(false);
             await _stream.DisposeAsync().ConfigureAwait(false);
         }

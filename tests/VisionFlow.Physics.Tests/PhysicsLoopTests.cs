@@ -60,6 +60,15 @@ public sealed class PhysicsLoopTests
         await Assert.That(held.TryAcquire()).IsFalse();
     }
 
+    /// <summary>Two linked nodes placed <paramref name="halfGap"/> either side of the origin (25 = at rest, settles within a second).</summary>
+    private static void StartPair(PhysicsLoop loop, float halfGap)
+    {
+        loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
+        loop.Start();
+        loop.MoveNode(1, -halfGap, 0, 0);
+        loop.MoveNode(2, halfGap, 0, 0);
+    }
+
     [Test]
     public async Task Resubmitting_the_same_nodes_and_edges_keeps_the_topology_and_the_motion()
     {
@@ -100,11 +109,7 @@ public sealed class PhysicsLoopTests
     {
         var time = new FakeTimeProvider();
         using var loop = new PhysicsLoop(CpuOnly, time);
-        // As in the pause test below: two linked nodes at rest length settle within a second.
-        loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
-        loop.Start();
-        loop.MoveNode(1, -25, 0, 0);
-        loop.MoveNode(2, 25, 0, 0);
+        StartPair(loop, 25);
         time.Advance(TimeSpan.FromSeconds(1));
         await Assert.That(loop.Status.Settled).IsTrue();
 
@@ -147,10 +152,7 @@ public sealed class PhysicsLoopTests
         var time = new FakeTimeProvider();
         using var loop = new PhysicsLoop(CpuOnly, time);
         // Two linked nodes at rest length, outside each other's cutoff: only weak centering acts, speeds stay < 0.1.
-        loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
-        loop.Start();
-        loop.MoveNode(1, -25, 0, 0);
-        loop.MoveNode(2, 25, 0, 0);
+        StartPair(loop, 25);
 
         time.Advance(TimeSpan.FromSeconds(1));
         var settled = loop.Status;
@@ -172,10 +174,7 @@ public sealed class PhysicsLoopTests
     {
         var time = new FakeTimeProvider();
         using var loop = new PhysicsLoop(CpuOnly, time);
-        loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
-        loop.Start();
-        loop.MoveNode(1, -500, 0, 0);
-        loop.MoveNode(2, 500, 0, 0);
+        StartPair(loop, 500);
         time.Advance(TimeSpan.FromSeconds(1));
         await Assert.That(loop.Status.Settled).IsFalse();
         await Assert.That(loop.Status.MaxSpeed).IsGreaterThan(0.1f);

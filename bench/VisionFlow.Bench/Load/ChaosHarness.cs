@@ -129,17 +129,8 @@ internal static class ChaosHarness
                 }
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            fd1End = await ReadFdsAsync(probe, service.Pid);
-            await stopLoad.CancelAsync();
-            var lightResult = await light;
-            await sampling;
-            peak1 = sampler.Samples.Count == 0 ? -1 : sampler.Samples.Max(x => x.RssKb);
-            if (service.HasExited)
-            {
-                crashes++;
-                defects.Add($"service (restart phase) exited with code {service.ExitCode}:\n{service.Tail}");
-            }
+            (fd1End, var lightResult, peak1) = await EndPhaseAsync("restart phase", service, probe, stopLoad, light, sampling, sampler, defects);
+            crashes += service.HasExited ? 1 : 0;
 
             report.AppendLine($"Restart phase: `visionflow simulate --port {simPort} --agents {Agents}` SIGKILLed and restarted {restarts} times under light load ({lightResult}); service with `VISIONFLOW_HEALTH_INTERVAL=100 VISIONFLOW_RECOVERY_INTERVAL=100 MCP_RECONNECT_DELAY=50 MCP_RECONNECT_ATTEMPTS=2`. The simulator stays down 500 ms after the fall is seen (the breaker is watched meanwhile). Times from the kill (fall, breaker) and from the simulator's \"listening\" line (recovery: `fully_operational` and agent_count = {Agents}), polled every 10 ms.");
             report.AppendLine();
@@ -238,17 +229,8 @@ internal static class ChaosHarness
             }
 
             var stats = proxy.GetStats();
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            fd2End = await ReadFdsAsync(probe, service.Pid);
-            await stopLoad.CancelAsync();
-            var lightResult = await light;
-            await sampling;
-            peak2 = sampler.Samples.Count == 0 ? -1 : sampler.Samples.Max(x => x.RssKb);
-            if (service.HasExited)
-            {
-                crashes++;
-                defects.Add($"service (fault phase) exited with code {service.ExitCode}:\n{service.Tail}");
-            }
+            (fd2End, var lightResult, peak2) = await EndPhaseAsync("fault phase", service, probe, stopLoad, light, sampling, sampler, defects);
+            crashes += service.HasExited ? 1 : 0;
 
             report.AppendLine($"Fault phase: a second service whose `MCP_TCP_PORT` is an in-process `FaultProxy` to the same simulator, same settings and light load ({lightResult}); each fault held {F(faultSeconds)} s (probed every 50 ms), then `FaultSettings.None` and the time until `fully_operational` with {Agents} agents. Proxy: {stats}.");
             report.AppendLine();
@@ -307,6 +289,27 @@ internal static class ChaosHarness
         public int Adjusted => Fds - Pool;
 
         public override string ToString() => $"{Fds} ({Pool})";
+    }
+
+    /// <summary>
+    /// Ends a phase the same way for both: 2 s of quiet, then the fds read with the harness's connections still open,
+    /// the light load stopped, the peak RSS taken and a service exit recorded as a defect.
+    /// </summary>
+    private static async Task<(FdReading Fds, string Light, long PeakRssKb)> EndPhaseAsync(
+        string phase, ChildProcess service, HttpClient probe, CancellationTokenSource stopLoad, Task<string> light, Task sampling, ProcSampler sampler, List<string> defects)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var fds = await ReadFdsAsync(probe, service.Pid);
+        await stopLoad.CancelAsync();
+        var lightResult = await light;
+        await sampling;
+        var peak = sampler.Samples.Count == 0 ? -1 : sampler.Samples.Max(x => x.RssKb);
+        if (service.HasExited)
+        {
+            defects.Add($"service ({phase}) exited with code {service.ExitCode}:\n{service.Tail}");
+        }
+
+        return (fds, lightResult, peak);
     }
 
     private static async Task<FdReading> ReadFdsAsync(HttpClient probe, int pid)

@@ -46,7 +46,7 @@ internal sealed class SocketDuplexPipe : IDuplexPipe, IAsyncDisposable
 
     public PipeWriter Output => _output.Writer;
 
-    /// <summary>Socket writes so far.</summary>
+    /// <summary>Socket writes issued so far.</summary>
     public long Sends => Interlocked.Read(ref _sends);
 
     /// <summary>Closes gracefully: see <see cref="CloseAsync"/> with drain.</summary>
@@ -101,8 +101,9 @@ internal sealed class SocketDuplexPipe : IDuplexPipe, IAsyncDisposable
                 var buffer = result.Buffer;
                 foreach (var segment in buffer)
                 {
-                    await _stream.WriteAsync(segment).ConfigureAwait(false);
+                    // Counted before the write, so once the peer has the bytes the count already includes them.
                     Interlocked.Increment(ref _sends);
+                    await _stream.WriteAsync(segment).ConfigureAwait(false);
                 }
 
                 reader.AdvanceTo(buffer.End);

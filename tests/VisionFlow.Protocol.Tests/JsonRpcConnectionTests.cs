@@ -91,6 +91,43 @@ public sealed class JsonRpcConnectionTests
     }
 
     [Test]
+    public async Task A_caller_that_blocks_on_another_request_does_not_stall_the_read_loop()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        var call = Task.Run(async () =>
+        {
+            var first = await InvokeRawAsync(client, "first");
+
+            // Sync-over-async where the first response was delivered: only a read loop that never runs callers answers this.
+            var second = InvokeRawAsync(client, "second");
+            return second.Wait(Patience) ? (first.GetInt32(), second.Result.GetInt32()) : throw new TimeoutException("the read loop stalled");
+        });
+        var (id1, _) = await peer.ReadRequestAsync();
+        await peer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id1},\"result\":1}}\n");
+        var (id2, _) = await peer.ReadRequestAsync();
+        await peer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id2},\"result\":2}}\n");
+        await Assert.That(await call.WaitAsync(Patience)).IsEqualTo((1, 2));
+    }
+
+    [Test]
+    public async Task A_response_in_the_same_write_as_the_peer_closing_is_still_delivered()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        var call = InvokeRawAsync(client, "m");
+        var (id, _) = await peer.ReadRequestAsync();
+        await peer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":7}}\n");
+        peer.Close();
+        var result = await call.WaitAsync(Patience);
+        await Assert.That(result.GetInt32()).IsEqualTo(7);
+        await client.Completion.WaitAsync(Patience);
+        await Assert.That(client.CloseReason).IsEqualTo(JsonRpcCloseReason.PeerClosed);
+    }
+
+    [Test]
     public async Task A_hundred_concurrent_requests_all_complete_correctly()
     {
         var (client, server) = await Loopback.PairAsync(new(), new() { Dispatch = TestDispatch.Create() });

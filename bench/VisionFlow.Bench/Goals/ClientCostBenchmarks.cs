@@ -13,7 +13,8 @@ namespace VisionFlow.Bench.Goals;
 /// <summary>
 /// Issue 4: what each client library itself costs per MCP <c>ping</c> round trip, against an <see cref="InMemoryMcpPeer"/>
 /// on in-memory pipes (no socket, no kernel, no server process; the peer's small cost is the same for every client).
-/// One call at a time, and 32 in flight on one session (each operation is one round trip). The loopback figures
+/// One call at a time, 100 in sequence inside one async method, and 32 in flight on one session (each operation is one
+/// round trip). The loopback figures
 /// (<see cref="ClientComparisonBenchmarks"/>, <see cref="ClientThroughputBenchmarks"/>) add the machine's socket costs.
 /// </summary>
 [MemoryDiagnoser]
@@ -22,6 +23,7 @@ namespace VisionFlow.Bench.Goals;
 public class ClientCostBenchmarks
 {
     private const int InFlight = 32;
+    private const int Sequence = 100;
 
     private readonly ValueTask<McpEmptyResult>[] _oursBatch = new ValueTask<McpEmptyResult>[InFlight];
     private readonly Task<JsonElement>[] _sjrBatch = new Task<JsonElement>[InFlight];
@@ -87,6 +89,33 @@ public class ClientCostBenchmarks
         for (var i = 0; i < InFlight; i++)
         {
             await _sdkBatch[i];
+        }
+    }
+
+    [BenchmarkCategory("100 in sequence"), Benchmark(Baseline = true, OperationsPerInvoke = Sequence, Description = "ours")]
+    public async Task OursSequence()
+    {
+        for (var i = 0; i < Sequence; i++)
+        {
+            await _oursMcp.PingAsync(CancellationToken.None);
+        }
+    }
+
+    [BenchmarkCategory("100 in sequence"), Benchmark(OperationsPerInvoke = Sequence, Description = "StreamJsonRpc 2.26")]
+    public async Task StreamJsonRpcSequence()
+    {
+        for (var i = 0; i < Sequence; i++)
+        {
+            await _sjr.InvokeWithParameterObjectAsync<JsonElement>("ping", ClientSessions.EmptyParams);
+        }
+    }
+
+    [BenchmarkCategory("100 in sequence"), Benchmark(OperationsPerInvoke = Sequence, Description = "MCP C# SDK 2.4.0")]
+    public async Task SdkSequence()
+    {
+        for (var i = 0; i < Sequence; i++)
+        {
+            await _sdk.PingAsync(cancellationToken: CancellationToken.None);
         }
     }
 

@@ -280,7 +280,7 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         }
         else
         {
-            _ = FailPendingIfSendFailsAsync(send, pending);
+            _ = FailPendingIfSendFailsAsync(send, pending.Sequence);
         }
 
         return pending.Task;
@@ -290,7 +290,11 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
     /// The send failed or is still waiting (closed, cancelled while waiting to write, params that do not serialize, a slow
     /// flush): fail the request unless a response, cancellation or close already took it.
     /// </summary>
-    private async Task FailPendingIfSendFailsAsync(ValueTask send, PendingRequest pending)
+    /// <remarks>
+    /// By sequence, not by object: a request cancelled while its send waits for the write lock completes at once, and its
+    /// pooled object can already carry the next request by the time this send fails.
+    /// </remarks>
+    private async Task FailPendingIfSendFailsAsync(ValueTask send, long sequence)
     {
         try
         {
@@ -298,15 +302,16 @@ public sealed class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposable
         }
         catch (Exception e)
         {
-            FailPending(pending, e);
+            FailPending(sequence, e);
         }
     }
 
-    private void FailPending(PendingRequest pending, Exception exception)
+    private void FailPending(long sequence, Exception exception)
     {
+        PendingRequest? pending;
         lock (_pending)
         {
-            if (!_pending.Remove(pending.Sequence))
+            if (!_pending.Remove(sequence, out pending))
             {
                 return;
             }

@@ -109,6 +109,13 @@ cmd_publish() {
   say "artifacts/bin/visionflow: $(du -h "$BIN" | cut -f1)"
 }
 
+# A binary older than any source would measure or ship yesterday's code: republish then.
+publish_if_stale() {
+  if [[ ! -x "$BIN" || -n "$(find src generators shaders Directory.Build.props Directory.Packages.props \( -name bin -o -name obj \) -prune -o -type f -newer "$BIN" -print -quit 2>/dev/null)" ]]; then
+    cmd_publish
+  fi
+}
+
 cmd_run() {
   cmd_setup
   cmd_build
@@ -164,7 +171,7 @@ cmd_test() {
 
 cmd_bench() {
   cmd_setup
-  [[ -x "$BIN" ]] || cmd_publish
+  publish_if_stale
   say "running benchmarks: ${*:-all}"
   VISIONFLOW_BINARY="$BIN" dotnet run -c Release --project "$BENCH_PROJECT" -- "$@"
 }
@@ -190,7 +197,7 @@ cmd_image() {
     say "installing buildah"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends buildah >/dev/null || die "installing buildah failed (needs root)"
   }
-  [[ -x "$BIN" ]] || cmd_publish
+  publish_if_stale
   local ctx="$ARTIFACTS/image-$variant" rootfs="$ARTIFACTS/image-$variant/rootfs"
   rm -rf "$ctx" && mkdir -p "$rootfs/usr/local/bin" "$rootfs/etc" "$rootfs/tmp"
   cp "$BIN" "$rootfs/usr/local/bin/visionflow"

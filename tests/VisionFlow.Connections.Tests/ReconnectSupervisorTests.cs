@@ -14,6 +14,7 @@ public sealed class ReconnectSupervisorTests
         Attempts = 3,
         Delay = TimeSpan.FromSeconds(1),
         ConnectTimeout = TimeSpan.FromSeconds(30),
+        FirstAttemptTimeout = TimeSpan.FromSeconds(30),
         ProbeBackoffMultiplier = 2,
         MaxProbeDelay = TimeSpan.FromSeconds(4),
     };
@@ -98,6 +99,67 @@ public sealed class ReconnectSupervisorTests
 
         await Assert.That(failure).IsTypeOf<ConnectException>();
         await Assert.That(supervisor.State).IsEqualTo(ReconnectState.Connected);
+        await Assert.That(calls).IsEqualTo(2);
+    }
+
+    [Test]
+    public async Task A_peer_that_accepts_and_never_answers_costs_a_short_attempt_that_doubles_up_to_the_connect_timeout()
+    {
+        var time = new SignallingTimeProvider();
+        var calls = 0;
+        async ValueTask Connect(CancellationToken ct)
+        {
+            // Four silent peers (a blackholed route), then a server that answers.
+            if (Interlocked.Increment(ref calls) <= 4)
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+        }
+
+        var options = Options with { FirstAttemptTimeout = TimeSpan.FromSeconds(5), ConnectTimeout = TimeSpan.FromSeconds(12), Delay = TimeSpan.FromMilliseconds(250) };
+        await using var supervisor = new ReconnectSupervisor(Connect, options, time);
+        var messages = new List<string>();
+        supervisor.AttemptFailed += (ex, _) => messages.Add(ex.Message);
+        supervisor.ConnectionLost();
+        var bounds = new List<TimeSpan>();
+        for (var i = 0; i < 4; i++)
+        {
+            var bound = await time.NextTimerAsync(d => d >= TimeSpan.FromSeconds(5));
+            bounds.Add(bound);
+            time.Advance(bound);
+            time.Advance(await time.NextTimerAsync(d => d < TimeSpan.FromSeconds(5)));
+        }
+
+        await supervisor.Current.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await Assert.That(string.Join(",", bounds.Select(b => b.TotalSeconds))).IsEqualTo("5,10,12,12");
+        await Assert.That(messages[0]).Contains("timed out after 5000 ms");
+        await Assert.That(supervisor.State).IsEqualTo(ReconnectState.Connected);
+        await Assert.That(calls).IsEqualTo(5);
+    }
+
+    [Test]
+    public async Task The_first_attempt_bound_never_exceeds_the_connect_timeout()
+    {
+        var time = new SignallingTimeProvider();
+        var calls = 0;
+        async ValueTask Connect(CancellationToken ct)
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+        }
+
+        var options = Options with { FirstAttemptTimeout = TimeSpan.FromSeconds(20), ConnectTimeout = TimeSpan.FromSeconds(3) };
+        await using var supervisor = new ReconnectSupervisor(Connect, options, time);
+        supervisor.ConnectionLost();
+        var bound = await time.NextTimerAsync(d => d > options.Delay);
+        time.Advance(bound);
+        time.Advance(await time.NextTimerAsync(d => d == options.Delay));
+        await supervisor.Current.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await Assert.That(bound).IsEqualTo(TimeSpan.FromSeconds(3));
         await Assert.That(calls).IsEqualTo(2);
     }
 

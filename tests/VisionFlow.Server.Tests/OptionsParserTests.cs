@@ -41,6 +41,7 @@ public sealed class OptionsParserTests
         await Assert.That(o.McpReconnectAttempts).IsEqualTo(3);
         await Assert.That(o.McpReconnectDelay).IsEqualTo(TimeSpan.FromMilliseconds(1000));
         await Assert.That(o.McpConnectionTimeout).IsEqualTo(TimeSpan.FromMilliseconds(30000));
+        await Assert.That(o.McpReconnectAttemptTimeout).IsEqualTo(TimeSpan.FromMilliseconds(5000));
         await Assert.That(o.McpMaxAgents).IsEqualTo(50);
         await Assert.That(o.LogFormat).IsEqualTo(LogFormat.Text);
     }
@@ -51,13 +52,14 @@ public sealed class OptionsParserTests
         var o = Parse([], Env(
             ("CLAUDE_FLOW_HOST", "10.1.2.3"), ("MCP_TCP_PORT", "9600"), ("ENABLE_MCP", "false"),
             ("MCP_RECONNECT_ATTEMPTS", "7"), ("MCP_RECONNECT_DELAY", "250"), ("MCP_CONNECTION_TIMEOUT", "5000"),
-            ("MCP_MAX_AGENTS", "1000"), ("VISIONFLOW_LOG_FORMAT", "JSON"), ("VISIONFLOW_LOG_LEVEL", "debug"))).Options;
+            ("MCP_RECONNECT_ATTEMPT_TIMEOUT", "1500"), ("MCP_MAX_AGENTS", "1000"), ("VISIONFLOW_LOG_FORMAT", "JSON"), ("VISIONFLOW_LOG_LEVEL", "debug"))).Options;
         await Assert.That(o.McpHost).IsEqualTo("10.1.2.3");
         await Assert.That(o.McpPort).IsEqualTo(9600);
         await Assert.That(o.EnableMcp).IsFalse();
         await Assert.That(o.McpReconnectAttempts).IsEqualTo(7);
         await Assert.That(o.McpReconnectDelay).IsEqualTo(TimeSpan.FromMilliseconds(250));
         await Assert.That(o.McpConnectionTimeout).IsEqualTo(TimeSpan.FromSeconds(5));
+        await Assert.That(o.McpReconnectAttemptTimeout).IsEqualTo(TimeSpan.FromMilliseconds(1500));
         await Assert.That(o.McpMaxAgents).IsEqualTo(1000);
         await Assert.That(o.LogFormat).IsEqualTo(LogFormat.Json);
         await Assert.That(o.LogLevel).IsEqualTo(Microsoft.Extensions.Logging.LogLevel.Debug);

@@ -32,7 +32,7 @@ public sealed class ReconnectSupervisor : IAsyncDisposable
     private DateTimeOffset? _lastReconnect;
     private string? _lastError;
 
-    /// <summary>Creates a supervisor that calls <paramref name="connect"/> (the token fires at the connect timeout) to re-establish the link.</summary>
+    /// <summary>Creates a supervisor that calls <paramref name="connect"/> (the token fires at the attempt's bound) to re-establish the link.</summary>
     public ReconnectSupervisor(
         Func<CancellationToken, ValueTask> connect,
         ReconnectOptions options,
@@ -157,11 +157,12 @@ public sealed class ReconnectSupervisor : IAsyncDisposable
     private async Task RunAsync()
     {
         var stop = _stopping.Token;
+        var bound = _options.FirstAttemptTimeout < _options.ConnectTimeout ? _options.FirstAttemptTimeout : _options.ConnectTimeout;
         for (var attempt = 1; !stop.IsCancellationRequested; attempt++)
         {
             Interlocked.Increment(ref _attempts);
             Exception? failure = null;
-            using (var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time))
+            using (var timeout = new CancellationTokenSource(bound, _time))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token))
             {
                 try
@@ -174,7 +175,8 @@ public sealed class ReconnectSupervisor : IAsyncDisposable
                 }
                 catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
                 {
-                    failure = new ConnectException($"Reconnect attempt timed out after {_options.ConnectTimeout.TotalMilliseconds:0} ms", ex);
+                    failure = new ConnectException($"Reconnect attempt timed out after {bound.TotalMilliseconds:0} ms", ex);
+                    bound = TimeSpan.FromTicks(Math.Min(bound.Ticks * 2, _options.ConnectTimeout.Ticks));
                 }
 #pragma warning disable CA1031 // every connect failure is recorded and retried
                 catch (Exception ex)

@@ -26,6 +26,9 @@ public sealed record ServerOptions
     /// <summary>Timeout for establishing an MCP connection.</summary>
     public TimeSpan McpConnectionTimeout { get; init; } = TimeSpan.FromMilliseconds(30000);
 
+    /// <summary>Bound on the first reconnect attempt after a loss; doubled per timed-out attempt up to <see cref="McpConnectionTimeout"/>.</summary>
+    public TimeSpan McpReconnectAttemptTimeout { get; init; } = TimeSpan.FromMilliseconds(5000);
+
     /// <summary>Most agents the product will track or spawn.</summary>
     public int McpMaxAgents { get; init; } = 50;
 

@@ -46,6 +46,11 @@ internal static class Settings
         "Timeout for establishing an MCP connection (ms)",
         static (o, v) => TryInt(v, 100, 600_000, out var ms) ? o with { McpConnectionTimeout = TimeSpan.FromMilliseconds(ms) } : null);
 
+    internal static readonly Setting ReconnectAttemptTimeout = new(
+        "MCP_RECONNECT_ATTEMPT_TIMEOUT", "--mcp-reconnect-attempt-timeout", "5000", "milliseconds, an integer 100-600000",
+        "Bound on the first reconnect attempt after a loss, doubled per timed-out attempt up to MCP_CONNECTION_TIMEOUT (ms)",
+        static (o, v) => TryInt(v, 100, 600_000, out var ms) ? o with { McpReconnectAttemptTimeout = TimeSpan.FromMilliseconds(ms) } : null);
+
     internal static readonly Setting MaxAgents = new(
         "MCP_MAX_AGENTS", "--mcp-max-agents", "50", "an integer 1-100000",
         "Most agents tracked or spawned",
@@ -106,7 +111,7 @@ internal static class Settings
     /// <summary>All settings, in help order. Port precedes Urls so that an explicit URL list wins when both are given.</summary>
     internal static readonly IReadOnlyList<Setting> All =
     [
-        Port, Urls, McpHost, McpPort, EnableMcp, ReconnectAttempts, ReconnectDelay, ConnectionTimeout, MaxAgents,
+        Port, Urls, McpHost, McpPort, EnableMcp, ReconnectAttempts, ReconnectDelay, ConnectionTimeout, ReconnectAttemptTimeout, MaxAgents,
         McpApiKey, ApiKey, RateLimit, HealthInterval, RecoveryInterval, KnowledgeFolder, PhysicsBackend, LogFormatSetting, LogLevelSetting,
     ];
 

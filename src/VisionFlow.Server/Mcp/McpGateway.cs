@@ -103,6 +103,7 @@ internal sealed class McpGateway : IAsyncDisposable
                 Attempts = options.McpReconnectAttempts,
                 Delay = options.McpReconnectDelay,
                 ConnectTimeout = options.McpConnectionTimeout,
+                FirstAttemptTimeout = options.McpReconnectAttemptTimeout,
                 MaxProbeDelay = TimeSpan.FromSeconds(10),
             },
             time,

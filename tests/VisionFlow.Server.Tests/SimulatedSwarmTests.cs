@@ -197,6 +197,34 @@ public sealed class SimulatedSwarmTests
     }
 
     [Test]
+    public async Task Graph_edges_join_nodes_of_their_kind_and_note_ids_stay_put_across_rebuilds()
+    {
+        await using var swarm = await SimulatedSwarm.StartAsync(agents: 5);
+        await using var server = await RunningServer.StartAsync(OptionsFor(swarm));
+        static bool HasFlows(JsonElement r) => r.GetProperty("edges").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "message_flow");
+        var first = await WaitForJsonAsync(server.Http, "/api/graph", HasFlows, "a message_flow edge");
+        var version = first.GetProperty("version").GetInt64();
+        var later = await WaitForJsonAsync(server.Http, "/api/graph", r => r.GetProperty("version").GetInt64() > version && HasFlows(r), "a later rebuild");
+
+        foreach (var graph in new[] { first, later })
+        {
+            var kinds = graph.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("id").GetUInt32(), n => n.GetProperty("kind").GetString());
+            foreach (var edge in graph.GetProperty("edges").EnumerateArray())
+            {
+                var expected = edge.GetProperty("kind").GetString() == "link" ? "knowledge" : "agent";
+                await Assert.That(kinds[edge.GetProperty("source").GetUInt32()]).IsEqualTo(expected);
+                await Assert.That(kinds[edge.GetProperty("target").GetUInt32()]).IsEqualTo(expected);
+                await Assert.That(edge.GetProperty("source").GetUInt32()).IsNotEqualTo(edge.GetProperty("target").GetUInt32());
+            }
+        }
+
+        static Dictionary<string, uint> Notes(JsonElement g) => g.GetProperty("nodes").EnumerateArray()
+            .Where(n => n.GetProperty("kind").GetString() == "knowledge")
+            .ToDictionary(n => n.GetProperty("label").GetString()!, n => n.GetProperty("id").GetUInt32());
+        await Assert.That(Notes(later)).IsEquivalentTo(Notes(first));
+    }
+
+    [Test]
     public async Task Network_health_has_the_seed_shape_with_live_numbers()
     {
         await using var swarm = await SimulatedSwarm.StartAsync(agents: 2);

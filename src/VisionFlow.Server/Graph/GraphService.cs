@@ -29,12 +29,15 @@ internal sealed class GraphService : IAsyncDisposable
     private readonly Dictionary<string, uint> _knowledgeIds = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(int A, int B, float Weight)> _edgeScratch = [];
     private readonly Dictionary<string, int> _indexScratch = new(StringComparer.Ordinal);
+    private uint[] _idScratch = [];
+    private KnowledgeSet? _idsFor;
+    private uint[] _idsOfSet = [];
     private KnowledgeWatcher? _watcher;
     private KnowledgeSet _knowledge;
     private long _knowledgeVersion = 1;
     private uint _nextKnowledgeId = 1;
     private Task _loop = Task.CompletedTask;
-    private GraphView _current = GraphView.Empty;
+    private GraphSource _current = GraphSource.Empty;
 
     public GraphService(ServerOptions options, McpGateway gateway, NodeSnapshotHub hub, StreamNotices notices, TimeProvider time, ILoggerFactory loggers)
     {
@@ -60,7 +63,10 @@ internal sealed class GraphService : IAsyncDisposable
     public PhysicsLoop Physics { get; }
 
     /// <summary>The graph as last handed to physics (nodes with flags and labels, edges), for <c>/api/graph</c>.</summary>
-    public GraphView Current => Volatile.Read(ref _current);
+    public GraphView Current => Volatile.Read(ref _current).View;
+
+    /// <summary>The last build, without rendering its view (cheap counts for probes).</summary>
+    public GraphSource Source => Volatile.Read(ref _current);
 
     /// <summary>Where the knowledge notes come from.</summary>
     public string KnowledgeSource => _options.KnowledgeFolder ?? "embedded sample notes";
@@ -150,73 +156,73 @@ internal sealed class GraphService : IAsyncDisposable
 
     private void Rebuild(AgentSnapshot agents, DegradationResponse response)
     {
-        // Sized up front and the physics edge list reused: this runs on every agent update (ten times a second), and at
-        // 10,000 agents grown lists and a fresh index put several hundred KB a time on the large object heap.
+        // Allocation-free in steady state: this runs on every agent update (ten times a second), so the id buffer, the
+        // physics edge list and the agent index are reused, and /api/graph's views are rendered only when asked for.
         var knowledgeSet = response.KnowledgeGraphEnabled ? Volatile.Read(ref _knowledge) : null;
-        var nodes = new List<GraphNodeView>((knowledgeSet?.Notes.Count ?? 0) + agents.Agents.Count);
+        var knowledgeIds = knowledgeSet is null ? [] : KnowledgeIds(knowledgeSet);
+        var agentGraph = response.AgentGraphEnabled && agents.Available;
+        var count = knowledgeIds.Length + (agentGraph ? agents.Agents.Count : 0);
+        if (_idScratch.Length < count)
+        {
+            _idScratch = new uint[Math.Max(count, _idScratch.Length * 2)];
+        }
+
+        var ids = _idScratch.AsSpan(0, count);
+        knowledgeIds.CopyTo(ids);
         var edges = _edgeScratch;
         edges.Clear();
-        var edgeViews = new List<GraphEdgeView>((knowledgeSet?.Links.Count ?? 0) + agents.Edges.Count);
-
-        if (response.KnowledgeGraphEnabled)
+        if (knowledgeSet is not null)
         {
-            var knowledge = knowledgeSet!;
-            var first = nodes.Count;
-            foreach (var note in knowledge.Notes)
+            foreach (var (from, to) in knowledgeSet.Links)
             {
-                if (!_knowledgeIds.TryGetValue(note.Name, out var id))
-                {
-                    id = _nextKnowledgeId++;
-                    _knowledgeIds[note.Name] = id;
-                }
-
-                nodes.Add(new GraphNodeView(id, "knowledge", note.Name, null, null, false));
-            }
-
-            foreach (var (from, to) in knowledge.Links)
-            {
-                edges.Add((first + from, first + to, 1f));
-                edgeViews.Add(new GraphEdgeView(nodes[first + from].Id, nodes[first + to].Id, 1f, "link"));
+                edges.Add((from, to, 1f));
             }
         }
 
-        var agentGraph = response.AgentGraphEnabled && agents.Available;
         if (agentGraph)
         {
-            var indexById = _indexScratch;
-            indexById.Clear();
-            foreach (var agent in agents.Agents)
+            var list = agents.Agents;
+            for (var i = 0; i < list.Count; i++)
             {
-                indexById[agent.Id] = nodes.Count;
-                nodes.Add(new GraphNodeView(agent.NodeId, "agent", agent.Id, agent.Status, agent.Type, agent.IsStale));
+                ids[knowledgeIds.Length + i] = list[i].NodeId;
             }
 
-            foreach (var edge in agents.Edges)
-            {
-                if (indexById.TryGetValue(edge.SourceId, out var a) && indexById.TryGetValue(edge.TargetId, out var b) && a != b)
-                {
-                    var weight = (float)Math.Clamp(edge.Weight, 0.01, 100);
-                    edges.Add((a, b, weight));
-                    edgeViews.Add(new GraphEdgeView(nodes[a].Id, nodes[b].Id, weight, "message_flow"));
-                }
-            }
-        }
-
-        var ids = new uint[nodes.Count];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            ids[i] = nodes[i].Id;
+            GraphSource.AddAgentEdges(agents, _indexScratch, edges, knowledgeIds.Length);
         }
 
         Physics.SubmitTopology(ids, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edges));
-        var version = _current.Version + 1;
-        Volatile.Write(ref _current, new GraphView(
-            version,
-            nodes,
-            edgeViews,
+        Volatile.Write(ref _current, new GraphSource(
+            _current.Version + 1,
+            knowledgeSet,
+            knowledgeIds,
+            agentGraph ? agents : null,
             response.KnowledgeGraphEnabled,
-            agentGraph,
             agents.Available ? null : _gateway.StateDetail));
+    }
+
+    /// <summary>Stable node ids of a knowledge set's notes (a note keeps its id across reloads), computed once per set.</summary>
+    private uint[] KnowledgeIds(KnowledgeSet set)
+    {
+        if (ReferenceEquals(set, _idsFor))
+        {
+            return _idsOfSet;
+        }
+
+        var ids = new uint[set.Notes.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var name = set.Notes[i].Name;
+            if (!_knowledgeIds.TryGetValue(name, out var id))
+            {
+                id = _nextKnowledgeId++;
+                _knowledgeIds[name] = id;
+            }
+
+            ids[i] = id;
+        }
+
+        (_idsFor, _idsOfSet) = (set, ids);
+        return ids;
     }
 
     private void OnPositions(PositionSnapshot positions)

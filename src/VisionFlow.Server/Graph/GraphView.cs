@@ -13,8 +13,4 @@ public sealed record GraphView(
     IReadOnlyList<GraphEdgeView> Edges,
     bool KnowledgeGraphEnabled,
     bool AgentGraphAvailable,
-    string? AgentGraphUnavailableReason)
-{
-    /// <summary>Before the first build.</summary>
-    public static GraphView Empty { get; } = new(0, [], [], true, false, "starting");
-}
+    string? AgentGraphUnavailableReason);

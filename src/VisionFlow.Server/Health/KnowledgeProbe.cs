@@ -7,8 +7,8 @@ internal sealed class KnowledgeProbe(GraphService graph) : ISubsystemProbe
 {
     public SubsystemStatus Probe()
     {
-        var view = graph.Current;
-        var notes = view.Nodes.Count(n => n.Kind == "knowledge");
+        var view = graph.Source;
+        var notes = view.KnowledgeNodes;
         var detail = $"{notes} notes from {graph.KnowledgeSource}" + (graph.KnowledgeReloadFailures > 0 ? $"; {graph.KnowledgeReloadFailures} reload failures" : string.Empty);
         return new("knowledge_graph", view.KnowledgeGraphEnabled ? SubsystemState.Up : SubsystemState.Disabled, detail);
     }

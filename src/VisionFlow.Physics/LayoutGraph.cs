@@ -42,6 +42,21 @@ public sealed class LayoutGraph
     public static (int[] Offsets, int[] Targets, float[] Weights) BuildCsr(int nodeCount, ReadOnlySpan<(int A, int B, float Weight)> edges)
     {
         var offsets = new int[nodeCount + 1];
+        var entries = CountCsr(edges, offsets);
+        var targets = new int[entries];
+        var weights = new float[entries];
+        FillCsr(edges, offsets, targets, weights);
+        return (offsets, targets, weights);
+    }
+
+    /// <summary>
+    /// First half of <see cref="BuildCsr"/>: row offsets of the symmetric CSR into <paramref name="offsets"/> (node count + 1
+    /// entries); returns the number of target entries.
+    /// </summary>
+    internal static int CountCsr(ReadOnlySpan<(int A, int B, float Weight)> edges, Span<int> offsets)
+    {
+        var nodeCount = offsets.Length - 1;
+        offsets.Clear();
         foreach (var (a, b, _) in edges)
         {
             if ((uint)a >= (uint)nodeCount || (uint)b >= (uint)nodeCount) continue;
@@ -49,16 +64,23 @@ public sealed class LayoutGraph
             offsets[b + 1]++;
         }
         for (var i = 0; i < nodeCount; i++) offsets[i + 1] += offsets[i];
-        var cursor = offsets.AsSpan(0, nodeCount).ToArray();
-        var targets = new int[offsets[nodeCount]];
-        var weights = new float[offsets[nodeCount]];
+        return offsets[nodeCount];
+    }
+
+    /// <summary>Second half of <see cref="BuildCsr"/>: fills the rows counted by <see cref="CountCsr"/>, in edge order.</summary>
+    internal static void FillCsr(ReadOnlySpan<(int A, int B, float Weight)> edges, Span<int> offsets, Span<int> targets, Span<float> weights)
+    {
+        // Each row's start doubles as its write cursor, so no cursor array: afterwards offsets[i] holds row i's end, and
+        // shifting by one restores the starts.
+        var nodeCount = offsets.Length - 1;
         foreach (var (a, b, w) in edges)
         {
             if ((uint)a >= (uint)nodeCount || (uint)b >= (uint)nodeCount) continue;
-            targets[cursor[a]] = b; weights[cursor[a]++] = w;
-            targets[cursor[b]] = a; weights[cursor[b]++] = w;
+            targets[offsets[a]] = b; weights[offsets[a]++] = w;
+            targets[offsets[b]] = a; weights[offsets[b]++] = w;
         }
-        return (offsets, targets, weights);
+        for (var i = nodeCount; i > 0; i--) offsets[i] = offsets[i - 1];
+        offsets[0] = 0;
     }
 
     /// <summary>Number of nodes.</summary>

@@ -17,6 +17,12 @@ public sealed partial class PhysicsLoop : IDisposable
     private readonly ILogger _logger;
     private readonly Func<ILayoutBackend> _vulkanFactory;
     private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly Stack<TopologySubmission> _spareTopologies = new();
+    private readonly Action _applyPendingTopology;
+    private TopologySubmission? _pendingTopology;
+    private readonly Dictionary<uint, int> _previousIndex = [];
+    private float[] _carryX = [], _carryY = [], _carryZ = [];
+    private bool[] _carryPinned = [], _placed = [];
     private readonly StepTimeRecorder _stepTimes = new();
     private readonly Lock _tickGate = new();
 
@@ -57,6 +63,7 @@ public sealed partial class PhysicsLoop : IDisposable
         _logger = logger ?? NullLogger.Instance;
         _vulkanFactory = vulkanFactory;
         _mode = options.InitialMode;
+        _applyPendingTopology = ApplyPendingTopology;
         _status = new PhysicsStatus(LayoutBackendKind.Cpu, "", null, _mode, false, false, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, timeProvider.GetUtcNow());
     }
 
@@ -121,11 +128,31 @@ public sealed partial class PhysicsLoop : IDisposable
     /// Replaces the graph. Nodes keep their position by id; new nodes start next to their first placed neighbour
     /// (or on a deterministic spread). Edges are (index a, index b, weight) into <paramref name="ids"/>.
     /// </summary>
+    /// <remarks>
+    /// Only the newest submission matters, so one not yet applied is replaced, and its buffers are reused: in steady state
+    /// (weights moving ten times a second) submitting allocates nothing.
+    /// </remarks>
     public void SubmitTopology(ReadOnlySpan<uint> ids, ReadOnlySpan<(int A, int B, float Weight)> edges)
     {
-        var idCopy = ids.ToArray();
-        var (offsets, targets, weights) = LayoutGraph.BuildCsr(idCopy.Length, edges);
-        _commands.Enqueue(() => ApplyTopology(idCopy, offsets, targets, weights));
+        TopologySubmission? submission;
+        lock (_spareTopologies)
+        {
+            _spareTopologies.TryPop(out submission);
+        }
+
+        submission ??= new TopologySubmission();
+        submission.Fill(ids, edges);
+
+        // Whenever a submission is pending, exactly one apply command is queued for it (it takes the newest).
+        var replaced = Interlocked.Exchange(ref _pendingTopology, submission);
+        if (replaced is null)
+        {
+            _commands.Enqueue(_applyPendingTopology);
+        }
+        else
+        {
+            RecycleTopology(replaced);
+        }
     }
 
     /// <summary>Moves (and optionally pins or unpins) the node with this id; unknown ids are ignored.</summary>
@@ -297,7 +324,44 @@ public sealed partial class PhysicsLoop : IDisposable
         PublishStatus();
     }
 
-    private void ApplyTopology(uint[] ids, int[] offsets, int[] targets, float[] weights)
+    private void ApplyPendingTopology()
+    {
+        var submission = Interlocked.Exchange(ref _pendingTopology, null);
+        if (submission is null)
+        {
+            _commandChangedNothing = true;
+            return;
+        }
+
+        try
+        {
+            ApplyTopology(submission.Ids, submission.Offsets, submission.Targets, submission.Weights);
+        }
+        finally
+        {
+            RecycleTopology(submission);
+        }
+    }
+
+    private void RecycleTopology(TopologySubmission submission)
+    {
+        lock (_spareTopologies)
+        {
+            // Two cycle in steady state (one pending, one being filled); a few more cover bursts.
+            if (_spareTopologies.Count < 4)
+            {
+                _spareTopologies.Push(submission);
+            }
+        }
+    }
+
+    private static void Carry<T>(ReadOnlySpan<T> from, ref T[] into)
+    {
+        ScratchArray.Ensure(ref into, from.Length);
+        from.CopyTo(into);
+    }
+
+    private void ApplyTopology(ReadOnlySpan<uint> ids, ReadOnlySpan<int> offsets, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights)
     {
         // The graph service resubmits on every agent change (ten times a second); when only traffic weights moved, the
         // layout keeps its velocities and the stream its topology version (no complete frames, no topology notices).
@@ -309,22 +373,26 @@ public sealed partial class PhysicsLoop : IDisposable
             return;
         }
 
-        var previous = new Dictionary<uint, int>();
-        float[] ox = [], oy = [], oz = [];
-        bool[] oPinned = [];
+        // Agents come and go a few times a second at scale, so the carry-over state is scratch kept between changes.
+        var previous = _previousIndex;
+        previous.Clear();
         if (_graph is not null)
         {
             var oldIds = _graph.Ids;
             for (var i = 0; i < oldIds.Length; i++) previous.TryAdd(oldIds[i], i);
-            ox = _graph.X.ToArray(); oy = _graph.Y.ToArray(); oz = _graph.Z.ToArray();
-            oPinned = _graph.Pinned.ToArray();
+            Carry(_graph.X, ref _carryX); Carry(_graph.Y, ref _carryY); Carry(_graph.Z, ref _carryZ);
+            Carry(_graph.Pinned, ref _carryPinned);
         }
+        float[] ox = _carryX, oy = _carryY, oz = _carryZ;
+        var oPinned = _carryPinned;
         if (_graph is null) _graph = new LayoutGraph(ids, offsets, targets, weights);
         else _graph.SetTopology(ids, offsets, targets, weights);
 
         var g = _graph;
         var n = ids.Length;
-        var placed = new bool[n];
+        ScratchArray.Ensure(ref _placed, n);
+        var placed = _placed.AsSpan(0, n);
+        placed.Clear();
         for (var i = 0; i < n; i++)
         {
             if (previous.TryGetValue(ids[i], out var old))

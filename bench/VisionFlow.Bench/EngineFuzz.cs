@@ -4,7 +4,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using VisionFlow.Protocol.Engine;
-using VisionFlow.Protocol.Fuzzing;
+using VisionFlow.Testing.Fuzzing;
 
 namespace VisionFlow.Bench;
 
@@ -79,10 +79,10 @@ internal static class EngineFuzz
         {
             while (lines < budget && client.IsConnected && !oversize)
             {
-                var junk = HostileLines.Next(random, MaxLine);
+                var junk = HostileLines.Next(random, MaxLine, JsonRpcConnection.RequestIdPrefix);
                 while (!allowOversize && junk.Length > MaxLine)
                 {
-                    junk = HostileLines.Next(random, MaxLine);
+                    junk = HostileLines.Next(random, MaxLine, JsonRpcConnection.RequestIdPrefix);
                 }
 
                 oversize = junk.Length > MaxLine;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using VisionFlow.Server;
 using VisionFlow.Server.Api;
-using VisionFlow.Server.Fuzzing;
 using VisionFlow.Server.Streaming;
+using VisionFlow.Testing.Fuzzing;
 
 namespace VisionFlow.Bench;
 
@@ -31,7 +31,7 @@ internal static class FuzzHarness
 
         failures += Run("json-rpc classifier", inputs, static (random) =>
         {
-            var line = System.Text.Encoding.UTF8.GetBytes(VisionFlow.Protocol.Fuzzing.HostileLines.Next(random, 4096));
+            var line = System.Text.Encoding.UTF8.GetBytes(HostileLines.Next(random, 4096, VisionFlow.Protocol.Engine.JsonRpcConnection.RequestIdPrefix));
             var message = VisionFlow.Protocol.Messages.JsonRpcMessage.Parse(line);
             _ = message.Kind;
         });

@@ -2,10 +2,11 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
-using VisionFlow.Connections.Chaos;
 using VisionFlow.Connections.Degradation;
 using VisionFlow.Connections.Pooling;
 using VisionFlow.Connections.Resilience;
+using VisionFlow.Testing.Chaos;
+using VisionFlow.Testing;
 
 namespace VisionFlow.Connections.Tests;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using VisionFlow.Connections.Chaos;
+using VisionFlow.Testing.Chaos;
+using VisionFlow.Testing;
 
 namespace VisionFlow.Connections.Tests;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using VisionFlow.Connections.Pooling;
+using VisionFlow.Testing;
 
 namespace VisionFlow.Connections.Tests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using static VisionFlow.Testing.JsonPolling;
 
 namespace VisionFlow.EndToEnd.Tests;
 
@@ -12,25 +13,6 @@ namespace VisionFlow.EndToEnd.Tests;
 public sealed partial class SwarmEndToEndTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-
-    private static async Task<JsonElement> WaitForJsonAsync(HttpClient http, string path, Func<JsonElement, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await http.GetStringAsync(path);
-            var root = JsonDocument.Parse(last).RootElement;
-            if (condition(root))
-            {
-                return root;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"{path} never showed {what}; last answer: {last}");
-    }
 
     [Test]
     public async Task Published_binary_serves_a_simulated_swarm_end_to_end()

@@ -7,8 +7,8 @@ using System.Text.Json;
 using CsCheck;
 using VisionFlow.Protocol.Engine;
 using VisionFlow.Protocol.Framing;
-using VisionFlow.Protocol.Fuzzing;
 using VisionFlow.Protocol.Messages;
+using VisionFlow.Testing.Fuzzing;
 
 namespace VisionFlow.Protocol.Tests;
 
@@ -150,7 +150,7 @@ public sealed class FuzzTests
             {
                 while (sent < 10_000 && client.IsConnected)
                 {
-                    var junk = HostileLines.Next(random, MaxLine);
+                    var junk = HostileLines.Next(random, MaxLine, JsonRpcConnection.RequestIdPrefix);
                     await SendLockedAsync(peer, sendLock, junk + "\n");
                     sent++;
                     if (junk.Length > MaxLine)

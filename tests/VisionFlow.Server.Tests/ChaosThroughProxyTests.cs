@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
-using VisionFlow.Connections.Chaos;
+using VisionFlow.Testing.Chaos;
+using VisionFlow.Testing.Hosting;
+using static VisionFlow.Testing.JsonPolling;
 
 namespace VisionFlow.Server.Tests;
 
@@ -15,11 +17,11 @@ public sealed class ChaosThroughProxyTests
     [Test]
     public async Task Peer_killed_restarted_and_reset_under_load_recovers()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync(agents: 6);
+        await using var swarm = SimulatedSwarm.Start(agents: 6);
         await using var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, swarm.Port));
         var options = SimulatedSwarmTests.OptionsFor(swarm) with { McpPort = proxy.EndPoint.Port };
         await using var server = await RunningServer.StartAsync(options);
-        await SimulatedSwarmTests.WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 6, "6 agents");
+        await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 6, "6 agents");
 
         using var stop = new CancellationTokenSource();
         var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
@@ -37,20 +39,20 @@ public sealed class ChaosThroughProxyTests
         for (var round = 0; round < 3; round++)
         {
             await swarm.KillAsync();
-            await SimulatedSwarmTests.WaitForJsonAsync(server.Http, "/api/health/network",
+            await WaitForJsonAsync(server.Http, "/api/health/network",
                 r => r.GetProperty("degradation_level").GetString() != "fully_operational", "degradation after the kill");
-            await swarm.StartServerAsync(agents: 6);
-            await SimulatedSwarmTests.WaitForJsonAsync(server.Http, "/api/health/network",
+            swarm.StartServer(agents: 6);
+            await WaitForJsonAsync(server.Http, "/api/health/network",
                 r => r.GetProperty("degradation_level").GetString() == "fully_operational", "recovery after the restart");
-            await SimulatedSwarmTests.WaitForJsonAsync(server.Http, "/api/bots/agents",
+            await WaitForJsonAsync(server.Http, "/api/bots/agents",
                 r => r.GetProperty("count").GetInt32() == 6 && r.GetProperty("available").GetBoolean(), "the agents back");
         }
 
         proxy.Faults = new FaultSettings { Mode = FaultMode.Reset };
-        await SimulatedSwarmTests.WaitForJsonAsync(server.Http, "/api/health/network",
+        await WaitForJsonAsync(server.Http, "/api/health/network",
             r => r.GetProperty("degradation_level").GetString() != "fully_operational", "degradation while connections are reset");
         proxy.Faults = FaultSettings.None;
-        await SimulatedSwarmTests.WaitForJsonAsync(server.Http, "/api/health/network",
+        await WaitForJsonAsync(server.Http, "/api/health/network",
             r => r.GetProperty("degradation_level").GetString() == "fully_operational", "recovery after the resets stop");
 
         await stop.CancelAsync();

@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using CsCheck;
 using VisionFlow.Server.Configuration;
-using VisionFlow.Server.Fuzzing;
 using VisionFlow.Server.Streaming;
+using VisionFlow.Testing.Fuzzing;
+using VisionFlow.Testing.Hosting;
 
 namespace VisionFlow.Server.Tests;
 

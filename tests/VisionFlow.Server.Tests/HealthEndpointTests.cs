@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Testing.Hosting;
 
 namespace VisionFlow.Server.Tests;
 

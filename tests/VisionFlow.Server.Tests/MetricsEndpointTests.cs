@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Testing.Hosting;
 
 namespace VisionFlow.Server.Tests;
 

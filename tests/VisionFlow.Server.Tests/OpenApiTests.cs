@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Testing.Hosting;
 
 namespace VisionFlow.Server.Tests;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Testing.Hosting;
 
 namespace VisionFlow.Server.Tests;
 

@@ -1,8 +1,10 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Testing.Hosting;
+using static VisionFlow.Testing.JsonPolling;
 
 namespace VisionFlow.Server.Tests;
 
@@ -13,8 +15,6 @@ namespace VisionFlow.Server.Tests;
 /// </summary>
 public sealed class SimulatedSwarmTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-
     internal static ServerOptions OptionsFor(SimulatedSwarm swarm, int maxAgents = 50) => new()
     {
         McpHost = "127.0.0.1",
@@ -29,31 +29,12 @@ public sealed class SimulatedSwarmTests
         PhysicsBackend = "cpu",
     };
 
-    internal static async Task<JsonElement> WaitForJsonAsync(HttpClient http, string path, Func<JsonElement, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await http.GetStringAsync(path);
-            var root = JsonDocument.Parse(last).RootElement;
-            if (condition(root))
-            {
-                return root;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"{path} never showed {what}; last answer: {last}");
-    }
-
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     [Test]
     public async Task Pushed_telemetry_fills_the_agent_cache_labelled_as_simulated()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync(agents: 12);
+        await using var swarm = SimulatedSwarm.Start(agents: 12);
         await using var server = await RunningServer.StartAsync(OptionsFor(swarm));
 
         var agents = await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 12, "12 agents");
@@ -74,7 +55,7 @@ public sealed class SimulatedSwarmTests
     [Test]
     public async Task The_agents_body_is_rebuilt_per_snapshot_into_a_few_recycled_buffers_and_is_always_whole()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync(agents: 300);
+        await using var swarm = SimulatedSwarm.Start(agents: 300);
         await using var server = await RunningServer.StartAsync(OptionsFor(swarm, maxAgents: 300));
         await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 300, "300 agents");
         var cache = server.Services.GetRequiredService<Api.AgentsResponseCache>();
@@ -112,7 +93,7 @@ public sealed class SimulatedSwarmTests
     [Test]
     public async Task Commands_flow_through_rest_to_the_server_and_back()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync();
+        await using var swarm = SimulatedSwarm.Start();
         await using var server = await RunningServer.StartAsync(OptionsFor(swarm));
         await WaitForJsonAsync(server.Http, "/api/bots/status", r => r.GetProperty("mcp_state").GetString() == "connected", "a connection");
 
@@ -148,7 +129,7 @@ public sealed class SimulatedSwarmTests
     [Test]
     public async Task Unknown_ids_are_404_and_bad_input_is_400()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync();
+        await using var swarm = SimulatedSwarm.Start();
         await using var server = await RunningServer.StartAsync(OptionsFor(swarm));
         await WaitForJsonAsync(server.Http, "/api/bots/status", r => r.GetProperty("mcp_state").GetString() == "connected", "a connection");
 
@@ -169,7 +150,7 @@ public sealed class SimulatedSwarmTests
     [Test]
     public async Task Spawning_beyond_MCP_MAX_AGENTS_is_refused_with_409()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync(agents: 3);
+        await using var swarm = SimulatedSwarm.Start(agents: 3);
         await using var server = await RunningServer.StartAsync(OptionsFor(swarm, maxAgents: 3));
         await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 3, "3 agents");
         using var spawn = await server.Http.PostAsync("/api/bots/agents", Json("{\"type\":\"coder\"}"));
@@ -180,7 +161,7 @@ public sealed class SimulatedSwarmTests
     [Test]
     public async Task Graph_holds_knowledge_and_agent_nodes_with_bit_31()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync(agents: 5);
+        await using var swarm = SimulatedSwarm.Start(agents: 5);
         await using var server = await RunningServer.StartAsync(OptionsFor(swarm));
         var graph = await WaitForJsonAsync(server.Http, "/api/graph",
             r => r.GetProperty("nodes").EnumerateArray().Count(n => n.GetProperty("kind").GetString() == "agent") == 5, "5 agent nodes");
@@ -199,7 +180,7 @@ public sealed class SimulatedSwarmTests
     [Test]
     public async Task Graph_edges_join_nodes_of_their_kind_and_note_ids_stay_put_across_rebuilds()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync(agents: 5);
+        await using var swarm = SimulatedSwarm.Start(agents: 5);
         await using var server = await RunningServer.StartAsync(OptionsFor(swarm));
         static bool HasFlows(JsonElement r) => r.GetProperty("edges").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "message_flow");
         var first = await WaitForJsonAsync(server.Http, "/api/graph", HasFlows, "a message_flow edge");
@@ -227,7 +208,7 @@ public sealed class SimulatedSwarmTests
     [Test]
     public async Task Network_health_has_the_seed_shape_with_live_numbers()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync(agents: 2);
+        await using var swarm = SimulatedSwarm.Start(agents: 2);
         await using var server = await RunningServer.StartAsync(OptionsFor(swarm));
         await WaitForJsonAsync(server.Http, "/api/bots/status", r => r.GetProperty("mcp_state").GetString() == "connected", "a connection");
         (await server.Http.GetAsync("/api/bots/agents/agent-missing")).Dispose();
@@ -246,7 +227,7 @@ public sealed class SimulatedSwarmTests
     [Test]
     public async Task Killing_the_peer_degrades_and_empties_agents_then_restarting_recovers_without_restarting_us()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync(agents: 4);
+        await using var swarm = SimulatedSwarm.Start(agents: 4);
         await using var server = await RunningServer.StartAsync(OptionsFor(swarm));
         await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 4, "4 agents");
 
@@ -266,7 +247,7 @@ public sealed class SimulatedSwarmTests
         await Assert.That(command.StatusCode).IsEqualTo(HttpStatusCode.ServiceUnavailable);
         await Assert.That(await command.Content.ReadAsStringAsync()).Contains("degradation_level");
 
-        await swarm.StartServerAsync(agents: 3);
+        swarm.StartServer(agents: 3);
         var recovered = await WaitForJsonAsync(server.Http, "/api/health/network", r => r.GetProperty("degradation_level").GetString() == "fully_operational", "full recovery");
         await Assert.That(recovered.GetProperty("mcp_connection").GetProperty("circuit_breaker_state").GetString()).IsEqualTo("closed");
         await Assert.That(recovered.GetProperty("network_stats").GetProperty("circuit_breaker_trips").GetInt64()).IsGreaterThanOrEqualTo(1);
@@ -293,7 +274,7 @@ public sealed class SimulatedSwarmTests
     [Test]
     public async Task Mcp_api_key_authenticates_to_the_bridge_and_a_wrong_one_means_safe_mode()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync(agents: 2, token: "bridge-secret");
+        await using var swarm = SimulatedSwarm.Start(agents: 2, token: "bridge-secret");
         await using (var server = await RunningServer.StartAsync(OptionsFor(swarm) with { McpApiKey = "bridge-secret" }))
         {
             await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 2, "2 agents after authenticating");

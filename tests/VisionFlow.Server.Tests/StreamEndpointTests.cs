@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Streaming;
+using VisionFlow.Testing.Hosting;
 
 namespace VisionFlow.Server.Tests;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Testing.Hosting;
 
 namespace VisionFlow.Server.Tests;
 

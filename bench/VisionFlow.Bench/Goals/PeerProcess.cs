@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using VisionFlow.Testing;
+using VisionFlow.Testing.Hosting;
 
 namespace VisionFlow.Bench.Goals;
 
@@ -55,9 +57,9 @@ internal sealed class PeerProcess : IAsyncDisposable
     /// <summary>The child's side: serves until its stdin closes (the parent went away or disposed it).</summary>
     public static async Task<int> ServeAsync()
     {
-        await using var simulator = BenchSimulator.Start(agents: 0);
-        await using var echo = new LineEchoServer();
-        Console.WriteLine($"{Marker}{simulator.EndPoint.Port} {echo.EndPoint.Port}");
+        await using var simulator = SimulatedSwarm.Start();
+        await using var echo = new EchoServer();
+        Console.WriteLine($"{Marker}{simulator.Port} {echo.EndPoint.Port}");
         await Console.In.ReadToEndAsync();
         return 0;
     }

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Testing.Hosting;
+using static VisionFlow.Testing.JsonPolling;
 
 namespace VisionFlow.Bench.Goals;
 
@@ -21,8 +23,8 @@ public class RestThroughputBenchmarks
     private const int Requests = 512;
     private const int Concurrency = 16;
 
-    private BenchSimulator _simulator = null!;
-    private BenchServer _server = null!;
+    private SimulatedSwarm _simulator = null!;
+    private RunningServer _server = null!;
     private WebApplication _hello = null!;
     private HttpClient _http = null!;
     private Uri _helloUri = null!;
@@ -74,14 +76,14 @@ public class RestThroughputBenchmarks
 
     private async Task SetupAsync()
     {
-        _simulator = BenchSimulator.Start(agents: 50);
-        _server = await BenchServer.StartAsync(
+        _simulator = SimulatedSwarm.Start(agents: 50);
+        _server = await RunningServer.StartAsync(
             new ServerOptions
             {
                 RateLimitPerSecond = 0,
                 EnableMcp = true,
                 McpHost = "127.0.0.1",
-                McpPort = _simulator.EndPoint.Port,
+                McpPort = _simulator.Port,
                 McpMaxAgents = 1000,
             },
             runtime: true);
@@ -98,30 +100,15 @@ public class RestThroughputBenchmarks
         await _hello.StartAsync();
 
         _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
-        _helloUri = new Uri(BenchServer.AddressOf(_hello) + "/");
-        _helloBigUri = new Uri(BenchServer.AddressOf(_hello) + "/big");
+        _helloUri = new Uri(RunningServer.AddressOf(_hello) + "/");
+        _helloBigUri = new Uri(RunningServer.AddressOf(_hello) + "/big");
         _agentsUri = new Uri(_server.Address, "/api/bots/agents");
         _networkUri = new Uri(_server.Address, "/api/health/network");
 
         // Wait until the MCP link is up and the agent cache holds the simulator's agents, so every answer is real.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var body = await _http.GetStringAsync(_agentsUri);
-            if (body.Split("\"id\"").Length - 1 >= 50)
-            {
-                _agentsBody = System.Text.Encoding.UTF8.GetBytes(body);
-                Console.WriteLine($"// /api/bots/agents: {body.Length} bytes; /api/health/network: {(await _http.GetStringAsync(_networkUri)).Length} bytes");
-                break;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException("the server did not list the simulator's 50 agents within 30 s: " + body[..Math.Min(body.Length, 300)]);
-            }
-
-            await Task.Delay(200);
-        }
+        var agents = await WaitForJsonAsync(_http, _agentsUri.ToString(), r => r.GetProperty("count").GetInt32() >= 50, "the simulator's 50 agents");
+        _agentsBody = System.Text.Encoding.UTF8.GetBytes(agents.GetRawText());
+        Console.WriteLine($"// /api/bots/agents: {_agentsBody.Length} bytes; /api/health/network: {(await _http.GetStringAsync(_networkUri)).Length} bytes");
 
         await HelloWorld();
         await HelloWorldAgentsSizedBody();

@@ -7,6 +7,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Streaming;
+using VisionFlow.Testing.Hosting;
 
 namespace VisionFlow.Bench.Goals;
 
@@ -26,14 +27,14 @@ public class WebSocketFanOutBenchmarks
     private const int Seconds = 5;
     private const double RateHz = 60;
 
-    private BenchServer _server = null!;
+    private RunningServer _server = null!;
     private NodeSnapshotHub _hub = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _server = BenchServer.StartAsync(new ServerOptions { RateLimitPerSecond = 0, EnableMcp = false }, runtime: false).GetAwaiter().GetResult();
-        _hub = _server.App.Services.GetRequiredService<NodeSnapshotHub>();
+        _server = RunningServer.StartAsync(new ServerOptions { RateLimitPerSecond = 0, EnableMcp = false }, runtime: false).GetAwaiter().GetResult();
+        _hub = _server.Services.GetRequiredService<NodeSnapshotHub>();
     }
 
     [GlobalCleanup]

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using VisionFlow.Connections.Chaos;
+using VisionFlow.Testing.Chaos;
 using static VisionFlow.Bench.Load.LoadTools;
 
 namespace VisionFlow.Bench.Load;

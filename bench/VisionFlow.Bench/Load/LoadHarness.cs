@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using VisionFlow.Testing;
 using static VisionFlow.Bench.Load.LoadTools;
 
 namespace VisionFlow.Bench.Load;
@@ -52,19 +51,11 @@ internal static class LoadHarness
         // Baselines, each alone: raw newline echo, then MCP ping straight to the simulator.
         var slice = TimeSpan.FromSeconds(Math.Min(5, Math.Max(1, seconds / 6)));
         var echoRtts = new List<double>();
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        using (var echoStop = new CancellationTokenSource())
+        await using (var echoServer = new EchoServer())
         {
-            var echoServer = EchoServerAsync(listener, echoStop.Token);
-            var echoPort = ((IPEndPoint)listener.LocalEndpoint).Port;
             var echoClock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, mcpConnections).Select(_ => PingLoopAsync(echoPort, echo: true, slice, 0, echoRtts, CancellationToken.None)));
-            var echoSeconds = echoClock.Elapsed.TotalSeconds;
-            await echoStop.CancelAsync();
-            listener.Stop();
-            await echoServer;
-            echoRtts.Add(echoSeconds); // last element carries the wall time; removed below
+            await Task.WhenAll(Enumerable.Range(0, mcpConnections).Select(_ => PingLoopAsync(echoServer.EndPoint.Port, echo: true, slice, 0, echoRtts, CancellationToken.None)));
+            echoRtts.Add(echoClock.Elapsed.TotalSeconds); // last element carries the wall time; removed below
         }
 
         var echoWall = echoRtts[^1];

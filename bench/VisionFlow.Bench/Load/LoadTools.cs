@@ -95,46 +95,6 @@ internal static class LoadTools
         return (level, breaker, agents);
     }
 
-    /// <summary>Newline-delimited echo server on 127.0.0.1: the floor a JSON-RPC round trip is compared with.</summary>
-    public static async Task EchoServerAsync(TcpListener listener, CancellationToken ct)
-    {
-        var clients = new List<Task>();
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                var socket = await listener.AcceptSocketAsync(ct).ConfigureAwait(false);
-                socket.NoDelay = true;
-                clients.Add(Task.Run(async () =>
-                {
-                    using var s = socket;
-                    var buffer = new byte[4096];
-                    try
-                    {
-                        while (true)
-                        {
-                            var n = await s.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
-                            if (n == 0)
-                            {
-                                return;
-                            }
-
-                            await s.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, ct).ConfigureAwait(false);
-                        }
-                    }
-                    catch (Exception ex) when (ex is OperationCanceledException or SocketException)
-                    {
-                    }
-                }, CancellationToken.None));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await Task.WhenAll(clients).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// One connection sending <c>ping</c> requests one at a time (each waits for its response line) until the deadline or
     /// cancellation; latencies in µs are added to <paramref name="rtts"/>. Lines without our id (pushes) are skipped.

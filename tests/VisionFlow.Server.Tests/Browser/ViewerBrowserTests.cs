@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Streaming;
+using VisionFlow.Testing.Hosting;
 
 namespace VisionFlow.Server.Tests.Browser;
 
@@ -47,7 +48,7 @@ public sealed class ViewerBrowserTests
     [Test]
     public async Task Viewer_draws_a_simulated_swarm_then_the_banner_when_the_peer_dies_then_recovery()
     {
-        await using var swarm = await SimulatedSwarm.StartAsync(agents: 8);
+        await using var swarm = SimulatedSwarm.Start(agents: 8);
         await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(swarm));
         await using var browser = await HeadlessChromium.StartAsync();
         await browser.NavigateAsync(server.Address);
@@ -71,7 +72,7 @@ public sealed class ViewerBrowserTests
             await browser.ScreenshotAsync(Path.Combine(shots, "viewer-degraded.png"));
         }
 
-        await swarm.StartServerAsync(agents: 5);
+        swarm.StartServer(agents: 5);
         await browser.WaitForAsync("document.getElementById('banner').className.includes('level-fully_operational')", Wait, "recovery to fully operational");
         await browser.WaitForAsync("visionflow.drawnAgents === 5", Wait, "the restarted server's 5 agents");
     }

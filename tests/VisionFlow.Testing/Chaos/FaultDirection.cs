@@ -1,4 +1,4 @@
-namespace VisionFlow.Connections.Chaos;
+namespace VisionFlow.Testing.Chaos;
 
 /// <summary>Which direction the byte-level faults (latency, corruption, bandwidth, byte-at-a-time) apply to.</summary>
 public enum FaultDirection

@@ -1,12 +1,12 @@
 using System.Text;
 
-namespace VisionFlow.Server.Fuzzing;
+namespace VisionFlow.Testing.Fuzzing;
 
 /// <summary>
 /// Deterministic generators of hostile inputs shared by the quick fuzz tests and the long <c>./build.sh bench fuzz</c>
 /// run: random bytes, truncated and mutated JSON, deep nesting, huge numbers and strings, invalid UTF-8.
 /// </summary>
-internal static class HostileInputs
+public static class HostileInputs
 {
     private static readonly string[] Seeds =
     [

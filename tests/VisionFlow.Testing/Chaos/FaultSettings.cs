@@ -1,4 +1,4 @@
-namespace VisionFlow.Connections.Chaos;
+namespace VisionFlow.Testing.Chaos;
 
 /// <summary>The faults <see cref="FaultProxy"/> injects; swapped atomically at run time.</summary>
 public sealed record FaultSettings
@@ -35,6 +35,9 @@ public sealed record FaultSettings
         if (Jitter < TimeSpan.Zero) errors.Add($"Jitter must be >= 0 (was {Jitter})");
         if (CorruptEveryNthByte < 0) errors.Add($"CorruptEveryNthByte must be >= 0 (was {CorruptEveryNthByte})");
         if (BandwidthBytesPerSecond < 0) errors.Add($"BandwidthBytesPerSecond must be >= 0 (was {BandwidthBytesPerSecond})");
-        OptionsErrors.ThrowIfAny(errors, "fault settings");
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid fault settings: " + string.Join("; ", errors));
+        }
     }
 }

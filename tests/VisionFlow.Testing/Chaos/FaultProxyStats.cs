@@ -1,4 +1,4 @@
-namespace VisionFlow.Connections.Chaos;
+namespace VisionFlow.Testing.Chaos;
 
 /// <summary>An immutable reading of a <see cref="FaultProxy"/>'s counters.</summary>
 public sealed record FaultProxyStats(

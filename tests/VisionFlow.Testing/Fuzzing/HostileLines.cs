@@ -1,7 +1,6 @@
 using System.Text;
-using VisionFlow.Protocol.Engine;
 
-namespace VisionFlow.Protocol.Fuzzing;
+namespace VisionFlow.Testing.Fuzzing;
 
 /// <summary>
 /// Deterministic hostile lines for a JSON-RPC connection, shared by the quick fuzz test and the long
@@ -9,7 +8,7 @@ namespace VisionFlow.Protocol.Fuzzing;
 /// JSON-RPC shapes (wrong versions, both or neither result and error, odd ids, batches) and, one in a hundred, a line over
 /// the maximum.
 /// </summary>
-internal static class HostileLines
+public static class HostileLines
 {
     private static readonly string[] ValidJsonNotRpc =
     [
@@ -26,8 +25,12 @@ internal static class HostileLines
         "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}",
     ];
 
-    /// <summary>The next hostile line (no newline inside) for a connection whose maximum line length is <paramref name="maxLine"/>.</summary>
-    public static string Next(Random random, int maxLine)
+    /// <summary>
+    /// The next hostile line (no newline inside) for a connection whose maximum line length is <paramref name="maxLine"/>;
+    /// some ids look like the connection's own requests (<paramref name="requestIdPrefix"/>, the engine's
+    /// <c>JsonRpcConnection.RequestIdPrefix</c>) but use a sequence number it never issues.
+    /// </summary>
+    public static string Next(Random random, int maxLine, string requestIdPrefix)
     {
         switch (random.Next(100))
         {
@@ -48,11 +51,11 @@ internal static class HostileLines
             case < 65:
                 return "Claude Flow banner " + random.Next();
             default:
-                return RandomRpc(random);
+                return RandomRpc(random, requestIdPrefix);
         }
     }
 
-    private static string RandomRpc(Random random)
+    private static string RandomRpc(Random random, string requestIdPrefix)
     {
         var members = new List<string>();
         string Pick(params string[] options) => options[random.Next(options.Length)];
@@ -69,7 +72,7 @@ internal static class HostileLines
         if (random.Next(4) > 0)
         {
             // Large numbers: never a sequence this process has issued, so junk cannot complete a real request by accident.
-            members.Add("\"id\":" + Pick("\"zz-" + random.Next() + "\"", (1_000_000_000_000L + random.Next()).ToString(System.Globalization.CultureInfo.InvariantCulture), "null", "true", "{\"a\":1}", "1.5", "\"" + JsonRpcConnection.RequestIdPrefix + "-999999999\""));
+            members.Add("\"id\":" + Pick("\"zz-" + random.Next() + "\"", (1_000_000_000_000L + random.Next()).ToString(System.Globalization.CultureInfo.InvariantCulture), "null", "true", "{\"a\":1}", "1.5", "\"" + requestIdPrefix + "-999999999\""));
         }
 
         if (random.Next(3) == 0)

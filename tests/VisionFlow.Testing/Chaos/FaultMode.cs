@@ -1,4 +1,4 @@
-namespace VisionFlow.Connections.Chaos;
+namespace VisionFlow.Testing.Chaos;
 
 /// <summary>What <see cref="FaultProxy"/> does with connections as a whole.</summary>
 public enum FaultMode

@@ -4,14 +4,14 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace VisionFlow.Connections.Chaos;
+namespace VisionFlow.Testing.Chaos;
 
 /// <summary>
 /// A loopback-only TCP proxy for chaos tests: listens on 127.0.0.1 (port chosen by the OS), forwards to a loopback
 /// upstream, and injects faults switchable at run time (latency + jitter, drop, reset, blackhole, byte-at-a-time,
 /// corruption, bandwidth cap). Delays run on the supplied <see cref="TimeProvider"/>, so tests can drive them exactly.
 /// </summary>
-public sealed class FaultProxy : IAsyncDisposable
+public sealed partial class FaultProxy : IAsyncDisposable
 {
     private readonly Socket _listener;
     private readonly IPEndPoint _upstream;
@@ -165,7 +165,7 @@ public sealed class FaultProxy : IAsyncDisposable
 #pragma warning restore CA1031
             {
                 Interlocked.Increment(ref _connectFailures);
-                Log.UpstreamFailed(_logger, _upstream.ToString(), ex.Message, null);
+                LogUpstreamFailed(_logger, _upstream.ToString(), ex.Message);
                 upstream.Dispose();
                 Close(client, reset: true);
                 return;
@@ -184,7 +184,7 @@ public sealed class FaultProxy : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.SessionEnded(_logger, ex.Message, null);
+            LogSessionEnded(_logger, ex.Message);
         }
         finally
         {
@@ -365,12 +365,9 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private static class Log
-    {
-        public static readonly Action<ILogger, string, string, Exception?> UpstreamFailed =
-            LoggerMessage.Define<string, string>(LogLevel.Warning, new EventId(2601, "FaultProxyUpstreamFailed"), "Fault proxy could not reach upstream {Upstream}: {Error}");
+    [LoggerMessage(EventId = 2601, Level = LogLevel.Warning, Message = "Fault proxy could not reach upstream {Upstream}: {Error}")]
+    private static partial void LogUpstreamFailed(ILogger logger, string upstream, string error);
 
-        public static readonly Action<ILogger, string, Exception?> SessionEnded =
-            LoggerMessage.Define<string>(LogLevel.Debug, new EventId(2602, "FaultProxySessionEnded"), "Fault proxy session ended: {Error}");
-    }
+    [LoggerMessage(EventId = 2602, Level = LogLevel.Debug, Message = "Fault proxy session ended: {Error}")]
+    private static partial void LogSessionEnded(ILogger logger, string error);
 }

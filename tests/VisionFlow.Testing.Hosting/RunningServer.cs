@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using VisionFlow.Server.Configuration;
+using VisionFlow.Server.Hosting;
+
+namespace VisionFlow.Testing.Hosting;
+
+/// <summary>
+/// The real Kestrel host, built by the binary's own composition root (<c>ServerHost.Build</c>) and started in-process
+/// on an ephemeral loopback port, with an <see cref="HttpClient"/> aimed at it.
+/// </summary>
+public sealed class RunningServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunningServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    /// <summary>The base address, <c>http://127.0.0.1:port/</c>.</summary>
+    public Uri Address { get; }
+
+    /// <summary>A client whose base address is <see cref="Address"/>.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The host's services, to reach the product's real singletons.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// Builds and starts the service with <paramref name="options"/> (defaults when null), listening on 127.0.0.1 with an
+    /// OS-chosen port and logging warnings only; <paramref name="runtime"/> false leaves the background services (MCP
+    /// link, physics loop) unstarted, for endpoints that need only the host.
+    /// </summary>
+    public static async Task<RunningServer> StartAsync(ServerOptions? options = null, TimeProvider? time = null, bool runtime = true)
+    {
+        options = (options ?? new ServerOptions()) with { Urls = ["http://127.0.0.1:0"], LogLevel = LogLevel.Warning };
+        var app = ServerHost.Build(options, time, runtime);
+        await app.StartAsync().ConfigureAwait(false);
+        return new RunningServer(app, new Uri(AddressOf(app)));
+    }
+
+    /// <summary>The one address a started <paramref name="app"/> listens on.</summary>
+    public static string AddressOf(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+    }
+
+    /// <summary>Stops the host and disposes it and the client.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

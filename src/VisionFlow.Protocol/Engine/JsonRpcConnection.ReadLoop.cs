@@ -1,0 +1,226 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using VisionFlow.Protocol.Framing;
+using VisionFlow.Protocol.Messages;
+
+namespace VisionFlow.Protocol.Engine;
+
+/// <summary>
+/// The read loop: framed lines from the transport, each classified once and routed to the pending table (responses), the
+/// sinks (notifications, push lines), the dispatcher (requests) or the invalid-message count.
+/// </summary>
+public sealed partial class JsonRpcConnection
+{
+    private const int ScratchKeepLimit = 1024 * 1024;
+    private const int MaxStackMethod = 256;
+    private const int PreviewBytes = 200;
+
+    private readonly PipeReader _input;
+    private readonly LineFramer _framer;
+    private readonly JsonRpcNotificationHandler? _onNotification;
+    private readonly JsonRpcPushHandler? _onPush;
+    private byte[]? _lineScratch;
+    private long _bannersLogged;
+
+    private async Task ReadLoopAsync()
+    {
+        var reason = JsonRpcCloseReason.PeerClosed;
+        var detail = "the peer closed the connection (end of stream)";
+        Exception? cause = null;
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled || !IsConnected)
+                {
+                    break;
+                }
+
+                var buffer = result.Buffer;
+                if (!ProcessBuffer(ref buffer, result.IsCompleted))
+                {
+                    Interlocked.Increment(ref _oversize);
+                    reason = JsonRpcCloseReason.LineTooLong;
+                    detail = $"the peer sent a line longer than the maximum of {_framer.MaxLineLength} bytes";
+                    break;
+                }
+
+                _input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // Whatever ends the loop, it must end in BeginClose: a pending request must never wait forever.
+            reason = JsonRpcCloseReason.TransportError;
+            detail = "reading from the transport failed: " + e.Message;
+            cause = e;
+        }
+
+        BeginClose(reason, detail, cause);
+        await ShutdownAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Handles every complete line in <paramref name="buffer"/>; false when a line is over the limit.</summary>
+    private bool ProcessBuffer(ref ReadOnlySequence<byte> buffer, bool isCompleted)
+    {
+        var bannersBefore = _framer.BannerLinesSkipped;
+        try
+        {
+            while (IsConnected)
+            {
+                var status = _framer.TryReadLine(ref buffer, isCompleted, out var line);
+                if (status == LineStatus.NeedMoreData)
+                {
+                    return true;
+                }
+
+                if (status == LineStatus.LineTooLong)
+                {
+                    return false;
+                }
+
+                HandleLine(line);
+            }
+
+            return true;
+        }
+        finally
+        {
+            var banners = _framer.BannerLinesSkipped;
+            if (banners != bannersBefore && _bannersLogged++ < 16)
+            {
+                // Debug-level and capped: a chatty server must not flood the log.
+                JsonRpcLog.BannerSkipped(_logger, _name, banners);
+            }
+
+            if (_lineScratch is { Length: > ScratchKeepLimit } big)
+            {
+                _lineScratch = null;
+                ArrayPool<byte>.Shared.Return(big);
+            }
+        }
+    }
+
+    private void HandleLine(in ReadOnlySequence<byte> line)
+    {
+        ReadOnlySpan<byte> json;
+        if (line.IsSingleSegment)
+        {
+            json = line.FirstSpan;
+        }
+        else
+        {
+            var length = (int)line.Length;
+            if (_lineScratch is null || _lineScratch.Length < length)
+            {
+                if (_lineScratch is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(_lineScratch);
+                }
+
+                _lineScratch = ArrayPool<byte>.Shared.Rent(length);
+            }
+
+            line.CopyTo(_lineScratch);
+            json = _lineScratch.AsSpan(0, length);
+        }
+
+        Interlocked.Exchange(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
+        HandleMessage(json, allowBatch: true);
+    }
+
+    private void HandleMessage(ReadOnlySpan<byte> json, bool allowBatch)
+    {
+        Interlocked.Increment(ref _messagesIn);
+        var message = JsonRpcMessage.Parse(json);
+        switch (message.Kind)
+        {
+            case JsonRpcMessageKind.SuccessResponse:
+            case JsonRpcMessageKind.ErrorResponse:
+                HandleResponse(in message);
+                break;
+            case JsonRpcMessageKind.Notification:
+                Interlocked.Increment(ref _notificationsIn);
+                HandleNotification(in message);
+                break;
+            case JsonRpcMessageKind.Push:
+                Interlocked.Increment(ref _pushLinesIn);
+                HandlePush(json);
+                break;
+            case JsonRpcMessageKind.Request:
+                Interlocked.Increment(ref _requestsIn);
+                HandleRequest(in message);
+                break;
+            case JsonRpcMessageKind.Batch when allowBatch:
+                Interlocked.Decrement(ref _messagesIn);
+                var batch = new JsonRpcBatchReader(json);
+                while (batch.TryReadNext(out var element))
+                {
+                    HandleMessage(element, allowBatch: false);
+                }
+
+                break;
+            default:
+                ReportInvalid(json, message.Kind == JsonRpcMessageKind.Batch ? JsonRpcMessageError.NotAnObject : message.Error);
+                AnswerInvalidRequest(in message);
+                break;
+        }
+    }
+
+    private void ReportInvalid(ReadOnlySpan<byte> json, JsonRpcMessageError error)
+    {
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            JsonRpcLog.InvalidMessage(_logger, _name, error, Preview(json));
+        }
+
+        Interlocked.Increment(ref _invalid);
+    }
+
+    private void HandleNotification(in JsonRpcMessage message)
+    {
+        if (_onNotification is null)
+        {
+            return;
+        }
+
+        var length = message.Method.Length;
+        Span<byte> method = length <= MaxStackMethod ? stackalloc byte[MaxStackMethod] : new byte[length];
+        var written = message.CopyMethod(method);
+        try
+        {
+            _onNotification(method[..written], message.Params);
+        }
+        catch (Exception e)
+        {
+            JsonRpcLog.CallbackFailed(_logger, _name, "notification", e);
+        }
+    }
+
+    private void HandlePush(ReadOnlySpan<byte> json)
+    {
+        if (_onPush is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _onPush(json);
+        }
+        catch (Exception e)
+        {
+            JsonRpcLog.CallbackFailed(_logger, _name, "push", e);
+        }
+    }
+
+    private static string Preview(ReadOnlySpan<byte> json)
+        => json.Length <= PreviewBytes ? Encoding.UTF8.GetString(json) : Encoding.UTF8.GetString(json[..PreviewBytes]) + "…";
+}

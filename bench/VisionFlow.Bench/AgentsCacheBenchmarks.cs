@@ -11,8 +11,10 @@ namespace VisionFlow.Bench;
 [MemoryDiagnoser]
 public class AgentsCacheBenchmarks
 {
+    /// <summary>The session the benchmarks' intakes run in.</summary>
+    internal const long Session = 1;
+
     private TelemetryIntake _intake = null!;
-    private ITelemetryBatchSink _sink = null!;
     private byte[][][] _allLines = [];
     private byte[][] _oneLine = [];
     private TelemetryEvent[][] _allEvents = [];
@@ -25,13 +27,13 @@ public class AgentsCacheBenchmarks
     public void Setup()
     {
         var options = new AgentTelemetryOptions { MaxAgents = Agents, StaleAfterIntervals = 1_000_000, RemoveAfterIntervals = 2_000_000 };
-        _intake = new TelemetryIntake(new PushTelemetrySource(4096, available: true), options, TimeProvider.System);
-        _sink = _intake;
+        _intake = new TelemetryIntake(options, TimeProvider.System);
+        OpenSession(_intake);
         _allLines = [Lines(0), Lines(1)];
         _oneLine = [_allLines[0][0], _allLines[1][0]];
         for (var i = 0; i < Agents; i++)
         {
-            _sink.OnLine(Encoding.UTF8.GetBytes($"{{\"type\":\"agent.spawned\",\"data\":{{\"agent_id\":\"agent-{i.ToString(CultureInfo.InvariantCulture)}\",\"type\":\"coder\"}}}}"));
+            _intake.StageLine(Encoding.UTF8.GetBytes($"{{\"type\":\"agent.spawned\",\"data\":{{\"agent_id\":\"agent-{i.ToString(CultureInfo.InvariantCulture)}\",\"type\":\"coder\"}}}}"));
         }
 
         _intake.ProcessBatchAsync().AsTask().GetAwaiter().GetResult();
@@ -47,7 +49,7 @@ public class AgentsCacheBenchmarks
     [Benchmark]
     public bool ApplyAllAgentsChanged()
     {
-        foreach (var line in _allLines[_turn++ & 1]) _sink.OnLine(line);
+        foreach (var line in _allLines[_turn++ & 1]) _intake.StageLine(line);
         return _intake.ProcessBatchAsync().GetAwaiter().GetResult();
     }
 
@@ -56,14 +58,14 @@ public class AgentsCacheBenchmarks
     public bool StageApplyAllAgentsChanged()
     {
         foreach (ref readonly var ev in _allEvents[_turn++ & 1].AsSpan()) _intake.Cache.Stage(in ev);
-        return _intake.ApplyBatch(available: true);
+        return _intake.ApplyBatch();
     }
 
     /// <summary>A batch where one agent reported (the rest of the cost is the per-batch staleness sweep).</summary>
     [Benchmark]
     public bool ApplyOneAgentChanged()
     {
-        _sink.OnLine(_oneLine[_turn++ & 1]);
+        _intake.StageLine(_oneLine[_turn++ & 1]);
         return _intake.ProcessBatchAsync().GetAwaiter().GetResult();
     }
 
@@ -77,5 +79,13 @@ public class AgentsCacheBenchmarks
         }
 
         return lines;
+    }
+
+    /// <summary>Opens <see cref="Session"/> on <paramref name="intake"/> with an empty listing, as the link does on connect.</summary>
+    internal static void OpenSession(TelemetryIntake intake)
+    {
+        var applied = intake.ApplyListingAsync(Session, "{\"agents\":[]}"u8.ToArray(), CancellationToken.None);
+        intake.ProcessBatchAsync().AsTask().GetAwaiter().GetResult();
+        applied.AsTask().GetAwaiter().GetResult();
     }
 }

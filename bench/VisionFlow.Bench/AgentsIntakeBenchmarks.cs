@@ -16,11 +16,10 @@ public class AgentsIntakeBenchmarks
 {
     private const int Agents = 1000;
     internal const int LinesPerBatch = 10_000;
+    private const long Session = AgentsCacheBenchmarks.Session;
     private byte[][] _framed = [];
     private TelemetryIntake _ringIntake = null!;
-    private PushTelemetrySource _ringSource = null!;
     private TelemetryIntake _directIntake = null!;
-    private ITelemetryBatchSink _directSink = null!;
     private int _turn;
 
     [GlobalSetup]
@@ -28,17 +27,16 @@ public class AgentsIntakeBenchmarks
     {
         var options = new AgentTelemetryOptions { MaxAgents = Agents, PushBufferBytes = 16 * 1024 * 1024 };
         _framed = [Build(0), Build(1)];
-        _ringSource = new PushTelemetrySource(options.PushBufferBytes, available: true);
-        _ringIntake = new TelemetryIntake(_ringSource, options, TimeProvider.System);
-        var directSource = new PushTelemetrySource(4096, available: true);
-        _directIntake = new TelemetryIntake(directSource, options, TimeProvider.System);
-        _directSink = _directIntake;
+        _ringIntake = new TelemetryIntake(options, TimeProvider.System);
+        AgentsCacheBenchmarks.OpenSession(_ringIntake);
+        _directIntake = new TelemetryIntake(options, TimeProvider.System);
+        AgentsCacheBenchmarks.OpenSession(_directIntake);
         var spawn = new StringBuilder();
         for (var i = 0; i < Agents; i++) spawn.Append(CultureInfo.InvariantCulture, $"{{\"type\":\"agent.spawned\",\"data\":{{\"agent_id\":\"agent-{i:0000}\",\"type\":\"coder\",\"status\":\"active\",\"swarm_id\":\"swarm-1\"}}}}\n");
         var spawnBytes = Encoding.UTF8.GetBytes(spawn.ToString());
-        ForEachLine(spawnBytes, line => _ringSource.Post(line));
+        ForEachLine(spawnBytes, line => _ringIntake.OnPushLine(Session, line));
         _ringIntake.ProcessBatchAsync().AsTask().GetAwaiter().GetResult();
-        ForEachLine(spawnBytes, line => _directSink.OnLine(line));
+        ForEachLine(spawnBytes, line => _directIntake.StageLine(line));
         _directIntake.ProcessBatchAsync().AsTask().GetAwaiter().GetResult();
         // Warm both buffers once so the label tables hold every value.
         for (var i = 0; i < 2; i++)
@@ -57,7 +55,7 @@ public class AgentsIntakeBenchmarks
         while (!span.IsEmpty)
         {
             var end = span.IndexOf((byte)'\n');
-            _ringSource.Post(span[..end]);
+            _ringIntake.OnPushLine(Session, span[..end]);
             span = span[(end + 1)..];
         }
 
@@ -73,7 +71,7 @@ public class AgentsIntakeBenchmarks
         while (!span.IsEmpty)
         {
             var end = span.IndexOf((byte)'\n');
-            _directSink.OnLine(span[..end]);
+            _directIntake.StageLine(span[..end]);
             span = span[(end + 1)..];
         }
 

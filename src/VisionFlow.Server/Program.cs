@@ -66,6 +66,12 @@ internal static class Program
             {
                 await app.StartAsync().ConfigureAwait(false);
             }
+            catch (ArgumentException ex)
+            {
+                // Settings are checked when parsed; a combination the components still refuse is one line too, not a crash.
+                await Console.Error.WriteLineAsync($"visionflow: cannot start the service: {ex.Message}").ConfigureAwait(false);
+                return UsageError;
+            }
             catch (IOException ex)
             {
                 // Address in use / permission denied: one clear line, no stack trace.

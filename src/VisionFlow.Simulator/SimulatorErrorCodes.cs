@@ -1,4 +1,5 @@
 using VisionFlow.Protocol;
+using VisionFlow.Protocol.Contracts.Plain;
 
 namespace VisionFlow.Simulator;
 
@@ -6,19 +7,19 @@ namespace VisionFlow.Simulator;
 public static class SimulatorErrorCodes
 {
     /// <summary>Unknown swarm (<c>multi-agent_id</c>).</summary>
-    public const int UnknownSwarm = -32001;
+    public const int UnknownSwarm = PlainErrorCodes.UnknownSwarm;
 
     /// <summary>Unknown agent.</summary>
-    public const int UnknownAgent = -32002;
+    public const int UnknownAgent = PlainErrorCodes.UnknownAgent;
 
     /// <summary>Unknown task.</summary>
-    public const int UnknownTask = -32003;
+    public const int UnknownTask = PlainErrorCodes.UnknownTask;
 
     /// <summary>Agent limit reached.</summary>
-    public const int MaxAgentsReached = -32004;
+    public const int MaxAgentsReached = PlainErrorCodes.MaxAgentsReached;
 
     /// <summary>Operation not allowed in the target's current state.</summary>
-    public const int InvalidState = -32005;
+    public const int InvalidState = PlainErrorCodes.InvalidState;
 
     /// <summary>The JSON-RPC code for an error kind.</summary>
     public static int For(SimulatorErrorKind kind) => kind switch

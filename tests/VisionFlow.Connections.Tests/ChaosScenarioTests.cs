@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 using VisionFlow.Connections.Degradation;
+using VisionFlow.Connections.Failures;
 using VisionFlow.Connections.Pooling;
 using VisionFlow.Connections.Resilience;
 using VisionFlow.Testing.Chaos;
@@ -86,7 +87,7 @@ public sealed class ChaosScenarioTests
             }
             catch (Exception ex)
             {
-                degradation.HandleFailure(ex);
+                degradation.HandleFailure(FailureClassifier.Classify(ex));
                 return ex;
             }
         }
@@ -119,6 +120,8 @@ public sealed class ChaosScenarioTests
         await Assert.That(mcp.CircuitBreaker.State).IsEqualTo(CircuitState.Closed);
 
         degradation.ReportHealthy();
+        await Assert.That(degradation.Level).IsEqualTo(DegradationLevel.EmergencyMode); // one healthy interval first
+        time.Advance(TimeSpan.FromSeconds(30));
         await Assert.That(degradation.Level).IsEqualTo(DegradationLevel.PartialDegradation);
         var requests = mcp.GetRequestStats();
         await Assert.That(requests.TotalRequests).IsEqualTo(10);

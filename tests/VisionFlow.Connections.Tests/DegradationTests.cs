@@ -1,10 +1,6 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 using VisionFlow.Connections.Degradation;
-using VisionFlow.Connections.Pooling;
-using VisionFlow.Protocol;
+using VisionFlow.Connections.Failures;
 
 namespace VisionFlow.Connections.Tests;
 
@@ -51,37 +47,64 @@ public sealed class DegradationTests
     }
 
     [Test]
-    public async Task Recovery_climbs_one_level_per_healthy_interval()
+    public async Task Recovery_climbs_one_level_per_healthy_interval_on_its_own_timer()
     {
         var time = new FakeTimeProvider();
-        var m = new GracefulDegradationManager(Options, time);
+        using var m = new GracefulDegradationManager(Options, time);
         m.HandleFailure(McpFailureType.AuthenticationFailure);
+        time.Advance(TimeSpan.FromMinutes(10)); // unhealthy all along: time alone changes nothing
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.SafeMode);
 
-        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.SafeMode); // too soon
+        m.ReportHealthy();
+        time.Advance(TimeSpan.FromSeconds(29));
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.SafeMode); // the interval counts from the moment it is healthy
+        m.ReportHealthy(); // repeated reports neither restart nor hurry the interval
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.EmergencyMode);
+        time.Advance(TimeSpan.FromSeconds(29));
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.EmergencyMode); // not a jump
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.PartialDegradation);
         time.Advance(TimeSpan.FromSeconds(30));
-        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.EmergencyMode);
-        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.EmergencyMode); // not a jump
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.FullyOperational);
         time.Advance(TimeSpan.FromSeconds(30));
-        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.PartialDegradation);
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.FullyOperational);
+        await Assert.That(m.GetStats().TransitionCount).IsEqualTo(4);
+    }
+
+    [Test]
+    public async Task A_failure_during_recovery_starts_the_healthy_interval_over()
+    {
+        var time = new FakeTimeProvider();
+        using var m = new GracefulDegradationManager(Options, time);
+        m.HandleFailure(McpFailureType.ServiceUnavailable);
+        time.Advance(TimeSpan.FromSeconds(100)); // a long outage: the last change was long ago
+        m.ReportHealthy();
+        // The link came back now: the first step is one interval from now, not at once.
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.EmergencyMode);
+        await Assert.That(m.HealthySince).IsEqualTo(time.GetUtcNow());
+        time.Advance(TimeSpan.FromSeconds(20));
+        m.HandleFailure(McpFailureType.ConnectionTimeout); // already below: no change, but the healthy interval ends
+        await Assert.That(m.HealthySince).IsNull();
+        time.Advance(TimeSpan.FromSeconds(20));
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.EmergencyMode);
+        m.ReportHealthy();
         time.Advance(TimeSpan.FromSeconds(30));
-        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.FullyOperational);
-        time.Advance(TimeSpan.FromSeconds(30));
-        await Assert.That(m.ReportHealthy().Level).IsEqualTo(DegradationLevel.FullyOperational);
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.PartialDegradation);
     }
 
     [Test]
     public async Task Changes_are_published_in_order_and_history_is_bounded()
     {
         var time = new FakeTimeProvider();
-        var m = new GracefulDegradationManager(Options, time);
+        using var m = new GracefulDegradationManager(Options, time);
         var events = new List<DegradationChange>();
         m.Changed += events.Add;
         m.HandleFailure(McpFailureType.ConnectionTimeout);
         m.HandleFailure(McpFailureType.AuthenticationFailure);
-        time.Advance(TimeSpan.FromSeconds(30));
         m.ReportHealthy();
         time.Advance(TimeSpan.FromSeconds(30));
-        m.ReportHealthy();
+        time.Advance(TimeSpan.FromSeconds(30));
 
         var read = new List<DegradationChange>();
         while (m.Changes.TryRead(out var c))
@@ -100,17 +123,5 @@ public sealed class DegradationTests
         await Assert.That(stats.History.Count).IsEqualTo(3);
         await Assert.That(stats.History[0].To).IsEqualTo(DegradationLevel.SafeMode);
         await Assert.That(stats.LevelName).IsEqualTo("partial_degradation");
-    }
-
-    [Test]
-    public async Task Exceptions_classify_to_failure_types()
-    {
-        await Assert.That(GracefulDegradationManager.Classify(new TimeoutRejectedException())).IsEqualTo(McpFailureType.ConnectionTimeout);
-        await Assert.That(GracefulDegradationManager.Classify(new ConnectException(ConnectFailureKind.Timeout, "h", 1, null))).IsEqualTo(McpFailureType.ConnectionTimeout);
-        await Assert.That(GracefulDegradationManager.Classify(new ConnectException(ConnectFailureKind.Refused, "h", 1, null))).IsEqualTo(McpFailureType.ServiceUnavailable);
-        await Assert.That(GracefulDegradationManager.Classify(new BrokenCircuitException())).IsEqualTo(McpFailureType.ServiceUnavailable);
-        await Assert.That(GracefulDegradationManager.Classify(new SocketException((int)SocketError.ConnectionReset))).IsEqualTo(McpFailureType.ServiceUnavailable);
-        await Assert.That(GracefulDegradationManager.Classify(new JsonRpcException(JsonRpcErrorCodes.ServerError, "Authentication failed"))).IsEqualTo(McpFailureType.AuthenticationFailure);
-        await Assert.That(GracefulDegradationManager.Classify(new JsonRpcException(JsonRpcErrorCodes.MethodNotFound, "nope"))).IsNull();
     }
 }

@@ -46,9 +46,9 @@ public sealed class HealthCheckerTests
 
         await Assert.That(string.Join(",", seen)).IsEqualTo(string.Join(",", new[]
         {
-            HealthStatus.Degraded, HealthStatus.Healthy,      // two passes to be healthy
+            HealthStatus.Healthy, HealthStatus.Healthy,       // a first pass has nothing to doubt
             HealthStatus.Degraded, HealthStatus.Degraded, HealthStatus.Unhealthy, // three failures to be unhealthy
-            HealthStatus.Degraded, HealthStatus.Healthy,      // and two passes back
+            HealthStatus.Degraded, HealthStatus.Healthy,      // and two passes back after failures
         }));
         var stats = checker.GetStats();
         await Assert.That(stats.TotalChecks).IsEqualTo(7);

@@ -2,7 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using VisionFlow.Connections.Degradation;
+using VisionFlow.Connections.Failures;
 using VisionFlow.Connections.Health;
+using VisionFlow.Connections.Link;
 using VisionFlow.Connections.Metrics;
 using VisionFlow.Connections.Pooling;
 using VisionFlow.Connections.Resilience;
@@ -46,7 +48,8 @@ public sealed class MetricsTests
         await health.CheckNowAsync();
         degradation.HandleFailure(McpFailureType.ConnectionTimeout);
 
-        var snapshot = NetworkResilienceMetrics.Capture(mcp, degradation, pool, health, timeProvider: time);
+        var link = new McpLinkStatus(McpLinkState.Connected, "mcp:9500", "connected", null, TelemetryMode.Poll, 1, time.GetUtcNow(), null, null, null, null);
+        var snapshot = NetworkResilienceMetrics.Capture(link, new McpLinkStats(McpLinkState.Connected, 1, 1, 0, 0, 0, null), mcp, degradation, pool, health, timeProvider: time);
         using var buffer = new MemoryStream();
         await using (var writer = new Utf8JsonWriter(buffer))
         {

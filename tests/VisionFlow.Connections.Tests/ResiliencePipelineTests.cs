@@ -237,21 +237,6 @@ public sealed class ResiliencePipelineTests
     }
 
     [Test]
-    public async Task Transient_classification()
-    {
-        await Assert.That(TransientFailures.IsTransient(new IOException())).IsTrue();
-        await Assert.That(TransientFailures.IsTransient(new System.Net.Sockets.SocketException())).IsTrue();
-        await Assert.That(TransientFailures.IsTransient(new TimeoutRejectedException())).IsTrue();
-        await Assert.That(TransientFailures.IsTransient(new Pooling.PoolExhaustedException())).IsTrue();
-        await Assert.That(TransientFailures.IsTransient(new EndOfStreamException())).IsTrue();
-        await Assert.That(TransientFailures.IsTransient(new JsonRpcException(JsonRpcErrorCodes.InternalError, "x", new IOException()))).IsTrue();
-        await Assert.That(TransientFailures.IsTransient(new JsonRpcException(JsonRpcErrorCodes.InvalidParams, "x"))).IsFalse();
-        await Assert.That(TransientFailures.IsTransient(new BrokenCircuitException())).IsFalse();
-        await Assert.That(TransientFailures.IsTransient(new OperationCanceledException())).IsFalse();
-        await Assert.That(TransientFailures.IsTransient(new InvalidOperationException())).IsFalse();
-    }
-
-    [Test]
     public async Task Additional_transient_predicate_is_honoured()
     {
         var time = new SignallingTimeProvider();

@@ -31,9 +31,9 @@ public sealed class ClaudeFlowInteropTests(ClaudeFlowBridge bridge)
         await Assert.That(swarm.Id).StartsWith("swarm-");
         await Assert.That(swarm.Topology).IsEqualTo("mesh");
 
-        var agent = await client.SpawnAgentAsync("coder", swarm.Id, null, Timeout);
+        var agent = await client.SpawnAgentAsync(new AgentSpawnRequest("coder", swarm.Id), Timeout);
         await Assert.That(agent.Id).IsNotEmpty();
-        var agents = await client.ListAgentsAsync(Timeout);
+        var agents = await client.ListAgentsAsync(null, Timeout);
         await Assert.That(agents.Select(a => a.Id)).Contains(agent.Id);
         var read = await client.GetAgentAsync(agent.Id, Timeout);
         await Assert.That(read.Type).IsEqualTo("coder");

@@ -40,7 +40,7 @@ public sealed class EverythingInteropTests(EverythingBridge bridge)
     [Test]
     public async Task Swarm_operations_are_not_offered_by_this_server()
     {
-        var error = await Assert.That(async () => await bridge.Client.ListAgentsAsync(Timeout)).Throws<OperationNotOfferedException>();
+        var error = await Assert.That(async () => await bridge.Client.ListAgentsAsync(null, Timeout)).Throws<OperationNotOfferedException>();
         await Assert.That(error!.Message).Contains("not offered by this server");
     }
 }

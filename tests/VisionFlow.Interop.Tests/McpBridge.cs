@@ -20,7 +20,7 @@ public abstract class McpBridge(string startCommand) : IAsyncInitializer, IAsync
 
     public ServerProfile Profile { get; private set; } = null!;
 
-    public SwarmClient Client => new(Connection, Profile);
+    public ISwarmClient Client => Profile.CreateClient(Connection);
 
     public int Port { get; private set; }
 

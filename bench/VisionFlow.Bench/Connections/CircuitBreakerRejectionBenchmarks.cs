@@ -29,7 +29,7 @@ public class CircuitBreakerRejectionBenchmarks
         Trip(_openFull);
 
         var breaker = new McpCircuitBreaker(new ResilienceTuning(new ResilienceTuningValues(TimeSpan.Zero, TimeSpan.Zero, 1)), TimeSpan.FromHours(1));
-        _openBreakerOnly = new ResiliencePipelineBuilder().AddStrategy(_ => new CircuitBreakerStrategy(breaker, TransientFailures.IsTransient)).Build();
+        _openBreakerOnly = new ResiliencePipelineBuilder().AddStrategy(_ => new CircuitBreakerStrategy(breaker, VisionFlow.Connections.Failures.FailureClassifier.IsTransient)).Build();
         Trip(_openBreakerOnly);
 
         _openPollyBreaker = new ResiliencePipelineBuilder()

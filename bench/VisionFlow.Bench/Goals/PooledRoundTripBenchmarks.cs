@@ -1,5 +1,8 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using VisionFlow.Agents;
+using VisionFlow.Agents.Intake;
+using VisionFlow.Connections.Link;
 using VisionFlow.Connections.Pooling;
 using VisionFlow.Connections.Resilience;
 using VisionFlow.Protocol.Contracts.Mcp;
@@ -10,11 +13,12 @@ namespace VisionFlow.Bench.Goals;
 
 /// <summary>
 /// Issue 5: an MCP <c>ping</c> to the in-process <see cref="VisionFlow.Simulator.SimulatorServer"/> through the product
-/// path (pool rent → resilience pipeline → <see cref="SwarmClient.PingAsync"/> → return) against a raw newline echo of a
-/// line the size of that ping request and against a bare <see cref="JsonRpcConnection"/> ping on one connection.
-/// The pool is configured as <c>McpGateway</c> configures it. The "liveness" variant checks on borrow that the connection
-/// is open, as the gateway's <c>McpConnection</c> does; the "ping on borrow" variant is the earlier design (a ping per
-/// borrow, two round trips per call), kept as the comparison that motivated the change.
+/// path (<see cref="McpLink.ExecuteAsync"/>: pool rent → resilience pipeline → <see cref="ISwarmClient.PingAsync"/> →
+/// return) against a raw newline echo of a line the size of that ping request and against a bare
+/// <see cref="JsonRpcConnection"/> ping on one connection. The product variant is the product's own <see cref="McpLink"/>;
+/// the decompositions build their pool and pipeline from the same <see cref="McpLinkOptions"/>. The "ping on borrow"
+/// variant is the earlier design (a ping per borrow, two round trips per call), kept as the comparison that motivated
+/// the change.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(PercentileConfig))]
@@ -31,7 +35,11 @@ public class PooledRoundTripBenchmarks
     private ConnectionPool<PooledConnection<JsonRpcConnection>> _livenessPool = null!;
     private McpResilience _resilience = null!;
     private ServerProfile _profile = null!;
-    private SwarmClient _singleClient = null!;
+    private ISwarmClient _singleClient = null!;
+    private TelemetryIntake _intake = null!;
+    private McpLink _link = null!;
+    private CancellationTokenSource _intakeStop = null!;
+    private Task _intakeLoop = Task.CompletedTask;
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -45,23 +53,30 @@ public class PooledRoundTripBenchmarks
     [Benchmark(Description = "JsonRpcConnection MCP ping, one connection")]
     public async Task<McpEmptyResult> EnginePing() => await _singleMcp.PingAsync(CancellationToken.None);
 
-    [Benchmark(Description = "product: pool rent (liveness check) + pipeline + SwarmClient.PingAsync + return")]
+    [Benchmark(Description = "product: McpLink.ExecuteAsync (pool rent, liveness check, pipeline, ping, return)")]
+    public async Task<bool> LinkPing() => await _link.ExecuteAsync(static async (client, ct) =>
+    {
+        await client.PingAsync(ct).ConfigureAwait(false);
+        return true;
+    }, CancellationToken.None).ConfigureAwait(false);
+
+    [Benchmark(Description = "decomposition: pool rent (liveness check) + pipeline + ping + return")]
     public Task PooledPingLiveness() => PooledPingAsync(_livenessPool);
 
     [Benchmark(Description = "for comparison: ping health check on borrow (earlier design)")]
     public Task PooledPingProductConfig() => PooledPingAsync(_productPool);
 
-    [Benchmark(Description = "decomposition: pool rent + SwarmClient.PingAsync + return, no pipeline (liveness)")]
+    [Benchmark(Description = "decomposition: pool rent + ping + return, no pipeline (liveness)")]
     public async Task PoolOnlyPing()
     {
         var lease = await _livenessPool.RentAsync(CancellationToken.None).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            await new SwarmClient(lease.Connection.Inner, _profile).PingAsync(CancellationToken.None).ConfigureAwait(false);
+            await _profile.CreateClient(lease.Connection.Inner).PingAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    [Benchmark(Description = "decomposition: pipeline + SwarmClient.PingAsync on one connection, no pool")]
+    [Benchmark(Description = "decomposition: pipeline + ping on one connection, no pool")]
     public async Task PipelineOnlyPing()
         => await _resilience.Pipeline.ExecuteAsync(
             static (state, ct) => state.Client.PingAsync(ct),
@@ -77,7 +92,7 @@ public class PooledRoundTripBenchmarks
                 {
                     try
                     {
-                        await new SwarmClient(lease.Connection.Inner, state.Profile).PingAsync(ct).ConfigureAwait(false);
+                        await state.Profile.CreateClient(lease.Connection.Inner).PingAsync(ct).ConfigureAwait(false);
                     }
                     catch (JsonRpcConnectionClosedException)
                     {
@@ -96,20 +111,20 @@ public class PooledRoundTripBenchmarks
         _single = await JsonRpcConnection.ConnectAsync(_simulator.EndPoint, new JsonRpcConnectionOptions { Name = "bench-single" });
         _profile = await ServerProfile.DetectAsync(_single, "bench", CancellationToken.None);
         _singleMcp = new McpDialectClient(_single);
-        _singleClient = new SwarmClient(_single, _profile);
+        _singleClient = _profile.CreateClient(_single);
 
-        // As McpGateway builds them (src/VisionFlow.Server/Mcp/McpGateway.cs).
-        _resilience = McpResiliencePipelineFactory.Create(new McpResilienceOptions
-        {
-            TotalTimeout = TimeSpan.FromSeconds(30),
-            AttemptTimeout = TimeSpan.FromSeconds(10),
-            MaxAttempts = 3,
-            InitialDelay = TimeSpan.FromMilliseconds(50),
-            MaxDelay = TimeSpan.FromSeconds(1),
-        });
-        _livenessPool = CreatePool(healthPing: false);
-        _productPool = CreatePool(healthPing: true);
+        // The product's own link, and the decompositions' parts built from the same options.
+        var options = new McpLinkOptions { Host = _simulator.EndPoint.Address.ToString(), Port = _simulator.EndPoint.Port, ClientVersion = "bench" };
+        _intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System);
+        _intakeStop = new CancellationTokenSource();
+        _intakeLoop = Task.Run(() => _intake.RunAsync(_intakeStop.Token));
+        _link = new McpLink(options, _intake);
+        _link.Start();
+        _resilience = McpResiliencePipelineFactory.Create(options.ToResilienceOptions());
+        _livenessPool = CreatePool(options.ToPoolOptions(), healthPing: false);
+        _productPool = CreatePool(options.ToPoolOptions(), healthPing: true);
 
+        await LinkPing();
         await RawEcho();
         await EnginePing();
         await PooledPingLiveness();
@@ -118,7 +133,7 @@ public class PooledRoundTripBenchmarks
         await PipelineOnlyPing();
     }
 
-    private ConnectionPool<PooledConnection<JsonRpcConnection>> CreatePool(bool healthPing)
+    private ConnectionPool<PooledConnection<JsonRpcConnection>> CreatePool(ConnectionPoolOptions options, bool healthPing)
     {
         var endPoint = _simulator.EndPoint;
         return new ConnectionPool<PooledConnection<JsonRpcConnection>>(
@@ -134,15 +149,7 @@ public class PooledRoundTripBenchmarks
                     })
                     : new PooledConnection<JsonRpcConnection>(rpc, static c => c.IsConnected);
             },
-            new ConnectionPoolOptions
-            {
-                MinConnections = 0,
-                MaxConnections = 8,
-                HardMaxConnections = 32,
-                MaxIdleConnections = 8,
-                WaitTimeout = TimeSpan.FromSeconds(5),
-                HealthCheckOnBorrow = true,
-            });
+            options with { HealthCheckOnBorrow = true });
     }
 
     private async Task CleanupAsync()
@@ -154,6 +161,10 @@ public class PooledRoundTripBenchmarks
             await pool.DisposeAsync();
         }
 
+        await _link.DisposeAsync();
+        await _intakeStop.CancelAsync();
+        await _intakeLoop;
+        _intakeStop.Dispose();
         await _single.DisposeAsync();
         await _echo.DisposeAsync();
         await _simulator.DisposeAsync();

@@ -5,15 +5,17 @@ namespace VisionFlow.Agents.Cache;
 /// <summary>
 /// The agent cache. Mutated only by its owner (the intake loop): events are staged and coalesced per agent
 /// (last write wins per field), then applied once per batch into the reused <see cref="AgentChangeSet"/>.
-/// A status for an agent not yet known adds it (as a poll would); a terminated event or status removes it.
-/// Readers use <see cref="Snapshot"/>/<see cref="GetSnapshotAsync"/>, <see cref="Count"/> and <see cref="CheckSpawn"/>,
-/// which read published values only.
+/// A status for an agent not yet known adds it (as a poll would); a terminated event or status removes it. Agents the
+/// peer reports beyond <c>MCP_MAX_AGENTS</c> are kept apart as untracked: counted (<see cref="Untracked"/>), never shown,
+/// and taken in when room frees up. Silence is measured in time: an agent unheard of for the stale interval is marked
+/// stale, for the removal interval removed. Readers use <see cref="Snapshot"/>/<see cref="GetSnapshotAsync"/>,
+/// <see cref="Count"/> and <see cref="Admission"/>, which read published values only.
 /// </summary>
 public sealed class AgentCache
 {
     private readonly int _maxAgents;
-    private readonly int _staleAfter;
-    private readonly int _removeAfter;
+    private readonly long _staleAfterTicks;
+    private readonly long _removeAfterTicks;
     private readonly AgentState[] _state;
     private readonly PendingState[] _pending;
     private readonly int[] _touched;
@@ -21,15 +23,18 @@ public sealed class AgentCache
     private readonly int[] _presentIndex;
     private readonly int[] _release;
     private readonly AgentChangeSet _changes;
+    private readonly int[] _untracked;
+    private readonly int[] _untrackedIndex;
     private int _touchedCount;
     private int _presentCount;
+    private int _untrackedCount;
     private int _releaseCount;
     private bool _fullList;
-    private long _batch;
     private long _version;
     private bool _available;
     private long _rejectedOverLimit;
     private volatile int _publishedCount;
+    private volatile int _publishedUntracked;
     private volatile bool _publishedAvailable;
     private long _publishedVersion;
     private volatile AgentSnapshot _snapshot;
@@ -37,19 +42,22 @@ public sealed class AgentCache
     private TaskCompletionSource<AgentSnapshot>? _snapshotWaiters;
     private readonly Lock _waitersLock = new();
 
-    internal AgentCache(int keyCapacity, int maxAgents, int staleAfterIntervals, int removeAfterIntervals)
+    internal AgentCache(int keyCapacity, int maxAgents, TimeSpan staleAfter, TimeSpan removeAfter)
     {
         _maxAgents = maxAgents;
-        _staleAfter = staleAfterIntervals;
-        _removeAfter = removeAfterIntervals;
+        _staleAfterTicks = staleAfter.Ticks;
+        _removeAfterTicks = removeAfter.Ticks;
         _state = new AgentState[keyCapacity];
         _pending = new PendingState[keyCapacity];
         _touched = new int[keyCapacity];
         _present = new int[keyCapacity];
         _presentIndex = new int[keyCapacity];
         _release = new int[keyCapacity];
+        _untracked = new int[keyCapacity];
+        _untrackedIndex = new int[keyCapacity];
         _changes = new AgentChangeSet(keyCapacity);
         _snapshot = AgentSnapshot.Unavailable(maxAgents);
+        Admission = new AgentAdmission(maxAgents);
     }
 
     /// <summary>MCP_MAX_AGENTS.</summary>
@@ -57,6 +65,12 @@ public sealed class AgentCache
 
     /// <summary>Agents in the cache after the last batch.</summary>
     public int Count => _publishedCount;
+
+    /// <summary>Agents the peer reports beyond <c>MCP_MAX_AGENTS</c> after the last batch: known to exist, not shown.</summary>
+    public int Untracked => _publishedUntracked;
+
+    /// <summary>Spawn admission under <c>MCP_MAX_AGENTS</c>: slots are reserved before a spawn is sent.</summary>
+    public AgentAdmission Admission { get; }
 
     /// <summary>Whether the telemetry source was available at the last batch.</summary>
     public bool IsAvailable => _publishedAvailable;
@@ -67,16 +81,19 @@ public sealed class AgentCache
     /// <summary>Agents refused because the cache was at MCP_MAX_AGENTS (or the id table was full).</summary>
     public long RejectedOverLimit => Volatile.Read(ref _rejectedOverLimit);
 
-    /// <summary>The latest built snapshot; reading it asks the owner to build a fresh one at the next batch if stale.</summary>
+    /// <summary>The latest built snapshot; reading it asks the owner to build a fresh one (at once) if stale.</summary>
     public AgentSnapshot Snapshot
     {
         get
         {
             var snapshot = _snapshot;
-            if (snapshot.Version != Version) _snapshotDemand = 1;
+            if (snapshot.Version != Version) Demand();
             return snapshot;
         }
     }
+
+    /// <summary>Wakes the owner when a reader wants a fresh snapshot (set by the owner).</summary>
+    internal Action? SnapshotDemanded { get; set; }
 
     /// <summary>A snapshot at least as new as the current version: returns at once when fresh, otherwise after the next batch.</summary>
     public Task<AgentSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)
@@ -90,15 +107,17 @@ public sealed class AgentCache
             task = _snapshotWaiters.Task;
         }
 
-        _snapshotDemand = 1;
+        Demand();
         return task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>The check the REST layer uses before spawning: refuses with a clear message beyond MCP_MAX_AGENTS.</summary>
-    public SpawnAdmission CheckSpawn(int requested = 1)
+    private void Demand()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(requested, 1);
-        return SpawnAdmission.Check(_publishedCount, requested, _maxAgents);
+        if (_snapshotDemand == 0)
+        {
+            _snapshotDemand = 1;
+            SnapshotDemanded?.Invoke();
+        }
     }
 
     internal AgentChangeSet Changes => _changes;
@@ -107,7 +126,13 @@ public sealed class AgentCache
 
     internal ReadOnlySpan<int> KeysToRelease => _release.AsSpan(0, _releaseCount);
 
+    /// <summary>The owner has released <see cref="KeysToRelease"/> (after every consumer saw the batch).</summary>
+    internal void ClearKeysToRelease() => _releaseCount = 0;
+
     internal bool IsPresent(int key) => (uint)key < (uint)_state.Length && _state[key].Present;
+
+    /// <summary>Present or untracked: the peer reports it.</summary>
+    internal bool IsKnown(int key) => (uint)key < (uint)_state.Length && (_state[key].Present || _state[key].Untracked);
 
     internal ref readonly AgentState StateOf(int key) => ref _state[key];
 
@@ -115,6 +140,19 @@ public sealed class AgentCache
 
     /// <summary>Marks the batch being staged as a complete agent list: agents it does not mention are removed.</summary>
     internal void BeginFullList() => _fullList = true;
+
+    /// <summary>Drops everything staged since the last batch (a listing that turned out to be a failure).</summary>
+    internal void DiscardStaged()
+    {
+        for (var i = 0; i < _touchedCount; i++)
+        {
+            var key = _touched[i];
+            _pending[key] = default;
+            if (!_state[key].Present && !_state[key].Untracked) _release[_releaseCount++] = key;
+        }
+
+        _touchedCount = 0;
+    }
 
     internal void Stage(in TelemetryEvent ev)
     {
@@ -156,8 +194,6 @@ public sealed class AgentCache
     internal AgentChangeSet Apply(bool available, long nowUtcTicks)
     {
         _changes.Clear();
-        _releaseCount = 0;
-        _batch++;
         if (available != _available)
         {
             _available = available;
@@ -171,13 +207,31 @@ public sealed class AgentCache
             {
                 var key = _touched[i];
                 _pending[key] = default;
-                if (!_state[key].Present) _release[_releaseCount++] = key;
+                if (!_state[key].Present && !_state[key].Untracked) _release[_releaseCount++] = key;
             }
 
             _touchedCount = 0;
             _fullList = false;
             for (var i = _presentCount - 1; i >= 0; i--) RemovePresent(_present[i]);
+            for (var i = _untrackedCount - 1; i >= 0; i--) RemoveUntracked(_untracked[i]);
             return Publish();
+        }
+
+        if (_fullList)
+        {
+            // A listing names every agent the server has: whoever it leaves out is gone, now — and
+            // before the listed ones are added, so the room they leave under the limit is there for them.
+            for (var i = _presentCount - 1; i >= 0; i--)
+            {
+                var key = _present[i];
+                if (!_pending[key].Listed) RemovePresent(key);
+            }
+
+            for (var i = _untrackedCount - 1; i >= 0; i--)
+            {
+                var key = _untracked[i];
+                if (!_pending[key].Listed) RemoveUntracked(key);
+            }
         }
 
         for (var i = 0; i < _touchedCount; i++)
@@ -188,22 +242,40 @@ public sealed class AgentCache
             if (p.Remove)
             {
                 if (s.Present) RemovePresent(key);
+                else if (s.Untracked) RemoveUntracked(key);
                 else _release[_releaseCount++] = key;
             }
             else if (!s.Present)
             {
                 if (_presentCount >= _maxAgents)
                 {
-                    _rejectedOverLimit++;
-                    _release[_releaseCount++] = key;
+                    // Known to exist, beyond the limit: counted and kept apart, so the API can say so and it can be taken
+                    // in when room frees up.
+                    if (!s.Untracked)
+                    {
+                        _rejectedOverLimit++;
+                        s = default;
+                        s.TypeKey = s.StatusKey = s.SwarmKey = -1;
+                        s.Untracked = true;
+                        _untrackedIndex[key] = _untrackedCount;
+                        _untracked[_untrackedCount++] = key;
+                    }
+
+                    Merge(ref s, in p);
+                    s.LastSeenTicks = nowUtcTicks;
                 }
                 else
                 {
-                    s = default;
-                    s.TypeKey = s.StatusKey = s.SwarmKey = -1;
+                    if (s.Untracked) DetachUntracked(key);
+                    else
+                    {
+                        s = default;
+                        s.TypeKey = s.StatusKey = s.SwarmKey = -1;
+                    }
+
                     Merge(ref s, in p);
                     s.Present = true;
-                    s.LastSeenBatch = _batch;
+                    s.Stale = false;
                     s.LastSeenTicks = nowUtcTicks;
                     _presentIndex[key] = _presentCount;
                     _present[_presentCount++] = key;
@@ -219,18 +291,8 @@ public sealed class AgentCache
                     changed = true;
                 }
 
-                s.LastSeenBatch = _batch;
                 s.LastSeenTicks = nowUtcTicks;
                 if (changed) _changes.AddUpdated(key);
-            }
-        }
-
-        if (_fullList)
-        {
-            for (var i = _presentCount - 1; i >= 0; i--)
-            {
-                var key = _present[i];
-                if (!_pending[key].Listed) RemovePresent(key);
             }
         }
 
@@ -242,13 +304,19 @@ public sealed class AgentCache
         {
             var key = _present[i];
             ref var s = ref _state[key];
-            var silent = _batch - s.LastSeenBatch;
-            if (silent >= _removeAfter) RemovePresent(key);
-            else if (silent >= _staleAfter && !s.Stale)
+            var silent = nowUtcTicks - s.LastSeenTicks;
+            if (silent >= _removeAfterTicks) RemovePresent(key);
+            else if (silent >= _staleAfterTicks && !s.Stale)
             {
                 s.Stale = true;
                 _changes.AddUpdated(key);
             }
+        }
+
+        for (var i = _untrackedCount - 1; i >= 0; i--)
+        {
+            var key = _untracked[i];
+            if (nowUtcTicks - _state[key].LastSeenTicks >= _removeAfterTicks) RemoveUntracked(key);
         }
 
         return Publish();
@@ -276,9 +344,10 @@ public sealed class AgentCache
     {
         if (_changes.HasChanges) _version++;
         _changes.Version = _version;
-        _publishedCount = _presentCount;
+        _publishedUntracked = _untrackedCount;
         _publishedAvailable = _available;
         Volatile.Write(ref _publishedVersion, _version);
+        _publishedCount = _presentCount;
         return _changes;
     }
 
@@ -293,9 +362,27 @@ public sealed class AgentCache
         _release[_releaseCount++] = key;
     }
 
-    /// <summary>Last write wins per field: copies the fields named in <paramref name="fields"/>.</summary>
+    private void RemoveUntracked(int key)
+    {
+        DetachUntracked(key);
+        _state[key] = default;
+        _release[_releaseCount++] = key;
+    }
+
+    /// <summary>Takes <paramref name="key"/> off the untracked list, keeping its state (it is being taken in, or removed).</summary>
+    private void DetachUntracked(int key)
+    {
+        var index = _untrackedIndex[key];
+        var last = _untracked[--_untrackedCount];
+        _untracked[index] = last;
+        _untrackedIndex[last] = index;
+        _state[key].Untracked = false;
+    }
+
+    /// <summary>Last write wins per field: copies the fields named in <paramref name="fields"/>, and remembers they are known.</summary>
     private static void CopyFields(ref AgentState target, in AgentState source, TelemetryFields fields)
     {
+        target.Known |= fields;
         if ((fields & TelemetryFields.Type) != 0) target.TypeKey = source.TypeKey;
         if ((fields & TelemetryFields.Status) != 0) target.StatusKey = source.StatusKey;
         if ((fields & TelemetryFields.Swarm) != 0) target.SwarmKey = source.SwarmKey;
@@ -310,7 +397,7 @@ public sealed class AgentCache
     {
         var before = s;
         CopyFields(ref s, in p.Value, p.Fields);
-        return s.TypeKey != before.TypeKey || s.StatusKey != before.StatusKey || s.SwarmKey != before.SwarmKey
+        return s.Known != before.Known || s.TypeKey != before.TypeKey || s.StatusKey != before.StatusKey || s.SwarmKey != before.SwarmKey
             || s.CpuUsage != before.CpuUsage || s.MemoryUsage != before.MemoryUsage || s.TasksActive != before.TasksActive
             || s.TokensUsed != before.TokensUsed;
     }
@@ -318,7 +405,11 @@ public sealed class AgentCache
     internal struct AgentState
     {
         public bool Present;
+        public bool Untracked;
         public bool Stale;
+
+        /// <summary>Fields the peer has ever reported for this agent; the others are unknown (null), never zero.</summary>
+        public TelemetryFields Known;
         public int TypeKey;
         public int StatusKey;
         public int SwarmKey;
@@ -327,7 +418,6 @@ public sealed class AgentCache
         public int TasksActive;
         public long TokensUsed;
         public long TelemetryTicks;
-        public long LastSeenBatch;
         public long LastSeenTicks;
     }
 

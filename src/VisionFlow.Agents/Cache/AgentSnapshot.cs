@@ -12,8 +12,10 @@ public sealed class AgentSnapshot
         DateTimeOffset builtAt,
         IReadOnlyList<MessageFlowInfo>? recentFlows = null,
         IReadOnlyDictionary<string, double>? metrics = null,
-        long rejectedOverLimit = 0)
+        long rejectedOverLimit = 0,
+        int untracked = 0)
     {
+        Untracked = untracked;
         RecentFlows = recentFlows ?? [];
         Metrics = metrics ?? new Dictionary<string, double>();
         RejectedOverLimit = rejectedOverLimit;
@@ -51,6 +53,9 @@ public sealed class AgentSnapshot
 
     /// <summary>Agents refused so far because of MCP_MAX_AGENTS.</summary>
     public long RejectedOverLimit { get; }
+
+    /// <summary>Agents the peer reports beyond <c>MCP_MAX_AGENTS</c> at this snapshot: they exist, and are not in <see cref="Agents"/>.</summary>
+    public int Untracked { get; }
 
     /// <summary>When the snapshot was built.</summary>
     public DateTimeOffset BuiltAt { get; }

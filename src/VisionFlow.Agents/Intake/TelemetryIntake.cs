@@ -1,31 +1,46 @@
+using System.Collections.Concurrent;
+using System.Text;
 using VisionFlow.Agents.Cache;
 using VisionFlow.Agents.Flows;
 using VisionFlow.Agents.Graph;
 using VisionFlow.Agents.Telemetry;
+using VisionFlow.Connections.Link;
 
 namespace VisionFlow.Agents.Intake;
 
 /// <summary>
-/// The single owner of agent state. Design: one loop (<see cref="RunAsync"/>) wakes once per interval on a
-/// <see cref="PeriodicTimer"/> driven by the <see cref="TimeProvider"/>, pulls the interval's input from the source
-/// (push lines were parked by producers in a bounded lock-free-for-the-reader byte ring; a poll is awaited), parses and
-/// stages it (coalescing per agent, last write wins per field), applies the batch to the cache once, updates edges and
-/// the agent graph, and publishes a reused change set only when something changed. Parser, cache, edges and agent graph
-/// are touched by this loop alone, so none of them lock; readers get immutable snapshots.
+/// The single owner of agent state, fed by the MCP link one session at a time (<see cref="IMcpTelemetrySink"/>).
+/// Design: deliveries arrive on other threads (pushed lines into a bounded session-tagged byte ring, listings and
+/// session ends into an ordered queue) and wake one loop (<see cref="RunAsync"/>) at once, which takes everything
+/// waiting — so a burst becomes one batch and a lone event is applied within microseconds, with no timer between the
+/// socket and the cache. The loop parses and stages (coalescing per agent, last write wins per field), applies the batch
+/// to the cache, updates edges and the agent graph, and publishes a reused change set only when something changed. A
+/// housekeeping tick once per interval ages edges and finds silent agents. Parser, cache, edges and agent graph are
+/// touched by this loop alone, so none of them lock; readers get immutable snapshots.
 /// </summary>
-public sealed class TelemetryIntake : ITelemetryBatchSink
+/// <remarks>
+/// Sessions: a listing for a newer session starts it and replaces every agent (what it does not name is gone at once);
+/// pushed lines count only for the session now open; a session's end empties the cache until the next listing. So a
+/// restarted peer's new agents replace the old ones in one step, and nothing an old connection sent can resurrect them.
+/// </remarks>
+public sealed class TelemetryIntake : IMcpTelemetrySink
 {
-    private readonly ITelemetrySource _source;
     private readonly TimeProvider _time;
     private readonly AgentTelemetryOptions _options;
     private readonly double[] _metricValues;
     private readonly long[] _metricCounts;
+    private readonly LineRing _ring;
+    private readonly ConcurrentQueue<Delivery> _deliveries = new();
+    private readonly WakeSignal _wake = new();
+    private readonly Func<string, bool> _isKnownAgent;
 
     // The history's flows as published, by slot (sequence % capacity): a snapshot reuses the ones it already built, so
     // ten snapshots a second allocate only the flows that are new, not all 1,024 every time.
     private readonly MessageFlowInfo?[] _flowInfos;
     private readonly MessageFlow[] _flowSources;
     private readonly long[] _flowSequences;
+    private long _acceptSession;
+    private long _session;
     private long _lines;
     private long _accepted;
     private long _malformed;
@@ -41,23 +56,24 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
     private long _batches;
     private long _published;
     private long _consumerFailures;
+    private long _pushDropped;
+    private long _sessions;
     private int _running;
     private readonly ListSink _listSink;
 
     /// <summary>Creates the intake; <paramref name="agentGraph"/> receives agent nodes and edges (a fresh model when null).</summary>
-    public TelemetryIntake(ITelemetrySource source, AgentTelemetryOptions options, TimeProvider timeProvider, GraphModel? agentGraph = null)
+    public TelemetryIntake(AgentTelemetryOptions options, TimeProvider timeProvider, GraphModel? agentGraph = null)
     {
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         options.Validate();
-        _source = source;
         _options = options;
         _time = timeProvider;
         const int labelCapacity = 1024;
         Parser = new TelemetryParser(options.KeyCapacity, labelCapacity, options.MaxIdBytes);
-        Cache = new AgentCache(options.KeyCapacity, options.MaxAgents, options.StaleAfterIntervals, options.RemoveAfterIntervals);
+        Cache = new AgentCache(options.KeyCapacity, options.MaxAgents, options.Interval * options.StaleAfterIntervals, options.Interval * options.RemoveAfterIntervals);
         Edges = new MessageFlowEdges(options.FlowHistoryCapacity, options.MaxEdges, options.EdgeHalfLife, options.EdgeWeightFloor);
+        _ring = new LineRing(options.PushBufferBytes);
         _flowInfos = new MessageFlowInfo?[options.FlowHistoryCapacity];
         _flowSources = new MessageFlow[options.FlowHistoryCapacity];
         _flowSequences = new long[options.FlowHistoryCapacity];
@@ -66,6 +82,9 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         _metricValues = new double[labelCapacity];
         _metricCounts = new long[labelCapacity];
         _listSink = new ListSink(this);
+        _isKnownAgent = IsKnownAgent;
+        var wake = _wake;
+        Cache.SnapshotDemanded = wake.Set;
     }
 
     /// <summary>The agent cache (read side: snapshots, count, spawn admission).</summary>
@@ -99,16 +118,61 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
     /// <summary>The agent id string of an agent key (owner thread, or inside <see cref="ChangesApplied"/>).</summary>
     public string AgentId(int agentKey) => Parser.AgentId(agentKey);
 
-    /// <summary>Runs one batch per interval until cancelled.</summary>
+    /// <summary>The session whose deliveries are applied now; 0 when none is open (owner thread).</summary>
+    public long Session => Volatile.Read(ref _session);
+
+    /// <summary>Sessions started so far.</summary>
+    public long Sessions => Volatile.Read(ref _sessions);
+
+    /// <summary>Pushed lines dropped: from a session no longer open, or because the buffer was full (the intake fell behind).</summary>
+    public long PushDropped => Interlocked.Read(ref _pushDropped);
+
+    /// <inheritdoc />
+    public ValueTask<bool> ApplyListingAsync(long session, byte[] json, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var delivery = new Delivery(DeliveryKind.Listing, session, json);
+        _deliveries.Enqueue(delivery);
+        _wake.Set();
+        return new ValueTask<bool>(delivery.Applied.Task.WaitAsync(cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public void OnPushLine(long session, ReadOnlySpan<byte> line)
+    {
+        if (session != Volatile.Read(ref _acceptSession) || !_ring.TryWrite(session, line))
+        {
+            Interlocked.Increment(ref _pushDropped);
+            return;
+        }
+
+        _wake.Set();
+    }
+
+    /// <inheritdoc />
+    public void EndSession(long session)
+    {
+        // Lines still arriving from the ended session are refused at the door; those already buffered are dropped when read.
+        Interlocked.CompareExchange(ref _acceptSession, 0, session);
+        _deliveries.Enqueue(new Delivery(DeliveryKind.End, session, null));
+        _wake.Set();
+    }
+
+    /// <summary>
+    /// Applies deliveries as they arrive until cancelled: each wake takes everything waiting as one batch; a housekeeping
+    /// tick once per interval ages edges and finds silent agents even when nothing arrives.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _running, 1) != 0) throw new InvalidOperationException("the telemetry intake is already running");
+        var wake = _wake;
+        using var housekeeping = _time.CreateTimer(static s => ((WakeSignal)s!).Set(), wake, _options.Interval, _options.Interval);
         try
         {
-            using var timer = new PeriodicTimer(_options.Interval, _time);
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                await ProcessBatchAsync(cancellationToken).ConfigureAwait(false);
+                await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+                ProcessPending();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -120,15 +184,66 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         }
     }
 
-    /// <summary>Collects, applies and publishes one batch; returns whether a change set was published.</summary>
-    public async ValueTask<bool> ProcessBatchAsync(CancellationToken cancellationToken = default)
+    /// <summary>Applies everything delivered so far as one batch (what the loop does on each wake); returns whether a change set was published.</summary>
+    public ValueTask<bool> ProcessBatchAsync(CancellationToken cancellationToken = default)
     {
-        var available = await _source.CollectAsync(this, cancellationToken).ConfigureAwait(false);
-        return ApplyBatch(available);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(ProcessPending());
     }
 
-    internal bool ApplyBatch(bool available)
+    private bool ProcessPending()
     {
+        var published = false;
+        while (_deliveries.TryDequeue(out var delivery))
+        {
+            if (delivery.Kind == DeliveryKind.End)
+            {
+                if (delivery.Session == _session)
+                {
+                    Volatile.Write(ref _session, 0);
+                    published |= ApplyBatch();
+                }
+
+                continue;
+            }
+
+            if (delivery.Session < _session || delivery.Session <= 0)
+            {
+                delivery.Applied.TrySetResult(false); // an earlier session's listing, overtaken
+                continue;
+            }
+
+            if (delivery.Session > _session)
+            {
+                // A new session: its listing replaces every agent of the last one, named or not.
+                Volatile.Write(ref _session, delivery.Session);
+                Volatile.Write(ref _acceptSession, delivery.Session);
+                Interlocked.Increment(ref _sessions);
+                Cache.BeginFullList();
+            }
+
+            var changed = false;
+            try
+            {
+                StageListing(delivery.Json!);
+                changed = ApplyBatch();
+                published |= changed;
+            }
+            finally
+            {
+                delivery.Applied.TrySetResult(changed);
+            }
+        }
+
+        var consumer = new RingConsumer(this);
+        _ring.Drain(ref consumer);
+        return ApplyBatch() | published;
+    }
+
+    /// <summary>Applies what is staged as one batch (owner thread); returns whether a change set was published.</summary>
+    internal bool ApplyBatch()
+    {
+        var available = _session != 0;
         var now = _time.GetUtcNow().UtcTicks;
         var changes = Cache.Apply(available, now);
         if (!available) Edges.Clear();
@@ -160,8 +275,11 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
             }
         }
 
+        Cache.Admission.Observe(Cache.Count, Cache.Untracked, _isKnownAgent, now);
+
         // Ids of removed agents stay resolvable until every consumer has seen this batch.
         foreach (var key in Cache.KeysToRelease) Parser.Agents.Release(key);
+        Cache.ClearKeysToRelease();
         if (Cache.SnapshotRequested)
         {
             var current = Cache.CurrentSnapshot;
@@ -169,6 +287,19 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         }
 
         return publish;
+    }
+
+    /// <summary>Whether the cache holds <paramref name="agentId"/>, shown or beyond the limit (owner thread).</summary>
+    private bool IsKnownAgent(string agentId)
+    {
+        Span<byte> utf8 = stackalloc byte[256];
+        if (Encoding.UTF8.GetMaxByteCount(agentId.Length) > utf8.Length && Encoding.UTF8.GetByteCount(agentId) > utf8.Length)
+        {
+            return false;
+        }
+
+        var key = Parser.Agents.Find(utf8[..Encoding.UTF8.GetBytes(agentId, utf8)]);
+        return key >= 0 && Cache.IsKnown(key);
     }
 
     /// <summary>A failing consumer must not stop the intake: counted, kept for diagnostics, and the next batch goes on.</summary>
@@ -186,8 +317,8 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         return snapshot;
     }
 
-    /// <inheritdoc />
-    void ITelemetryBatchSink.OnLine(ReadOnlySpan<byte> line)
+    /// <summary>Parses and stages one pushed line (owner thread; the ring's consumer, and the benchmarks' direct path).</summary>
+    internal void StageLine(ReadOnlySpan<byte> line)
     {
         _lines++;
         var status = Parser.Parse(line, out var ev);
@@ -218,8 +349,7 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         }
     }
 
-    /// <inheritdoc />
-    void ITelemetryBatchSink.OnAgentList(ReadOnlySpan<byte> json)
+    private void StageListing(ReadOnlySpan<byte> json)
     {
         var status = Parser.ParseAgentList(json, _listSink);
         if (status == AgentListParseStatus.Ok)
@@ -229,7 +359,10 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         }
         else
         {
+            // A listing that failed says nothing about the agents: what it staged is dropped (a new session that starts
+            // with one still starts empty, since it is a full list).
             _listsFailed++;
+            Cache.DiscardStaged();
         }
     }
 
@@ -278,9 +411,14 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         {
             var key = keys[i];
             ref readonly var s = ref Cache.StateOf(key);
+            var known = s.Known;
             agents[i] = new AgentInfo(
-                Parser.AgentId(key), NodeIds.Agent(key), Parser.Label(s.TypeKey), Parser.Label(s.StatusKey),
-                s.CpuUsage, s.MemoryUsage, s.TasksActive, s.TokensUsed, Parser.Label(s.SwarmKey),
+                Parser.AgentId(key), NodeIds.Agent(key), Known(known, TelemetryFields.Type, s.TypeKey), Known(known, TelemetryFields.Status, s.StatusKey),
+                (known & TelemetryFields.CpuUsage) != 0 ? s.CpuUsage : null,
+                (known & TelemetryFields.MemoryUsage) != 0 ? s.MemoryUsage : null,
+                (known & TelemetryFields.TasksActive) != 0 ? s.TasksActive : null,
+                (known & TelemetryFields.TokensUsed) != 0 ? s.TokensUsed : null,
+                Known(known, TelemetryFields.Swarm, s.SwarmKey),
                 new DateTimeOffset(s.LastSeenTicks, TimeSpan.Zero),
                 s.TelemetryTicks > 0 ? new DateTimeOffset(s.TelemetryTicks, TimeSpan.Zero) : null,
                 s.Stale);
@@ -323,7 +461,46 @@ public sealed class TelemetryIntake : ITelemetryBatchSink
         }
 
         return new AgentSnapshot(
-            Cache.Version, Cache.Available, Cache.MaxAgents, agents, edges, new DateTimeOffset(nowTicks, TimeSpan.Zero), flows, metrics, Cache.RejectedOverLimit);
+            Cache.Version, Cache.Available, Cache.MaxAgents, agents, edges, new DateTimeOffset(nowTicks, TimeSpan.Zero), flows, metrics,
+            Cache.RejectedOverLimit, Cache.Untracked);
+    }
+
+    /// <summary>A label the peer reported, or null when it never did (an empty label is unknown too).</summary>
+    private string? Known(TelemetryFields known, TelemetryFields field, int labelKey) =>
+        (known & field) != 0 && labelKey >= 0 && Parser.Label(labelKey) is { Length: > 0 } label ? label : null;
+
+    private enum DeliveryKind
+    {
+        Listing,
+        End,
+    }
+
+    /// <summary>A listing or a session's end, applied in the order delivered.</summary>
+    private sealed class Delivery(DeliveryKind kind, long session, byte[]? json)
+    {
+        public DeliveryKind Kind { get; } = kind;
+
+        public long Session { get; } = session;
+
+        public byte[]? Json { get; } = json;
+
+        public TaskCompletionSource<bool> Applied { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Feeds buffered lines of the open session to the parser; lines of any other session are dropped.</summary>
+    private readonly struct RingConsumer(TelemetryIntake owner) : ILineConsumer
+    {
+        public void OnLine(long session, ReadOnlySpan<byte> line)
+        {
+            if (session == owner._session)
+            {
+                owner.StageLine(line);
+            }
+            else
+            {
+                Interlocked.Increment(ref owner._pushDropped);
+            }
+        }
     }
 
     private sealed class ListSink(TelemetryIntake owner) : ITelemetryEventSink

@@ -11,7 +11,7 @@ namespace VisionFlow.Connections.Adaptive;
 /// delays, a high error rate lowers the breaker threshold, high pool utilisation grows the pool. Each rule reverts once
 /// its condition has clearly recovered (hysteresis), every change stays within hard limits, and each is logged and counted.
 /// </summary>
-public sealed class AdaptiveTuner : IAsyncDisposable
+public sealed partial class AdaptiveTuner : IAsyncDisposable
 {
     private readonly ResilienceTuning _tuning;
     private readonly IResizablePool? _pool;
@@ -142,7 +142,7 @@ public sealed class AdaptiveTuner : IAsyncDisposable
 
         foreach (var change in made)
         {
-            Log.Changed(_logger, change.Setting, change.From, change.To, change.Reason, null);
+            LogChanged(_logger, change.Setting, change.From, change.To, change.Reason);
             Changed?.Invoke(change);
         }
 
@@ -192,7 +192,7 @@ public sealed class AdaptiveTuner : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.Failed(_logger, ex);
+            LogFailed(_logger, ex);
         }
     }
 
@@ -220,14 +220,9 @@ public sealed class AdaptiveTuner : IAsyncDisposable
     private static string Describe(ResilienceTuningValues v) =>
         string.Create(CultureInfo.InvariantCulture, $"{v.InitialDelay.TotalMilliseconds:0}ms..{v.MaxDelay.TotalMilliseconds:0}ms");
 
-    private static class Log
-    {
-        public static readonly Action<ILogger, string, string, string, string, Exception?> Changed =
-            LoggerMessage.Define<string, string, string, string>(LogLevel.Information, new EventId(2501, "AdaptiveChange"), "Adaptive tuning: {Setting} {From} -> {To} ({Reason})");
+    [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Adaptive tuning: {Setting} {From} -> {To} ({Reason})")]
+    private static partial void LogChanged(ILogger logger, string setting, string from, string to, string reason);
 
-        private static readonly Action<ILogger, Exception?> FailedMessage =
-            LoggerMessage.Define(LogLevel.Error, new EventId(2502, "AdaptiveFailed"), "Adaptive tuning pass failed");
-
-        public static void Failed(ILogger logger, Exception ex) => FailedMessage(logger, ex);
-    }
+    [LoggerMessage(EventId = 2502, Level = LogLevel.Error, Message = "Adaptive tuning pass failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

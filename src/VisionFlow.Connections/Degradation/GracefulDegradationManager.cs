@@ -1,31 +1,37 @@
 using System.Collections.Immutable;
-using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
-using VisionFlow.Connections.Pooling;
-using VisionFlow.Protocol;
+using VisionFlow.Connections.Failures;
 
 namespace VisionFlow.Connections.Degradation;
 
 /// <summary>
-/// Owns the degradation level: failures push it down (by type), healthy reports bring it back up one level per
-/// recovery interval, and every change is recorded and published.
+/// Owns the degradation level: failures push it down (by type), and once the link is healthy again it climbs back one
+/// level per recovery interval, counted from the moment it became healthy, on its own timer. Every change is recorded
+/// and published.
 /// </summary>
-public sealed class GracefulDegradationManager
+/// <remarks>
+/// Recovery runs on a timer rather than on whoever reports health next, so the steps come exactly one interval apart
+/// (not whenever the next ping happens to land) and the first step never comes sooner than one interval after the
+/// link is back, however long ago the last level change was.
+/// </remarks>
+public sealed partial class GracefulDegradationManager : IDisposable
 {
     private readonly DegradationOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Channel<DegradationChange> _changes;
+    private readonly ITimer _recovery;
     private DegradationLevel _level;
     private DateTimeOffset _since;
+    private DateTimeOffset? _healthySince;
+    private volatile bool _healthy;
     private long _transitions;
     private ImmutableQueue<DegradationChange> _history = [];
     private int _historyCount;
+    private bool _disposed;
 
     /// <summary>Creates a manager at <see cref="DegradationLevel.FullyOperational"/>.</summary>
     public GracefulDegradationManager(DegradationOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
@@ -42,6 +48,7 @@ public sealed class GracefulDegradationManager
             SingleReader = true,
             SingleWriter = false,
         });
+        _recovery = _time.CreateTimer(static s => ((GracefulDegradationManager)s!).OnRecoveryTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Raised after each change (outside the manager's lock).</summary>
@@ -65,10 +72,22 @@ public sealed class GracefulDegradationManager
     /// <summary>What is on now.</summary>
     public DegradationResponse Current => DegradationResponse.For(Level);
 
+    /// <summary>Since when the link has been healthy without a failure (null while it is not).</summary>
+    public DateTimeOffset? HealthySince
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _healthySince;
+            }
+        }
+    }
+
     /// <summary>
     /// Moves the level down for a failure: a timeout steps one level (not past EmergencyMode); service unavailable goes
-    /// to EmergencyMode; an authentication failure goes to SafeMode. A failure never raises the level (service
-    /// unavailable while in SafeMode stays in SafeMode).
+    /// to EmergencyMode; an authentication failure goes to SafeMode. A failure never raises the level, and it ends the
+    /// healthy interval: recovery starts over from the next <see cref="ReportHealthy"/>.
     /// </summary>
     public DegradationResponse HandleFailure(McpFailureType failure)
     {
@@ -78,36 +97,48 @@ public sealed class GracefulDegradationManager
             var target = failure switch
             {
                 McpFailureType.ConnectionTimeout => _level < DegradationLevel.EmergencyMode ? _level + 1 : _level,
-                McpFailureType.ServiceUnavailable => DegradationLevel.EmergencyMode,
+                McpFailureType.ServiceUnavailable => _level < DegradationLevel.EmergencyMode ? DegradationLevel.EmergencyMode : _level,
                 McpFailureType.AuthenticationFailure => DegradationLevel.SafeMode,
                 _ => throw new ArgumentOutOfRangeException(nameof(failure), failure, "Unknown failure type"),
             };
+            _healthy = false;
+            _healthySince = null;
+            StopRecovery_NeedsLock();
             change = target > _level ? Apply_NeedsLock(target, Describe(failure)) : null;
         }
 
         return Publish(change);
     }
 
-    /// <summary>Classifies an exception and handles it; returns null (no change) for errors that say nothing about MCP availability.</summary>
-    public DegradationResponse? HandleFailure(Exception exception)
-    {
-        var type = Classify(exception);
-        return type is { } t ? HandleFailure(t) : null;
-    }
+    /// <summary>Handles a classified failure; returns null (no change) for failures that say nothing new about the peer.</summary>
+    public DegradationResponse? HandleFailure(McpFailure failure) =>
+        failure.DegradationTrigger is { } trigger ? HandleFailure(trigger) : null;
 
-    /// <summary>A healthy interval passed: climb one level, if at least the recovery interval has passed since the last change.</summary>
-    public DegradationResponse ReportHealthy()
+    /// <summary>
+    /// The link works (connected, a ping or a call answered). The first report after a failure starts the healthy
+    /// interval; while it lasts the level climbs one step per recovery interval. Further reports cost one read.
+    /// </summary>
+    public void ReportHealthy()
     {
-        DegradationChange? change = null;
-        lock (_lock)
+        if (_healthy)
         {
-            if (_level > DegradationLevel.FullyOperational && _time.GetUtcNow() - _since >= _options.RecoveryInterval)
-            {
-                change = Apply_NeedsLock(_level - 1, "healthy interval");
-            }
+            return;
         }
 
-        return Publish(change);
+        lock (_lock)
+        {
+            if (_healthy || _disposed)
+            {
+                return;
+            }
+
+            _healthy = true;
+            _healthySince = _time.GetUtcNow();
+            if (_level > DegradationLevel.FullyOperational)
+            {
+                _recovery.Change(_options.RecoveryInterval, Timeout.InfiniteTimeSpan);
+            }
+        }
     }
 
     /// <summary>A reading of the level, time in it, transition count and history (oldest first).</summary>
@@ -119,19 +150,39 @@ public sealed class GracefulDegradationManager
         }
     }
 
-    /// <summary>Maps an exception to the failure type it signals, or null for application errors and cancellations.</summary>
-    public static McpFailureType? Classify(Exception exception) => exception switch
+    /// <inheritdoc />
+    public void Dispose()
     {
-        ConnectException { Kind: ConnectFailureKind.Timeout } => McpFailureType.ConnectionTimeout,
-        ConnectException => McpFailureType.ServiceUnavailable,
-        TimeoutRejectedException or TimeoutException or PoolExhaustedException => McpFailureType.ConnectionTimeout,
-        SocketException { SocketErrorCode: SocketError.TimedOut } => McpFailureType.ConnectionTimeout,
-        BrokenCircuitException => McpFailureType.ServiceUnavailable,
-        SocketException or IOException => McpFailureType.ServiceUnavailable,
-        JsonRpcException { Code: JsonRpcErrorCodes.ServerError } rpc when rpc.Message.Contains("auth", StringComparison.OrdinalIgnoreCase) => McpFailureType.AuthenticationFailure,
-        JsonRpcException { InnerException: { } inner } => Classify(inner),
-        _ => null,
-    };
+        lock (_lock)
+        {
+            _disposed = true;
+            StopRecovery_NeedsLock();
+        }
+
+        _recovery.Dispose();
+    }
+
+    private void OnRecoveryTimer()
+    {
+        DegradationChange? change = null;
+        lock (_lock)
+        {
+            if (!_healthy || _disposed || _level == DegradationLevel.FullyOperational)
+            {
+                return;
+            }
+
+            change = Apply_NeedsLock(_level - 1, "healthy interval");
+            if (_level > DegradationLevel.FullyOperational)
+            {
+                _recovery.Change(_options.RecoveryInterval, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        Publish(change);
+    }
+
+    private void StopRecovery_NeedsLock() => _recovery.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
     private static string Describe(McpFailureType failure) => failure switch
     {
@@ -167,23 +218,20 @@ public sealed class GracefulDegradationManager
 
         if (change.To > change.From)
         {
-            Log.Degraded(_logger, change.To, change.Reason, change.Response.Message, null);
+            LogDegraded(_logger, DegradationLevelNames.ToSnakeCase(change.To), change.Reason, change.Response.Message);
         }
         else
         {
-            Log.Recovered(_logger, change.To, change.Response.Message, null);
+            LogRecovered(_logger, DegradationLevelNames.ToSnakeCase(change.To), change.Response.Message);
         }
 
         Changed?.Invoke(change);
         return change.Response;
     }
 
-    private static class Log
-    {
-        public static readonly Action<ILogger, DegradationLevel, string, string, Exception?> Degraded =
-            LoggerMessage.Define<DegradationLevel, string, string>(LogLevel.Warning, new EventId(2301, "Degraded"), "Degraded to {Level} ({Reason}): {Message}");
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Degraded to {Level} ({Reason}): {Message}")]
+    private static partial void LogDegraded(ILogger logger, string level, string reason, string message);
 
-        public static readonly Action<ILogger, DegradationLevel, string, Exception?> Recovered =
-            LoggerMessage.Define<DegradationLevel, string>(LogLevel.Information, new EventId(2302, "Recovered"), "Recovered to {Level}: {Message}");
-    }
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Recovered to {Level}: {Message}")]
+    private static partial void LogRecovered(ILogger logger, string level, string message);
 }

@@ -1,6 +1,10 @@
-using VisionFlow.Connections.Degradation;
+using VisionFlow.Connections.Failures;
 
 namespace VisionFlow.Connections.Health;
 
-/// <summary>The outcome of one ping and the status it led to; <paramref name="FailureType"/> classifies a failed ping (null when it passed or says nothing about availability).</summary>
-public sealed record HealthCheckResult(HealthStatus Status, bool Succeeded, TimeSpan Latency, DateTimeOffset Timestamp, string? Error, McpFailureType? FailureType = null);
+/// <summary>One health check: the status after it, whether the ping passed, its latency, and the classified failure when it did not.</summary>
+public sealed record HealthCheckResult(HealthStatus Status, bool Succeeded, TimeSpan Latency, DateTimeOffset Timestamp, McpFailure? Failure = null)
+{
+    /// <summary>The failure's message, when the ping failed.</summary>
+    public string? Error => Failure?.Message;
+}

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using VisionFlow.Connections.Degradation;
+using VisionFlow.Connections.Failures;
 
 namespace VisionFlow.Connections.Health;
 
 /// <summary>Pings the MCP server periodically through a supplied delegate and turns the results into a status, latency and score.</summary>
-public sealed class McpHealthChecker : IAsyncDisposable
+public sealed partial class McpHealthChecker : IAsyncDisposable
 {
     private readonly Func<CancellationToken, ValueTask> _ping;
     private readonly HealthCheckerOptions _options;
@@ -76,31 +76,28 @@ public sealed class McpHealthChecker : IAsyncDisposable
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _stopping.Token);
         var started = _time.GetTimestamp();
-        string? error = null;
-        McpFailureType? failureType = null;
+        McpFailure? failure = null;
         try
         {
             await _ping(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            error = $"ping timed out after {_options.Timeout.TotalMilliseconds:0} ms";
-            failureType = McpFailureType.ConnectionTimeout;
+            failure = new McpFailure(McpFailureKind.Timeout, $"ping timed out after {_options.Timeout.TotalMilliseconds:0} ms");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _stopping.IsCancellationRequested)
         {
             throw;
         }
-#pragma warning disable CA1031 // any ping failure is a failed check, recorded with its message
+#pragma warning disable CA1031 // any ping failure is a failed check, recorded with its classification
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            error = ex.Message.Length == 0 ? ex.GetType().Name : ex.Message;
-            failureType = GracefulDegradationManager.Classify(ex);
+            failure = FailureClassifier.Classify(ex);
         }
 
         var latency = _time.GetElapsedTime(started);
-        return Record(error is null, latency, error, failureType);
+        return Record(latency, failure);
     }
 
     /// <summary>A reading of status, counters, latency and score.</summary>
@@ -143,8 +140,9 @@ public sealed class McpHealthChecker : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private HealthCheckResult Record(bool passed, TimeSpan latency, string? error, McpFailureType? failureType)
+    private HealthCheckResult Record(TimeSpan latency, McpFailure? failure)
     {
+        var passed = failure is null;
         var now = _time.GetUtcNow();
         HealthStatus previous;
         HealthStatus current;
@@ -171,7 +169,8 @@ public sealed class McpHealthChecker : IAsyncDisposable
                 _lastSuccess = now;
                 _lastError = null;
                 _ewmaMs = _passed == 1 ? _lastMs : (_options.LatencySmoothing * _lastMs) + ((1 - _options.LatencySmoothing) * _ewmaMs);
-                _status = _consecutiveSuccesses >= _options.HealthyThreshold || previous == HealthStatus.Healthy
+                // Hysteresis guards against flapping back up after failures; a first check has nothing to doubt.
+                _status = _consecutiveSuccesses >= _options.HealthyThreshold || previous is HealthStatus.Healthy or HealthStatus.Unknown
                     ? HealthStatus.Healthy
                     : HealthStatus.Degraded;
             }
@@ -179,22 +178,26 @@ public sealed class McpHealthChecker : IAsyncDisposable
             {
                 _consecutiveFailures++;
                 _consecutiveSuccesses = 0;
-                _lastError = error;
+                _lastError = failure!.Value.Message;
                 _status = _consecutiveFailures >= _options.UnhealthyThreshold ? HealthStatus.Unhealthy : HealthStatus.Degraded;
             }
 
             current = _status;
         }
 
-        var result = new HealthCheckResult(current, passed, latency, now, error, failureType);
-        if (!passed)
+        var result = new HealthCheckResult(current, passed, latency, now, failure);
+        if (failure is { } f)
         {
-            Log.CheckFailed(_logger, current, error ?? "", null);
+            LogCheckFailed(_logger, f.KindName, f.Message);
         }
 
         if (current != previous)
         {
-            Log.StatusChanged(_logger, previous, current, null);
+            if (previous != HealthStatus.Unknown || current != HealthStatus.Healthy)
+            {
+                LogStatusChanged(_logger, previous, current);
+            }
+
             StatusChanged?.Invoke(previous, current);
         }
 
@@ -241,12 +244,9 @@ public sealed class McpHealthChecker : IAsyncDisposable
         }
     }
 
-    private static class Log
-    {
-        public static readonly Action<ILogger, HealthStatus, string, Exception?> CheckFailed =
-            LoggerMessage.Define<HealthStatus, string>(LogLevel.Warning, new EventId(2201, "McpPingFailed"), "MCP health check failed ({Status}): {Error}");
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "MCP ping failed ({Kind}): {Error}")]
+    private static partial void LogCheckFailed(ILogger logger, string kind, string error);
 
-        public static readonly Action<ILogger, HealthStatus, HealthStatus, Exception?> StatusChanged =
-            LoggerMessage.Define<HealthStatus, HealthStatus>(LogLevel.Information, new EventId(2202, "McpHealthChanged"), "MCP health {Previous} -> {Current}");
-    }
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "MCP health {Previous} -> {Current}")]
+    private static partial void LogStatusChanged(ILogger logger, HealthStatus previous, HealthStatus current);
 }

@@ -2,8 +2,8 @@ using Polly.CircuitBreaker;
 using VisionFlow.Connections.Adaptive;
 using VisionFlow.Connections.Degradation;
 using VisionFlow.Connections.Health;
+using VisionFlow.Connections.Link;
 using VisionFlow.Connections.Pooling;
-using VisionFlow.Connections.Reconnect;
 using VisionFlow.Connections.Resilience;
 
 namespace VisionFlow.Connections.Metrics;
@@ -21,16 +21,29 @@ public sealed record NetworkResilienceMetrics(
     ConnectionPoolStats? ConnectionPool,
     HealthCheckStats? Health,
     DegradationStats Degradation,
-    ReconnectStats? Reconnect,
+    McpLinkStatus Link,
+    McpLinkStats LinkStats,
     AdaptiveStats? Adaptive)
 {
-    /// <summary>Overall: <c>healthy</c>, <c>degraded</c> or <c>unhealthy</c> (open circuit, EmergencyMode or worse, or failing pings).</summary>
+    /// <summary>Whether MCP is switched off (<c>ENABLE_MCP=false</c>): then nothing below is running.</summary>
+    public bool Disabled => Link.State == McpLinkState.Disabled;
+
+    /// <summary>
+    /// Overall: <c>disabled</c>; <c>unhealthy</c> (link down, open circuit, EmergencyMode or worse, or failing pings);
+    /// <c>degraded</c>; or <c>healthy</c>.
+    /// </summary>
     public string Status
     {
         get
         {
+            if (Disabled)
+            {
+                return "disabled";
+            }
+
             var breakerDown = CircuitBreaker.State is CircuitState.Open or CircuitState.Isolated;
-            if (breakerDown || Degradation.Level >= DegradationLevel.EmergencyMode || Health?.Status == HealthStatus.Unhealthy)
+            if (Link.State != McpLinkState.Connected || breakerDown || Degradation.Level >= DegradationLevel.EmergencyMode
+                || Health?.Status == HealthStatus.Unhealthy)
             {
                 return "unhealthy";
             }
@@ -38,25 +51,19 @@ public sealed record NetworkResilienceMetrics(
             return CircuitBreaker.State == CircuitState.HalfOpen
                 || Degradation.Level != DegradationLevel.FullyOperational
                 || Health?.Status == HealthStatus.Degraded
-                || Reconnect?.State is ReconnectState.Reconnecting or ReconnectState.Probing
                 ? "degraded"
                 : "healthy";
         }
     }
 
-    /// <summary>The MCP link: <c>reconnecting</c>, <c>disconnected</c> (circuit open or pings failing), <c>connecting</c> (nothing has succeeded yet) or <c>connected</c>.</summary>
-    public string ConnectionStatus =>
-        Reconnect?.State is ReconnectState.Reconnecting or ReconnectState.Probing ? "reconnecting"
-        : CircuitBreaker.State is CircuitState.Open or CircuitState.Isolated || Health?.Status == HealthStatus.Unhealthy ? "disconnected"
-        : LastSuccessfulRequest is null ? "connecting"
-        : "connected";
+    /// <summary>The link as it is: <c>disabled</c>, <c>connecting</c>, <c>connected</c>, <c>reconnecting</c> or <c>unavailable</c>.</summary>
+    public string ConnectionStatus => Link.StateName;
 
-    /// <summary><c>closed</c>, <c>open</c>, <c>half_open</c> or <c>isolated</c>.</summary>
-    public string CircuitBreakerState => StateName(CircuitBreaker.State);
+    /// <summary><c>closed</c>, <c>open</c>, <c>half_open</c> or <c>isolated</c>; <c>disabled</c> when MCP is off.</summary>
+    public string CircuitBreakerState => Disabled ? "disabled" : StateName(CircuitBreaker.State);
 
-    /// <summary>The health checker's score in [0, 1] (see <see cref="HealthCheckStats"/>); without a checker, the call success rate.</summary>
-    public double HealthScore => Health?.HealthScore
-        ?? (Requests.TotalRequests == 0 ? 0 : (double)Requests.SuccessfulRequests / Requests.TotalRequests);
+    /// <summary>The health checker's score in [0, 1] (see <see cref="HealthCheckStats"/>); null while unknown (no check yet, or disabled).</summary>
+    public double? HealthScore => Health is { TotalChecks: > 0 } h ? h.HealthScore : null;
 
     /// <summary>The later of the last successful call and the last passed ping.</summary>
     public DateTimeOffset? LastSuccessfulRequest
@@ -69,19 +76,30 @@ public sealed record NetworkResilienceMetrics(
         }
     }
 
-    /// <summary>Mean response time: of calls when there were any, else the ping moving average.</summary>
-    public double AverageResponseTimeMs => Requests.SuccessfulRequests > 0 ? Requests.AverageResponseTimeMs : Health?.AverageLatencyMs ?? 0;
+    /// <summary>Mean response time: of calls when there were any, else the ping moving average; null when nothing has answered yet.</summary>
+    public double? AverageResponseTimeMs => Requests.SuccessfulRequests > 0 ? Requests.AverageResponseTimeMs
+        : Health is { SuccessfulChecks: > 0 } h ? h.AverageLatencyMs : null;
 
-    /// <summary>Reads every component now.</summary>
+    /// <summary>Reads every component of <paramref name="link"/> now.</summary>
+    public static NetworkResilienceMetrics Capture(McpLink link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        return Capture(link.Status, link.Stats, link.Resilience, link.Degradation, link.Pool, link.Health, link.Adaptive, link.Time);
+    }
+
+    /// <summary>Reads the given components now (the link's, or a test's own).</summary>
     public static NetworkResilienceMetrics Capture(
+        McpLinkStatus link,
+        McpLinkStats linkStats,
         McpResilience resilience,
         GracefulDegradationManager degradation,
         IResizablePool? pool = null,
         McpHealthChecker? health = null,
-        ReconnectSupervisor? reconnect = null,
         AdaptiveTuner? adaptive = null,
         TimeProvider? timeProvider = null)
     {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(linkStats);
         ArgumentNullException.ThrowIfNull(resilience);
         ArgumentNullException.ThrowIfNull(degradation);
         return new NetworkResilienceMetrics(
@@ -93,7 +111,8 @@ public sealed record NetworkResilienceMetrics(
             pool?.GetStats(),
             health?.GetStats(),
             degradation.GetStats(),
-            reconnect?.GetStats(),
+            link,
+            linkStats,
             adaptive?.GetStats());
     }
 

@@ -26,7 +26,15 @@ public static class NetworkResilienceMetricsWriter
         writer.WriteNumber("total_connections", m.ConnectionPool?.TotalConnections ?? 0);
         writer.WriteNumber("max_connections", m.ConnectionPool?.MaxConnections ?? 0);
         writer.WriteEndObject();
-        writer.WriteNumber("health_score", Math.Round(m.HealthScore, 4));
+        if (m.HealthScore is { } score)
+        {
+            writer.WriteNumber("health_score", Math.Round(score, 4));
+        }
+        else
+        {
+            writer.WriteNull("health_score");
+        }
+
         if (m.LastSuccessfulRequest is { } last)
         {
             writer.WriteString("last_successful_request", last.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
@@ -36,14 +44,23 @@ public static class NetworkResilienceMetricsWriter
             writer.WriteNull("last_successful_request");
         }
 
-        writer.WriteNumber("average_response_time_ms", Math.Round(m.AverageResponseTimeMs, 3));
+        if (m.AverageResponseTimeMs is { } average)
+        {
+            writer.WriteNumber("average_response_time_ms", Math.Round(average, 3));
+        }
+        else
+        {
+            writer.WriteNull("average_response_time_ms");
+        }
+
         writer.WriteEndObject();
 
         writer.WriteString("degradation_level", m.Degradation.LevelName);
 
         writer.WriteStartObject("resilience_patterns");
-        writer.WriteString("circuit_breaker", m.CircuitBreaker.State == CircuitState.Closed ? "active" : m.CircuitBreakerState);
-        writer.WriteString("retry_logic", m.RetryEnabled ? "active" : "disabled");
+        // With MCP switched off nothing guards anything: every pattern says so rather than claiming to be active.
+        writer.WriteString("circuit_breaker", m.Disabled ? "disabled" : m.CircuitBreaker.State == CircuitState.Closed ? "active" : m.CircuitBreakerState);
+        writer.WriteString("retry_logic", m.RetryEnabled && !m.Disabled ? "active" : "disabled");
         writer.WriteString("connection_pooling", m.ConnectionPool is null ? "disabled" : "active");
         writer.WriteString("health_monitoring", m.Health is null ? "disabled" : "active");
         writer.WriteEndObject();
@@ -57,6 +74,28 @@ public static class NetworkResilienceMetricsWriter
         writer.WriteEndObject();
 
         writer.WriteStartObject("details");
+        writer.WriteStartObject("link");
+        writer.WriteString("address", m.Link.Address);
+        writer.WriteString("detail", m.Link.Detail);
+        writer.WriteString("telemetry_mode", m.Link.TelemetryName);
+        writer.WriteNumber("sessions", m.LinkStats.Sessions);
+        writer.WriteNumber("attempts", m.LinkStats.Attempts);
+        writer.WriteNumber("failed_attempts", m.LinkStats.FailedAttempts);
+        writer.WriteNumber("reconnections", m.LinkStats.Reconnections);
+        writer.WriteNumber("disconnects", m.LinkStats.Disconnects);
+        if (m.Link.LastFailure is { } failure)
+        {
+            writer.WriteStartObject("last_failure");
+            writer.WriteString("kind", failure.KindName);
+            writer.WriteString("message", failure.Message);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("last_failure");
+        }
+
+        writer.WriteEndObject();
         var r = m.Degradation.Response;
         writer.WriteStartObject("degradation");
         writer.WriteBoolean("agent_graph_enabled", r.AgentGraphEnabled);
@@ -133,8 +172,17 @@ public static class NetworkResilienceMetricsWriter
             Counter(sb, "visionflow_mcp_pool_evictions_total", "Connections closed by the pool.", p.Evictions);
         }
 
-        Gauge(sb, "visionflow_mcp_health_score", "Health score in [0, 1].", m.HealthScore);
-        Gauge(sb, "visionflow_mcp_average_response_time_ms", "Mean response time in milliseconds.", m.AverageResponseTimeMs);
+        // Prometheus has no null: an unknown value is left out rather than written as zero.
+        if (m.HealthScore is { } score)
+        {
+            Gauge(sb, "visionflow_mcp_health_score", "Health score in [0, 1].", score);
+        }
+
+        if (m.AverageResponseTimeMs is { } average)
+        {
+            Gauge(sb, "visionflow_mcp_average_response_time_ms", "Mean response time in milliseconds.", average);
+        }
+
         if (m.Health is { } h)
         {
             Counter(sb, "visionflow_mcp_health_checks_total", "Pings sent.", h.TotalChecks);
@@ -143,11 +191,9 @@ public static class NetworkResilienceMetricsWriter
 
         Gauge(sb, "visionflow_degradation_level", "0 fully_operational, 1 partial_degradation, 2 emergency_mode, 3 safe_mode.", (int)m.Degradation.Level);
         Counter(sb, "visionflow_degradation_transitions_total", "Degradation level changes.", m.Degradation.TransitionCount);
-        if (m.Reconnect is { } rc)
-        {
-            Counter(sb, "visionflow_mcp_reconnections_total", "Successful reconnects.", rc.Reconnections);
-            Counter(sb, "visionflow_mcp_reconnect_attempts_failed_total", "Failed reconnect attempts.", rc.FailedAttempts);
-        }
+        Counter(sb, "visionflow_mcp_reconnections_total", "Successful reconnects.", m.LinkStats.Reconnections);
+        Counter(sb, "visionflow_mcp_reconnect_attempts_failed_total", "Failed connection attempts.", m.LinkStats.FailedAttempts);
+        Counter(sb, "visionflow_mcp_sessions_total", "Sessions opened (first connect and every reconnect).", m.LinkStats.Sessions);
 
         if (m.Adaptive is { } a)
         {

@@ -221,7 +221,7 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
             foreach (var s in evicted)
             {
                 Interlocked.Increment(ref _evictions);
-                Log.Evicted(_logger, "idle/lifetime maintenance", null);
+                PoolLog.Evicted(_logger, "idle/lifetime maintenance");
                 await DisposeQuietlyAsync(s.Connection).ConfigureAwait(false);
             }
         }
@@ -401,7 +401,7 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
         catch (Exception ex)
         {
             Interlocked.Increment(ref _creationFailures);
-            Log.CreationFailed(_logger, ex.Message, ex);
+            PoolLog.CreationFailed(_logger, ex.Message);
             int grow;
             lock (_lock)
             {
@@ -466,7 +466,7 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
             }
 
             Interlocked.Increment(ref _exhaustions);
-            Log.Exhausted(_logger, MaxConnections, waiting, null);
+            PoolLog.Exhausted(_logger, MaxConnections, waiting);
             throw new PoolExhaustedException(MaxConnections, waiting, _time.GetElapsedTime(started));
         }
     }
@@ -534,7 +534,7 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
         }
 
         Interlocked.Increment(ref _evictions);
-        Log.Evicted(_logger, closeReason, null);
+        PoolLog.Evicted(_logger, closeReason);
         _ = DisposeQuietlyAsync(slot.Connection);
     }
 
@@ -553,7 +553,7 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
         }
 
         Interlocked.Increment(ref _evictions);
-        Log.Evicted(_logger, reason, null);
+        PoolLog.Evicted(_logger, reason);
         _ = DisposeQuietlyAsync(slot.Connection);
         StartCreationsForWaiters(grow);
     }
@@ -616,7 +616,7 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
 #pragma warning restore CA1031
         {
             Interlocked.Increment(ref _creationFailures);
-            Log.CreationFailed(_logger, ex.Message, ex);
+            PoolLog.CreationFailed(_logger, ex.Message);
             lock (_lock)
             {
                 _total--;
@@ -661,7 +661,7 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.MaintenanceFailed(_logger, ex);
+            PoolLog.MaintenanceFailed(_logger, ex);
         }
         finally
         {
@@ -693,31 +693,9 @@ public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposab
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.DisposeFailed(_logger, ex);
+            PoolLog.DisposeFailed(_logger, ex);
         }
     }
 
     private sealed class Waiter() : TaskCompletionSource<PoolSlot<TConnection>>(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private static class Log
-    {
-        public static readonly Action<ILogger, string, Exception?> Evicted =
-            LoggerMessage.Define<string>(LogLevel.Debug, new EventId(2001, "PoolEvicted"), "Pooled connection closed: {Reason}");
-
-        public static readonly Action<ILogger, string, Exception?> CreationFailed =
-            LoggerMessage.Define<string>(LogLevel.Warning, new EventId(2002, "PoolCreateFailed"), "Opening a pooled connection failed: {Error}");
-
-        public static readonly Action<ILogger, int, int, Exception?> Exhausted =
-            LoggerMessage.Define<int, int>(LogLevel.Warning, new EventId(2003, "PoolExhausted"), "Connection pool exhausted ({Max} in use, {Waiting} waiting)");
-
-        private static readonly Action<ILogger, Exception?> MaintenanceFailedMessage =
-            LoggerMessage.Define(LogLevel.Error, new EventId(2004, "PoolMaintenanceFailed"), "Pool maintenance pass failed");
-
-        private static readonly Action<ILogger, Exception?> DisposeFailedMessage =
-            LoggerMessage.Define(LogLevel.Debug, new EventId(2005, "PoolDisposeFailed"), "Closing a pooled connection threw");
-
-        public static void MaintenanceFailed(ILogger logger, Exception ex) => MaintenanceFailedMessage(logger, ex);
-
-        public static void DisposeFailed(ILogger logger, Exception ex) => DisposeFailedMessage(logger, ex);
-    }
 }

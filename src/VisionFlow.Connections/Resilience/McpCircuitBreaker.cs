@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly.CircuitBreaker;
+using VisionFlow.Connections.Failures;
 
 namespace VisionFlow.Connections.Resilience;
 
@@ -18,7 +19,7 @@ namespace VisionFlow.Connections.Resilience;
 /// and rejects with one exception instance per open period, so a rejection allocates nothing. That shared instance is
 /// why its stack trace is not meaningful; <see cref="BrokenCircuitException.RetryAfter"/> is the full break duration.
 /// </remarks>
-public sealed class McpCircuitBreaker
+public sealed partial class McpCircuitBreaker
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
@@ -157,7 +158,7 @@ public sealed class McpCircuitBreaker
 
         if (changed)
         {
-            Log.StateChanged(_logger, CircuitState.HalfOpen, "break elapsed", null);
+            LogStateChanged(_logger, CircuitState.HalfOpen, "break elapsed");
             StateChanged?.Invoke(CircuitState.HalfOpen);
         }
 
@@ -219,7 +220,7 @@ public sealed class McpCircuitBreaker
 
         if (trip)
         {
-            Log.StateChanged(_logger, CircuitState.Open, isProbe ? "probe failed" : "failure threshold reached", exception);
+            LogStateChanged(_logger, CircuitState.Open, (isProbe ? "probe failed: " : "failure threshold reached: ") + FailureClassifier.Classify(exception).Message);
             StateChanged?.Invoke(CircuitState.Open);
         }
     }
@@ -272,7 +273,7 @@ public sealed class McpCircuitBreaker
             SetState_NeedsLock(target);
         }
 
-        Log.StateChanged(_logger, target, reason, null);
+        LogStateChanged(_logger, target, reason);
         StateChanged?.Invoke(target);
     }
 
@@ -304,9 +305,6 @@ public sealed class McpCircuitBreaker
         public void Fire() => owner.OnBreakElapsed(generation);
     }
 
-    private static class Log
-    {
-        public static readonly Action<ILogger, CircuitState, string, Exception?> StateChanged =
-            LoggerMessage.Define<CircuitState, string>(LogLevel.Warning, new EventId(2101, "CircuitStateChanged"), "MCP circuit breaker {State}: {Reason}");
-    }
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "MCP circuit breaker {State}: {Reason}")]
+    private static partial void LogStateChanged(ILogger logger, CircuitState state, string reason);
 }

@@ -1,3 +1,4 @@
+using VisionFlow.Connections.Failures;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -7,7 +8,7 @@ using Polly.Timeout;
 namespace VisionFlow.Connections.Resilience;
 
 /// <summary>The one place the MCP resilience pipeline is composed.</summary>
-public static class McpResiliencePipelineFactory
+public static partial class McpResiliencePipelineFactory
 {
     /// <summary>
     /// Builds metrics → total timeout → retry (exponential backoff + jitter, transient failures only) →
@@ -24,8 +25,8 @@ public static class McpResiliencePipelineFactory
         var tuning = new ResilienceTuning(new ResilienceTuningValues(options.InitialDelay, options.MaxDelay, options.FailureThreshold));
         var extra = options.AdditionalTransient;
         Func<Exception, bool> isTransient = extra is null
-            ? TransientFailures.IsTransient
-            : ex => TransientFailures.IsTransient(ex) || extra(ex);
+            ? FailureClassifier.IsTransient
+            : ex => FailureClassifier.IsTransient(ex) || extra(ex);
         var random = options.Random ?? Random.Shared.NextDouble;
         var jitter = options.JitterFactor;
         var multiplier = options.BackoffMultiplier;
@@ -46,7 +47,7 @@ public static class McpResiliencePipelineFactory
                 OnRetry = args =>
                 {
                     args.Context.Properties.Set(ResilienceCounters.AttemptsKey, args.AttemptNumber + 2);
-                    Log.Retrying(log, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message ?? "", null);
+                    LogRetrying(log, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception is { } ex ? FailureClassifier.Classify(ex).Message : "");
                     return default;
                 },
             });
@@ -74,9 +75,6 @@ public static class McpResiliencePipelineFactory
         return TimeSpan.FromMilliseconds(withJitter);
     }
 
-    private static class Log
-    {
-        public static readonly Action<ILogger, int, double, string, Exception?> Retrying =
-            LoggerMessage.Define<int, double, string>(LogLevel.Information, new EventId(2102, "McpRetry"), "MCP call failed, retry {Retry} in {DelayMs} ms: {Error}");
-    }
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "MCP call failed, retry {Retry} in {DelayMs} ms: {Error}")]
+    private static partial void LogRetrying(ILogger logger, int retry, double delayMs, string error);
 }

@@ -1,3 +1,4 @@
+using VisionFlow.Connections.Failures;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -52,7 +53,7 @@ internal sealed class ResilienceCounters(int maxAttempts, TimeProvider time)
         {
             Interlocked.Increment(ref _rejected);
         }
-        else if (!TransientFailures.IsTransient(exception) && exception is not OperationCanceledException)
+        else if (!FailureClassifier.IsTransient(exception) && exception is not OperationCanceledException)
         {
             Interlocked.Increment(ref _applicationErrors);
         }

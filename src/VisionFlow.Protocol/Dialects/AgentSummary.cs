@@ -1,6 +1,6 @@
 namespace VisionFlow.Protocol.Dialects;
 
-/// <summary>An agent as the product shows it, whichever dialect reported it.</summary>
+/// <summary>An agent as the product shows it, whichever dialect reported it; null where the server did not say.</summary>
 public sealed record AgentSummary(
     string Id,
     string? Type,
@@ -10,4 +10,5 @@ public sealed record AgentSummary(
     double? MemoryUsage,
     int? TasksActive,
     long? TokensUsed,
-    string? CreatedAt);
+    string? CreatedAt,
+    string? SessionId = null);

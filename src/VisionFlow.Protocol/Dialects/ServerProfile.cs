@@ -35,6 +35,10 @@ public sealed record ServerProfile
     /// <summary>True when the server pushes telemetry itself (plain dialect); MCP servers are polled.</summary>
     public bool PushesTelemetry => Dialect == ServerDialect.Plain;
 
+    /// <summary>The swarm client for this server's dialect over <paramref name="invoker"/> (a connection to this server).</summary>
+    public ISwarmClient CreateClient(IJsonRpcInvoker invoker) =>
+        Dialect == ServerDialect.Plain ? new PlainSwarmClient(invoker, this) : new McpSwarmClient(invoker, this);
+
     /// <summary>Human label, e.g. "ruflo 3.0.0 (MCP 2024-11-05)".</summary>
     public string Describe() =>
         Dialect == ServerDialect.Mcp

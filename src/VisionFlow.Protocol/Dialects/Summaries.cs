@@ -24,10 +24,14 @@ internal static class Summaries
         Num(e, "memory_usage", "memoryUsage"),
         Int(e, "tasks_active", "tasksActive", "taskCount"),
         Long(e, "tokens_used", "tokensUsed"),
-        Str(e, "createdAt", "created_at"));
+        Str(e, "createdAt", "created_at"),
+        Str(e, "sessionId", "session_id"));
 
     public static AgentSummary Agent(AgentInfo a) =>
         new(a.AgentId, a.Type, a.Status, null, a.CpuUsage, a.MemoryUsage, a.TasksActive, a.TokensUsed, null);
+
+    public static AgentSummary Agent(AgentSpawnResult r, AgentSpawnRequest request) =>
+        new(r.AgentId, request.Type, r.Status, request.SwarmId, null, null, null, null, null, r.SessionId);
 
     public static TaskSummary Task(JsonElement e, string? fallbackId = null)
     {
@@ -77,7 +81,7 @@ internal static class Summaries
         new(t.TaskId, null, t.Status, t.Progress is null ? null : Math.Clamp(t.Progress.Value > 1 ? t.Progress.Value / 100 : t.Progress.Value, 0, 1), t.AgentId is null ? [] : [t.AgentId], null);
 
     public static SwarmInfo Swarm(MultiAgentStatusResult m) =>
-        new(m.MultiAgentId, m.Topology, m.Status, null, m.Agents?.Count, null);
+        new(m.MultiAgentId, m.Topology, m.Status, null, m.Agents?.Count, null, m.Agents?.Select(a => a.AgentId).ToList());
 
     private static ToolFailedException Missing(string what) => new($"the server's answer has no {what}");
 

@@ -1,4 +1,11 @@
 namespace VisionFlow.Protocol.Dialects;
 
-/// <summary>A swarm as the product shows it, whichever dialect reported it.</summary>
-public sealed record SwarmInfo(string Id, string? Topology, string? Status, int? MaxAgents, int? AgentCount, string? Strategy);
+/// <summary>A swarm as the product shows it, whichever dialect reported it; null where the server did not say.</summary>
+/// <param name="Id">The swarm's id.</param>
+/// <param name="Topology">mesh, hierarchical, ring, star, …</param>
+/// <param name="Status">The server's status word.</param>
+/// <param name="MaxAgents">The swarm's agent limit.</param>
+/// <param name="AgentCount">Agents in the swarm.</param>
+/// <param name="Strategy">The distribution strategy.</param>
+/// <param name="AgentIds">The agents the server reported in the swarm (those spawned with it, after an initialize).</param>
+public sealed record SwarmInfo(string Id, string? Topology, string? Status, int? MaxAgents, int? AgentCount, string? Strategy, IReadOnlyList<string>? AgentIds = null);

@@ -8,7 +8,8 @@ namespace VisionFlow.Server.Api;
 /// <param name="UnavailableReason">Why there are no agents, when unavailable.</param>
 /// <param name="Count">Agents in the list.</param>
 /// <param name="MaxAgents">MCP_MAX_AGENTS.</param>
-/// <param name="RejectedOverLimit">Telemetry for agents beyond MCP_MAX_AGENTS, counted rather than dropped silently.</param>
+/// <param name="AgentsOverLimit">Agents the server reports beyond MCP_MAX_AGENTS right now: they exist and are not in the list.</param>
+/// <param name="RejectedOverLimit">Agents turned away by MCP_MAX_AGENTS so far (a running count).</param>
 /// <param name="DegradationLevel">Current degradation level.</param>
 /// <param name="Agents">The agents.</param>
 public sealed record AgentsResponse(
@@ -19,6 +20,7 @@ public sealed record AgentsResponse(
     string? UnavailableReason,
     int Count,
     int MaxAgents,
+    int AgentsOverLimit,
     long RejectedOverLimit,
     string DegradationLevel,
     IReadOnlyList<AgentView> Agents);

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using VisionFlow.Agents.Cache;
-using VisionFlow.Protocol.Dialects;
+using VisionFlow.Connections.Link;
 using VisionFlow.Server.Mcp;
 
 namespace VisionFlow.Server.Api;
@@ -33,9 +33,9 @@ internal sealed class AgentsResponseCache
     public AgentsResponseCache() => _writer = new Utf8JsonWriter(_scratch);
 
     /// <summary>The current body with a reference the caller must <see cref="AgentsBody.Release"/>.</summary>
-    public AgentsBody Acquire(McpGateway gateway)
+    public AgentsBody Acquire(McpServices mcp)
     {
-        var key = Key.Of(gateway);
+        var key = Key.Of(mcp);
         lock (_gate)
         {
             if (_current is { } current && (current.Key.Matches(key) || (_building && current.Key.SameLinkState(key))))
@@ -48,7 +48,7 @@ internal sealed class AgentsResponseCache
         lock (_build)
         {
             // Whoever held the build lock before us may have built exactly this.
-            key = Key.Of(gateway);
+            key = Key.Of(mcp);
             lock (_gate)
             {
                 if (_current is { } current && current.Key.Matches(key))
@@ -95,8 +95,8 @@ internal sealed class AgentsResponseCache
     private AgentsBody Build(Key key)
     {
         var snapshot = key.Snapshot;
-        var profile = key.Profile;
-        var available = snapshot.Available && key.State == McpLinkState.Connected;
+        var available = snapshot.Available && key.Link.State == McpLinkState.Connected;
+        var profile = key.Link.Profile;
         var agents = available ? new AgentViewList(snapshot.Agents) : AgentViewList.Empty;
         _scratch.ResetWrittenCount();
         _writer.Reset(_scratch);
@@ -107,9 +107,10 @@ internal sealed class AgentsResponseCache
                 !available ? "none" : profile?.IsSimulator == true ? "simulator" : "mcp",
                 available && profile?.IsSimulator == true,
                 profile?.Describe(),
-                available ? null : key.Detail,
+                available ? null : key.Link.Detail,
                 agents.Count,
                 snapshot.MaxAgents,
+                available ? snapshot.Untracked : 0,
                 snapshot.RejectedOverLimit,
                 key.Level,
                 agents),
@@ -128,15 +129,14 @@ internal sealed class AgentsResponseCache
     }
 
     /// <summary>What the body was built from; compared by reference, since every change makes new instances.</summary>
-    internal readonly record struct Key(AgentSnapshot Snapshot, McpLinkState State, string Detail, string Level, ServerProfile? Profile)
+    internal readonly record struct Key(AgentSnapshot Snapshot, McpLinkStatus Link, string Level)
     {
-        public static Key Of(McpGateway gateway) =>
-            new(gateway.Intake.Cache.Snapshot, gateway.State, gateway.StateDetail, gateway.Degradation.Current.LevelName, gateway.Profile);
+        public static Key Of(McpServices mcp) =>
+            new(mcp.Intake.Cache.Snapshot, mcp.Link.Status, mcp.Link.Degradation.Current.LevelName);
 
         public bool Matches(Key other) => ReferenceEquals(Snapshot, other.Snapshot) && SameLinkState(other);
 
-        public bool SameLinkState(Key other) => State == other.State && ReferenceEquals(Detail, other.Detail)
-            && ReferenceEquals(Level, other.Level) && ReferenceEquals(Profile, other.Profile);
+        public bool SameLinkState(Key other) => ReferenceEquals(Link, other.Link) && ReferenceEquals(Level, other.Level);
     }
 
     /// <summary>The snapshot's agents as REST views, mapped while serializing rather than copied into a list first.</summary>

@@ -2,13 +2,10 @@ using System.Buffers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
-using VisionFlow.Agents.Cache;
-using VisionFlow.Connections.Pooling;
+using VisionFlow.Connections.Failures;
+using VisionFlow.Connections.Link;
 using VisionFlow.Protocol;
 using VisionFlow.Protocol.Dialects;
-using VisionFlow.Protocol.Engine;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Mcp;
 
@@ -16,10 +13,17 @@ namespace VisionFlow.Server.Api;
 
 /// <summary>
 /// Maps <c>/api/bots/*</c>. Reads come from the live agent cache (empty plus a reason when MCP is down, never
-/// invented); commands go through the MCP gateway and answer 503 with the degradation state when it is unavailable.
+/// invented); commands go through the MCP link and answer with what really happened (503 with the degradation state
+/// when the link is down, 501 when the server lacks the operation, 409 at the agent limit), read from the one failure
+/// classifier.
 /// </summary>
 internal static class BotsEndpoints
 {
+    /// <summary>How long a spawned agent keeps its admission slot while telemetry has not shown it yet.</summary>
+    /// <remarks>Telemetry shows a spawn within one push or one poll (polls refresh at once after a command), so this is
+    /// only reached when the agent died at once or the server never lists it.</remarks>
+    private static readonly TimeSpan SpawnGrace = TimeSpan.FromSeconds(10);
+
     private static readonly SearchValues<char> IdChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:");
     private static readonly HashSet<string> Topologies = new(StringComparer.Ordinal) { "mesh", "hierarchical", "ring", "star", "hierarchical-mesh", "hybrid", "adaptive" };
     private static readonly HashSet<string> Priorities = new(StringComparer.Ordinal) { "low", "normal", "medium", "high", "critical" };
@@ -28,7 +32,7 @@ internal static class BotsEndpoints
     {
         var bots = app.MapGroup("/api/bots");
         bots.MapGet("/status", Status);
-        bots.MapGet("/agents", ListAgents);
+        bots.MapGet("/agents", ListAgentsAsync);
         bots.MapGet("/agents/{id}", GetAgentAsync);
         bots.MapPost("/agents", SpawnAgentAsync);
         bots.MapDelete("/agents/{id}", TerminateAgentAsync);
@@ -41,23 +45,29 @@ internal static class BotsEndpoints
         return app;
     }
 
-    private static IResult Status(McpGateway gateway)
+    private static IResult Status(McpServices mcp)
     {
-        var profile = gateway.Profile;
-        var snapshot = gateway.Intake.Cache.Snapshot;
-        var counters = gateway.Intake.Counters;
-        var degradation = gateway.Degradation.Current;
+        var link = mcp.Link.Status;
+        var snapshot = mcp.Intake.Cache.Snapshot;
+        var counters = mcp.Intake.Counters;
+        var degradation = mcp.Link.Degradation.Current;
         return TypedResults.Json(
             new BotsStatusResponse(
-                gateway.State.ToString().ToLowerInvariant(),
-                gateway.StateDetail,
-                profile?.Describe(),
-                profile?.Dialect.ToString().ToLowerInvariant(),
-                profile?.IsSimulator ?? false,
-                gateway.Telemetry.Mode,
+                link.StateName,
+                link.Detail,
+                link.Address,
+                link.Profile?.Describe(),
+                link.Profile?.Dialect.ToString().ToLowerInvariant(),
+                link.Profile?.IsSimulator ?? false,
+                link.TelemetryName,
+                link.LastFailure is { } failure ? new LinkFailureView(failure.KindName, failure.Message, link.LastFailureAt) : null,
+                link.State == McpLinkState.Unavailable && link.RetryInterval is { } retry ? (long)retry.TotalMilliseconds : null,
+                link.State == McpLinkState.Unavailable ? link.NextAttemptAt : null,
+                link.ConnectedSince,
                 degradation.LevelName,
                 degradation.Message,
                 snapshot.Agents.Count,
+                snapshot.Untracked,
                 snapshot.MaxAgents,
                 snapshot.Available && degradation.AgentGraphEnabled,
                 counters.EventsAccepted,
@@ -65,29 +75,60 @@ internal static class BotsEndpoints
             ServerJsonContext.Default.BotsStatusResponse);
     }
 
-    private static IResult ListAgents(McpGateway gateway, AgentsResponseCache cache) => new AgentsBodyResult(cache.Acquire(gateway));
+    private static async Task<IResult> ListAgentsAsync(HttpContext context, McpServices mcp, AgentsResponseCache cache, CancellationToken ct)
+    {
+        var query = context.Request.Query;
+        if (!query.ContainsKey("filter") && !query.ContainsKey("limit"))
+        {
+            return new AgentsBodyResult(cache.Acquire(mcp));
+        }
 
-    private static async Task<IResult> GetAgentAsync(string id, McpGateway gateway, CancellationToken ct)
+        // A filter or a limit is the peer's agent.list query: asked of the server, not of our cache.
+        string? filter = query["filter"];
+        if (filter is not null && BadName(filter, "filter") is { } badFilter)
+        {
+            return badFilter;
+        }
+
+        int? limit = null;
+        if (query.ContainsKey("limit"))
+        {
+            if (!int.TryParse(query["limit"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > 100_000)
+            {
+                return JsonBody.Bad("limit must be an integer from 1 to 100000");
+            }
+
+            limit = n;
+        }
+
+        return await RunAsync(mcp, async () =>
+        {
+            var agents = await mcp.Link.ExecuteAsync((c, t) => c.ListAgentsAsync(new AgentListQuery(filter, limit), t), ct).ConfigureAwait(false);
+            return TypedResults.Json(new AgentQueryResponse(filter, limit, agents.Count, agents), ServerJsonContext.Default.AgentQueryResponse);
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> GetAgentAsync(string id, McpServices mcp, CancellationToken ct)
     {
         if (BadId(id, "agent") is { } bad)
         {
             return bad;
         }
 
-        var cached = gateway.Intake.Cache.Snapshot.Agents.FirstOrDefault(a => a.Id == id);
-        if (cached is not null && gateway.State == McpLinkState.Connected)
+        var cached = mcp.Intake.Cache.Snapshot.Agents.FirstOrDefault(a => a.Id == id);
+        if (cached is not null && mcp.Link.Status.State == McpLinkState.Connected)
         {
             return TypedResults.Json(AgentsResponseCache.ToView(cached), ServerJsonContext.Default.AgentView);
         }
 
-        return await RunAsync(gateway, async () =>
+        return await RunAsync(mcp, async () =>
         {
-            var agent = await gateway.ExecuteAsync((c, t) => c.GetAgentAsync(id, t), ct).ConfigureAwait(false);
+            var agent = await mcp.Link.ExecuteAsync((c, t) => c.GetAgentAsync(id, t), ct).ConfigureAwait(false);
             return TypedResults.Json(agent, ServerJsonContext.Default.AgentSummary);
         }).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> SpawnAgentAsync(HttpContext context, McpGateway gateway, CancellationToken ct)
+    private static async Task<IResult> SpawnAgentAsync(HttpContext context, McpServices mcp, TimeProvider time, CancellationToken ct)
     {
         var read = await JsonBody.ReadAsync(context, ServerJsonContext.Default.AgentSpawnBody).ConfigureAwait(false);
         if (read.Problem is not null)
@@ -111,30 +152,36 @@ internal static class BotsEndpoints
             return JsonBody.Bad("task is longer than 2000 characters");
         }
 
-        if (Admit(gateway, 1) is { } refused)
+        if (body.Config is { MaxTokens: < 1 or > 10_000_000 })
         {
-            return refused;
+            return JsonBody.Bad("config.max_tokens must be from 1 to 10000000");
         }
 
-        return await RunAsync(gateway, async () =>
+        if (body.Config?.Temperature is { } temperature && (!double.IsFinite(temperature) || temperature is < 0 or > 2))
         {
-            var agent = await gateway.ExecuteAsync((c, t) => c.SpawnAgentAsync(body.Type!, body.SwarmId, body.Task, t), ct).ConfigureAwait(false);
-            return TypedResults.Json(agent, ServerJsonContext.Default.AgentSummary, statusCode: StatusCodes.Status201Created);
+            return JsonBody.Bad("config.temperature must be a number from 0 to 2");
+        }
+
+        var request = new AgentSpawnRequest(body.Type!, body.SwarmId, body.Task, body.Config?.MaxTokens, body.Config?.Temperature);
+        return await AdmitAsync(mcp, 1, time, async () =>
+        {
+            var agent = await mcp.Link.ExecuteAsync((c, t) => c.SpawnAgentAsync(request, t), ct, changesState: true).ConfigureAwait(false);
+            return ([agent.Id], TypedResults.Json(agent, ServerJsonContext.Default.AgentSummary, statusCode: StatusCodes.Status201Created));
         }).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> TerminateAgentAsync(string id, McpGateway gateway, CancellationToken ct) =>
-        BadId(id, "agent") ?? await RunAsync(gateway, async () =>
+    private static async Task<IResult> TerminateAgentAsync(string id, McpServices mcp, CancellationToken ct) =>
+        BadId(id, "agent") ?? await RunAsync(mcp, async () =>
         {
-            await gateway.ExecuteAsync(async (c, t) =>
+            await mcp.Link.ExecuteAsync(async (c, t) =>
             {
                 await c.TerminateAgentAsync(id, t).ConfigureAwait(false);
                 return true;
-            }, ct).ConfigureAwait(false);
+            }, ct, changesState: true).ConfigureAwait(false);
             return Results.NoContent();
         }).ConfigureAwait(false);
 
-    private static async Task<IResult> InitSwarmAsync(HttpContext context, McpGateway gateway, ServerOptions options, CancellationToken ct)
+    private static async Task<IResult> InitSwarmAsync(HttpContext context, McpServices mcp, ServerOptions options, TimeProvider time, CancellationToken ct)
     {
         var read = await JsonBody.ReadAsync(context, ServerJsonContext.Default.SwarmInitBody).ConfigureAwait(false);
         if (read.Problem is not null)
@@ -179,35 +226,34 @@ internal static class BotsEndpoints
             return JsonBody.Bad("task is longer than 2000 characters");
         }
 
-        if (types.Count > 0 && Admit(gateway, types.Count) is { } refused)
+        var request = new SwarmInitRequest(topology, max, body.Strategy, types, body.Task);
+        async Task<(IReadOnlyList<string> Agents, IResult Result)> Initialize()
         {
-            return refused;
+            var swarm = await mcp.Link.ExecuteAsync((c, t) => c.InitializeSwarmAsync(request, t), ct, changesState: true).ConfigureAwait(false);
+            return (swarm.AgentIds ?? [], TypedResults.Json(swarm, ServerJsonContext.Default.SwarmInfo, statusCode: StatusCodes.Status201Created));
         }
 
-        return await RunAsync(gateway, async () =>
-        {
-            var swarm = await gateway.ExecuteAsync(
-                (c, t) => c.InitializeSwarmAsync(new SwarmInitRequest(topology, max, body.Strategy, types, body.Task), t), ct).ConfigureAwait(false);
-            return TypedResults.Json(swarm, ServerJsonContext.Default.SwarmInfo, statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false);
+        return types.Count == 0
+            ? await RunAsync(mcp, async () => (await Initialize().ConfigureAwait(false)).Result).ConfigureAwait(false)
+            : await AdmitAsync(mcp, types.Count, time, Initialize).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> GetSwarmAsync(string id, McpGateway gateway, CancellationToken ct) =>
-        BadId(id, "swarm") ?? await RunAsync(gateway, async () =>
-            TypedResults.Json(await gateway.ExecuteAsync((c, t) => c.GetSwarmAsync(id, t), ct).ConfigureAwait(false), ServerJsonContext.Default.SwarmInfo)).ConfigureAwait(false);
+    private static async Task<IResult> GetSwarmAsync(string id, McpServices mcp, CancellationToken ct) =>
+        BadId(id, "swarm") ?? await RunAsync(mcp, async () =>
+            TypedResults.Json(await mcp.Link.ExecuteAsync((c, t) => c.GetSwarmAsync(id, t), ct).ConfigureAwait(false), ServerJsonContext.Default.SwarmInfo)).ConfigureAwait(false);
 
-    private static async Task<IResult> DissolveSwarmAsync(string id, McpGateway gateway, CancellationToken ct) =>
-        BadId(id, "swarm") ?? await RunAsync(gateway, async () =>
+    private static async Task<IResult> DissolveSwarmAsync(string id, McpServices mcp, CancellationToken ct) =>
+        BadId(id, "swarm") ?? await RunAsync(mcp, async () =>
         {
-            await gateway.ExecuteAsync(async (c, t) =>
+            await mcp.Link.ExecuteAsync(async (c, t) =>
             {
                 await c.DissolveSwarmAsync(id, t).ConfigureAwait(false);
                 return true;
-            }, ct).ConfigureAwait(false);
+            }, ct, changesState: true).ConfigureAwait(false);
             return Results.NoContent();
         }).ConfigureAwait(false);
 
-    private static async Task<IResult> CreateTaskAsync(HttpContext context, McpGateway gateway, CancellationToken ct)
+    private static async Task<IResult> CreateTaskAsync(HttpContext context, McpServices mcp, CancellationToken ct)
     {
         var read = await JsonBody.ReadAsync(context, ServerJsonContext.Default.TaskCreateBody).ConfigureAwait(false);
         if (read.Problem is not null)
@@ -240,80 +286,77 @@ internal static class BotsEndpoints
             }
         }
 
-        return await RunAsync(gateway, async () =>
+        return await RunAsync(mcp, async () =>
         {
-            var task = await gateway.ExecuteAsync((c, t) => c.CreateTaskAsync(body.Description, body.Priority, agents, t), ct).ConfigureAwait(false);
+            var task = await mcp.Link.ExecuteAsync((c, t) => c.CreateTaskAsync(body.Description, body.Priority, agents, t), ct, changesState: true).ConfigureAwait(false);
             return TypedResults.Json(task, ServerJsonContext.Default.TaskSummary, statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> GetTaskAsync(string id, McpGateway gateway, CancellationToken ct) =>
-        BadId(id, "task") ?? await RunAsync(gateway, async () =>
-            TypedResults.Json(await gateway.ExecuteAsync((c, t) => c.GetTaskAsync(id, t), ct).ConfigureAwait(false), ServerJsonContext.Default.TaskSummary)).ConfigureAwait(false);
+    private static async Task<IResult> GetTaskAsync(string id, McpServices mcp, CancellationToken ct) =>
+        BadId(id, "task") ?? await RunAsync(mcp, async () =>
+            TypedResults.Json(await mcp.Link.ExecuteAsync((c, t) => c.GetTaskAsync(id, t), ct).ConfigureAwait(false), ServerJsonContext.Default.TaskSummary)).ConfigureAwait(false);
 
-    private static async Task<IResult> CancelTaskAsync(string id, McpGateway gateway, CancellationToken ct) =>
-        BadId(id, "task") ?? await RunAsync(gateway, async () =>
-            TypedResults.Json(await gateway.ExecuteAsync((c, t) => c.CancelTaskAsync(id, t), ct).ConfigureAwait(false), ServerJsonContext.Default.TaskSummary)).ConfigureAwait(false);
+    private static async Task<IResult> CancelTaskAsync(string id, McpServices mcp, CancellationToken ct) =>
+        BadId(id, "task") ?? await RunAsync(mcp, async () =>
+            TypedResults.Json(await mcp.Link.ExecuteAsync((c, t) => c.CancelTaskAsync(id, t), ct, changesState: true).ConfigureAwait(false), ServerJsonContext.Default.TaskSummary)).ConfigureAwait(false);
+
+    /// <summary>
+    /// Runs a spawn under the agent limit: its slots are reserved before anything is sent (409 when none are left, however
+    /// many spawns arrive at once), released when it fails, and kept for the agents it made until telemetry shows them.
+    /// </summary>
+    private static async Task<IResult> AdmitAsync(McpServices mcp, int count, TimeProvider time, Func<Task<(IReadOnlyList<string> Agents, IResult Result)>> spawn)
+    {
+        if (!mcp.Intake.Cache.Admission.TryReserve(count, out var ticket, out var refusal))
+        {
+            return Problem(StatusCodes.Status409Conflict, "Agent limit reached", refusal!, mcp);
+        }
+
+        return await RunAsync(mcp, async () =>
+        {
+            try
+            {
+                var (agents, result) = await spawn().ConfigureAwait(false);
+                ticket.Commit(agents, time, SpawnGrace);
+                return result;
+            }
+            catch
+            {
+                ticket.Release();
+                throw;
+            }
+        }).ConfigureAwait(false);
+    }
 
     /// <summary>Maps every way a command can fail onto a status code and a problem that says what happened.</summary>
-    private static async Task<IResult> RunAsync(McpGateway gateway, Func<Task<IResult>> command)
+    /// <remarks>Cancellations (the client went away) and unexpected exceptions (defects: a 500 and a stack trace) pass through.</remarks>
+    private static async Task<IResult> RunAsync(McpServices mcp, Func<Task<IResult>> command)
     {
         try
         {
             return await command().ConfigureAwait(false);
         }
-        catch (McpUnavailableException ex)
+        catch (Exception ex) when (FailureClassifier.Classify(ex) is { IsExpected: true, Kind: not McpFailureKind.Cancelled } failure)
         {
-            return Unavailable(gateway, ex.Message);
-        }
-        catch (BrokenCircuitException ex)
-        {
-            return Unavailable(gateway, "circuit breaker open: " + ex.Message);
-        }
-        catch (PoolExhaustedException ex)
-        {
-            return Unavailable(gateway, ex.Message);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            return Problem(StatusCodes.Status504GatewayTimeout, "MCP server timed out", ex.Message, gateway);
-        }
-        catch (OperationNotOfferedException ex)
-        {
-            return Problem(StatusCodes.Status501NotImplemented, "Not offered by this MCP server", ex.Message, gateway);
-        }
-        catch (ToolFailedException ex) when (ex.IsNotFound)
-        {
-            return Problem(StatusCodes.Status404NotFound, "Not found", ex.Message, gateway);
-        }
-        catch (ToolFailedException ex)
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "The MCP server refused the command", ex.Message, gateway);
-        }
-        catch (JsonRpcException ex) when (ex.Code is JsonRpcErrorCodes.InvalidParams)
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "The MCP server rejected the arguments", ex.Message, gateway);
-        }
-        catch (JsonRpcException ex) when (ex.Code <= -32001 && ex.Code >= -32099 && ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
-        {
-            return Problem(StatusCodes.Status404NotFound, "Not found", ex.Message, gateway);
-        }
-        catch (JsonRpcException ex)
-        {
-            return Problem(StatusCodes.Status502BadGateway, $"MCP error {ex.Code}", ex.Message, gateway);
-        }
-        catch (Exception ex) when (ex is IOException or JsonRpcConnectionClosedException)
-        {
-            return Unavailable(gateway, ex.Message);
+            return failure.Kind switch
+            {
+                McpFailureKind.NotOffered => Problem(StatusCodes.Status501NotImplemented, "Not offered by this MCP server", failure.Message, mcp),
+                McpFailureKind.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", failure.Message, mcp),
+                McpFailureKind.Refusal => Problem(StatusCodes.Status422UnprocessableEntity, "The MCP server refused the command", failure.Message, mcp),
+                McpFailureKind.InvalidParams => Problem(StatusCodes.Status422UnprocessableEntity, "The MCP server rejected the arguments", failure.Message, mcp),
+                McpFailureKind.ServerError => Problem(StatusCodes.Status502BadGateway,
+                    ex is JsonRpcException rpc ? $"MCP error {rpc.Code}" : "MCP error", failure.Message, mcp),
+                McpFailureKind.Timeout => Problem(StatusCodes.Status504GatewayTimeout, "MCP server timed out", $"MCP server {mcp.Link.Status.Address} {failure.Phrase}: {failure.Message}", mcp),
+                // The link's own refusal already says what is wrong and what happens next.
+                McpFailureKind.LinkDown => Problem(StatusCodes.Status503ServiceUnavailable, "MCP server unavailable", failure.Message, mcp),
+                _ => Problem(StatusCodes.Status503ServiceUnavailable, "MCP server unavailable", $"MCP server {mcp.Link.Status.Address} {failure.Phrase}: {failure.Message}", mcp),
+            };
         }
     }
 
-    private static IResult Unavailable(McpGateway gateway, string detail) =>
-        Problem(StatusCodes.Status503ServiceUnavailable, "MCP server unavailable", detail, gateway);
-
-    private static IResult Problem(int status, string title, string detail, McpGateway gateway)
+    private static IResult Problem(int status, string title, string detail, McpServices mcp)
     {
-        var degradation = gateway.Degradation.Current;
+        var degradation = mcp.Link.Degradation.Current;
         return Results.Problem(
             statusCode: status,
             title: title,
@@ -323,14 +366,6 @@ internal static class BotsEndpoints
                 ["degradation_level"] = degradation.LevelName,
                 ["degradation_message"] = degradation.Message,
             });
-    }
-
-    private static IResult? Admit(McpGateway gateway, int requested)
-    {
-        var admission = gateway.Intake.Cache.CheckSpawn(requested);
-        return admission.Allowed
-            ? null
-            : Problem(StatusCodes.Status409Conflict, "Agent limit reached", admission.Error ?? $"MCP_MAX_AGENTS={admission.Max} reached", gateway);
     }
 
     private static IResult? BadId(string? id, string what) =>

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using VisionFlow.Agents;
+using VisionFlow.Connections.Link;
 
 namespace VisionFlow.Server.Configuration;
 
@@ -47,6 +49,12 @@ public sealed record ServerOptions
     /// <summary>Healthy time needed before degradation climbs back one level.</summary>
     public TimeSpan DegradationRecoveryInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Fastest agent-listing poll of a server without push.</summary>
+    public TimeSpan PollMinInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Slowest agent-listing poll, reached while nothing changes.</summary>
+    public TimeSpan PollMaxInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Folder of markdown notes for the knowledge graph; null = the sample notes embedded in the binary.</summary>
     public string? KnowledgeFolder { get; init; }
 
@@ -58,4 +66,25 @@ public sealed record ServerOptions
 
     /// <summary>Lowest log level written.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>The MCP link's options: the MCP_* settings and the health, recovery and poll intervals; the rest are the link's defaults.</summary>
+    public McpLinkOptions ToLinkOptions(string clientVersion) => new()
+    {
+        Host = McpHost,
+        Port = McpPort,
+        Enabled = EnableMcp,
+        ApiKey = McpApiKey,
+        ClientVersion = clientVersion,
+        ReconnectAttempts = McpReconnectAttempts,
+        ReconnectDelay = McpReconnectDelay,
+        ConnectionTimeout = McpConnectionTimeout,
+        ReconnectAttemptTimeout = McpReconnectAttemptTimeout,
+        HealthInterval = HealthCheckInterval,
+        RecoveryInterval = DegradationRecoveryInterval,
+        PollMinInterval = PollMinInterval,
+        PollMaxInterval = PollMaxInterval,
+    };
+
+    /// <summary>The telemetry intake's options (MCP_MAX_AGENTS; the rest are its defaults).</summary>
+    public AgentTelemetryOptions ToTelemetryOptions() => new() { MaxAgents = McpMaxAgents };
 }

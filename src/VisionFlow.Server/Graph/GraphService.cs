@@ -19,7 +19,7 @@ internal sealed class GraphService : IAsyncDisposable
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     private readonly ServerOptions _options;
-    private readonly McpGateway _gateway;
+    private readonly McpServices _mcp;
     private readonly NodeSnapshotHub _hub;
     private readonly StreamNotices _notices;
     private readonly TimeProvider _time;
@@ -39,10 +39,10 @@ internal sealed class GraphService : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private GraphSource _current = GraphSource.Empty;
 
-    public GraphService(ServerOptions options, McpGateway gateway, NodeSnapshotHub hub, StreamNotices notices, TimeProvider time, ILoggerFactory loggers)
+    public GraphService(ServerOptions options, McpServices mcp, NodeSnapshotHub hub, StreamNotices notices, TimeProvider time, ILoggerFactory loggers)
     {
         _options = options;
-        _gateway = gateway;
+        _mcp = mcp;
         _hub = hub;
         _notices = notices;
         _time = time;
@@ -57,7 +57,7 @@ internal sealed class GraphService : IAsyncDisposable
             time,
             loggers.CreateLogger<PhysicsLoop>());
         Physics.PositionsPublished += OnPositions;
-        gateway.Degradation.Changed += OnDegradation;
+        mcp.Link.Degradation.Changed += OnDegradation;
     }
 
     public PhysicsLoop Physics { get; }
@@ -94,7 +94,7 @@ internal sealed class GraphService : IAsyncDisposable
         }
 
         Physics.Start();
-        _notices.PublishDegradation(_gateway.Degradation.Current.LevelName, _gateway.Degradation.Current.Message);
+        _notices.PublishDegradation(_mcp.Link.Degradation.Current.LevelName, _mcp.Link.Degradation.Current.Message);
         _loop = Task.Run(LoopAsync);
     }
 
@@ -118,7 +118,7 @@ internal sealed class GraphService : IAsyncDisposable
 
         _watcher?.Dispose();
         Physics.PositionsPublished -= OnPositions;
-        _gateway.Degradation.Changed -= OnDegradation;
+        _mcp.Link.Degradation.Changed -= OnDegradation;
         Physics.Dispose();
         _stopping.Dispose();
     }
@@ -133,8 +133,8 @@ internal sealed class GraphService : IAsyncDisposable
         {
             try
             {
-                var agents = _gateway.Intake.Cache.Snapshot;
-                var response = _gateway.Degradation.Current;
+                var agents = _mcp.Intake.Cache.Snapshot;
+                var response = _mcp.Link.Degradation.Current;
                 var knowledgeVersion = Interlocked.Read(ref _knowledgeVersion);
                 if (knowledgeVersion != builtKnowledge || agents.Version != builtAgents || response.Level != builtLevel || agents.Available != builtAvailable)
                 {
@@ -197,7 +197,7 @@ internal sealed class GraphService : IAsyncDisposable
             knowledgeIds,
             agentGraph ? agents : null,
             response.KnowledgeGraphEnabled,
-            agents.Available ? null : _gateway.StateDetail));
+            agents.Available ? null : _mcp.Link.Status.Detail));
     }
 
     /// <summary>Stable node ids of a knowledge set's notes (a note keeps its id across reloads), computed once per set.</summary>
@@ -228,7 +228,7 @@ internal sealed class GraphService : IAsyncDisposable
     private void OnPositions(PositionSnapshot positions)
     {
         // EmergencyMode and SafeMode switch real-time updates off: the last frame stays on screen, marked by the banner.
-        if (_gateway.Degradation.Current.RealTimeUpdates)
+        if (_mcp.Link.Degradation.Current.RealTimeUpdates)
         {
             _hub.Publish(new NodeSnapshot(positions.Ids, positions.State, positions.TopologyVersion, positions.Sequence) { Source = positions });
         }

@@ -16,12 +16,12 @@ internal static class HealthEndpoints
     }
 
     /// <summary>The seed's network health shape, every number read from the live components.</summary>
-    private static IResult NetworkHealth(Mcp.McpGateway gateway)
+    private static IResult NetworkHealth(Mcp.McpServices mcp)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
         {
-            Connections.Metrics.NetworkResilienceMetricsWriter.WriteHealthJson(writer, gateway.Metrics);
+            Connections.Metrics.NetworkResilienceMetricsWriter.WriteHealthJson(writer, Connections.Metrics.NetworkResilienceMetrics.Capture(mcp.Link));
         }
 
         return Results.Bytes(buffer.WrittenMemory.ToArray(), "application/json");

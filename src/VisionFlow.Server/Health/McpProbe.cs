@@ -1,16 +1,23 @@
+using VisionFlow.Connections.Degradation;
+using VisionFlow.Connections.Link;
 using VisionFlow.Server.Mcp;
 
 namespace VisionFlow.Server.Health;
 
-/// <summary>The MCP link as the gateway sees it: up only when a server is connected, never claimed otherwise.</summary>
-internal sealed class McpProbe(McpGateway gateway) : ISubsystemProbe
+/// <summary>The MCP link as it is: up only while a session is open, disabled when switched off, never claimed otherwise.</summary>
+internal sealed class McpProbe(McpServices mcp) : ISubsystemProbe
 {
-    public SubsystemStatus Probe() => gateway.State switch
+    public SubsystemStatus Probe()
     {
-        McpLinkState.Disabled => new("mcp", SubsystemState.Disabled, gateway.StateDetail),
-        McpLinkState.Connected when gateway.Degradation.Current.Level != Connections.Degradation.DegradationLevel.FullyOperational =>
-            new("mcp", SubsystemState.Degraded, $"{gateway.StateDetail}; {gateway.Degradation.Current.LevelName}: {gateway.Degradation.Current.Message}"),
-        McpLinkState.Connected => new("mcp", SubsystemState.Up, gateway.StateDetail),
-        _ => new("mcp", SubsystemState.Down, gateway.StateDetail),
-    };
+        var link = mcp.Link.Status;
+        var degradation = mcp.Link.Degradation.Current;
+        return link.State switch
+        {
+            McpLinkState.Disabled => new("mcp", SubsystemState.Disabled, link.Detail),
+            McpLinkState.Connected when degradation.Level != DegradationLevel.FullyOperational =>
+                new("mcp", SubsystemState.Degraded, $"{link.Detail}; {degradation.LevelName}: {degradation.Message}"),
+            McpLinkState.Connected => new("mcp", SubsystemState.Up, link.Detail),
+            _ => new("mcp", SubsystemState.Down, link.Detail),
+        };
+    }
 }

@@ -5,17 +5,17 @@ using VisionFlow.Server.Mcp;
 namespace VisionFlow.Server.Hosting;
 
 /// <summary>
-/// Starts the MCP gateway and the graph/physics service once Kestrel is listening, and stops them (graph first) with
+/// Starts the MCP link and the graph/physics service once Kestrel is listening, and stops them (graph first) with
 /// the host. Starting after the listener keeps device probing and the first MCP connection off the start-up path:
 /// the service answers <c>/api/health</c> first and reports those subsystems as coming up.
 /// </summary>
-internal sealed class RuntimeServices(McpGateway gateway, GraphService graph, IHostApplicationLifetime lifetime) : IHostedService
+internal sealed class RuntimeServices(McpServices mcp, GraphService graph, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() =>
         {
-            gateway.Start();
+            mcp.Start();
             _ = Task.Run(graph.Start, CancellationToken.None);
         });
         return Task.CompletedTask;
@@ -24,6 +24,6 @@ internal sealed class RuntimeServices(McpGateway gateway, GraphService graph, IH
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await graph.DisposeAsync().ConfigureAwait(false);
-        await gateway.DisposeAsync().ConfigureAwait(false);
+        await mcp.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -20,7 +20,7 @@ internal static class ServerHost
     /// <summary>Builds (but does not start) the web application.</summary>
     /// <param name="options">Validated settings.</param>
     /// <param name="time">Clock for every timer (tests pass a fake one).</param>
-    /// <param name="runtime">False builds the HTTP surface without starting the MCP gateway and the graph/physics loop,
+    /// <param name="runtime">False builds the HTTP surface without starting the MCP link and the graph/physics loop,
     /// so the stream layer can be tested with snapshots the test publishes itself.</param>
     public static WebApplication Build(ServerOptions options, TimeProvider? time = null, bool runtime = true)
     {
@@ -53,10 +53,10 @@ internal static class ServerHost
         // Created now, not on first request, so uptime counts from start-up.
         builder.Services.AddSingleton(new ServiceClock(time));
         builder.Services.AddSingleton<ISubsystemProbe, HttpProbe>();
-        builder.Services.AddSingleton(sp => new McpGateway(options, time, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new McpServices(options, BuildInfo.Version, time, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp => new GraphService(
             options,
-            sp.GetRequiredService<McpGateway>(),
+            sp.GetRequiredService<McpServices>(),
             sp.GetRequiredService<NodeSnapshotHub>(),
             sp.GetRequiredService<StreamNotices>(),
             time,

@@ -1,4 +1,5 @@
 using System.Text;
+using VisionFlow.Connections.Link;
 using VisionFlow.Connections.Metrics;
 using VisionFlow.Server.Graph;
 using VisionFlow.Server.Mcp;
@@ -6,25 +7,27 @@ using VisionFlow.Server.Mcp;
 namespace VisionFlow.Server.Metrics;
 
 /// <summary>Resilience, pool, telemetry and physics figures for <c>/metrics</c>, read from the live components' snapshots.</summary>
-internal sealed class RuntimeMetrics(McpGateway gateway, GraphService graph) : IMetricsSource
+internal sealed class RuntimeMetrics(McpServices mcp, GraphService graph) : IMetricsSource
 {
     public void WriteMetrics(PrometheusWriter writer)
     {
         var sb = new StringBuilder(4096);
-        NetworkResilienceMetricsWriter.WritePrometheus(sb, gateway.Metrics);
+        NetworkResilienceMetricsWriter.WritePrometheus(sb, NetworkResilienceMetrics.Capture(mcp.Link));
         writer.Raw(sb.ToString());
 
-        var c = gateway.Intake.Counters;
+        var c = mcp.Intake.Counters;
         writer.Counter("visionflow_telemetry_lines_total", "Telemetry lines received.", c.Lines);
         writer.Counter("visionflow_telemetry_events_accepted_total", "Telemetry events applied to the agent cache.", c.EventsAccepted);
         writer.Counter("visionflow_telemetry_events_refused_total", "Telemetry events refused (malformed, unknown, over capacity).", c.Refused);
         writer.Counter("visionflow_telemetry_agent_lists_total", "Polled agent lists parsed.", c.AgentListsParsed);
         writer.Counter("visionflow_telemetry_batches_total", "Telemetry batches applied.", c.Batches);
-        var snapshot = gateway.Intake.Cache.Snapshot;
+        var snapshot = mcp.Intake.Cache.Snapshot;
         writer.Gauge("visionflow_agents", "Agents in the cache.", snapshot.Agents.Count);
         writer.Gauge("visionflow_agents_max", "MCP_MAX_AGENTS.", snapshot.MaxAgents);
-        writer.Counter("visionflow_agents_rejected_over_limit_total", "Telemetry for agents beyond MCP_MAX_AGENTS.", snapshot.RejectedOverLimit);
-        writer.Gauge("visionflow_mcp_connected", "1 when an MCP server is connected.", gateway.State == McpLinkState.Connected ? 1 : 0);
+        writer.Gauge("visionflow_agents_over_limit", "Agents the MCP server reports beyond MCP_MAX_AGENTS (not shown).", snapshot.Untracked);
+        writer.Counter("visionflow_agents_rejected_over_limit_total", "Agents turned away by MCP_MAX_AGENTS so far.", snapshot.RejectedOverLimit);
+        writer.Counter("visionflow_telemetry_push_dropped_total", "Pushed lines dropped (an ended session's, or the buffer was full).", mcp.Intake.PushDropped);
+        writer.Gauge("visionflow_mcp_connected", "1 when an MCP server is connected.", mcp.Link.Status.State == McpLinkState.Connected ? 1 : 0);
 
         var p = graph.Physics.Status;
         writer.Family("visionflow_physics_backend", "gauge", "Physics backend in use (1 for the active one).");

@@ -1,4 +1,4 @@
-namespace VisionFlow.Connections.Degradation;
+namespace VisionFlow.Connections.Failures;
 
 /// <summary>The kinds of MCP failure that move the degradation level.</summary>
 public enum McpFailureType

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using VisionFlow.Agents.Intake;
+using VisionFlow.Connections.Link;
+using VisionFlow.Server.Configuration;
+
+namespace VisionFlow.Server.Mcp;
+
+/// <summary>
+/// Composes the MCP link and the telemetry intake it feeds, and runs the intake's loop for the service's lifetime. Every
+/// decision about the link lives in <see cref="McpLink"/>; the server only reads its status and maps it to HTTP.
+/// </summary>
+internal sealed class McpServices : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _intakeLoop = Task.CompletedTask;
+    private int _state; // 0 created, 1 started, 2 disposed
+
+    public McpServices(ServerOptions options, string clientVersion, TimeProvider time, ILoggerFactory loggers)
+    {
+        Intake = new TelemetryIntake(options.ToTelemetryOptions(), time);
+        Link = new McpLink(options.ToLinkOptions(clientVersion), Intake, time, loggers);
+    }
+
+    /// <summary>The link: status, commands, degradation, resilience.</summary>
+    public McpLink Link { get; }
+
+    /// <summary>The agent state the link's sessions feed.</summary>
+    public TelemetryIntake Intake { get; }
+
+    /// <summary>Starts the intake's loop, then the link's first connection attempt.</summary>
+    public void Start()
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _intakeLoop = Task.Run(() => Intake.RunAsync(_stopping.Token));
+        Link.Start();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The host stops it explicitly (ordered shutdown) and the container disposes it again: only the first counts.
+        if (Interlocked.Exchange(ref _state, 2) == 2)
+        {
+            return;
+        }
+
+        await Link.DisposeAsync().ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _intakeLoop.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

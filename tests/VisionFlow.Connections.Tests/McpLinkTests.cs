@@ -1,0 +1,283 @@
+using Microsoft.Extensions.Time.Testing;
+using VisionFlow.Connections.Degradation;
+using VisionFlow.Connections.Failures;
+using VisionFlow.Connections.Link;
+using VisionFlow.Connections.Metrics;
+using VisionFlow.Protocol.Dialects;
+using VisionFlow.Testing;
+
+namespace VisionFlow.Connections.Tests;
+
+/// <summary>
+/// The MCP link at each seam, against a real peer on loopback with the link's clock in the test's hands: start-up, a
+/// peer that is down, hangs, restarts with other agents, or is switched off, and recovery one interval at a time.
+/// </summary>
+public sealed class McpLinkTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private static McpLinkOptions Options(int port) => new()
+    {
+        Host = "127.0.0.1",
+        Port = port,
+        ReconnectAttempts = 2,
+        ReconnectDelay = TimeSpan.FromSeconds(1),
+        ConnectionTimeout = TimeSpan.FromSeconds(10),
+        ReconnectAttemptTimeout = TimeSpan.FromSeconds(5),
+        HealthInterval = TimeSpan.FromSeconds(5),
+        HealthTimeout = TimeSpan.FromSeconds(3),
+        RecoveryInterval = TimeSpan.FromSeconds(5),
+        RequestAttempts = 1,
+    };
+
+    private static FakeTimeProvider NewTime() => new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Waits (real time, bounded) until <paramref name="condition"/> holds.</summary>
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"never saw {what}");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Moves the link's clock on in <paramref name="step"/>s, letting the link run between steps, until <paramref name="condition"/> holds.</summary>
+    private static async Task AdvanceUntil(FakeTimeProvider time, TimeSpan step, Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"never saw {what} (clock at {time.GetUtcNow():O})");
+            }
+
+            time.Advance(step);
+            await Task.Delay(5);
+        }
+    }
+
+    private static ValueTask<bool> Ping(McpLink link) =>
+        link.ExecuteAsync(static async (client, ct) =>
+        {
+            await client.PingAsync(ct);
+            return true;
+        }, CancellationToken.None);
+
+    [Test]
+    public async Task Disabled_is_reported_as_disabled_and_refuses_every_call()
+    {
+        var sink = new RecordingSink();
+        await using var link = new McpLink(Options(9) with { Enabled = false }, sink, NewTime());
+        link.Start();
+
+        await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Disabled);
+        await Assert.That(link.Status.TelemetryName).IsEqualTo("disabled");
+        var refused = await Assert.That(async () => await Ping(link)).Throws<McpUnavailableException>();
+        await Assert.That(refused!.Message).Contains("ENABLE_MCP=false");
+        var metrics = NetworkResilienceMetrics.Capture(link);
+        await Assert.That(metrics.ConnectionStatus).IsEqualTo("disabled");
+        await Assert.That(metrics.CircuitBreakerState).IsEqualTo("disabled");
+        await Assert.That(metrics.Status).IsEqualTo("disabled");
+        await Assert.That(metrics.HealthScore).IsNull();
+        await Assert.That(sink.Events.Count).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task A_command_sent_while_the_first_connection_is_made_waits_for_it()
+    {
+        await using var peer = TestPeer.Start("a1");
+        peer.HandshakeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sink = new RecordingSink();
+        await using var link = new McpLink(Options(peer.Port), sink, NewTime());
+        link.Start();
+        await Until(() => peer.Accepted >= 1, "the first connection");
+        await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Connecting);
+
+        var call = Ping(link).AsTask();
+        await Assert.That(call.IsCompleted).IsFalse(); // not "not connected: connecting"
+        peer.HandshakeGate.SetResult();
+        await Assert.That(await call.WaitAsync(Patience)).IsTrue();
+        await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Connected);
+        await Assert.That(sink.Events[0]).IsEqualTo("listing 1 [a1]");
+    }
+
+    [Test]
+    public async Task A_command_sent_while_the_first_attempt_fails_gets_the_real_cause()
+    {
+        var port = await FreePortAsync();
+        var time = NewTime();
+        await using var link = new McpLink(Options(port), new RecordingSink(), time);
+        link.Start();
+        var refused = await Assert.That(async () => await Ping(link).AsTask().WaitAsync(Patience)).Throws<McpUnavailableException>();
+
+        await Assert.That(refused!.Cause?.Kind).IsEqualTo(McpFailureKind.Refused);
+        var status = link.Status;
+        await Assert.That(status.State).IsEqualTo(McpLinkState.Unavailable);
+        await Assert.That(status.Detail).Contains($"127.0.0.1:{port} refused the connection");
+        await Assert.That(status.RetryInterval).IsEqualTo(TimeSpan.FromSeconds(1));
+        await Assert.That(status.NextAttemptAt).IsEqualTo(time.GetUtcNow() + TimeSpan.FromSeconds(1));
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.EmergencyMode);
+    }
+
+    [Test]
+    public async Task A_peer_that_accepts_and_never_answers_steps_the_level_down_per_timeout()
+    {
+        await using var peer = TestPeer.Start();
+        peer.Hung = true;
+        var time = NewTime();
+        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), time);
+        link.Start();
+        await Until(() => peer.Accepted >= 1, "the first connection");
+
+        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => link.Status.State == McpLinkState.Unavailable, "the first attempt timing out");
+        await Assert.That(link.Status.LastFailure?.Kind).IsEqualTo(McpFailureKind.Timeout);
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.PartialDegradation);
+
+        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => link.Degradation.Level == DegradationLevel.EmergencyMode, "the second timeout");
+        var metrics = NetworkResilienceMetrics.Capture(link);
+        await Assert.That(metrics.Status).IsEqualTo("unhealthy");
+        await Assert.That(metrics.Degradation.LevelName).IsEqualTo("emergency_mode");
+    }
+
+    [Test]
+    public async Task A_peer_that_hangs_after_connecting_is_found_by_the_health_checks_and_degrades()
+    {
+        await using var peer = TestPeer.Start("a1");
+        var time = NewTime();
+        var sink = new RecordingSink();
+        await using var link = new McpLink(Options(peer.Port), sink, time);
+        link.Start();
+        await Until(() => link.Status.State == McpLinkState.Connected, "the session");
+
+        peer.Hung = true;
+        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => link.Status.State != McpLinkState.Connected, "the hang noticed");
+        await Assert.That(link.Status.LastFailure?.Kind).IsEqualTo(McpFailureKind.Timeout);
+        await Assert.That(link.Degradation.Level).IsNotEqualTo(DegradationLevel.FullyOperational);
+        await Assert.That(sink.Events).Contains("end 1");
+        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => link.Degradation.Level == DegradationLevel.EmergencyMode, "the reconnect timing out too");
+    }
+
+    [Test]
+    public async Task A_restarted_peer_starts_a_new_session_whose_listing_replaces_the_old_agents()
+    {
+        await using var peer = TestPeer.Start("a1", "a2");
+        var time = NewTime();
+        var sink = new RecordingSink();
+        await using var link = new McpLink(Options(peer.Port), sink, time);
+        link.Start();
+        await Until(() => link.Status.State == McpLinkState.Connected, "the session");
+        await Assert.That(link.Status.Telemetry).IsEqualTo(TelemetryMode.Push);
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","status":"busy"}}""");
+        await Until(() => sink.Events.Any(e => e.StartsWith("push 1", StringComparison.Ordinal)), "the pushed line");
+
+        await peer.StopAsync();
+        await Until(() => sink.Events.Contains("end 1"), "the session's end");
+        await Assert.That(link.Status.State).IsNotEqualTo(McpLinkState.Connected);
+        peer.Restart("b1");
+        await AdvanceUntil(time, TimeSpan.FromMilliseconds(500), () => link.Status.State == McpLinkState.Connected, "the new session");
+
+        var events = sink.Events.ToList();
+        await Assert.That(events[0]).IsEqualTo("listing 1 [a1,a2]");
+        await Assert.That(events.IndexOf("end 1")).IsGreaterThan(0);
+        var second = events.Single(e => e.StartsWith("listing", StringComparison.Ordinal) && !e.StartsWith("listing 1 ", StringComparison.Ordinal));
+        await Assert.That(second).EndsWith("[b1]");
+        await Assert.That(events.IndexOf(second)).IsGreaterThan(events.IndexOf("end 1"));
+        await Assert.That(link.Stats.Reconnections).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task Recovery_steps_one_level_per_healthy_interval_counted_from_the_reconnect()
+    {
+        await using var peer = TestPeer.Start("a1");
+        var port = peer.Port;
+        await peer.StopAsync();
+        var time = NewTime();
+        await using var link = new McpLink(Options(port), new RecordingSink(), time);
+        link.Start();
+        await Until(() => link.Status.State == McpLinkState.Unavailable, "the refusal");
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.EmergencyMode);
+        time.Advance(TimeSpan.FromSeconds(60)); // a long outage: nothing recovers while the peer is down
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.EmergencyMode);
+
+        peer.Restart("a1");
+        await AdvanceUntil(time, TimeSpan.FromMilliseconds(100), () => link.Status.State == McpLinkState.Connected, "the reconnect");
+        var back = link.Status.ConnectedSince!.Value;
+        await Assert.That(link.Degradation.HealthySince).IsEqualTo(back);
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.EmergencyMode); // not in the same instant
+
+        time.Advance(back + TimeSpan.FromSeconds(5) - time.GetUtcNow() - TimeSpan.FromMilliseconds(1));
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.EmergencyMode);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.PartialDegradation);
+        time.Advance(TimeSpan.FromSeconds(5));
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.FullyOperational);
+    }
+
+    [Test]
+    public async Task A_peer_without_push_is_polled_slowly_while_nothing_changes_and_at_once_after_a_command()
+    {
+        await using var peer = TestPeer.Start("a1");
+        peer.AcceptsSubscribe = false;
+        var time = NewTime();
+        var sink = new RecordingSink();
+        await using var link = new McpLink(Options(peer.Port) with { PollMinInterval = TimeSpan.FromMilliseconds(100), PollMaxInterval = TimeSpan.FromSeconds(1) }, sink, time);
+        link.Start();
+        await Until(() => link.Status.State == McpLinkState.Connected, "the session");
+        await Assert.That(link.Status.Telemetry).IsEqualTo(TelemetryMode.Poll);
+
+        var before = peer.Listings;
+        for (var i = 0; i < 100; i++) // ten seconds of the link's time, in 100 ms steps
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(5);
+        }
+
+        // At a fixed 100 ms that would be 100 polls; backing off to 1 s while nothing changes makes it about 13.
+        var idlePolls = peer.Listings - before;
+        await Assert.That(idlePolls).IsLessThan(25);
+        await Assert.That(idlePolls).IsGreaterThanOrEqualTo(5);
+
+        var polls = peer.Listings;
+        var spawned = await link.ExecuteAsync((c, t) => c.SpawnAgentAsync(new AgentSpawnRequest("coder"), t), CancellationToken.None, changesState: true);
+        await Until(() => sink.LastAgents.Contains(spawned.Id), "the spawned agent in a listing, without the clock moving");
+        await Assert.That(peer.Listings).IsGreaterThan(polls);
+    }
+
+    [Test]
+    public async Task An_operation_the_plain_server_lacks_is_not_offered()
+    {
+        await using var peer = TestPeer.Start("a1");
+        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), NewTime());
+        link.Start();
+        var error = await Assert.That(async () => await link.ExecuteAsync((c, t) => c.CreateTaskAsync("x", null, ["a1"], t), CancellationToken.None))
+            .Throws<OperationNotOfferedException>();
+        await Assert.That(FailureClassifier.Classify(error!).Kind).IsEqualTo(McpFailureKind.NotOffered);
+        await Assert.That(error!.Message).Contains("task.assign");
+        await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Connected); // an answer, not a broken link
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.FullyOperational);
+    }
+
+    [Test]
+    public async Task Delays_follow_the_settings_at_their_edges()
+    {
+        await using var link = new McpLink(Options(9) with { ReconnectAttempts = 0, ReconnectDelay = TimeSpan.FromMilliseconds(10) }, new RecordingSink(), NewTime());
+        await Assert.That(link.DelayAfter(1)).IsEqualTo(TimeSpan.FromMilliseconds(20));
+        await Assert.That(link.DelayAfter(40)).IsEqualTo(TimeSpan.FromSeconds(10));
+        await using var slow = new McpLink(Options(9) with { ReconnectDelay = TimeSpan.FromMinutes(10) }, new RecordingSink(), NewTime());
+        await Assert.That(slow.DelayAfter(1)).IsEqualTo(TimeSpan.FromMinutes(10)); // a delay above the probe cap is honoured, not refused
+        await Assert.That(slow.DelayAfter(5)).IsEqualTo(TimeSpan.FromMinutes(10));
+    }
+
+    private static async Task<int> FreePortAsync()
+    {
+        await using var peer = TestPeer.Start();
+        return peer.Port;
+    }
+}

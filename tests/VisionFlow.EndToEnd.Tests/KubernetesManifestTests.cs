@@ -72,6 +72,9 @@ public sealed class KubernetesManifestTests
 
         var service = Load("base/service.yaml");
         await Assert.That(Text(service, "spec", "ports", "0", "targetPort")).IsEqualTo(Text(port, "name"));
+        // Viewer sessions are per replica (12 h, SessionStore.Lifetime): the browser must stay on its replica as long.
+        await Assert.That(Text(service, "spec", "sessionAffinity")).IsEqualTo("ClientIP");
+        await Assert.That(Text(service, "spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")).IsEqualTo("43200");
         var podLabels = (YamlMappingNode)At(deployment, "spec", "template", "metadata", "labels");
         foreach (var (key, value) in ((YamlMappingNode)At(service, "spec", "selector")).Children)
         {

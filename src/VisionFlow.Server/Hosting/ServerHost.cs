@@ -134,7 +134,10 @@ internal static class ServerHost
         }
 
         // After the key gate: a request without credentials learns it needs a key (401) before anything else.
-        var originGate = new OriginGate(options.AllowedOrigins, app.Services.GetService<ApiKeyVerifier>());
+        var originGate = new OriginGate(
+            options.AllowedOrigins,
+            app.Services.GetService<ApiKeyVerifier>(),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow.Security"));
         app.Use(originGate.InvokeAsync);
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });

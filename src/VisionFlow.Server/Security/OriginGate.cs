@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace VisionFlow.Server.Security;
 
@@ -11,7 +12,7 @@ namespace VisionFlow.Server.Security;
 /// Requests without <c>Origin</c> (curl, scripts, other services) and requests that present the API key in a header
 /// (which a foreign page cannot know) pass.
 /// </summary>
-internal sealed class OriginGate(IReadOnlyList<string> allowed, ApiKeyVerifier? verifier)
+internal sealed class OriginGate(IReadOnlyList<string> allowed, ApiKeyVerifier? verifier, ILogger logger)
 {
     private const int MaxShownOrigin = 200;
 
@@ -30,6 +31,9 @@ internal sealed class OriginGate(IReadOnlyList<string> allowed, ApiKeyVerifier? 
             shown = shown[..MaxShownOrigin] + "…";
         }
 
+        // Logged, because the browser shows the operator only a failed upgrade: behind a TLS-terminating proxy the
+        // public origin differs from what this service sees, and this line says which origin to allow.
+        SecurityLog.ForeignOriginRefused(logger, request.Method, request.Path.Value ?? "/", shown, Origins.OfRequest(request) ?? "(no Host)");
         return Results.Problem(
             statusCode: StatusCodes.Status403Forbidden,
             title: "Foreign origin refused",

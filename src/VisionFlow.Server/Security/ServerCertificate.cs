@@ -34,9 +34,6 @@ internal sealed class ServerCertificate : IDisposable
     /// <summary>The certificate (with its chain) new connections get.</summary>
     public SslStreamCertificateContext Current => Volatile.Read(ref _current);
 
-    /// <summary>Successful reloads since start.</summary>
-    public long Reloads { get; private set; }
-
     /// <summary>Loads the pair now; an unusable pair is an <see cref="InvalidOperationException"/> with a one-line reason.</summary>
     public static ServerCertificate Load(string certificatePath, string keyPath, TimeProvider time) =>
         new(certificatePath, keyPath, time, Read(certificatePath, keyPath));
@@ -147,7 +144,6 @@ internal sealed class ServerCertificate : IDisposable
             }
 
             Volatile.Write(ref _current, next);
-            Reloads++;
             if (_logger is not null)
             {
                 SecurityLog.TlsCertificateReloaded(_logger, Describe(next.TargetCertificate));

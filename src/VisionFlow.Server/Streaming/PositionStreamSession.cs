@@ -172,7 +172,7 @@ public sealed class PositionStreamSession
 
         if (_goingAway)
         {
-            // The send loop owns every write, the close frame included: it can never interleave with a frame.
+            // Sent from the send loop, after its last frame: the close can never interleave with a frame.
             await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "server shutting down", ct).ConfigureAwait(false);
         }
     }

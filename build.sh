@@ -208,6 +208,13 @@ cmd_image() {
   vulkan="$(ldconfig -p | awk '/libvulkan.so.1 .*x86-64/ {print $NF; exit}')"
   [[ -n "$vulkan" ]] || die "libvulkan.so.1 not found: install the Debian package libvulkan1 (./build.sh setup does)"
   copy_with_deps "$rootfs" "$vulkan"
+  # OpenSSL is dlopen'ed too, by the TLS stack (https:// addresses, the healthcheck over TLS).
+  local lib
+  for lib in libssl.so.3 libcrypto.so.3; do
+    lib="$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}')"
+    [[ -n "$lib" ]] || die "OpenSSL 3 not found: install the Debian package libssl3"
+    copy_with_deps "$rootfs" "$lib"
+  done
   if [[ "$variant" == lavapipe ]]; then
     # Mesa's lavapipe: its ICD manifest and the driver library it names, with LLVM and the rest of its dependencies.
     local icd lvp

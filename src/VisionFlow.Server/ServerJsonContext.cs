@@ -10,6 +10,7 @@ namespace VisionFlow.Server;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(ProbeReport))]
 [JsonSerializable(typeof(SessionRequest))]
 [JsonSerializable(typeof(Api.SwarmInitBody))]
 [JsonSerializable(typeof(Api.AgentSpawnBody))]

@@ -160,6 +160,6 @@ internal sealed partial class BinaryProcess : IAsyncDisposable
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
-    [GeneratedRegex(@"listening on (http://[\w.\-\[\]:]+:\d+)")]
+    [GeneratedRegex(@"listening on (https?://[\w.\-\[\]:]+:\d+)")]
     private static partial Regex ListeningLine();
 }

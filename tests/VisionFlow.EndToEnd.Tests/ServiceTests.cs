@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using System.Text.Json;
 
 namespace VisionFlow.EndToEnd.Tests;
@@ -28,6 +29,35 @@ public sealed class ServiceTests
 
         run.Terminate();
         await Assert.That(await run.WaitForExitAsync(TimeSpan.FromSeconds(10))).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task Sigterm_with_a_stream_client_connected_closes_it_with_1001_and_exits_0_within_the_bound()
+    {
+        await using var run = BinaryProcess.Start(["--port", "0"], NoMcp);
+        var address = await run.WaitForListeningAsync(TimeSpan.FromSeconds(20));
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(new UriBuilder(address) { Scheme = "ws", Path = "/ws" }.Uri, CancellationToken.None);
+        var buffer = new byte[1 << 16];
+        using var receiving = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var hello = await ws.ReceiveAsync(buffer, receiving.Token);
+        await Assert.That(hello.MessageType).IsEqualTo(WebSocketMessageType.Text);
+
+        run.Terminate();
+        // The acceptance bound is the default VISIONFLOW_SHUTDOWN_TIMEOUT (5 s); before the fix the stream kept the
+        // host busy until its 30 s timeout and then reset the connection without a close frame.
+        var exited = run.WaitForExitAsync(TimeSpan.FromSeconds(5));
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await ws.ReceiveAsync(buffer, receiving.Token);
+        }
+        while (result.MessageType != WebSocketMessageType.Close);
+
+        await Assert.That(ws.CloseStatus).IsEqualTo(WebSocketCloseStatus.EndpointUnavailable);
+        await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+        await Assert.That(await exited).IsEqualTo(0);
+        await Assert.That(run.Stderr).IsEmpty();
     }
 
     [Test]

@@ -89,9 +89,14 @@ public sealed class OptionsParserTests
     [Arguments("--mcp-reconnect-delay", "5", "10-600000")]
     [Arguments("--mcp-connection-timeout", "1e3", "100-600000")]
     [Arguments("--mcp-max-agents", "0", "1-100000")]
-    [Arguments("--log-format", "xml", "text or json")]
+    [Arguments("--log-format", "xml", "text, json")]
     [Arguments("--log-level", "7", "trace, debug")]
-    [Arguments("--urls", "https://127.0.0.1:5000", "http://host:port")]
+    [Arguments("--urls", "ws://127.0.0.1:5000", "http://host:port")]
+    [Arguments("--tls-cert", "/nonexistent/cert.pem", "an existing PEM file")]
+    [Arguments("--allowed-origins", "https://viewer.example/path", "origins such as")]
+    [Arguments("--allowed-origins", "viewer.example", "origins such as")]
+    [Arguments("--shutdown-timeout", "50", "100-600000")]
+    [Arguments("--log-format", "journal", "text, json or systemd")]
     [Arguments("--urls", "http://127.0.0.1:5000/path", "http://host:port")]
     [Arguments("--mcp-host", "bad host", "host name")]
     public async Task Invalid_flag_value_names_flag_variable_and_range(string flag, string value, string expected)
@@ -138,5 +143,55 @@ public sealed class OptionsParserTests
             await Assert.That(help).Contains(s.Env);
             await Assert.That(help).Contains(s.Flag);
         }
+    }
+
+    [Test]
+    public async Task Operations_settings_have_documented_defaults_and_are_applied()
+    {
+        var defaults = Parse([]).Options;
+        await Assert.That(defaults.ShutdownTimeout).IsEqualTo(TimeSpan.FromSeconds(5));
+        await Assert.That(defaults.AllowedOrigins).IsEmpty();
+        await Assert.That(defaults.TlsCertificatePath).IsNull();
+
+        var o = Parse(["--shutdown-timeout", "1500", "--allowed-origins", "https://Viewer.Example:8443; http://proxy.example/"]).Options;
+        await Assert.That(o.ShutdownTimeout).IsEqualTo(TimeSpan.FromMilliseconds(1500));
+        // Normalised as browsers send them: lower case, explicit port.
+        await Assert.That(o.AllowedOrigins).IsEquivalentTo(new[] { "https://viewer.example:8443", "http://proxy.example:80" });
+    }
+
+    [Test]
+    public async Task Https_needs_a_certificate_and_key_and_they_need_an_https_address()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var noCert = ParseError(["--urls", "https://0.0.0.0:8443"]);
+            await Assert.That(noCert).Contains("VISIONFLOW_URLS has an https:// address but no certificate");
+            await Assert.That(noCert).Contains("VISIONFLOW_TLS_CERT");
+
+            await Assert.That(ParseError(["--urls", "https://0.0.0.0:8443", "--tls-cert", file])).Contains("go together");
+            await Assert.That(ParseError(["--tls-cert", file, "--tls-key", file])).Contains("no VISIONFLOW_URLS address is https://");
+
+            var ok = Parse(["--urls", "https://0.0.0.0:8443;http://127.0.0.1:8080", "--tls-cert", file, "--tls-key", file]).Options;
+            await Assert.That(ok.TlsCertificatePath).IsEqualTo(Path.GetFullPath(file));
+            await Assert.That(ok.TlsKeyPath).IsEqualTo(Path.GetFullPath(file));
+
+            // The healthcheck command only probes: it runs with the service's environment, which it need not validate.
+            await Assert.That(Parse(["healthcheck", "--urls", "https://127.0.0.1:8443"]).Command).IsEqualTo(CliCommand.HealthCheck);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public async Task Journald_output_gets_the_systemd_format_unless_a_format_is_chosen()
+    {
+        await Assert.That(Parse([], Env(("JOURNAL_STREAM", "8:12345"))).Options.LogFormat).IsEqualTo(LogFormat.Systemd);
+        await Assert.That(Parse(["--log-format", "text"], Env(("JOURNAL_STREAM", "8:12345"))).Options.LogFormat).IsEqualTo(LogFormat.Text);
+        await Assert.That(Parse([], Env(("JOURNAL_STREAM", "8:12345"), ("VISIONFLOW_LOG_FORMAT", "json"))).Options.LogFormat).IsEqualTo(LogFormat.Json);
+        await Assert.That(Parse([]).Options.LogFormat).IsEqualTo(LogFormat.Text);
+        await Assert.That(Parse(["--log-format", "systemd"]).Options.LogFormat).IsEqualTo(LogFormat.Systemd);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Hosting;
+using VisionFlow.Tests;
 
 namespace VisionFlow.Server.Tests;
 
@@ -53,6 +54,19 @@ public sealed class SettingBoundsTests
         }
 
         vars[env] = value;
+        using var files = new TempFolder();
+        if (value == Settings.TestCertificateToken)
+        {
+            // A certificate setting works only with its key and an https address: the three go together.
+            var certificate = TestCertificate.Create("bounds");
+            var cert = Path.Combine(files.Path, "cert.pem");
+            var key = Path.Combine(files.Path, "key.pem");
+            certificate.WriteTo(cert, key);
+            vars["VISIONFLOW_TLS_CERT"] = cert;
+            vars["VISIONFLOW_TLS_KEY"] = key;
+            vars["VISIONFLOW_URLS"] = "https://127.0.0.1:0";
+        }
+
         if (!OptionsParser.TryParse([], key => vars.GetValueOrDefault(key), out var invocation, out var error))
         {
             throw new InvalidOperationException($"{env}={value} is documented as accepted but was refused: {error}");
@@ -65,7 +79,9 @@ public sealed class SettingBoundsTests
             try
             {
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-                using var http = new HttpClient { BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), Timeout = TimeSpan.FromSeconds(10) };
+                using var handler = new SocketsHttpHandler();
+                handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+                using var http = new HttpClient(handler) { BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), Timeout = TimeSpan.FromSeconds(10) };
                 if (invocation.Options.ApiKey is { } key)
                 {
                     http.DefaultRequestHeaders.Add("X-Api-Key", key);
@@ -79,5 +95,12 @@ public sealed class SettingBoundsTests
                 await app.StopAsync();
             }
         }
+    }
+
+    private sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("vf-bounds-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

@@ -13,10 +13,11 @@ public sealed class StreamEndpointTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private static async Task<ClientWebSocket> ConnectAsync(RunningServer server)
+    internal static async Task<ClientWebSocket> ConnectAsync(RunningServer server)
     {
         var ws = new ClientWebSocket();
-        var uri = new UriBuilder(server.Address) { Scheme = "ws", Path = "/ws" }.Uri;
+        ws.Options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        var uri = new UriBuilder(server.Address) { Scheme = server.Address.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
         await ws.ConnectAsync(uri, CancellationToken.None);
         return ws;
     }
@@ -36,7 +37,7 @@ public sealed class StreamEndpointTests
         return (result.MessageType, buffer[..length]);
     }
 
-    private static async Task<JsonElement> ReceiveTextAsync(ClientWebSocket ws, string type)
+    internal static async Task<JsonElement> ReceiveTextAsync(ClientWebSocket ws, string type)
     {
         while (true)
         {

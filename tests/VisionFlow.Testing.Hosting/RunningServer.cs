@@ -15,12 +15,16 @@ namespace VisionFlow.Testing.Hosting;
 public sealed class RunningServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private Task? _stopped;
 
     private RunningServer(WebApplication app, Uri address)
     {
         _app = app;
         Address = address;
-        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        // Over https the test's own throwaway certificate is what answers; which one is checked by the TLS tests themselves.
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        Http = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     /// <summary>The base address, <c>http://127.0.0.1:port/</c>.</summary>
@@ -32,14 +36,22 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>The host's services, to reach the product's real singletons.</summary>
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Stops the host as SIGTERM would (once; disposing afterwards does not stop it again).</summary>
+    public Task StopAsync() => _stopped ??= _app.StopAsync();
+
     /// <summary>
     /// Builds and starts the service with <paramref name="options"/> (defaults when null), listening on 127.0.0.1 with an
-    /// OS-chosen port and logging warnings only; <paramref name="runtime"/> false leaves the background services (MCP
-    /// link, physics loop) unstarted, for endpoints that need only the host.
+    /// OS-chosen port (https when <paramref name="https"/>: the options then name the certificate) and logging warnings
+    /// only; <paramref name="runtime"/> false leaves the background services (MCP link, physics loop) unstarted, for
+    /// endpoints that need only the host.
     /// </summary>
-    public static async Task<RunningServer> StartAsync(ServerOptions? options = null, TimeProvider? time = null, bool runtime = true)
+    public static async Task<RunningServer> StartAsync(ServerOptions? options = null, TimeProvider? time = null, bool runtime = true, bool https = false)
     {
-        options = (options ?? new ServerOptions()) with { Urls = ["http://127.0.0.1:0"], LogLevel = LogLevel.Warning };
+        options = (options ?? new ServerOptions()) with
+        {
+            Urls = [https ? "https://127.0.0.1:0" : "http://127.0.0.1:0"],
+            LogLevel = LogLevel.Warning,
+        };
         var app = ServerHost.Build(options, time, runtime);
         await app.StartAsync().ConfigureAwait(false);
         return new RunningServer(app, new Uri(AddressOf(app)));
@@ -56,7 +68,7 @@ public sealed class RunningServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await _app.StopAsync().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -8,4 +8,10 @@ public enum LogFormat
 
     /// <summary>One JSON object per line, for log shippers.</summary>
     Json,
+
+    /// <summary>
+    /// journald's console convention: a <c>&lt;N&gt;</c> syslog priority prefix per line and no timestamp (the journal
+    /// stamps each line itself), so <c>journalctl -p warning</c> filters by level.
+    /// </summary>
+    Systemd,
 }

@@ -104,6 +104,18 @@ internal static class OptionsParser
             options = applied;
         }
 
+        // journald stamps and prioritises each line itself; systemd sets JOURNAL_STREAM when stdout/stderr go there.
+        if (env(Settings.LogFormatSetting.Env) is null && !fromCli.ContainsKey(Settings.LogFormatSetting) && !string.IsNullOrEmpty(env("JOURNAL_STREAM")))
+        {
+            options = options with { LogFormat = LogFormat.Systemd };
+        }
+
+        if (command == CliCommand.Run && Settings.ValidateCombination(options) is { } combination)
+        {
+            error = combination;
+            return false;
+        }
+
         invocation = new CliInvocation(command, options);
         return true;
     }

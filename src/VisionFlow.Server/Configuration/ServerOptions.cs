@@ -7,7 +7,7 @@ namespace VisionFlow.Server.Configuration;
 /// <summary>Validated start-up settings; every value here has passed its range check.</summary>
 public sealed record ServerOptions
 {
-    /// <summary>Kestrel listen addresses, <c>;</c>-separated absolute http URLs.</summary>
+    /// <summary>Kestrel listen addresses, absolute http or https URLs.</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];
 
     /// <summary>Claude Flow MCP host name or address.</summary>
@@ -60,6 +60,18 @@ public sealed record ServerOptions
 
     /// <summary>Which physics backend to use.</summary>
     public string PhysicsBackend { get; init; } = "auto";
+
+    /// <summary>PEM certificate (leaf first, then intermediates) served on https addresses; null = no TLS.</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>PEM private key of <see cref="TlsCertificatePath"/>.</summary>
+    public string? TlsKeyPath { get; init; }
+
+    /// <summary>Origins (normalised <c>scheme://host:port</c>) accepted besides the service's own on <c>/ws</c> and writes.</summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+
+    /// <summary>Bound on a graceful stop: closing stream clients and finishing in-flight requests.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Console log line format.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Text;

@@ -13,8 +13,8 @@ internal static class Settings
         Bounds: ["0", "65535"]);
 
     internal static readonly Setting Urls = new(
-        "VISIONFLOW_URLS", "--urls", "http://127.0.0.1:8080", "';'-separated http://host:port URLs",
-        "Kestrel listen addresses; win over PORT/--port",
+        "VISIONFLOW_URLS", "--urls", "http://127.0.0.1:8080", "';'-separated http://host:port or https://host:port URLs",
+        "Listen addresses; win over PORT/--port; https:// needs --tls-cert and --tls-key",
         static (o, v) => TryUrls(v, out var urls) ? o with { Urls = urls } : null,
         Bounds: ["http://127.0.0.1:0", "http://127.0.0.1:0;http://127.0.0.1:0"]);
 
@@ -122,16 +122,41 @@ internal static class Settings
         static (o, v) => v.ToLowerInvariant() is "auto" or "vulkan" or "cpu" ? o with { PhysicsBackend = v.ToLowerInvariant() } : null,
         Bounds: ["auto", "vulkan", "cpu"]);
 
+    internal static readonly Setting TlsCertificate = new(
+        "VISIONFLOW_TLS_CERT", "--tls-cert", "(none)", "an existing PEM file: the certificate, then any intermediates",
+        "TLS certificate for https:// addresses; reloaded when the file changes",
+        static (o, v) => File.Exists(v) ? o with { TlsCertificatePath = Path.GetFullPath(v) } : null,
+        Bounds: [TestCertificateToken]);
+
+    internal static readonly Setting TlsKey = new(
+        "VISIONFLOW_TLS_KEY", "--tls-key", "(none)", "an existing PEM file with the certificate's unencrypted private key",
+        "Private key of --tls-cert; reloaded when the file changes",
+        static (o, v) => File.Exists(v) ? o with { TlsKeyPath = Path.GetFullPath(v) } : null,
+        Bounds: [TestCertificateToken]);
+
+    internal static readonly Setting AllowedOrigins = new(
+        "VISIONFLOW_ALLOWED_ORIGINS", "--allowed-origins", "(the service's own origin only)", "';'-separated origins such as https://viewer.example:8443",
+        "Browser origins besides the service's own that may open /ws and send writes (a reverse proxy's public origin)",
+        static (o, v) => TryOrigins(v, out var origins) ? o with { AllowedOrigins = origins } : null,
+        Bounds: ["https://viewer.example:8443", "http://a.example;https://b.example:8443"]);
+
+    internal static readonly Setting ShutdownTimeout = new(
+        "VISIONFLOW_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "5000", "milliseconds, an integer 100-600000",
+        "On SIGTERM or Ctrl+C: bound on closing /ws clients (1001) and finishing in-flight requests before exit (ms)",
+        static (o, v) => TryInt(v, 100, 600_000, out var ms) ? o with { ShutdownTimeout = TimeSpan.FromMilliseconds(ms) } : null,
+        Bounds: ["100", "600000"]);
+
     internal static readonly Setting LogFormatSetting = new(
-        "VISIONFLOW_LOG_FORMAT", "--log-format", "text", "text or json",
-        "Console log format (json = one JSON object per line)",
+        "VISIONFLOW_LOG_FORMAT", "--log-format", "text (systemd when stdout is the journal)", "text, json or systemd",
+        "Console log format (json = one JSON object per line; systemd = syslog priority prefixes, no timestamps, for journald)",
         static (o, v) => v.ToLowerInvariant() switch
         {
             "text" => o with { LogFormat = LogFormat.Text },
             "json" => o with { LogFormat = LogFormat.Json },
+            "systemd" => o with { LogFormat = LogFormat.Systemd },
             _ => null,
         },
-        Bounds: ["text", "json"]);
+        Bounds: ["text", "json", "systemd"]);
 
     internal static readonly Setting LogLevelSetting = new(
         "VISIONFLOW_LOG_LEVEL", "--log-level", "information", "trace, debug, information, warning, error, critical or none",
@@ -139,12 +164,41 @@ internal static class Settings
         static (o, v) => TryLogLevel(v, out var level) ? o with { LogLevel = level } : null,
         Bounds: ["trace", "debug", "information", "warning", "error", "critical", "none"]);
 
+    /// <summary>Stands for "a PEM certificate and key made for the test" in the bounds of the TLS file settings.</summary>
+    internal const string TestCertificateToken = "{test certificate}";
+
     /// <summary>All settings, in help order. Port precedes Urls so that an explicit URL list wins when both are given.</summary>
     internal static readonly IReadOnlyList<Setting> All =
     [
         Port, Urls, McpHost, McpPort, EnableMcp, ReconnectAttempts, ReconnectDelay, ConnectionTimeout, ReconnectAttemptTimeout, MaxAgents,
-        McpApiKey, ApiKey, RateLimit, HealthInterval, RecoveryInterval, PollMinInterval, PollMaxInterval, KnowledgeFolder, PhysicsBackend, LogFormatSetting, LogLevelSetting,
+        McpApiKey, ApiKey, RateLimit, HealthInterval, RecoveryInterval, PollMinInterval, PollMaxInterval, KnowledgeFolder, PhysicsBackend,
+        TlsCertificate, TlsKey, AllowedOrigins, ShutdownTimeout, LogFormatSetting, LogLevelSetting,
     ];
+
+    /// <summary>
+    /// Checks what no single setting can: https addresses need a certificate and its key, and a certificate without an
+    /// https address would silently serve plain HTTP. Returns the one-line error, or null when the combination is valid.
+    /// </summary>
+    internal static string? ValidateCombination(ServerOptions options)
+    {
+        var https = options.Urls.Any(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        if ((options.TlsCertificatePath is null) != (options.TlsKeyPath is null))
+        {
+            return $"{TlsCertificate.Env} ({TlsCertificate.Flag}) and {TlsKey.Env} ({TlsKey.Flag}) go together: set both or neither";
+        }
+
+        if (https && options.TlsCertificatePath is null)
+        {
+            return $"{Urls.Env} has an https:// address but no certificate: set {TlsCertificate.Env} ({TlsCertificate.Flag}) and {TlsKey.Env} ({TlsKey.Flag}) to PEM files";
+        }
+
+        if (!https && options.TlsCertificatePath is not null)
+        {
+            return $"{TlsCertificate.Env} is set but no {Urls.Env} address is https://, so it would not be used";
+        }
+
+        return null;
+    }
 
     private static bool TryInt(string value, int min, int max, out int result) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result >= min && result <= max;
@@ -210,9 +264,8 @@ internal static class Settings
         var list = new List<string>(parts.Length);
         foreach (var part in parts)
         {
-            // Only plain http: TLS termination belongs to the reverse proxy in front of an edge box.
             if (!Uri.TryCreate(part, UriKind.Absolute, out var uri)
-                || uri.Scheme != Uri.UriSchemeHttp
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 || uri.AbsolutePath != "/"
                 || string.IsNullOrEmpty(uri.Host))
             {
@@ -224,6 +277,30 @@ internal static class Settings
         }
 
         urls = list;
+        return list.Count > 0;
+    }
+
+    private static bool TryOrigins(string value, out IReadOnlyList<string> origins)
+    {
+        var parts = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var list = new List<string>(parts.Length);
+        foreach (var part in parts)
+        {
+            // An origin is scheme://host[:port] and nothing else; a path or query here is a mistake worth refusing.
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                || uri.PathAndQuery != "/"
+                || !string.IsNullOrEmpty(uri.UserInfo)
+                || string.IsNullOrEmpty(uri.Host))
+            {
+                origins = [];
+                return false;
+            }
+
+            list.Add(Security.Origins.Normalize(uri));
+        }
+
+        origins = list;
         return list.Count > 0;
     }
 }

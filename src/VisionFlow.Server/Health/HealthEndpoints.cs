@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace VisionFlow.Server.Health;
 
-/// <summary>Maps <c>/api/health</c>.</summary>
+/// <summary>
+/// Maps <c>/api/health</c>, <c>/api/health/network</c> and the orchestrator probes: <c>/api/health/live</c> (200 while
+/// the process serves) and <c>/api/health/ready</c> (200 when it can do its job, 503 with the reason otherwise).
+/// </summary>
 internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
@@ -12,6 +15,13 @@ internal static class HealthEndpoints
         app.MapGet("/api/health", static (HealthService health) =>
             TypedResults.Json(health.Report(), ServerJsonContext.Default.HealthReport));
         app.MapGet("/api/health/network", NetworkHealth);
+        app.MapGet("/api/health/live", static (HealthService health) =>
+            TypedResults.Json(health.Liveness(), ServerJsonContext.Default.ProbeReport));
+        app.MapGet("/api/health/ready", static (HealthService health) =>
+        {
+            var (ready, report) = health.Readiness();
+            return TypedResults.Json(report, ServerJsonContext.Default.ProbeReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
         return app;
     }
 

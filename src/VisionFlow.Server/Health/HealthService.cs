@@ -1,11 +1,53 @@
+using Microsoft.Extensions.Hosting;
 using VisionFlow.Server.Hosting;
 
 namespace VisionFlow.Server.Health;
 
-/// <summary>Builds the health report from every registered probe.</summary>
-internal sealed class HealthService(IEnumerable<ISubsystemProbe> probes, ServiceClock clock)
+/// <summary>Builds the health report, and the orchestrator's liveness and readiness answers, from the registered probes.</summary>
+internal sealed class HealthService(IEnumerable<ISubsystemProbe> probes, ServiceClock clock, IHostApplicationLifetime lifetime)
 {
+    /// <summary>
+    /// What readiness requires: the HTTP surface and a running layout, i.e. the viewer, the stream and the knowledge graph
+    /// can be served. Not MCP: every replica shares the one MCP server, so an MCP outage would take every replica out of
+    /// the Service at once, viewer and knowledge graph included, while each of them still serves them and reports the
+    /// outage truthfully (degradation level, 503 on commands); an orchestrator can fix neither by rerouting.
+    /// </summary>
+    private static readonly string[] ReadinessRequires = ["http", "physics"];
+
+    private static readonly ProbeReport Live = new("live", null, []);
+
     private readonly ISubsystemProbe[] _probes = probes.ToArray();
+
+    /// <summary>Liveness: answering at all is the whole check (a wedged process does not answer and is restarted).</summary>
+    public ProbeReport Liveness() => Live;
+
+    /// <summary>Readiness: true when every required subsystem is up and no stop has begun.</summary>
+    public (bool Ready, ProbeReport Report) Readiness()
+    {
+        var checks = new List<SubsystemStatus>(ReadinessRequires.Length);
+        string? reason = null;
+        foreach (var probe in _probes)
+        {
+            var status = probe.Probe();
+            if (Array.IndexOf(ReadinessRequires, status.Name) < 0)
+            {
+                continue;
+            }
+
+            checks.Add(status);
+            if (status.State != SubsystemState.Up)
+            {
+                reason ??= $"{status.Name} is {status.State.ToString().ToLowerInvariant()}: {status.Detail}";
+            }
+        }
+
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            reason = "stopping";
+        }
+
+        return reason is null ? (true, new ProbeReport("ready", null, checks)) : (false, new ProbeReport("not_ready", reason, checks));
+    }
 
     public HealthReport Report()
     {

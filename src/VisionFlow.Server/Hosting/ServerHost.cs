@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using VisionFlow.Server.Configuration;
@@ -32,15 +33,24 @@ internal static class ServerHost
             ContentRootPath = AppContext.BaseDirectory,
         });
 
+        time ??= TimeProvider.System;
+        // Loaded now, so a missing or broken certificate is a start-up error (exit 2), not a failed first handshake.
+        var certificate = options.TlsCertificatePath is { } certPath && options.TlsKeyPath is { } keyPath
+            ? ServerCertificate.Load(certPath, keyPath, time)
+            : null;
+
         builder.WebHost.UseKestrelCore();
         builder.Services.AddRoutingCore();
-        builder.WebHost.UseUrls([.. options.Urls]);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 1 << 20;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            ListenEndpoints.Configure(k, options.Urls, certificate);
         });
+
+        // One bound for the whole graceful stop: Kestrel drains in-flight requests until it expires, then aborts them.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
 
         ConfigureLogging(builder.Logging, options);
 
@@ -48,8 +58,24 @@ internal static class ServerHost
         // Registers ASP.NET's own source-generated ProblemDetails metadata: without it the trimmed binary cannot write a problem.
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
-        time ??= TimeProvider.System;
         builder.Services.AddSingleton(time);
+        if (certificate is not null)
+        {
+            // A factory registration, so the container disposes it (and its file watchers) with the host.
+            builder.Services.AddSingleton(_ => certificate);
+        }
+
+        if (SystemdNotifier.FromEnvironment(Environment.GetEnvironmentVariable) is { } notifier)
+        {
+            var watchdog = SystemdNotifier.WatchdogInterval(Environment.GetEnvironmentVariable);
+            builder.Services.AddHostedService(sp => new SystemdService(
+                notifier,
+                watchdog,
+                sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(),
+                sp.GetRequiredService<IHostApplicationLifetime>(),
+                time));
+        }
+
         // Created now, not on first request, so uptime counts from start-up.
         builder.Services.AddSingleton(new ServiceClock(time));
         builder.Services.AddSingleton<ISubsystemProbe, HttpProbe>();
@@ -92,6 +118,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<IMetricsSource, ProcessMetrics>();
 
         var app = builder.Build();
+        certificate?.Watch(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow.Tls"));
         var httpMetrics = app.Services.GetRequiredService<HttpMetrics>();
         app.Use((context, next) => httpMetrics.InvokeAsync(context, next));
         if (options.RateLimitPerSecond > 0)
@@ -105,6 +132,13 @@ internal static class ServerHost
             var sessions = app.Services.GetRequiredService<SessionStore>();
             app.Use((context, next) => ApiKeyGate.InvokeAsync(context, next, verifier, sessions));
         }
+
+        // After the key gate: a request without credentials learns it needs a key (401) before anything else.
+        var originGate = new OriginGate(
+            options.AllowedOrigins,
+            app.Services.GetService<ApiKeyVerifier>(),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow.Security"));
+        app.Use(originGate.InvokeAsync);
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.MapHealthEndpoints();
@@ -125,7 +159,12 @@ internal static class ServerHost
         // Kestrel's per-connection chatter is noise at Information; keep our own categories at the chosen level.
         logging.AddFilter("Microsoft.AspNetCore", options.LogLevel < LogLevel.Warning ? LogLevel.Warning : options.LogLevel);
         logging.AddFilter("Microsoft.Hosting.Lifetime", options.LogLevel);
-        if (options.LogFormat == LogFormat.Json)
+        if (options.LogFormat == LogFormat.Systemd)
+        {
+            // journald adds the time and reads the "<N>" syslog priority prefix as the entry's level.
+            logging.AddSystemdConsole(o => o.IncludeScopes = false);
+        }
+        else if (options.LogFormat == LogFormat.Json)
         {
             logging.AddJsonConsole(o =>
             {

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http;
 namespace VisionFlow.Server.Security;
 
 /// <summary>
-/// Requires the configured API key on every endpoint except health, the viewer's static files and the session login.
+/// Requires the configured API key on every endpoint except health (and its probes), the viewer's static files and the
+/// session login.
 /// Accepted as <c>Authorization: Bearer</c>, <c>X-Api-Key</c>, or the <c>vf_session</c> cookie the viewer gets after
 /// entering the key (browsers cannot set headers on a WebSocket upgrade, so the cookie is what protects <c>/ws</c>).
 /// </summary>
@@ -30,11 +31,12 @@ internal static class ApiKeyGate
     {
         var path = request.Path.Value ?? "/";
         return ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-                   && path is "/" or "/viewer.js" or "/viewer.css" or "/api/health")
+                   && path is "/" or "/viewer.js" or "/viewer.css" or "/api/health" or "/api/health/live" or "/api/health/ready")
                || (HttpMethods.IsPost(request.Method) && path == "/api/session");
     }
 
-    private static bool IsAuthorized(HttpRequest request, ApiKeyVerifier verifier, SessionStore sessions)
+    /// <summary>True when the request carries the key itself (Bearer or X-Api-Key), which only its owner can send.</summary>
+    public static bool PresentsHeaderKey(HttpRequest request, ApiKeyVerifier verifier)
     {
         var auth = request.Headers.Authorization.ToString();
         if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && verifier.Matches(auth[7..].Trim()))
@@ -42,6 +44,9 @@ internal static class ApiKeyGate
             return true;
         }
 
-        return verifier.Matches(request.Headers["X-Api-Key"].ToString()) || sessions.IsValid(request.Cookies[CookieName]);
+        return verifier.Matches(request.Headers["X-Api-Key"].ToString());
     }
+
+    private static bool IsAuthorized(HttpRequest request, ApiKeyVerifier verifier, SessionStore sessions) =>
+        PresentsHeaderKey(request, verifier) || sessions.IsValid(request.Cookies[CookieName]);
 }

@@ -5,14 +5,17 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace VisionFlow.Server.Security;
 
-/// <summary>Per-client token buckets; <c>/api/health</c> is exempt so a flood never hides whether the process is alive.</summary>
+/// <summary>
+/// Per-client token buckets; <c>/api/health</c> and its probes are exempt so a flood never hides whether the process is
+/// alive (an orchestrator would restart a healthy process whose liveness probe got 429).
+/// </summary>
 internal static class RateLimiting
 {
     public static void Configure(RateLimiterOptions options, int perSecond)
     {
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            context.Request.Path.Equals("/api/health", StringComparison.Ordinal)
+            context.Request.Path.Value is "/api/health" or "/api/health/live" or "/api/health/ready"
                 ? RateLimitPartition.GetNoLimiter("health")
                 : RateLimitPartition.GetTokenBucketLimiter(
                     context.Connection.RemoteIpAddress?.ToString() ?? "unknown",

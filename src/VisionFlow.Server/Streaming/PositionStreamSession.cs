@@ -20,6 +20,7 @@ public sealed class PositionStreamSession
     private readonly SessionSignal _wake = new();
     private volatile int _rateHz;
     private volatile bool _fullRequested = true;
+    private volatile bool _goingAway;
 
     internal PositionStreamSession(WebSocket socket, NodeSnapshotHub hub, StreamOptions options, TimeProvider time, ILogger logger)
     {
@@ -45,10 +46,14 @@ public sealed class PositionStreamSession
         _wake.Set();
     }
 
-    internal async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs the session until the peer leaves, <paramref name="aborted"/> fires, or a stop is requested.</summary>
+    /// <param name="aborted">The connection is gone or must be dropped now (the request's abort token).</param>
+    /// <param name="goingAway">The server is stopping: the client gets a close frame (1001) instead of a reset.</param>
+    internal async Task RunAsync(CancellationToken aborted, CancellationToken goingAway = default)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _hub.Subscribe(_wake);
+        using var stopping = goingAway.UnsafeRegister(static s => ((PositionStreamSession)s!).BeginGoingAway(), this);
         try
         {
             await RunLoopsAsync(cts).ConfigureAwait(false);
@@ -59,11 +64,31 @@ public sealed class PositionStreamSession
         }
     }
 
+    private void BeginGoingAway()
+    {
+        _goingAway = true;
+        _wake.Set();
+    }
+
     private async Task RunLoopsAsync(CancellationTokenSource cts)
     {
         var receive = ReceiveLoopAsync(cts.Token);
         var send = SendLoopAsync(cts.Token);
-        await Task.WhenAny(receive, send).ConfigureAwait(false);
+        var first = await Task.WhenAny(receive, send).ConfigureAwait(false);
+        if (first == send && send.IsCompletedSuccessfully && _socket.State == WebSocketState.CloseSent)
+        {
+            // Our close frame is out: RFC 6455 has the peer answer with its own, which the receive loop reads. Waiting
+            // for it (bounded) lets both sides finish the close handshake instead of the client seeing a reset.
+            try
+            {
+                await receive.WaitAsync(_options.CloseHandshakeTimeout, _time, cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or WebSocketException or IOException)
+            {
+                // The peer did not answer in time, or it is gone: the socket is aborted below either way.
+            }
+        }
+
         await cts.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -80,7 +105,7 @@ public sealed class PositionStreamSession
         using var state = new ClientFrameState(_options.MovementThreshold);
         long lastSendTimestamp = 0;
         long lastTopology = -1;
-        while (!ct.IsCancellationRequested && _socket.State == WebSocketState.Open)
+        while (!ct.IsCancellationRequested && _socket.State == WebSocketState.Open && !_goingAway)
         {
             while (_text.Reader.TryRead(out var notice))
             {
@@ -143,6 +168,12 @@ public sealed class PositionStreamSession
             }
 
             await _wake.WaitAsync(ct).ConfigureAwait(false);
+        }
+
+        if (_goingAway)
+        {
+            // Sent from the send loop, after its last frame: the close can never interleave with a frame.
+            await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "server shutting down", ct).ConfigureAwait(false);
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace VisionFlow.Server.Streaming;
@@ -53,7 +54,10 @@ internal static class StreamEndpoints
         StreamLog.Connected(logger, notices.ClientCount);
         try
         {
-            await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
+            // A stop closes the stream with 1001 at once; left to the host, it would stream on until the shutdown timeout
+            // and then reset the connection without a close frame.
+            var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            await session.RunAsync(context.RequestAborted, stopping).ConfigureAwait(false);
         }
         finally
         {

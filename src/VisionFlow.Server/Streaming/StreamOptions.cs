@@ -12,6 +12,9 @@ public sealed record StreamOptions
     /// <summary>Largest control message a client may send; larger closes the socket with 1009.</summary>
     public int MaxControlMessageBytes { get; init; } = 4096;
 
+    /// <summary>How long a stopping server waits for a client to answer its close frame before dropping the connection.</summary>
+    public TimeSpan CloseHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Text notices queued per client before the oldest is dropped.</summary>
     public int TextQueueCapacity { get; init; } = 32;
 }

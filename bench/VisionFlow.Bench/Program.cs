@@ -47,5 +47,17 @@ if (args.Length > 0 && args[0] == "soak")
     return await VisionFlow.Bench.Load.SoakHarness.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(StartupHarness).Assembly).Run(args);
-return 0;
+// Never BenchmarkDotNet's interactive picker: without a suite it would wait for keyboard input, in CI forever.
+switch (BenchSuites.Resolve(args))
+{
+    case { Error: { } error }:
+        Console.Error.WriteLine(error);
+        Console.Error.Write(BenchSuites.List());
+        return 2;
+    case { Arguments: { } benchmarkArgs }:
+        BenchmarkSwitcher.FromAssembly(typeof(StartupHarness).Assembly).Run(benchmarkArgs);
+        return 0;
+    default:
+        Console.Out.Write(BenchSuites.List());
+        return 0;
+}

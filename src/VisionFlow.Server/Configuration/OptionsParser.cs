@@ -55,6 +55,11 @@ internal static class OptionsParser
             {
                 value = arg[(eq + 1)..];
             }
+            else if (setting.Switch)
+            {
+                // A switch never takes the next argument as its value: `--simulator --port 0` is two options.
+                value = "true";
+            }
             else if (i + 1 < args.Count)
             {
                 value = args[++i];
@@ -68,8 +73,36 @@ internal static class OptionsParser
             fromCli[setting] = value;
         }
 
-        var options = new ServerOptions();
-        foreach (var setting in Settings.All)
+        if (!TryApply(new ServerOptions(), Settings.All, fromCli, env, out var options, out error))
+        {
+            return false;
+        }
+
+        if (options.Simulator && !options.EnableMcp)
+        {
+            error = "--simulator (VISIONFLOW_SIMULATOR) runs an MCP peer, but ENABLE_MCP=false turns the MCP link off: drop one of them";
+            return false;
+        }
+
+        invocation = new CliInvocation(command, options);
+        return true;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="settings"/> to <paramref name="options"/>: first their environment variables, then the
+    /// command-line values in <paramref name="fromCli"/>, which win. Shared by the service and <c>visionflow mcp</c>.
+    /// </summary>
+    public static bool TryApply(
+        ServerOptions options,
+        IReadOnlyList<Setting> settings,
+        IReadOnlyDictionary<Setting, string> fromCli,
+        Func<string, string?> env,
+        out ServerOptions result,
+        out string error)
+    {
+        result = options;
+        error = string.Empty;
+        foreach (var setting in settings)
         {
             var raw = env(setting.Env);
             if (raw is null)
@@ -77,34 +110,33 @@ internal static class OptionsParser
                 continue;
             }
 
-            var applied = setting.Apply(options, raw.Trim());
+            var applied = setting.Apply(result, raw.Trim());
             if (applied is null)
             {
                 error = $"invalid value {Shown(setting, raw)} for environment variable {setting.Env}: expected {setting.Accepted}";
                 return false;
             }
 
-            options = applied;
+            result = applied;
         }
 
-        foreach (var setting in Settings.All)
+        foreach (var setting in settings)
         {
             if (!fromCli.TryGetValue(setting, out var raw))
             {
                 continue;
             }
 
-            var applied = setting.Apply(options, raw.Trim());
+            var applied = setting.Apply(result, raw.Trim());
             if (applied is null)
             {
                 error = $"invalid value {Shown(setting, raw)} for {setting.Flag} ({setting.Env}): expected {setting.Accepted}";
                 return false;
             }
 
-            options = applied;
+            result = applied;
         }
 
-        invocation = new CliInvocation(command, options);
         return true;
     }
 

@@ -8,6 +8,8 @@ namespace VisionFlow.Server.Configuration;
 /// <param name="Description">One-line meaning.</param>
 /// <param name="Apply">Parses a raw value into the options, or returns null when it is out of range.</param>
 /// <param name="Secret">True for keys: an invalid value is never echoed in errors or logs.</param>
+/// <param name="Switch">True for an on/off flag that takes no value on the command line (<c>--simulator</c>; <c>--simulator=false</c>
+/// turns it off); its environment variable still takes true/false.</param>
 internal sealed record Setting(
     string Env,
     string Flag,
@@ -15,4 +17,5 @@ internal sealed record Setting(
     string Accepted,
     string Description,
     Func<ServerOptions, string, ServerOptions?> Apply,
-    bool Secret = false);
+    bool Secret = false,
+    bool Switch = false);

@@ -66,6 +66,8 @@
     labelsDrawn: 0,
     fps: 0,
     drawMs: 0,
+    // 'auto' picks by the number of nodes on screen; ?renderer=vector or ?renderer=pixels forces one (to compare them).
+    renderer: new URLSearchParams(location.search).get('renderer') || 'auto',
     view: { scale: 1, cx: 0, cy: 0, auto: true, follow: null },
     hover: null,
     pinned: null,
@@ -613,9 +615,10 @@
     const b = bounds(true) || bounds(false);
     if (!b) return null;
     const w = Math.max(b.maxX - b.minX, 1), h = Math.max(b.maxY - b.minY, 1);
-    // Room for the toolbar at the top and the legend at the bottom.
-    const scale = Math.min(canvas.width / w, (canvas.height - 90 * dpr) / h) * 0.9;
-    return { scale: Math.max(scale, 1e-4), cx: (b.minX + b.maxX) / 2, cy: (b.minY + b.maxY) / 2 - 10 * dpr / scale };
+    // Room for the toolbar at the top, the legend at the bottom and the pinned details on the left.
+    const left = detailsRoom * dpr;
+    const scale = Math.max(Math.min((canvas.width - left) / w, (canvas.height - 90 * dpr) / h) * 0.9, 1e-4);
+    return { scale, cx: (b.minX + b.maxX) / 2 - left / 2 / scale, cy: (b.minY + b.maxY) / 2 - 10 * dpr / scale };
   }
 
   function followFit() {
@@ -674,7 +677,8 @@
     }
     // Nodes keep their size on screen whatever the zoom, shrinking only as more of them crowd into view.
     const ra = Math.min(6, Math.max(1.5, 6 * Math.sqrt(300 / Math.max(onScreen, 1)))) * dpr, rk = ra * 0.75;
-    if (LITTLE_ENDIAN && onScreen > VECTOR_AT_MOST) drawPixels(W, H, scale, ox, oy, ra, rk);
+    const pixelMode = state.renderer === 'pixels' || (state.renderer === 'auto' && onScreen > VECTOR_AT_MOST);
+    if (LITTLE_ENDIAN && pixelMode) drawPixels(W, H, scale, ox, oy, ra, rk);
     else drawVectors(W, H, scale, ox, oy, ra, rk, margin);
 
     // Labels when zoomed in far enough that they do not pile up; the hovered and pinned nodes always.
@@ -691,23 +695,9 @@
         labels++;
       }
     }
-    for (const [id, colour] of [[state.highlight && state.highlight.id, '#f0f6fc'], [state.pinned, '#f78166'], [state.hover, '#e6edf3']]) {
-      if (id === null || id === undefined) continue;
-      const s = nodes.slot.get(id);
-      if (s === undefined) continue;
-      const px = X[s] * scale + ox, py = Y[s] * scale + oy;
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = 2 * dpr;
-      ctx.beginPath();
-      ctx.arc(px, py, ra + 4 * dpr, 0, 6.283185307179586);
-      ctx.stroke();
-      if (onScreen > LABELS_AT_MOST) {
-        ctx.font = (12 * dpr) + 'px system-ui, sans-serif';
-        ctx.fillStyle = '#f0f6fc';
-        ctx.textBaseline = 'middle';
-        ctx.fillText(labelOf(id), px + ra + 6 * dpr, py);
-      }
-    }
+    if (state.highlight) ring(state.highlight.id, '#f0f6fc', scale, ox, oy, ra, onScreen > LABELS_AT_MOST);
+    ring(state.pinned, '#f78166', scale, ox, oy, ra, onScreen > LABELS_AT_MOST);
+    ring(state.hover, '#e6edf3', scale, ox, oy, ra, onScreen > LABELS_AT_MOST);
     if (state.highlight && now - state.highlight.at > 4000) state.highlight = null;
 
     if (state.simulated) {
@@ -746,6 +736,25 @@
       $('stat-fps').textContent = state.fps.toFixed(0) + ' frames/s · ' + state.drawMs.toFixed(1) + ' ms to draw · ' + onScreen.toLocaleString('en-US') + ' nodes on screen';
     }
     requestAnimationFrame(draw);
+  }
+
+  // A ring around a marked node (found, pinned, hovered), with its label when labels are otherwise off.
+  function ring(id, colour, scale, ox, oy, ra, label) {
+    if (id === null || id === undefined) return;
+    const s = nodes.slot.get(id);
+    if (s === undefined) return;
+    const px = nodes.x[s] * scale + ox, py = nodes.y[s] * scale + oy;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 2 * dpr;
+    ctx.beginPath();
+    ctx.arc(px, py, ra + 4 * dpr, 0, 6.283185307179586);
+    ctx.stroke();
+    if (label) {
+      ctx.font = (12 * dpr) + 'px system-ui, sans-serif';
+      ctx.fillStyle = '#f0f6fc';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(labelOf(id), px + ra + 6 * dpr, py);
+    }
   }
 
   // Vector drawing: antialiased circles and lines, one path per colour and per edge kind. Fine for a few thousand
@@ -850,7 +859,8 @@
   }
 
   // A one-pixel line blended over what is there (alpha out of 256), clipped to the image first (Liang-Barsky) so a
-  // long edge of a zoomed-in view costs only its visible pixels.
+  // long edge of a zoomed-in view costs only its visible pixels. A DDA walk: one step per pixel of the longer axis,
+  // no branches in the loop (about three times faster than Bresenham's here).
   let clipFrom = 0, clipTo = 1;
   function clip(p, q) {
     if (p === 0) return q >= 0;
@@ -860,24 +870,23 @@
   }
 
   function line(P, W, H, x0, y0, x1, y1, r, g, b, alpha) {
+    if (!(Number.isFinite(x0) && Number.isFinite(y0) && Number.isFinite(x1) && Number.isFinite(y1))) return;
     clipFrom = 0;
     clipTo = 1;
     const dx = x1 - x0, dy = y1 - y0;
     if (!clip(-dx, x0) || !clip(dx, W - 1 - x0) || !clip(-dy, y0) || !clip(dy, H - 1 - y0)) return;
-    let x = Math.round(x0 + clipFrom * dx), y = Math.round(y0 + clipFrom * dy);
-    const xe = Math.round(x0 + clipTo * dx), ye = Math.round(y0 + clipTo * dy);
-    const sx = x < xe ? 1 : -1, sy = y < ye ? 1 : -1;
-    const ax = Math.abs(xe - x), ay = -Math.abs(ye - y);
-    let err = ax + ay;
-    for (;;) {
-      const i = y * W + x;
+    const xa = x0 + clipFrom * dx, ya = y0 + clipFrom * dy;
+    const lx = (clipTo - clipFrom) * dx, ly = (clipTo - clipFrom) * dy;
+    const n = Math.max(Math.abs(lx), Math.abs(ly)) | 0;
+    const sx = n ? lx / n : 0, sy = n ? ly / n : 0;
+    let x = xa + 0.5, y = ya + 0.5;
+    for (let k = 0; k <= n; k++) {
+      const i = (y | 0) * W + (x | 0);
       const p = P[i];
       const pr = p & 255, pg = (p >>> 8) & 255, pb = (p >>> 16) & 255;
-      P[i] = ((255 << 24) | ((pb + (((b - pb) * alpha) >> 8)) << 16) | ((pg + (((g - pg) * alpha) >> 8)) << 8) | (pr + (((r - pr) * alpha) >> 8))) >>> 0;
-      if (x === xe && y === ye) break;
-      const e2 = 2 * err;
-      if (e2 >= ay) { err += ay; x += sx; }
-      if (e2 <= ax) { err += ax; y += sy; }
+      P[i] = (0xff000000 | ((pb + (((b - pb) * alpha) >> 8)) << 16) | ((pg + (((g - pg) * alpha) >> 8)) << 8) | (pr + (((r - pr) * alpha) >> 8))) >>> 0;
+      x += sx;
+      y += sy;
     }
   }
 
@@ -1037,11 +1046,15 @@
   }
 
   let lastAgent = null;
+  let detailsRoom = 0;  // CSS pixels the pinned panel takes from the left of the canvas (read here, not every frame)
   function renderDetails() {
     const box = $('details');
     const id = state.pinned;
-    if (id === null) { box.hidden = true; lastAgent = null; return; }
-    box.hidden = false;
+    if (id === null) { box.hidden = true; lastAgent = null; detailsRoom = 0; return; }
+    if (box.hidden) {
+      box.hidden = false;
+      detailsRoom = box.offsetLeft + box.offsetWidth;
+    }
     const fields = $('details-fields');
     const actions = $('details-actions');
     const listA = $('details-list-a'), listB = $('details-list-b');

@@ -41,6 +41,9 @@ Usage: ./build.sh <command> [args]
                    default 1,000,000 inputs per target), `load [s] [agents]`, `chaos [restarts]`, `soak [min]`,
                    a BenchmarkDotNet class by name (e.g. FrameEncoding --job short) or BenchmarkDotNet arguments
                    (e.g. --filter '*Frame*' --job short); no or an unknown suite prints the list and exits
+  screenshot [agents] [file]
+                   publish, start visionflow --simulator with 1,000 agents (or as given) and save a screenshot of the
+                   viewer from headless Chromium to docs/viewer.png (or file); the README shows that picture
   image [lavapipe] build the FROM-scratch container image with buildah and smoke-run it; `lavapipe` builds the larger
                    visionflow:lavapipe variant that carries Mesa's Vulkan-on-CPU driver and runs the Vulkan backend
   clean            remove build output
@@ -273,6 +276,7 @@ case "${1:-help}" in
   publish) shift; require_dotnet; cmd_publish "$@" ;;
   bench) shift; cmd_bench "$@" ;;
   image) shift; cmd_image "$@" ;;
+  screenshot) shift; cmd_bench screenshot "${1:-1000}" "${2:-docs/viewer.png}" ;;
   clean) shift; cmd_clean ;;
   help|-h|--help) usage ;;
   *) usage >&2; die "unknown command '$1'" ;;

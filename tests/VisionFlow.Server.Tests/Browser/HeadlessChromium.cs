@@ -171,9 +171,20 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         await SendAsync("Input.dispatchKeyEvent", new JsonObject { ["type"] = "keyUp", ["key"] = "Enter", ["code"] = "Enter", ["windowsVirtualKeyCode"] = 13 });
     }
 
-    public async Task ScreenshotAsync(string path)
+    /// <summary>Saves the viewport as a PNG, scaled by <paramref name="scale"/> (below 1 for a smaller file).</summary>
+    public async Task ScreenshotAsync(string path, double scale = 1)
     {
-        var result = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" });
+        var parameters = new JsonObject { ["format"] = "png" };
+        if (scale != 1)
+        {
+            var viewport = (await SendAsync("Page.getLayoutMetrics", new JsonObject()))!["cssVisualViewport"]!;
+            parameters["clip"] = new JsonObject
+            {
+                ["x"] = 0, ["y"] = 0, ["width"] = viewport["clientWidth"]!.GetValue<double>(), ["height"] = viewport["clientHeight"]!.GetValue<double>(), ["scale"] = scale,
+            };
+        }
+
+        var result = await SendAsync("Page.captureScreenshot", parameters);
         await File.WriteAllBytesAsync(path, Convert.FromBase64String(result!["data"]!.GetValue<string>()));
     }
 

@@ -81,6 +81,17 @@ public sealed class RequestBodyTests
     }
 
     [Test]
+    public async Task A_field_name_that_is_not_UTF_8_is_a_400_not_a_crash()
+    {
+        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false, RateLimitPerSecond = 0 });
+        using var content = new ByteArrayContent([.. "{\""u8, 0xC3, 0x28, .. "\":1}"u8]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await server.Http.PostAsync("/api/bots/tasks", content);
+        await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
+        await Assert.That(await response.Content.ReadAsStringAsync()).Contains("not valid UTF-8 JSON");
+    }
+
+    [Test]
     [Arguments("maxAgents", "max_agents")]
     [Arguments("MAX_AGENTS", "max_agents")]
     [Arguments("max-agents", "max_agents")]

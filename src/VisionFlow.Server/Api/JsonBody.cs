@@ -71,6 +71,11 @@ internal static class JsonBody
             // A value of the wrong kind names the field and what it takes; broken JSON keeps the parser's position.
             return (null, Bad(BodyFields.WrongValue(type, ex.Path) ?? "request body is not valid JSON: " + ex.Message));
         }
+        catch (InvalidOperationException ex)
+        {
+            // Invalid UTF-8 inside a name or string surfaces here rather than as a JsonException.
+            return (null, Bad("request body is not valid UTF-8 JSON: " + ex.Message));
+        }
         finally
         {
             reader.AdvanceTo(read.Buffer.End);

@@ -81,6 +81,17 @@ public sealed class RequestBodyTests
     }
 
     [Test]
+    public async Task Thousands_of_unknown_fields_are_counted_not_all_named()
+    {
+        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false, RateLimitPerSecond = 0 });
+        var body = "{" + string.Join(",", Enumerable.Range(0, 3000).Select(i => $"\"f{i}\":1")) + "}";
+        var (status, detail) = await PostAsync(server, "/api/bots/tasks", body);
+        await Assert.That(status).IsEqualTo(HttpStatusCode.BadRequest);
+        await Assert.That(detail).Contains("\"f9\" and 2990 more; this endpoint accepts {\"description\": string");
+        await Assert.That(detail.Length).IsLessThan(600);
+    }
+
+    [Test]
     public async Task A_field_name_that_is_not_UTF_8_is_a_400_not_a_crash()
     {
         await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false, RateLimitPerSecond = 0 });

@@ -34,8 +34,15 @@ internal static class BodyFields
             return null;
         }
 
+        // A hostile body can hold thousands: name the first few, count the rest.
+        const int Named = 10;
         var sb = new StringBuilder(unknown.Count == 1 ? "unknown field " : "unknown fields ");
-        sb.AppendJoin(", ", unknown);
+        sb.AppendJoin(", ", unknown.Take(Named));
+        if (unknown.Count > Named)
+        {
+            sb.Append(" and ").Append(unknown.Count - Named).Append(" more");
+        }
+
         sb.Append("; this endpoint accepts ");
         sb.Append(Describe(type));
         return sb.ToString();

@@ -54,7 +54,7 @@ internal static class McpCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
-        if (args.Any(a => a is "-h" or "--help" or "help"))
+        if (args.Any(a => a is "-h" or "--help") || args is ["help", ..])
         {
             await Console.Out.WriteAsync(HelpText.ForMcp()).ConfigureAwait(false);
             return 0;

@@ -123,6 +123,15 @@
   const colourOfStatus = (status, stale) => (stale ? C_STALE : STATUS_COLOUR[(status || '').toLowerCase()] ?? C_UNKNOWN);
 
   // ---- REST ---------------------------------------------------------------------------------------------------
+  // HTTP/2 carries no reason phrase: the answers are worded the same over either protocol.
+  const REASONS = {
+    200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found',
+    409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
+    429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway',
+    503: 'Service Unavailable', 504: 'Gateway Timeout',
+  };
+  const reason = (response) => response.statusText || REASONS[response.status] || '';
+
   class ApiError extends Error {
     constructor(status, statusText, body) {
       const detail = body && typeof body === 'object' ? (body.detail || body.title) : (typeof body === 'string' ? body.trim() : '');
@@ -145,8 +154,8 @@
     const type = response.headers.get('content-type') || '';
     let body = null;
     if (response.status !== 204) body = type.includes('json') ? await response.json().catch(() => null) : await response.text();
-    if (!response.ok) throw new ApiError(response.status, response.statusText, body);
-    return { status: response.status, statusText: response.statusText, body };
+    if (!response.ok) throw new ApiError(response.status, reason(response), body);
+    return { status: response.status, statusText: reason(response), body };
   }
 
   const postJson = (path, body) => api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -291,8 +300,8 @@
     state.status = status.status === 'fulfilled' ? status.value.body : null;
     state.health = health.status === 'fulfilled' ? health.value.body : null;
     if (!state.status && !state.health) {
-      const reason = status.reason instanceof ApiError ? describeError(status.reason) : 'no answer';
-      setBanner('disconnected', 'VisionFlow service at ' + location.host + ' is not answering (' + reason + ') · retrying every 2 s · is visionflow still running?');
+      const why = status.reason instanceof ApiError ? describeError(status.reason) : 'no answer';
+      setBanner('disconnected', 'VisionFlow service at ' + location.host + ' is not answering (' + why + ') · retrying every 2 s · is visionflow still running?');
     } else {
       if (state.status && state.status.simulated === true) state.simulated = true;
       renderBanner();

@@ -16,6 +16,12 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        // `visionflow help simulate` is `visionflow simulate --help`.
+        if (args is ["help", "simulate" or "mcp", ..])
+        {
+            args = [args[1], "--help"];
+        }
+
         if (args.Length > 0 && args[0] == "simulate")
         {
             return await SimulateCommand.RunAsync(args[1..]).ConfigureAwait(false);
@@ -49,6 +55,25 @@ internal static class Program
 
     private static async Task<int> RunAsync(ServerOptions options)
     {
+        // --simulator: the built-in simulator in-process on a free loopback port, and the MCP link pointed at it.
+        EmbeddedSimulator? simulator = null;
+        if (options.Simulator)
+        {
+            try
+            {
+                simulator = EmbeddedSimulator.Start(options);
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                await Console.Error.WriteLineAsync($"visionflow: cannot start the built-in simulator: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            options = simulator.Redirect(options);
+        }
+
+        await using var stopSimulator = simulator;
+
         WebApplication app;
         try
         {
@@ -85,6 +110,8 @@ internal static class Program
             {
                 Log.Listening(logger, address, BuildInfo.Version);
             }
+
+            FirstRun.Explain(logger, options, simulator, addresses);
 
             await app.WaitForShutdownAsync().ConfigureAwait(false);
         }

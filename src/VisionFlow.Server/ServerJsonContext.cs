@@ -8,7 +8,9 @@ namespace VisionFlow.Server;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    // Request bodies: a field we do not know is an error, never silently dropped (JsonBody names it first).
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(ProbeReport))]
 [JsonSerializable(typeof(SessionRequest))]

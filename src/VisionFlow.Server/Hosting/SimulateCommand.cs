@@ -4,60 +4,125 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using VisionFlow.Server.Configuration;
 using VisionFlow.Simulator;
 
 namespace VisionFlow.Server.Hosting;
 
 /// <summary>
 /// <c>visionflow simulate</c>: the built-in swarm simulator as a real TCP JSON-RPC server (both dialects). Everything it
-/// serves says it is simulated; it is what `./build.sh run` uses when no MCP server is reachable, and what benchmarks
-/// and chaos tests drive and kill.
+/// serves says it is simulated; it is what <c>visionflow --simulator</c> runs in-process, and what benchmarks and
+/// chaos tests drive and kill.
 /// </summary>
 internal static class SimulateCommand
 {
-    public const string Usage =
-        "usage: visionflow simulate [--port 9500] [--bind 127.0.0.1] [--seed 1] [--rate-hz 10] [--agents 0] [--autonomous] [--token T]";
+    /// <summary>Every option, in help order; <see cref="TryParse"/> accepts exactly these.</summary>
+    public static IReadOnlyList<CommandOption> Options { get; } =
+    [
+        new("--port", "N", "9500", "TCP port to listen on, 0-65535 (0 picks a free port)"),
+        new("--bind", "ADDRESS", "127.0.0.1", "IP address to listen on"),
+        new("--seed", "N", "1", "seed of the simulation: the same seed and calls give the same data"),
+        new("--rate-hz", "HZ", "10", "telemetry frames per second, 10-1000"),
+        new("--agents", "N", "0", "agents started at once in one mesh swarm, 0-100000"),
+        new("--autonomous", null, "off", "coordinators hand subtasks to idle agents, so the swarm stays busy on its own"),
+        new("--token", "TOKEN", "(none)", "require the Claude Flow bridge's authenticate {token} as the first request"),
+        new("--help", null, "", "show this text"),
+    ];
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    /// <summary>Parses the arguments after <c>simulate</c>; <paramref name="help"/> is set for <c>--help</c>.</summary>
+    public static bool TryParse(IReadOnlyList<string> args, out SimulateInvocation invocation, out bool help, out string error)
     {
-        var port = 9500;
-        var bind = IPAddress.Loopback;
-        var seed = 1;
-        var rate = 10.0;
-        var agents = 0;
-        var autonomous = false;
-        string? token = null;
+        invocation = new SimulateInvocation();
+        help = false;
+        error = string.Empty;
         for (var i = 0; i < args.Count; i++)
         {
             var flag = args[i];
-            if (flag == "--autonomous")
+            switch (flag)
             {
-                autonomous = true;
-                continue;
+                case "-h" or "--help":
+                    help = true;
+                    return true;
+                case "--autonomous":
+                    invocation = invocation with { Autonomous = true };
+                    continue;
             }
 
-            if (flag is "-h" or "--help")
+            if (Options.FirstOrDefault(o => o.Flag == flag) is not { Value: not null } option)
             {
-                await Console.Out.WriteLineAsync(Usage).ConfigureAwait(false);
-                return 0;
+                error = $"unknown option '{flag}' (see visionflow simulate --help)";
+                return false;
             }
 
-            var value = i + 1 < args.Count ? args[++i] : null;
-            var ok = flag switch
+            if (i + 1 >= args.Count)
             {
-                "--port" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 0 and <= 65535,
-                "--bind" => IPAddress.TryParse(value, out bind!),
-                "--seed" => int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed),
-                "--rate-hz" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out rate) && rate is >= 10 and <= 1000,
-                "--token" => !string.IsNullOrEmpty(token = value),
-                "--agents" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out agents) && agents is >= 0 and <= 100_000,
-                _ => false,
+                error = $"option {flag} needs a value: {option.Description}";
+                return false;
+            }
+
+            var value = args[++i];
+            SimulateInvocation? next = flag switch
+            {
+                "--port" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535 ? invocation with { Port = port } : null,
+                "--bind" => IPAddress.TryParse(value, out var bind) ? invocation with { Bind = bind } : null,
+                "--seed" => int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed) ? invocation with { Seed = seed } : null,
+                "--rate-hz" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is >= 10 and <= 1000 ? invocation with { RateHz = rate } : null,
+                "--agents" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var agents) && agents is >= 0 and <= 100_000 ? invocation with { Agents = agents } : null,
+                "--token" => value.Length > 0 ? invocation with { Token = value } : null,
+                _ => null,
             };
-            if (!ok)
+            if (next is null)
             {
-                await Console.Error.WriteLineAsync($"visionflow simulate: invalid or unknown option '{flag} {value}' ({Usage})").ConfigureAwait(false);
-                return Program.UsageError;
+                error = $"invalid value '{value}' for {flag}: expected {option.Description}";
+                return false;
             }
+
+            invocation = next;
+        }
+
+        return true;
+    }
+
+    /// <summary>Creates the simulated swarm and its server, bound but not started.</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound.</exception>
+    /// <exception cref="InvalidOperationException">The initial agents cannot be created.</exception>
+    public static SimulatorServer CreateServer(SimulateInvocation invocation, ILogger? logger = null)
+    {
+        var simulator = new SwarmSimulator(
+            new SimulatorOptions
+            {
+                Seed = invocation.Seed,
+                TelemetryRateHz = invocation.RateHz,
+                AutonomousWork = invocation.Autonomous,
+                MaxTotalAgents = Math.Max(100_000, invocation.Agents),
+            }.Validate(),
+            TimeProvider.System);
+        if (invocation.Agents > 0)
+        {
+            var result = new ArrayBufferWriter<byte>();
+            var parameters = Encoding.UTF8.GetBytes(
+                $"{{\"topology\":\"mesh\",\"agents\":{invocation.Agents},\"max_agents\":{invocation.Agents + 50},\"task\":\"simulated workload\"}}");
+            if (!simulator.TryHandlePlain(PlainMethods.MultiAgentInitialize, parameters, result, out var error))
+            {
+                throw new InvalidOperationException($"cannot create {invocation.Agents} agents: {error.Message}");
+            }
+        }
+
+        return new SimulatorServer(simulator, new IPEndPoint(invocation.Bind, invocation.Port), TimeProvider.System, logger, invocation.Token);
+    }
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        if (!TryParse(args, out var invocation, out var help, out var error))
+        {
+            await Console.Error.WriteLineAsync($"visionflow simulate: {error}").ConfigureAwait(false);
+            return Program.UsageError;
+        }
+
+        if (help)
+        {
+            await Console.Out.WriteAsync(HelpText.ForSimulate()).ConfigureAwait(false);
+            return 0;
         }
 
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
@@ -65,28 +130,19 @@ internal static class SimulateCommand
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         }).SetMinimumLevel(LogLevel.Information));
-        var simulator = new SwarmSimulator(
-            new SimulatorOptions { Seed = seed, TelemetryRateHz = rate, AutonomousWork = autonomous, MaxTotalAgents = Math.Max(100_000, agents) }.Validate(),
-            TimeProvider.System);
-        if (agents > 0)
-        {
-            var result = new ArrayBufferWriter<byte>();
-            var parameters = Encoding.UTF8.GetBytes($"{{\"topology\":\"mesh\",\"agents\":{agents},\"max_agents\":{agents + 50},\"task\":\"simulated workload\"}}");
-            if (!simulator.TryHandlePlain(PlainMethods.MultiAgentInitialize, parameters, result, out var error))
-            {
-                await Console.Error.WriteLineAsync($"visionflow simulate: cannot create {agents} agents: {error.Message}").ConfigureAwait(false);
-                return 1;
-            }
-        }
-
         SimulatorServer server;
         try
         {
-            server = new SimulatorServer(simulator, new IPEndPoint(bind, port), TimeProvider.System, loggers.CreateLogger("VisionFlow.Simulator"), token);
+            server = CreateServer(invocation, loggers.CreateLogger("VisionFlow.Simulator"));
         }
         catch (System.Net.Sockets.SocketException ex)
         {
-            await Console.Error.WriteLineAsync($"visionflow simulate: cannot listen on {bind}:{port}: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"visionflow simulate: cannot listen on {invocation.Bind}:{invocation.Port}: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"visionflow simulate: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
 
@@ -94,7 +150,7 @@ internal static class SimulateCommand
         {
             server.Start();
             await Console.Out.WriteLineAsync(
-                $"VisionFlow simulator (SIMULATED DATA, serverInfo {SwarmSimulator.ServerName}) listening on tcp://{server.LocalEndPoint} seed={seed} rate={rate} Hz agents={simulator.LiveAgentCount}").ConfigureAwait(false);
+                $"VisionFlow simulator (SIMULATED DATA, serverInfo {SwarmSimulator.ServerName}) listening on tcp://{server.LocalEndPoint} seed={invocation.Seed} rate={invocation.RateHz} Hz agents={invocation.Agents}").ConfigureAwait(false);
             var stop = new TaskCompletionSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
             {

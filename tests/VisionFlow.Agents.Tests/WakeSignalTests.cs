@@ -1,15 +1,13 @@
-using VisionFlow.Server.Streaming;
+namespace VisionFlow.Agents.Tests;
 
-namespace VisionFlow.Server.Tests;
-
-public sealed class SessionSignalTests
+public sealed class WakeSignalTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     [Test]
     public async Task A_set_before_the_wait_is_kept_and_several_sets_wake_once()
     {
-        var signal = new SessionSignal();
+        var signal = new WakeSignal();
         signal.Set();
         signal.Set();
         var first = signal.WaitAsync(CancellationToken.None);
@@ -25,7 +23,7 @@ public sealed class SessionSignalTests
     [Test]
     public async Task A_wait_ends_with_cancellation_and_the_signal_keeps_working()
     {
-        var signal = new SessionSignal();
+        var signal = new WakeSignal();
         using var cts = new CancellationTokenSource();
         var wait = signal.WaitAsync(cts.Token).AsTask();
         await cts.CancelAsync();
@@ -39,7 +37,7 @@ public sealed class SessionSignalTests
     [Test]
     public async Task Sets_from_other_threads_never_lose_a_wake()
     {
-        var signal = new SessionSignal();
+        var signal = new WakeSignal();
         var produced = 0;
         using var stop = new CancellationTokenSource();
         var producer = Task.Run(async () =>

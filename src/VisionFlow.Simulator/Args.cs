@@ -5,7 +5,8 @@ namespace VisionFlow.Simulator;
 /// <summary>Typed, validating reads of a request's argument object; every failure names the argument.</summary>
 internal readonly struct Args(JsonElement root)
 {
-    private static readonly byte[] EmptyObject = "{}"u8.ToArray();
+    private static readonly byte[] EmptyObjectJson = "{}"u8.ToArray();
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse(EmptyObjectJson).RootElement;
 
     /// <summary>Parses plain-method params; absent params are an empty object, anything but an object is rejected.</summary>
     public static bool TryParse(ReadOnlySpan<byte> json, out JsonDocument document, out SimulatorError error)
@@ -15,7 +16,7 @@ internal readonly struct Args(JsonElement root)
         try
         {
             var trimmed = json.Trim(" \t\r\n"u8);
-            document = JsonDocument.Parse(trimmed.IsEmpty || trimmed.SequenceEqual("null"u8) ? EmptyObject : trimmed.ToArray());
+            document = JsonDocument.Parse(trimmed.IsEmpty || trimmed.SequenceEqual("null"u8) ? EmptyObjectJson : trimmed.ToArray());
         }
         catch (JsonException e)
         {
@@ -33,6 +34,28 @@ internal readonly struct Args(JsonElement root)
 
         return true;
     }
+
+    /// <summary>
+    /// Reads a request's params document: absent or <c>null</c> params are an empty object, anything but an object is
+    /// rejected. The document stays the caller's to dispose.
+    /// </summary>
+    public static bool TryFrom(JsonDocument? parameters, out Args args, out SimulatorError error)
+    {
+        var root = parameters is null || parameters.RootElement.ValueKind == JsonValueKind.Null ? EmptyObject : parameters.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            args = default;
+            error = SimulatorError.Invalid("params must be a JSON object");
+            return false;
+        }
+
+        args = new Args(root);
+        error = default;
+        return true;
+    }
+
+    /// <summary>The argument object itself.</summary>
+    public JsonElement Root => root;
 
     public bool IsObject => root.ValueKind == JsonValueKind.Object;
 

@@ -9,7 +9,7 @@ public readonly record struct SimulatorError(SimulatorErrorKind Kind, string Mes
     public int Code => SimulatorErrorCodes.For(Kind);
 
     /// <summary>This error as the exception a JSON-RPC handler throws to answer with an error object.</summary>
-    public JsonRpcException ToException() => new(Code, Message);
+    public JsonRpcException ToException() => new SimulatorException(this);
 
     internal static SimulatorError Invalid(string message) => new(SimulatorErrorKind.InvalidArguments, message);
 }

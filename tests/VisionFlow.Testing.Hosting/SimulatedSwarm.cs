@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Text;
+using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Simulator;
 
 namespace VisionFlow.Testing.Hosting;
@@ -51,7 +52,7 @@ public sealed class SimulatedSwarm : IAsyncDisposable
         if (agents > 0)
         {
             var result = new ArrayBufferWriter<byte>();
-            if (!Simulator.TryHandlePlain(PlainMethods.MultiAgentInitialize, Encoding.UTF8.GetBytes($"{{\"topology\":\"mesh\",\"agents\":{agents}}}"), result, out var error))
+            if (!Simulator.TryHandlePlain(PlainDialectMethods.InitializeMultiAgent, Encoding.UTF8.GetBytes($"{{\"topology\":\"mesh\",\"agents\":{agents}}}"), result, out var error))
             {
                 throw new InvalidOperationException(error.Message);
             }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Simulator;
 
@@ -102,7 +103,7 @@ internal static class SimulateCommand
             var result = new ArrayBufferWriter<byte>();
             var parameters = Encoding.UTF8.GetBytes(
                 $"{{\"topology\":\"mesh\",\"agents\":{invocation.Agents},\"max_agents\":{invocation.Agents + 50},\"task\":\"simulated workload\"}}");
-            if (!simulator.TryHandlePlain(PlainMethods.MultiAgentInitialize, parameters, result, out var error))
+            if (!simulator.TryHandlePlain(PlainDialectMethods.InitializeMultiAgent, parameters, result, out var error))
             {
                 throw new InvalidOperationException($"cannot create {invocation.Agents} agents: {error.Message}");
             }

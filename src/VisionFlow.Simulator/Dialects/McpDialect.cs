@@ -1,140 +1,139 @@
-using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using VisionFlow.Protocol;
+using VisionFlow.Protocol.Contracts.Mcp;
 using VisionFlow.Simulator.Json;
 using VisionFlow.Simulator.Model;
 
-namespace VisionFlow.Simulator;
+namespace VisionFlow.Simulator.Dialects;
 
-/// <summary>The MCP dialect: <c>initialize</c>, <c>tools/list</c> and <c>tools/call</c> with claude-flow's tools.</summary>
-public sealed partial class SwarmSimulator
+/// <summary>
+/// The MCP dialect as the simulator serves it: <c>initialize</c> (a <c>serverInfo</c> labelled simulated),
+/// <c>tools/list</c> with claude-flow 3.43.0's schemas, and <c>tools/call</c> with its tools' names, arguments and
+/// result shapes. Tool failures are results whose JSON says <c>"success": false</c> (or <c>"status": "not_found"</c>),
+/// as claude-flow answers; only an unknown tool is a JSON-RPC error. Every tool call holds the state's lock.
+/// </summary>
+internal sealed class McpDialect(SwarmState state) : ISimulatorMcpDialect
 {
-    /// <summary>MCP protocol revisions the simulator accepts; it echoes the client's when listed.</summary>
-    public static IReadOnlyList<string> SupportedProtocolVersions { get; } = ["2024-11-05", "2025-03-26", "2025-06-18"];
-
-    private static readonly Lazy<byte[]> ToolsJson = new(LoadToolsJson);
+    private static readonly Lazy<ToolsList> Tools = new(LoadTools);
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
-    private readonly ArrayBufferWriter<byte> _toolText = new(4096);
+
+    private readonly SwarmState _state = state;
+    private readonly ToolTextScratch _scratch = new();
 
     private static McpResultJsonContext Mcp => McpResultJsonContext.Default;
 
-    private static byte[] LoadToolsJson()
+    public ValueTask<SimulatorInitializeResult> InitializeAsync(JsonDocument? parameters, CancellationToken cancellationToken)
     {
-        using var stream = typeof(SwarmSimulator).Assembly.GetManifestResourceStream("VisionFlow.Simulator.tools.json")
-            ?? throw new InvalidOperationException("embedded resource VisionFlow.Simulator.tools.json is missing");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
-
-    /// <summary>Writes the <c>initialize</c> result: negotiated version, tools capability, and a simulator <c>serverInfo</c>.</summary>
-    public void WriteInitializeResult(Utf8JsonWriter result, string? requestedProtocolVersion)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        var version = requestedProtocolVersion is not null && SupportedProtocolVersions.Contains(requestedProtocolVersion)
-            ? requestedProtocolVersion
-            : SupportedProtocolVersions[0];
-        result.WriteStartObject();
-        result.WriteString("protocolVersion", version);
-        result.WriteStartObject("capabilities");
-        result.WriteStartObject("tools");
-        result.WriteBoolean("listChanged", false);
-        result.WriteEndObject();
-        result.WriteEndObject();
-        result.WriteStartObject("serverInfo");
-        result.WriteString("name", ServerName);
-        result.WriteString("title", "VisionFlow swarm simulator (simulated data)");
-        result.WriteString("version", _options.ServerVersion);
-        result.WriteBoolean("simulated", true);
-        result.WriteEndObject();
-        result.WriteString("instructions", "This is a simulator: swarms, agents, tasks and telemetry are generated, not real. Tool names and shapes follow claude-flow 3.43.0.");
-        result.WriteEndObject();
-        result.Flush();
-    }
-
-    /// <summary>Writes the <c>tools/list</c> result <c>{"tools":[…]}</c> with claude-flow's input schemas.</summary>
-    public static void WriteToolsList(Utf8JsonWriter result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        result.WriteRawValue(ToolsJson.Value, skipInputValidation: true);
-        result.Flush();
-    }
-
-    /// <summary>
-    /// Runs an MCP tool and writes its result <c>{"content":[{"type":"text","text":"&lt;json&gt;"}]}</c>; tool failures
-    /// are results whose JSON says <c>"success": false</c> (or <c>"status": "not_found"</c>), as claude-flow does.
-    /// </summary>
-    /// <returns>False only for an unknown tool (a JSON-RPC <c>-32601</c> error, as claude-flow answers).</returns>
-    public bool TryCallTool(string tool, JsonElement arguments, Utf8JsonWriter result, out SimulatorError error)
-    {
-        ArgumentNullException.ThrowIfNull(tool);
-        ArgumentNullException.ThrowIfNull(result);
-        error = default;
-        lock (_gate)
+        string? requested = null;
+        using (parameters)
         {
-            _toolText.ResetWrittenCount();
-            if (arguments.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null)
-                && McpTools.All.Contains(tool))
+            if (Args.TryFrom(parameters, out var a, out _))
             {
-                Text(new McpFailure("Input validation failed: arguments must be an object"), Mcp.McpFailure);
+                a.TryGetString("protocolVersion", false, out requested, out _);
             }
-            else
+        }
+
+        // The client's revision when the simulator knows it, else the oldest one it speaks.
+        var version = requested is not null && SwarmSimulator.SupportedProtocolVersions.Contains(requested)
+            ? requested
+            : SwarmSimulator.SupportedProtocolVersions[0];
+        return ValueTask.FromResult(new SimulatorInitializeResult(
+            version,
+            new SimulatorCapabilities(new SimulatorToolsCapability(ListChanged: false)),
+            new SimulatorServerInfo(SwarmSimulator.ServerName, "VisionFlow swarm simulator (simulated data)", _state.Options.ServerVersion),
+            "This is a simulator: swarms, agents, tasks and telemetry are generated, not real. Tool names and shapes follow claude-flow 3.43.0."));
+    }
+
+    public ValueTask InitializedAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask<McpEmptyResult> PingAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new McpEmptyResult());
+
+    public ValueTask<ToolsList> ListToolsAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Tools.Value);
+
+    public ValueTask<ToolText> CallToolAsync(JsonDocument? parameters, CancellationToken cancellationToken)
+    {
+        using (parameters)
+        {
+            if (!Args.TryFrom(parameters, out var a, out var error))
             {
-                var a = new Args(arguments);
-                var known = tool switch
-                {
-                    McpTools.SwarmInit => McpSwarmInit(a),
-                    McpTools.SwarmStatus => McpSwarmStatus(a),
-                    McpTools.SwarmShutdown => McpSwarmShutdown(a),
-                    McpTools.SwarmHealth => McpSwarmHealth(a),
-                    McpTools.AgentSpawn => McpAgentSpawn(a),
-                    McpTools.AgentList => McpAgentList(a, arguments),
-                    McpTools.AgentStatus => McpAgentStatus(a),
-                    McpTools.AgentTerminate => McpAgentTerminate(a),
-                    McpTools.TaskCreate => McpTaskCreate(a),
-                    McpTools.TaskStatus => McpTaskStatus(a),
-                    McpTools.TaskList => McpTaskList(a, arguments),
-                    McpTools.TaskAssign => McpTaskAssign(a),
-                    McpTools.TaskUpdate => McpTaskUpdate(a),
-                    McpTools.TaskComplete => McpTaskComplete(a),
-                    McpTools.TaskCancel => McpTaskCancel(a),
-                    McpTools.CoordinationOrchestrate => McpOrchestrate(a),
-                    McpTools.SystemMetrics => McpSystemMetrics(),
-                    McpTools.SystemStatus => McpSystemStatus(),
-                    _ => false,
-                };
-                if (!known)
-                {
-                    error = new SimulatorError(SimulatorErrorKind.UnknownTool, $"Tool not found: {tool}");
-                    return Count(false);
-                }
+                throw error.ToException();
             }
 
-            result.WriteStartObject();
-            result.WriteStartArray("content");
-            result.WriteStartObject();
-            result.WriteString("type", "text");
-            result.WriteString("text", _toolText.WrittenSpan);
-            result.WriteEndObject();
-            result.WriteEndArray();
-            result.WriteEndObject();
-            result.Flush();
-            return Count(true);
+            if (!a.TryGetString("name", true, out var name, out error))
+            {
+                throw new JsonRpcException(JsonRpcErrorCodes.InvalidParams, "tools/call: " + error.Message);
+            }
+
+            a.TryGet("arguments", out var arguments);
+            return TryCallTool(name!, arguments, out var text, out error) ? ValueTask.FromResult(text) : throw error.ToException();
         }
     }
 
-    /// <summary>Serializes a tool's result JSON (the future <c>text</c>); always true so handlers can return it.</summary>
-    private bool Text<T>(T value, JsonTypeInfo<T> type)
+    /// <summary>Runs an MCP tool under the state's lock and counts the request.</summary>
+    /// <returns>False only for an unknown tool (a JSON-RPC <c>-32601</c> error, as claude-flow answers).</returns>
+    public bool TryCallTool(string tool, JsonElement arguments, [NotNullWhen(true)] out ToolText? text, out SimulatorError error)
     {
-        using var writer = new Utf8JsonWriter(_toolText, new JsonWriterOptions { Indented = true });
-        JsonSerializer.Serialize(writer, value, type);
-        return true;
+        error = default;
+        lock (_state.Gate)
+        {
+            if (arguments.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null)
+                && McpTools.All.Contains(tool))
+            {
+                text = Text(new McpFailure("Input validation failed: arguments must be an object"), Mcp.McpFailure);
+                return _state.CountRequest(true);
+            }
+
+            var a = new Args(arguments);
+            text = tool switch
+            {
+                McpTools.SwarmInit => SwarmInit(a),
+                McpTools.SwarmStatus => SwarmStatus(a),
+                McpTools.SwarmShutdown => SwarmShutdown(a),
+                McpTools.SwarmHealth => SwarmHealth(a),
+                McpTools.AgentSpawn => AgentSpawn(a),
+                McpTools.AgentList => AgentList(a, arguments),
+                McpTools.AgentStatus => AgentStatus(a),
+                McpTools.AgentTerminate => AgentTerminate(a),
+                McpTools.TaskCreate => TaskCreate(a),
+                McpTools.TaskStatus => TaskStatus(a),
+                McpTools.TaskList => TaskList(a, arguments),
+                McpTools.TaskAssign => TaskAssign(a),
+                McpTools.TaskUpdate => TaskUpdate(a),
+                McpTools.TaskComplete => TaskComplete(a),
+                McpTools.TaskCancel => TaskCancel(a),
+                McpTools.CoordinationOrchestrate => Orchestrate(a),
+                McpTools.SystemMetrics => SystemMetrics(),
+                McpTools.SystemStatus => SystemStatus(),
+                _ => null,
+            };
+            if (text is null)
+            {
+                error = new SimulatorError(SimulatorErrorKind.UnknownTool, $"Tool not found: {tool}");
+                return _state.CountRequest(false);
+            }
+
+            return _state.CountRequest(true);
+        }
     }
 
-    private bool Failure(string message, string? swarmId = null, string? agentId = null, string? taskId = null) =>
+    private static ToolsList LoadTools()
+    {
+        using var stream = typeof(McpDialect).Assembly.GetManifestResourceStream("VisionFlow.Simulator.tools.json")
+            ?? throw new InvalidOperationException("embedded resource VisionFlow.Simulator.tools.json is missing");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return new ToolsList(copy.ToArray());
+    }
+
+    /// <summary>A tool's result, to be rendered as the response's text.</summary>
+    private ToolText Text<T>(T value, JsonTypeInfo<T> type) => new ToolText<T>(value, type, _scratch);
+
+    private ToolText Failure(string message, string? swarmId = null, string? agentId = null, string? taskId = null) =>
         Text(new McpFailure(message) { SwarmId = swarmId, AgentId = agentId, TaskId = taskId }, Mcp.McpFailure);
 
-    private bool NotFound(string message, string? swarmId = null, string? agentId = null, string? taskId = null) =>
+    private ToolText NotFound(string message, string? swarmId = null, string? agentId = null, string? taskId = null) =>
         Text(new McpNotFound(message) { SwarmId = swarmId, AgentId = agentId, TaskId = taskId }, Mcp.McpNotFound);
 
     private static string Validation(SimulatorError e) =>
@@ -146,12 +145,12 @@ public sealed partial class SwarmSimulator
         x.Id, x.Type, Names.Of(x.State), 1, x.TasksCompleted + x.Tasks.Count, Names.Iso(x.CreatedAt), x.Swarm?.Id,
         Math.Round(x.CpuUsage, 1), Math.Round(x.MemoryUsage, 1), x.Tasks.Count, x.TokensUsed);
 
-    private bool McpSwarmInit(Args a)
+    private ToolText SwarmInit(Args a)
     {
         if (!a.TryGetString("topology", false, out var topology, out var e)
             || !a.TryGetNumber("maxAgents", false, double.MinValue, double.MaxValue, out var max, out e)
             || !a.TryGetString("strategy", false, out var strategy, out e)
-            || !TryInitSwarm(topology, max, strategy, out var s, out e))
+            || !_state.TryInitSwarm(topology, max, strategy, out var s, out e))
         {
             return Failure(e.Message);
         }
@@ -163,15 +162,15 @@ public sealed partial class SwarmSimulator
     {
         if (id is not null)
         {
-            return _swarmsById.TryGetValue(id, out swarm!);
+            return _state.SwarmsById.TryGetValue(id, out swarm!);
         }
 
         // Omitted: the most recent swarm, like claude-flow (active first, else the last one created).
-        swarm = MostRecentActiveSwarm() ?? (_swarms.Count > 0 ? _swarms[^1] : null)!;
+        swarm = _state.MostRecentActiveSwarm() ?? (_state.Swarms.Count > 0 ? _state.Swarms[^1] : null)!;
         return swarm is not null;
     }
 
-    private bool McpSwarmStatus(Args a)
+    private ToolText SwarmStatus(Args a)
     {
         if (!a.TryGetString("swarmId", false, out var id, out var e))
         {
@@ -188,14 +187,14 @@ public sealed partial class SwarmSimulator
             Names.Iso(s.CreatedAt), Names.Iso(s.UpdatedAt), s.MessagesExchanged), Mcp.McpSwarmStatusResult);
     }
 
-    private bool McpSwarmShutdown(Args a)
+    private ToolText SwarmShutdown(Args a)
     {
         if (!a.TryGetString("swarmId", false, out var id, out var e) || !a.TryGetBool("graceful", out var graceful, out e))
         {
             return Failure(Validation(e));
         }
 
-        if (!TryShutdownSwarm(id, out var s, out var count, out e))
+        if (!_state.TryShutdownSwarm(id, out var s, out var count, out e))
         {
             return Failure(e.Kind == SimulatorErrorKind.UnknownSwarm && id is not null ? "Swarm not found" : e.Message, swarmId: id ?? s?.Id);
         }
@@ -203,7 +202,7 @@ public sealed partial class SwarmSimulator
         return Text(new McpSwarmShutdownResult(s.Id, graceful ?? true, count, Names.Iso(s.TerminatedAt!.Value)), Mcp.McpSwarmShutdownResult);
     }
 
-    private bool McpSwarmHealth(Args a)
+    private ToolText SwarmHealth(Args a)
     {
         if (!a.TryGetString("swarmId", false, out var id, out var e))
         {
@@ -223,10 +222,10 @@ public sealed partial class SwarmSimulator
             new("persistence", "warning", "In-memory simulator state (not persisted)"),
             new("topology", "ok", $"Topology: {s.Topology}"),
         ];
-        return Text(new McpSwarmHealthResult(healthy ? "healthy" : "unhealthy", healthy, s.Id, s.Topology, s.Agents.Count, checks, Names.Iso(Now)), Mcp.McpSwarmHealthResult);
+        return Text(new McpSwarmHealthResult(healthy ? "healthy" : "unhealthy", healthy, s.Id, s.Topology, s.Agents.Count, checks, Names.Iso(_state.Now)), Mcp.McpSwarmHealthResult);
     }
 
-    private bool McpAgentSpawn(Args a)
+    private ToolText AgentSpawn(Args a)
     {
         if (!a.TryGetString("agentType", true, out var type, out var e)
             || !a.TryGetString("agentId", false, out var agentId, out e)
@@ -236,7 +235,7 @@ public sealed partial class SwarmSimulator
             return Failure(Validation(e));
         }
 
-        if (!TrySpawnAgent(type!, swarmId, agentId, out var x, out e))
+        if (!_state.TrySpawnAgent(type!, swarmId, agentId, out var x, out e))
         {
             return Failure(e.Message, swarmId: swarmId, agentId: agentId);
         }
@@ -244,7 +243,7 @@ public sealed partial class SwarmSimulator
         return Text(new McpAgentSpawnResult(x.Id, x.Type, model ?? "sonnet", Names.Of(x.State), Names.Iso(x.CreatedAt), x.Swarm?.Id), Mcp.McpAgentSpawnResult);
     }
 
-    private bool McpAgentList(Args a, JsonElement arguments)
+    private ToolText AgentList(Args a, JsonElement arguments)
     {
         if (!a.TryGetString("status", false, out var status, out var e) || !a.TryGetBool("includeTerminated", out var includeTerminated, out e))
         {
@@ -252,7 +251,7 @@ public sealed partial class SwarmSimulator
         }
 
         var agents = new List<McpAgentSummary>();
-        foreach (var x in _agentsById.Values.OrderBy(x => x.CreatedAt).ThenBy(x => x.Id, StringComparer.Ordinal))
+        foreach (var x in _state.AgentsById.Values.OrderBy(x => x.CreatedAt).ThenBy(x => x.Id, StringComparer.Ordinal))
         {
             if ((x.State != AgentState.Terminated || includeTerminated == true || status == "terminated")
                 && (status is null || Names.Of(x.State) == status))
@@ -265,14 +264,14 @@ public sealed partial class SwarmSimulator
         return Text(new McpAgentListResult(agents, agents.Count, filters), Mcp.McpAgentListResult);
     }
 
-    private bool McpAgentStatus(Args a)
+    private ToolText AgentStatus(Args a)
     {
         if (!a.TryGetString("agentId", true, out var id, out var e))
         {
             return NotFound(Validation(e));
         }
 
-        if (!TryFindAgent(id!, out var x, out _))
+        if (!_state.TryFindAgent(id!, out var x, out _))
         {
             return NotFound("Agent not found", agentId: id);
         }
@@ -283,14 +282,14 @@ public sealed partial class SwarmSimulator
             Math.Round(x.CpuUsage, 1), Math.Round(x.MemoryUsage, 1), x.Tasks.Count, x.TokensUsed), Mcp.McpAgentStatusResult);
     }
 
-    private bool McpAgentTerminate(Args a)
+    private ToolText AgentTerminate(Args a)
     {
         if (!a.TryGetString("agentId", true, out var id, out var e))
         {
             return Failure(Validation(e));
         }
 
-        if (!TryTerminateAgent(id!, "terminated", out var x, out e))
+        if (!_state.TryTerminateAgent(id!, "terminated", out var x, out e))
         {
             return Failure(e.Message, agentId: id);
         }
@@ -298,7 +297,7 @@ public sealed partial class SwarmSimulator
         return Text(new McpAgentTerminateResult(x.Id, Names.Iso(x.TerminatedAt!.Value)), Mcp.McpAgentTerminateResult);
     }
 
-    private bool McpTaskCreate(Args a)
+    private ToolText TaskCreate(Args a)
     {
         if (!a.TryGetString("type", true, out var type, out var e)
             || !a.TryGetString("description", true, out var description, out e)
@@ -309,7 +308,7 @@ public sealed partial class SwarmSimulator
             return Failure(e.Message);
         }
 
-        if (!TryCreateTask(type!, description!, priority, assignTo, tags, out var t, out e))
+        if (!_state.TryCreateTask(type!, description!, priority, assignTo, tags, out var t, out e))
         {
             return Failure(e.Message);
         }
@@ -318,14 +317,14 @@ public sealed partial class SwarmSimulator
         return Text(new McpTaskCreateResult(t.Id, t.Type, t.Description, t.Priority, "pending", Names.Iso(t.CreatedAt), t.Assignees.ConvertAll(x => x.Id), t.Tags), Mcp.McpTaskCreateResult);
     }
 
-    private bool McpTaskStatus(Args a)
+    private ToolText TaskStatus(Args a)
     {
         if (!a.TryGetString("taskId", true, out var id, out var e))
         {
             return NotFound(Validation(e));
         }
 
-        if (!TryFindTask(id!, out var t, out _))
+        if (!_state.TryFindTask(id!, out var t, out _))
         {
             return NotFound("Task not found", taskId: id);
         }
@@ -335,7 +334,7 @@ public sealed partial class SwarmSimulator
             t.Tags, Names.Iso(t.CreatedAt), Names.Iso(t.StartedAt), Names.Iso(t.CompletedAt), t.Result), Mcp.McpTaskStatusResult);
     }
 
-    private bool McpTaskList(Args a, JsonElement arguments)
+    private ToolText TaskList(Args a, JsonElement arguments)
     {
         if (!a.TryGetString("status", false, out var status, out var e)
             || !a.TryGetString("type", false, out var type, out e)
@@ -347,9 +346,9 @@ public sealed partial class SwarmSimulator
         }
 
         var tasks = new List<McpTaskSummary>();
-        for (var i = _tasks.Count - 1; i >= 0 && (limit is null || tasks.Count < limit); i--)
+        for (var i = _state.Tasks.Count - 1; i >= 0 && (limit is null || tasks.Count < limit); i--)
         {
-            var t = _tasks[i];
+            var t = _state.Tasks[i];
             if ((status is null || Names.Of(t.State) == status) && (type is null || t.Type == type)
                 && (priority is null || t.Priority == priority) && (assignedTo is null || t.Assignees.Exists(x => x.Id == assignedTo)))
             {
@@ -361,7 +360,7 @@ public sealed partial class SwarmSimulator
         return Text(new McpTaskListResult(tasks, tasks.Count, filters), Mcp.McpTaskListResult);
     }
 
-    private bool McpTaskAssign(Args a)
+    private ToolText TaskAssign(Args a)
     {
         if (!a.TryGetString("taskId", true, out var id, out var e)
             || !a.TryGetStringArray("agentIds", false, out var agentIds, out e)
@@ -370,22 +369,22 @@ public sealed partial class SwarmSimulator
             return Failure(Validation(e));
         }
 
-        if (!TryFindOpenTask(id!, out var t, out e))
+        if (!_state.TryFindOpenTask(id!, out var t, out e))
         {
             return Failure(e.Message, taskId: id);
         }
 
-        if (!TryResolveAssignees(unassign == true ? null : agentIds, out var agents, out e))
+        if (!_state.TryResolveAssignees(unassign == true ? null : agentIds, out var agents, out e))
         {
             return Failure(e.Message, taskId: id);
         }
 
         var previous = t.Assignees.ConvertAll(x => x.Id);
-        Assign(t, agents);
+        _state.Assign(t, agents);
         return Text(new McpTaskAssignResult(t.Id, t.Assignees.ConvertAll(x => x.Id), previous, Names.Of(t.State)), Mcp.McpTaskAssignResult);
     }
 
-    private bool McpTaskUpdate(Args a)
+    private ToolText TaskUpdate(Args a)
     {
         if (!a.TryGetString("taskId", true, out var id, out var e)
             || !a.TryGetString("status", false, out var status, out e)
@@ -395,7 +394,7 @@ public sealed partial class SwarmSimulator
             return Failure(Validation(e));
         }
 
-        if (!TryFindOpenTask(id!, out var t, out e))
+        if (!_state.TryFindOpenTask(id!, out var t, out e))
         {
             return Failure(e.Message, taskId: id);
         }
@@ -407,12 +406,12 @@ public sealed partial class SwarmSimulator
 
         if (assignTo is not null)
         {
-            if (!TryResolveAssignees(assignTo, out var agents, out e))
+            if (!_state.TryResolveAssignees(assignTo, out var agents, out e))
             {
                 return Failure(e.Message, taskId: id);
             }
 
-            Assign(t, agents);
+            _state.Assign(t, agents);
         }
 
         if (progress is { } p)
@@ -422,49 +421,49 @@ public sealed partial class SwarmSimulator
 
         if (status == "completed" || t.Progress >= 100)
         {
-            CompleteTask(t, null);
+            _state.CompleteTask(t, null);
         }
         else if (status == "cancelled")
         {
-            CancelTask(t);
+            _state.CancelTask(t);
         }
 
         return Text(new McpTaskUpdateResult(t.Id, Names.Of(t.State), Math.Round(t.Progress, 1), t.Assignees.ConvertAll(x => x.Id)), Mcp.McpTaskUpdateResult);
     }
 
-    private bool McpTaskComplete(Args a)
+    private ToolText TaskComplete(Args a)
     {
         if (!a.TryGetString("taskId", true, out var id, out var e))
         {
             return Failure(Validation(e));
         }
 
-        if (!TryFindOpenTask(id!, out var t, out e))
+        if (!_state.TryFindOpenTask(id!, out var t, out e))
         {
             return Failure(e.Message, taskId: id);
         }
 
-        CompleteTask(t, a.TryGet("result", out var r) ? r.Clone() : null);
+        _state.CompleteTask(t, a.TryGet("result", out var r) ? r.Clone() : null);
         return Text(new McpTaskCompleteResult(t.Id, Names.Of(t.State), Names.Iso(t.CompletedAt!.Value), t.Result), Mcp.McpTaskCompleteResult);
     }
 
-    private bool McpTaskCancel(Args a)
+    private ToolText TaskCancel(Args a)
     {
         if (!a.TryGetString("taskId", true, out var id, out var e))
         {
             return Failure(Validation(e));
         }
 
-        if (!TryFindOpenTask(id!, out var t, out e))
+        if (!_state.TryFindOpenTask(id!, out var t, out e))
         {
             return Failure(e.Message, taskId: id);
         }
 
-        CancelTask(t);
+        _state.CancelTask(t);
         return Text(new McpTaskCancelResult(t.Id, Names.Of(t.State), Names.Iso(t.CancelledAt!.Value)), Mcp.McpTaskCancelResult);
     }
 
-    private bool McpOrchestrate(Args a)
+    private ToolText Orchestrate(Args a)
     {
         if (!a.TryGetString("task", true, out var task, out var e)
             || !a.TryGetStringArray("agents", false, out var agentIds, out e)
@@ -480,47 +479,47 @@ public sealed partial class SwarmSimulator
         }
 
         // The simulator executes what claude-flow only records: a task assigned to the agents, progressing over time.
-        if (!TryCreateTask("orchestration", task!, "high", agentIds, null, out var t, out e))
+        if (!_state.TryCreateTask("orchestration", task!, "high", agentIds, null, out var t, out e))
         {
             return Failure(e.Message);
         }
 
-        var topology = t.Swarm?.Topology ?? MostRecentActiveSwarm()?.Topology ?? "none";
-        return Text(new McpOrchestrateResult("orch-" + Now.ToUnixTimeMilliseconds(), task!, strategy, t.Assignees.ConvertAll(x => x.Id), "scheduled", topology, t.Id), Mcp.McpOrchestrateResult);
+        var topology = t.Swarm?.Topology ?? _state.MostRecentActiveSwarm()?.Topology ?? "none";
+        return Text(new McpOrchestrateResult("orch-" + _state.Now.ToUnixTimeMilliseconds(), task!, strategy, t.Assignees.ConvertAll(x => x.Id), "scheduled", topology, t.Id), Mcp.McpOrchestrateResult);
     }
 
-    private bool McpSystemMetrics()
+    private ToolText SystemMetrics()
     {
         double cpu = 0, memory = 0;
         var active = 0;
-        foreach (var x in _live)
+        foreach (var x in _state.Live)
         {
             cpu += x.CpuUsage;
             memory += x.MemoryUsage;
             active += x.State is AgentState.Busy or AgentState.Active ? 1 : 0;
         }
 
-        var (pending, inProgress, completed, cancelled) = CountTasks(null);
-        var requests = Interlocked.Read(ref _requests);
-        var errors = Interlocked.Read(ref _requestErrors);
-        var now = Now;
+        var (pending, inProgress, completed, cancelled) = _state.CountTasks(null);
+        var requests = _state.Requests;
+        var errors = _state.RequestErrors;
+        var now = _state.Now;
         return Text(new McpSystemMetricsResult(
-            Names.Iso(_startedAt), Names.Iso(now), (long)(now - _startedAt).TotalMilliseconds, 1,
-            _live.Count == 0 ? 0 : Math.Round(cpu / _live.Count, 1), new McpUsed(Math.Round(memory), Math.Max(Math.Round(memory), _live.Count * 512.0)),
-            new McpAgentCounts(_live.Count, active), new McpTaskCounts(pending + inProgress, completed, cancelled),
+            Names.Iso(_state.StartedAt), Names.Iso(now), (long)(now - _state.StartedAt).TotalMilliseconds, 1,
+            _state.Live.Count == 0 ? 0 : Math.Round(cpu / _state.Live.Count, 1), new McpUsed(Math.Round(memory), Math.Max(Math.Round(memory), _state.Live.Count * 512.0)),
+            new McpAgentCounts(_state.Live.Count, active), new McpTaskCounts(pending + inProgress, completed, cancelled),
             new McpRequestCounts(requests, requests - errors, errors)), Mcp.McpSystemMetricsResult);
     }
 
-    private bool McpSystemStatus()
+    private ToolText SystemStatus()
     {
-        var uptime = Now - _startedAt;
+        var uptime = _state.Now - _state.StartedAt;
         var components = new Dictionary<string, McpComponentStatus>(StringComparer.Ordinal)
         {
-            ["swarm"] = new(MostRecentActiveSwarm() is null ? "idle" : "running", 1),
+            ["swarm"] = new(_state.MostRecentActiveSwarm() is null ? "idle" : "running", 1),
             ["simulator"] = new("simulated", 1),
         };
         return Text(new McpSystemStatusResult(
-            "healthy", (long)uptime.TotalMilliseconds, $"{(int)uptime.TotalHours}h {uptime.Minutes}m", _options.ServerVersion, components, Names.Iso(Now)),
+            "healthy", (long)uptime.TotalMilliseconds, $"{(int)uptime.TotalHours}h {uptime.Minutes}m", _state.Options.ServerVersion, components, Names.Iso(_state.Now)),
             Mcp.McpSystemStatusResult);
     }
 }

@@ -1,7 +1,10 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
-/// <summary>One agent as <c>agent.list</c>, <c>agent.status</c> and <c>agent.status</c> telemetry describe it.</summary>
-public sealed record AgentInfo
+/// <summary>
+/// The plain dialect's record of one agent: the result of <c>agent.status</c>, the items of <c>agent.list</c> and
+/// <c>multi-agent.status</c>, and the data of <c>agent.status</c> telemetry.
+/// </summary>
+public sealed record AgentStatusResult
 {
     /// <summary>Agent id (<c>agent_id</c>).</summary>
     public required string AgentId { get; init; }

@@ -3,17 +3,16 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using VisionFlow.Server.Cli;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Hosting;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server;
 
 /// <summary>Entry point: parse and validate configuration, then run the chosen command.</summary>
 internal static class Program
 {
-    /// <summary>Exit code for invalid configuration or usage.</summary>
-    internal const int UsageError = 2;
-
     public static async Task<int> Main(string[] args)
     {
         // `visionflow help simulate` is `visionflow simulate --help`.
@@ -35,7 +34,7 @@ internal static class Program
         if (!OptionsParser.TryParse(args, Environment.GetEnvironmentVariable, out var invocation, out var error))
         {
             await Console.Error.WriteLineAsync($"visionflow: {error}").ConfigureAwait(false);
-            return UsageError;
+            return ExitCodes.Usage;
         }
 
         switch (invocation.Command)
@@ -82,7 +81,7 @@ internal static class Program
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
             await Console.Error.WriteLineAsync($"visionflow: cannot build the service: {ex.Message}").ConfigureAwait(false);
-            return UsageError;
+            return ExitCodes.Usage;
         }
 
         await using (app.ConfigureAwait(false))
@@ -95,7 +94,7 @@ internal static class Program
             {
                 // Settings are checked when parsed; a combination the components still refuse is one line too, not a crash.
                 await Console.Error.WriteLineAsync($"visionflow: cannot start the service: {ex.Message}").ConfigureAwait(false);
-                return UsageError;
+                return ExitCodes.Usage;
             }
             catch (IOException ex)
             {

@@ -1,3 +1,4 @@
+using VisionFlow.Server.Cli;
 using VisionFlow.Server.Configuration;
 
 namespace VisionFlow.Server.Tests;
@@ -211,18 +212,18 @@ public sealed class OptionsParserTests
     [Test]
     public async Task Every_simulate_option_in_its_help_table_is_accepted()
     {
-        foreach (var option in Hosting.SimulateCommand.Options.Where(o => o.Flag != "--help"))
+        foreach (var option in Cli.SimulateCommand.Options.Where(o => o.Flag != "--help"))
         {
             var value = option.Flag switch { "--bind" => "127.0.0.1", "--rate-hz" => "20", "--token" => "t", _ => "3" };
             string[] args = option.Value is null ? [option.Flag] : [option.Flag, value];
-            var ok = Hosting.SimulateCommand.TryParse(args, out _, out var help, out var error);
+            var ok = Cli.SimulateCommand.TryParse(args, out _, out var help, out var error);
             await Assert.That(ok).IsTrue().Because($"{option.Flag}: {error}");
             await Assert.That(help).IsFalse();
         }
 
-        await Assert.That(Hosting.SimulateCommand.TryParse(["--rate-hz", "5"], out _, out _, out var tooSlow)).IsFalse();
+        await Assert.That(Cli.SimulateCommand.TryParse(["--rate-hz", "5"], out _, out _, out var tooSlow)).IsFalse();
         await Assert.That(tooSlow).IsEqualTo("invalid value '5' for --rate-hz: expected telemetry frames per second, 10-1000");
-        await Assert.That(Hosting.SimulateCommand.TryParse(["--frobnicate"], out _, out _, out var unknown)).IsFalse();
+        await Assert.That(Cli.SimulateCommand.TryParse(["--frobnicate"], out _, out _, out var unknown)).IsFalse();
         await Assert.That(unknown).Contains("unknown option '--frobnicate'");
     }
 }

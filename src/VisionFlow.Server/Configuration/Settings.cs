@@ -310,7 +310,7 @@ internal static class Settings
                 return false;
             }
 
-            list.Add(Security.Origins.Normalize(uri));
+            list.Add(Origins.Normalize(uri));
         }
 
         origins = list;

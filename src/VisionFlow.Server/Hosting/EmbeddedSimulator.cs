@@ -1,3 +1,4 @@
+using VisionFlow.Server.Cli;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Simulator;
 

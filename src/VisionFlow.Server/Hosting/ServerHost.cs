@@ -12,6 +12,7 @@ using VisionFlow.Server.Metrics;
 using VisionFlow.Server.Security;
 using VisionFlow.Server.Streaming;
 using VisionFlow.Server.Viewer;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Hosting;
 
@@ -54,7 +55,12 @@ internal static class ServerHost
 
         ConfigureLogging(builder.Logging, options);
 
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, HealthJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(2, SecurityJsonContext.Default);
+        });
         // Registers ASP.NET's own source-generated ProblemDetails metadata: without it the trimmed binary cannot write a problem.
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
@@ -112,7 +118,7 @@ internal static class ServerHost
         builder.Services.AddSingleton(new StreamOptions());
         builder.Services.AddSingleton<NodeSnapshotHub>();
         builder.Services.AddSingleton<StreamNotices>();
-        builder.Services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<StreamNotices>());
+        builder.Services.AddSingleton<IMetricsSource, StreamMetrics>();
         builder.Services.AddSingleton<HttpMetrics>();
         builder.Services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HttpMetrics>());
         builder.Services.AddSingleton<IMetricsSource, ProcessMetrics>();

@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Metrics;
 
 /// <summary>Process-level figures operators watch on an edge box: memory, GC, threads, descriptors, uptime.</summary>
-internal sealed class ProcessMetrics(Hosting.ServiceClock clock) : IMetricsSource
+internal sealed class ProcessMetrics(ServiceClock clock) : IMetricsSource
 {
     public void WriteMetrics(PrometheusWriter writer)
     {

@@ -20,7 +20,7 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> LoginAsync(HttpContext context, SessionStore sessions)
     {
-        var read = await JsonBody.ReadAsync(context, ServerJsonContext.Default.SessionRequest).ConfigureAwait(false);
+        var read = await JsonBody.ReadAsync(context, SecurityJsonContext.Default.SessionRequest).ConfigureAwait(false);
         if (read.Problem is not null)
         {
             return read.Problem;

@@ -8,7 +8,7 @@ namespace VisionFlow.Server.Streaming;
 /// Fans text notices (degradation changes, status) out to every connected stream session. A slow client loses its
 /// oldest queued notices, never blocks the sender, and always receives the newest one.
 /// </summary>
-public sealed class StreamNotices : Metrics.IMetricsSource
+public sealed class StreamNotices
 {
     private readonly ConcurrentDictionary<PositionStreamSession, byte> _sessions = new();
     private ReadOnlyMemory<byte> _lastDegradation;
@@ -41,17 +41,19 @@ public sealed class StreamNotices : Metrics.IMetricsSource
         }
     }
 
-    /// <inheritdoc />
-    public void WriteMetrics(Metrics.PrometheusWriter writer)
+    /// <summary>Binary frames sent so far to the clients connected now.</summary>
+    public long FramesSentToConnected
     {
-        writer.Gauge("visionflow_ws_clients", "Connected /ws stream clients.", _sessions.Count);
-        long frames = 0;
-        foreach (var session in _sessions.Keys)
+        get
         {
-            frames += session.FramesSent;
-        }
+            long frames = 0;
+            foreach (var session in _sessions.Keys)
+            {
+                frames += session.FramesSent;
+            }
 
-        writer.Gauge("visionflow_ws_frames_sent_connected", "Binary frames sent to the currently connected clients.", frames);
+            return frames;
+        }
     }
 
     internal void Add(PositionStreamSession session) => _sessions.TryAdd(session, 0);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
-namespace VisionFlow.Server.Security;
+namespace VisionFlow.Server.Configuration;
 
 /// <summary>
 /// Web origins as RFC 6454 compares them: scheme, host and port, with the scheme's default port filled in, so

@@ -1,7 +1,7 @@
 using System.Text;
-using VisionFlow.Server.Hosting;
+using VisionFlow.Server.Configuration;
 
-namespace VisionFlow.Server.Configuration;
+namespace VisionFlow.Server.Cli;
 
 /// <summary>
 /// Usage text, generated from the settings table and the subcommands' option tables, so it can never drift from what

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace VisionFlow.Server.Hosting;
+namespace VisionFlow.Server.Cli;
 
 /// <summary>A parsed <c>visionflow simulate</c> command line (or the in-process simulator of <c>--simulator</c>).</summary>
 internal sealed record SimulateInvocation

@@ -7,8 +7,9 @@ using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Protocol.Dialects;
 using VisionFlow.Protocol.Engine;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Server.Runtime;
 
-namespace VisionFlow.Server.Hosting;
+namespace VisionFlow.Server.Cli;
 
 /// <summary>
 /// <c>visionflow mcp tools|call</c>: for people debugging a peer. Connects like the service does (CLAUDE_FLOW_HOST,
@@ -64,7 +65,7 @@ internal static class McpCommand
         {
             await Console.Error.WriteLineAsync(
                 $"visionflow mcp: {(args.Count == 0 ? "a subcommand is missing" : $"unknown subcommand '{args[0]}'")}: tools or call (see visionflow mcp --help)").ConfigureAwait(false);
-            return Program.UsageError;
+            return ExitCodes.Usage;
         }
 
         var verb = args[0];
@@ -230,6 +231,6 @@ internal static class McpCommand
     private static async Task<int> UsageAsync(string error)
     {
         await Console.Error.WriteLineAsync($"visionflow mcp: {error}").ConfigureAwait(false);
-        return Program.UsageError;
+        return ExitCodes.Usage;
     }
 }

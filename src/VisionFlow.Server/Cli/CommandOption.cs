@@ -1,4 +1,4 @@
-namespace VisionFlow.Server.Configuration;
+namespace VisionFlow.Server.Cli;
 
 /// <summary>One option of a subcommand (<c>simulate</c>, <c>mcp</c>): the row its help prints and its parser accepts.</summary>
 /// <param name="Flag">The flag with its leading dashes, e.g. <c>--port</c>.</param>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace VisionFlow.Server.Configuration;
+namespace VisionFlow.Server.Cli;
 
 /// <summary>Writes rows of help text as columns aligned to the widest cell of each column.</summary>
 internal static class HelpTable

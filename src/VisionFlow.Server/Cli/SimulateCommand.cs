@@ -8,7 +8,7 @@ using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Simulator;
 
-namespace VisionFlow.Server.Hosting;
+namespace VisionFlow.Server.Cli;
 
 /// <summary>
 /// <c>visionflow simulate</c>: the built-in swarm simulator as a real TCP JSON-RPC server (both dialects). Everything it
@@ -117,7 +117,7 @@ internal static class SimulateCommand
         if (!TryParse(args, out var invocation, out var help, out var error))
         {
             await Console.Error.WriteLineAsync($"visionflow simulate: {error}").ConfigureAwait(false);
-            return Program.UsageError;
+            return ExitCodes.Usage;
         }
 
         if (help)

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using VisionFlow.Server.Configuration;
 
-namespace VisionFlow.Server.Hosting;
+namespace VisionFlow.Server.Cli;
 
 /// <summary>
 /// <c>visionflow healthcheck</c>: one raw HTTP/1.1 GET of <c>/api/health</c> on the first configured address (over TLS

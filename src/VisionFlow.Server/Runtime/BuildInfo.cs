@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace VisionFlow.Server.Hosting;
+namespace VisionFlow.Server.Runtime;
 
 /// <summary>Version of the running binary, read once from assembly metadata (kept by the trimmer).</summary>
 internal static class BuildInfo

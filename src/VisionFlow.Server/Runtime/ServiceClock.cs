@@ -1,4 +1,4 @@
-namespace VisionFlow.Server.Hosting;
+namespace VisionFlow.Server.Runtime;
 
 /// <summary>The process's notion of "since when"; goes through <see cref="TimeProvider"/> so tests can move time.</summary>
 internal sealed class ServiceClock(TimeProvider time)

@@ -3,6 +3,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Simulator;
+using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Bench;
 

@@ -8,6 +8,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Protocol.Dispatch;
 using VisionFlow.Protocol.Engine;
+using VisionFlow.Simulator.Model;
+using VisionFlow.Simulator.Dialects;
 
 namespace VisionFlow.Simulator;
 

@@ -6,7 +6,6 @@ using VisionFlow.Protocol.Dispatch;
 using VisionFlow.Simulator.Dialects;
 using VisionFlow.Simulator.Json;
 using VisionFlow.Simulator.Model;
-using VisionFlow.Simulator.Telemetry;
 
 namespace VisionFlow.Simulator;
 
@@ -24,7 +23,7 @@ namespace VisionFlow.Simulator;
 public sealed class SwarmSimulator
 {
     /// <summary>The name reported as <c>serverInfo.name</c>: never mistaken for a real Claude Flow server.</summary>
-    public const string ServerName = "visionflow-simulator";
+    public const string ServerName = SimulatorIdentity.ServerName;
 
     private readonly SwarmState _state;
     private readonly TelemetryWriter _telemetry;
@@ -48,7 +47,7 @@ public sealed class SwarmSimulator
     }
 
     /// <summary>MCP protocol revisions the simulator accepts; it echoes the client's when listed.</summary>
-    public static IReadOnlyList<string> SupportedProtocolVersions { get; } = ["2024-11-05", "2025-03-26", "2025-06-18"];
+    public static IReadOnlyList<string> SupportedProtocolVersions => SimulatorIdentity.SupportedProtocolVersions;
 
     /// <summary>MCP method names the dispatch table answers besides the plain ones.</summary>
     public static IReadOnlyList<string> McpMethods { get; } =

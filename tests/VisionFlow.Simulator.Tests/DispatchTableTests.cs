@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using VisionFlow.Protocol;
+using VisionFlow.Simulator.Dialects;
+using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Simulator.Tests;
 

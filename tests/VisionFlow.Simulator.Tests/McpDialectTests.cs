@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Simulator.Tests;
 

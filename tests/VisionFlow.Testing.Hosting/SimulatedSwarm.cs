@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Simulator;
+using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Testing.Hosting;
 

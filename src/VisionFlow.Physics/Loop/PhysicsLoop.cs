@@ -210,7 +210,9 @@ public sealed partial class PhysicsLoop : IDisposable
 #pragma warning restore CA1031
         {
             _fallbackReason = $"Vulkan unavailable: {ex.Message}";
-            LogVulkanUnavailable(_logger, ex.Message, ex);
+            // No GPU or no loader is an expected condition on many boxes: one line; the stack only at debug level.
+            LogVulkanUnavailable(_logger, ex.Message);
+            LogVulkanUnavailableDetail(_logger, ex);
             var cpu = new CpuLayoutBackend();
             LogBackendSelected(_logger, "cpu", cpu.DeviceName);
             return cpu;
@@ -505,7 +507,10 @@ public sealed partial class PhysicsLoop : IDisposable
     private static partial void LogBackendSelected(ILogger logger, string backend, string device);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Vulkan unavailable, using the CPU backend: {Reason}")]
-    private static partial void LogVulkanUnavailable(ILogger logger, string reason, Exception exception);
+    private static partial void LogVulkanUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Vulkan bring-up failed")]
+    private static partial void LogVulkanUnavailableDetail(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using the CPU backend: {Reason}")]
     private static partial void LogSoftwareVulkan(ILogger logger, string reason);

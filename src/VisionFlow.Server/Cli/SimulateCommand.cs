@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Simulator;
+using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Server.Cli;
 

@@ -36,13 +36,13 @@ internal sealed class McpDialect(SwarmState state) : ISimulatorMcpDialect
         }
 
         // The client's revision when the simulator knows it, else the oldest one it speaks.
-        var version = requested is not null && SwarmSimulator.SupportedProtocolVersions.Contains(requested)
+        var version = requested is not null && SimulatorIdentity.SupportedProtocolVersions.Contains(requested)
             ? requested
-            : SwarmSimulator.SupportedProtocolVersions[0];
+            : SimulatorIdentity.SupportedProtocolVersions[0];
         return ValueTask.FromResult(new SimulatorInitializeResult(
             version,
             new SimulatorCapabilities(new SimulatorToolsCapability(ListChanged: false)),
-            new SimulatorServerInfo(SwarmSimulator.ServerName, "VisionFlow swarm simulator (simulated data)", _state.Options.ServerVersion),
+            new SimulatorServerInfo(SimulatorIdentity.ServerName, "VisionFlow swarm simulator (simulated data)", _state.Options.ServerVersion),
             "This is a simulator: swarms, agents, tasks and telemetry are generated, not real. Tool names and shapes follow claude-flow 3.43.0."));
     }
 

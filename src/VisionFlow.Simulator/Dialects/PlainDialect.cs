@@ -39,7 +39,7 @@ internal sealed class PlainDialect(SwarmState state) : ISimulatorPlainDialect
     public ValueTask<PlainTelemetrySubscribeResult> SubscribeTelemetryAsync(JsonDocument? parameters, CancellationToken cancellationToken) => Run(parameters, static (d, a) => d.TelemetrySubscribe(a));
 
     public ValueTask<PlainPingResult> PingAsync(JsonDocument? parameters, CancellationToken cancellationToken) =>
-        Run<PlainPingResult>(parameters, static (d, _) => new PlainPingResult(Names.Iso(d._state.Now), SwarmSimulator.ServerName, d._state.Options.ServerVersion));
+        Run<PlainPingResult>(parameters, static (d, _) => new PlainPingResult(Names.Iso(d._state.Now), SimulatorIdentity.ServerName, d._state.Options.ServerVersion));
 
     /// <summary>Reads the params, runs <paramref name="handler"/> under the state's lock and counts the request.</summary>
     /// <exception cref="SimulatorException">The request failed; its code follows the error's kind.</exception>

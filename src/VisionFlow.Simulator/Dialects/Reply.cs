@@ -1,3 +1,5 @@
+using VisionFlow.Simulator.Model;
+
 namespace VisionFlow.Simulator.Dialects;
 
 /// <summary>A request handler's outcome: its result, or the error that fails the request.</summary>

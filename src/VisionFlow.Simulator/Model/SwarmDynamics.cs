@@ -1,5 +1,4 @@
 using System.Globalization;
-using VisionFlow.Simulator.Telemetry;
 
 namespace VisionFlow.Simulator.Model;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using VisionFlow.Simulator.Telemetry;
 
 namespace VisionFlow.Simulator.Model;
 

@@ -265,10 +265,27 @@ public sealed class ViewerWorkTests
         var level = (await browser.EvaluateAsync("document.getElementById('banner').className"))!.GetValue<string>();
         await Assert.That(level).DoesNotContain("level-fully_operational");
 
+        // The knowledge graph needs no MCP: laid out, streamed and drawn although real-time updates are off.
+        var drawn = (await browser.WaitForAsync("window.visionflow.drawnNodes >= 13 && window.visionflow.drawnNodes", Wait, "the knowledge graph drawn"))!.GetValue<int>();
+        await Assert.That(drawn).IsEqualTo(13);
+        await Assert.That((await browser.EvaluateAsync("window.visionflow.drawnAgents"))!.GetValue<int>()).IsEqualTo(0);
+
         var shots = Environment.GetEnvironmentVariable("VISIONFLOW_SCREENSHOTS");
         if (!string.IsNullOrEmpty(shots))
         {
             await browser.ScreenshotAsync(Path.Combine(shots, "viewer-mcp-unreachable.png"));
         }
+    }
+
+    [Test]
+    public async Task Safe_mode_hides_the_knowledge_graph_in_the_viewer()
+    {
+        await using var swarm = SimulatedSwarm.Start(agents: 2, token: "the-right-token");
+        await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(swarm) with { McpApiKey = "a-wrong-token" });
+        await using var browser = await HeadlessChromium.StartAsync();
+        await browser.NavigateAsync(server.Address);
+        await browser.WaitForAsync("window.visionflow && document.getElementById('banner').className.includes('level-safe_mode')", Wait, "safe mode in the banner");
+        await browser.WaitForAsync("window.visionflow.drawnNodes === 0", Wait, "nothing drawn in safe mode");
+        await Assert.That((await browser.EvaluateAsync("window.visionflow.drawnNodes"))!.GetValue<int>()).IsEqualTo(0);
     }
 }

@@ -1,7 +1,7 @@
 using VisionFlow.Protocol;
 using VisionFlow.Protocol.Contracts.Plain;
 
-namespace VisionFlow.Simulator;
+namespace VisionFlow.Simulator.Model;
 
 /// <summary>JSON-RPC error codes the simulator's plain dialect answers with (server-error range for domain errors).</summary>
 public static class SimulatorErrorCodes

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using VisionFlow.Simulator.Model;
 
-namespace VisionFlow.Simulator;
+namespace VisionFlow.Simulator.Dialects;
 
 /// <summary>Typed, validating reads of a request's argument object; every failure names the argument.</summary>
 internal readonly struct Args(JsonElement root)

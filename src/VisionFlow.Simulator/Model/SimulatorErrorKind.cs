@@ -1,4 +1,4 @@
-namespace VisionFlow.Simulator;
+namespace VisionFlow.Simulator.Model;
 
 /// <summary>Why a simulator operation failed.</summary>
 public enum SimulatorErrorKind

@@ -1,6 +1,6 @@
 using VisionFlow.Protocol;
 
-namespace VisionFlow.Simulator;
+namespace VisionFlow.Simulator.Model;
 
 /// <summary>A failed simulator operation: its kind and a message meant for people.</summary>
 public readonly record struct SimulatorError(SimulatorErrorKind Kind, string Message)

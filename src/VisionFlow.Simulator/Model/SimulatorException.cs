@@ -1,6 +1,6 @@
 using VisionFlow.Protocol;
 
-namespace VisionFlow.Simulator;
+namespace VisionFlow.Simulator.Model;
 
 /// <summary>A failed simulator request as the JSON-RPC error it answers with, keeping the <see cref="SimulatorError"/> it came from.</summary>
 internal sealed class SimulatorException(SimulatorError error) : JsonRpcException(error.Code, error.Message)

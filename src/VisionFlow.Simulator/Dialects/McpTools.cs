@@ -1,4 +1,4 @@
-namespace VisionFlow.Simulator;
+namespace VisionFlow.Simulator.Dialects;
 
 /// <summary>The MCP tools the simulator offers: claude-flow 3.43.0's names, argument and result shapes.</summary>
 public static class McpTools

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using VisionFlow.Simulator.Model;
 
-namespace VisionFlow.Simulator.Telemetry;
+namespace VisionFlow.Simulator.Model;
 
 /// <summary>
 /// Renders the simulator's telemetry push lines (<c>{"type":…,"data":{…,"simulated":true},"timestamp":…}</c>, one per

@@ -1,4 +1,4 @@
-namespace VisionFlow.Simulator;
+namespace VisionFlow.Simulator.Model;
 
 /// <summary>Settings of a <see cref="SwarmSimulator"/>; validated by <see cref="Validate"/>.</summary>
 public sealed record SimulatorOptions

@@ -1,4 +1,4 @@
-namespace VisionFlow.Simulator;
+namespace VisionFlow.Simulator.Model;
 
 /// <summary>What the last telemetry frame held: its sequence number, time and line counts per event type.</summary>
 public readonly record struct TelemetryFrameInfo(

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using VisionFlow.Simulator.Model;
 
-namespace VisionFlow.Simulator;
+namespace VisionFlow.Simulator.Dialects;
 
 /// <summary>A parsed <c>telemetry.subscribe</c> request: which event types, at which interval.</summary>
 public readonly record struct TelemetrySubscription(TelemetryEvents Events, TimeSpan Interval, IReadOnlyList<string> Patterns)

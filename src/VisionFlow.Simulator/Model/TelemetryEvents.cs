@@ -1,4 +1,4 @@
-namespace VisionFlow.Simulator;
+namespace VisionFlow.Simulator.Model;
 
 /// <summary>Telemetry event types a subscriber can ask for (push line <c>type</c> values).</summary>
 [Flags]

@@ -318,6 +318,12 @@ public sealed partial class McpLink : IAsyncDisposable
             Task<bool> attempt;
             lock (_gate)
             {
+                // Stopping: no attempt will come, so nothing is worth waiting for.
+                if (_disposed)
+                {
+                    throw new McpUnavailableException("the MCP link is stopping");
+                }
+
                 status = _status;
                 attempt = _attempt.Task;
             }

@@ -8,7 +8,6 @@ using VisionFlow.Connections.Pooling;
 using VisionFlow.Connections.Resilience;
 using VisionFlow.Protocol;
 using VisionFlow.Protocol.Contracts.Mcp;
-using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Protocol.Dialects;
 using VisionFlow.Protocol.Engine;
 
@@ -524,7 +523,9 @@ public sealed partial class McpLink : IAsyncDisposable
             {
                 // List before watch: pushes start only after the listing is applied, so nothing older than it can land on top.
                 await _sink.ApplyListingAsync(session, listing, cancellationToken).ConfigureAwait(false);
-                mode = await SubscribeAsync(rpc, cancellationToken).ConfigureAwait(false) ? TelemetryMode.Push : TelemetryMode.Poll;
+                mode = await ServerProfile.SubscribeTelemetryAsync(rpc, _options.TelemetryEvents, _options.TelemetryInterval, cancellationToken).ConfigureAwait(false)
+                    ? TelemetryMode.Push
+                    : TelemetryMode.Poll;
             }
 
             // Not linked to _stopping (DisposeAsync cancels it directly), so a session leaves no registration behind.
@@ -606,22 +607,6 @@ public sealed partial class McpLink : IAsyncDisposable
                 _sink.EndSession(session);
                 await rpc.DisposeAsync().ConfigureAwait(false);
             }
-        }
-    }
-
-    /// <summary>Asks for pushed telemetry; false when the server has no <c>telemetry.subscribe</c> (Claude Flow's MCP server).</summary>
-    private async ValueTask<bool> SubscribeAsync(JsonRpcConnection rpc, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await new PlainDialectClient(rpc).SubscribeTelemetryAsync(
-                new TelemetrySubscribeParams { Events = _options.TelemetryEvents, IntervalMs = (int)_options.TelemetryInterval.TotalMilliseconds },
-                cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (JsonRpcException ex) when (ex.Code == JsonRpcErrorCodes.MethodNotFound)
-        {
-            return false;
         }
     }
 

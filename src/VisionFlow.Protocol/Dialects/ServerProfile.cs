@@ -63,6 +63,27 @@ public sealed record ServerProfile
     }
 
     /// <summary>
+    /// Asks the server to push telemetry lines whose type matches one of the <paramref name="events"/> globs, every
+    /// <paramref name="interval"/> (<c>telemetry.subscribe</c>); false when it has no such method (Claude Flow's MCP
+    /// server, which is polled instead).
+    /// </summary>
+    public static async ValueTask<bool> SubscribeTelemetryAsync(IJsonRpcInvoker invoker, IReadOnlyList<string> events, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invoker);
+        try
+        {
+            await new PlainDialectClient(invoker).SubscribeTelemetryAsync(
+                new TelemetrySubscribeParams { Events = events, IntervalMs = (int)interval.TotalMilliseconds },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (JsonRpcException ex) when (ex.Code == JsonRpcErrorCodes.MethodNotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Detects the dialect: an <c>initialize</c> answered with a result means MCP (then <c>tools/list</c> is read, all
     /// pages); "method not found" means the plain dialect, confirmed with <c>system.ping</c>.
     /// </summary>

@@ -46,7 +46,7 @@ internal static class ContractEmitter
     {
         w.Line($"/// <summary>JSON-RPC method names of <see cref=\"{model.InterfaceType}\"/>.</summary>");
         w.Line(GeneratedCode);
-        w.Line($"{model.Accessibility} static class {model.BaseName}Methods");
+        w.Line($"{model.MethodsAccessibility} static class {model.BaseName}Methods");
         w.Open();
         var first = true;
         foreach (var method in model.Methods)

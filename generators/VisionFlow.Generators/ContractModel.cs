@@ -7,6 +7,7 @@ internal sealed record ContractModel(
     string InterfaceType,
     string BaseName,
     string Accessibility,
+    string MethodsAccessibility,
     string ContextType,
     EquatableArray<MethodModel> Methods);
 

@@ -107,6 +107,7 @@ internal static class ContractParser
             contract.ToDisplayString(TypeFormat),
             BaseName(contract.Name),
             contract.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
+            contract.DeclaredAccessibility == Accessibility.Public || attribute.NamedArguments.Any(a => a.Key == "PublicMethodNames" && a.Value.Value is true) ? "public" : "internal",
             serializerContext.ToDisplayString(TypeFormat),
             new EquatableArray<MethodModel>(methods));
         return new ContractResult(model, EquatableArray<DiagnosticInfo>.Empty);

@@ -113,6 +113,26 @@ public sealed class GeneratorOutputTests
     }
 
     [Test]
+    public async Task Public_method_names_of_an_internal_contract_leave_its_client_and_dispatch_internal()
+    {
+        var outcome = GeneratorHarness.Run(Sources.PublicNamesContract);
+
+        await Assert.That(outcome.CompilationErrors.Select(d => d.ToString()).ToList()).IsEmpty();
+        var expected = new Dictionary<string, Accessibility>
+        {
+            ["Sample.Names.NamedMethods"] = Accessibility.Public,
+            ["Sample.Names.NamedClient"] = Accessibility.Internal,
+            ["Sample.Names.NamedDispatch"] = Accessibility.Internal,
+        };
+        foreach (var (name, accessibility) in expected)
+        {
+            var type = outcome.Output.GetTypeByMetadataName(name);
+            await Assert.That(type).IsNotNull();
+            await Assert.That(type!.DeclaredAccessibility).IsEqualTo(accessibility);
+        }
+    }
+
+    [Test]
     public async Task Optional_params_are_omitted_by_the_client_and_read_as_optional_by_dispatch()
     {
         var text = GeneratorHarness.Run(Sources.ValidContract).GeneratedText;

@@ -94,6 +94,23 @@ internal static class Sources
         public partial class GlobalContext : JsonSerializerContext;
         """;
 
+    /// <summary>An internal contract whose wire names are public (<c>PublicMethodNames = true</c>).</summary>
+    public const string PublicNamesContract = Usings + """
+        namespace Sample.Names;
+
+        internal sealed record Ping { public long At { get; init; } }
+
+        [JsonSerializable(typeof(Ping))]
+        internal sealed partial class NamedContext : JsonSerializerContext;
+
+        [JsonRpcContract(typeof(NamedContext), PublicMethodNames = true)]
+        internal interface INamed
+        {
+            [JsonRpcMethod("named.ping")]
+            ValueTask<Ping> PingAsync(CancellationToken cancellationToken = default);
+        }
+        """;
+
     /// <summary>A contract shell over a valid context; <c>{0}</c> is the interface body.</summary>
     public static string Contract(string body) => Usings + """
         namespace Diag;

@@ -14,4 +14,10 @@ public sealed class JsonRpcContractAttribute(Type serializerContext) : Attribute
 {
     /// <summary>The source-generated serializer context for the contract's types.</summary>
     public Type SerializerContext { get; } = serializerContext;
+
+    /// <summary>
+    /// Emits <c>FooMethods</c> public even when the contract is internal: the wire names are shared with code on the other
+    /// side of the wire (a server of the same dialect, a tool that lists its methods) that has no use for the typed client.
+    /// </summary>
+    public bool PublicMethodNames { get; init; }
 }

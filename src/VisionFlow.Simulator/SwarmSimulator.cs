@@ -81,7 +81,7 @@ public sealed class SwarmSimulator
     }
 
     /// <summary>Counts of the last frame produced by <see cref="Advance"/>.</summary>
-    public TelemetryFrameInfo LastFrame
+    internal TelemetryFrameInfo LastFrame
     {
         get
         {
@@ -160,7 +160,7 @@ public sealed class SwarmSimulator
 
     /// <summary>Advances the simulation by <paramref name="elapsed"/> and writes that frame's push lines.</summary>
     /// <returns>The number of bytes written to <paramref name="destination"/>.</returns>
-    public int Tick(TimeSpan elapsed, IBufferWriter<byte> destination, TelemetryEvents events = TelemetryEvents.All)
+    internal int Tick(TimeSpan elapsed, IBufferWriter<byte> destination, TelemetryEvents events = TelemetryEvents.All)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(elapsed, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(destination);
@@ -187,7 +187,7 @@ public sealed class SwarmSimulator
 
     /// <summary>Copies the current frame's lines of the requested types to <paramref name="destination"/>.</summary>
     /// <returns>The number of bytes written.</returns>
-    public int WriteFrame(IBufferWriter<byte> destination, TelemetryEvents events = TelemetryEvents.All)
+    internal int WriteFrame(IBufferWriter<byte> destination, TelemetryEvents events = TelemetryEvents.All)
     {
         ArgumentNullException.ThrowIfNull(destination);
         lock (_state.Gate)

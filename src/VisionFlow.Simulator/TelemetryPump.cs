@@ -7,7 +7,7 @@ namespace VisionFlow.Simulator;
 /// advances the simulation by the time that really passed (capped) and hands the frame to <c>onFrame</c>, which
 /// copies it to subscribers with <see cref="SwarmSimulator.WriteFrame"/>. A tick that overlaps a running one is skipped.
 /// </summary>
-public sealed class TelemetryPump : IDisposable
+internal sealed class TelemetryPump : IDisposable
 {
     private static readonly TimeSpan MaxStep = TimeSpan.FromSeconds(1);
     private readonly SwarmSimulator _simulator;

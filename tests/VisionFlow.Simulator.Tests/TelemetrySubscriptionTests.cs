@@ -4,7 +4,7 @@ using VisionFlow.Simulator.Dialects;
 
 namespace VisionFlow.Simulator.Tests;
 
-public sealed class TelemetrySubscriptionTests
+internal sealed class TelemetrySubscriptionTests
 {
     [Test]
     [Arguments("""{"events":["agent.*","message.*","metrics.*"],"interval_ms":100}""", TelemetryEvents.All, 100)]

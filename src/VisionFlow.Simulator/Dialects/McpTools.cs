@@ -1,7 +1,7 @@
 namespace VisionFlow.Simulator.Dialects;
 
 /// <summary>The MCP tools the simulator offers: claude-flow 3.43.0's names, argument and result shapes.</summary>
-public static class McpTools
+internal static class McpTools
 {
     /// <summary><c>swarm_init {topology?, maxAgents?, strategy?}</c>.</summary>
     public const string SwarmInit = "swarm_init";

@@ -4,7 +4,7 @@ using VisionFlow.Simulator.Model;
 namespace VisionFlow.Simulator.Dialects;
 
 /// <summary>A parsed <c>telemetry.subscribe</c> request: which event types, at which interval.</summary>
-public readonly record struct TelemetrySubscription(TelemetryEvents Events, TimeSpan Interval, IReadOnlyList<string> Patterns)
+internal readonly record struct TelemetrySubscription(TelemetryEvents Events, TimeSpan Interval, IReadOnlyList<string> Patterns)
 {
     /// <summary>Event type names the simulator pushes, matched by the subscription's globs.</summary>
     public static IReadOnlyList<string> EventTypes { get; } =

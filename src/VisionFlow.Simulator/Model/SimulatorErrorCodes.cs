@@ -4,7 +4,7 @@ using VisionFlow.Protocol.Contracts.Plain;
 namespace VisionFlow.Simulator.Model;
 
 /// <summary>JSON-RPC error codes the simulator's plain dialect answers with (server-error range for domain errors).</summary>
-public static class SimulatorErrorCodes
+internal static class SimulatorErrorCodes
 {
     /// <summary>Unknown swarm (<c>multi-agent_id</c>).</summary>
     public const int UnknownSwarm = PlainErrorCodes.UnknownSwarm;

@@ -2,7 +2,7 @@ namespace VisionFlow.Simulator.Model;
 
 /// <summary>Telemetry event types a subscriber can ask for (push line <c>type</c> values).</summary>
 [Flags]
-public enum TelemetryEvents
+internal enum TelemetryEvents
 {
     /// <summary>Nothing.</summary>
     None = 0,

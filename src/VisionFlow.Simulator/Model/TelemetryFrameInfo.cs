@@ -1,7 +1,7 @@
 namespace VisionFlow.Simulator.Model;
 
 /// <summary>What the last telemetry frame held: its sequence number, time and line counts per event type.</summary>
-public readonly record struct TelemetryFrameInfo(
+internal readonly record struct TelemetryFrameInfo(
     long Sequence,
     DateTimeOffset Timestamp,
     int Spawned,

@@ -8,7 +8,7 @@ namespace VisionFlow.Physics;
 /// integrator. Work is partitioned by node over a fixed set of worker threads (no per-step allocation) and each node sums its own forces in a fixed order, so results do not
 /// depend on thread scheduling.
 /// </summary>
-public sealed class CpuLayoutBackend : ILayoutBackend
+internal sealed class CpuLayoutBackend : ILayoutBackend
 {
     private readonly int _partitions;
     private readonly Action<int> _forceBody;

@@ -1,7 +1,7 @@
 namespace VisionFlow.Physics;
 
 /// <summary>One force-layout implementation. Not thread-safe: the physics loop is its single owner.</summary>
-public interface ILayoutBackend : IDisposable
+internal interface ILayoutBackend : IDisposable
 {
     /// <summary>CPU or Vulkan.</summary>
     LayoutBackendKind Kind { get; }

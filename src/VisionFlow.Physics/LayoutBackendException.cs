@@ -1,7 +1,7 @@
 namespace VisionFlow.Physics;
 
 /// <summary>A layout backend cannot run (or can no longer run); the physics loop falls back to the CPU backend.</summary>
-public class LayoutBackendException : Exception
+internal class LayoutBackendException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public LayoutBackendException() { }

@@ -4,7 +4,7 @@ namespace VisionFlow.Physics;
 /// The physics input model: struct-of-arrays nodes and CSR edges. Each undirected edge appears in both endpoints'
 /// rows so every node can sum its own forces (deterministic, partitioned by node). Owned by one thread at a time.
 /// </summary>
-public sealed class LayoutGraph
+internal sealed class LayoutGraph
 {
     /// <summary>Id bit that marks an agent node; clear means a knowledge node.</summary>
     public const uint AgentBit = 0x80000000u;

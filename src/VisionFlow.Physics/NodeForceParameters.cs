@@ -1,7 +1,7 @@
 namespace VisionFlow.Physics;
 
 /// <summary>Force constants for one class of node (knowledge or agent); defaults are the original's.</summary>
-public readonly record struct NodeForceParameters(
+internal readonly record struct NodeForceParameters(
     float SpringK,
     float RepelK,
     float Damping,

@@ -1,7 +1,7 @@
 namespace VisionFlow.Physics;
 
 /// <summary>Everything a layout step needs besides the graph: two parameter sets (selected by id bit 31) and the DualGraph coupling.</summary>
-public sealed record PhysicsParameters
+internal sealed record PhysicsParameters
 {
     /// <summary>Parameters for knowledge nodes (id bit 31 clear).</summary>
     public NodeForceParameters Knowledge { get; init; } = NodeForceParameters.Default;

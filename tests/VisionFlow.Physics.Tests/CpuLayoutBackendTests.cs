@@ -1,6 +1,6 @@
 namespace VisionFlow.Physics.Tests;
 
-public sealed class CpuLayoutBackendTests
+internal sealed class CpuLayoutBackendTests
 {
     [Test]
     public async Task Grid_path_matches_the_brute_force_formulas()

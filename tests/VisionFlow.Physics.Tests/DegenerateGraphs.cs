@@ -1,7 +1,7 @@
 namespace VisionFlow.Physics.Tests;
 
 /// <summary>Inputs that break naive layouts; each case says what must hold besides "no NaN".</summary>
-public static class DegenerateGraphs
+internal static class DegenerateGraphs
 {
     public sealed record Case(string Name, Func<LayoutGraph> Build, Func<LayoutGraph, Task> Check)
     {

@@ -2,7 +2,7 @@ namespace VisionFlow.Physics.Tests;
 
 /// <summary>Runs on a real Vulkan device (lavapipe counts). No device means failure, never a skip or a CPU fallback.</summary>
 [NotInParallel("vulkan")]
-public sealed class VulkanLayoutBackendTests
+internal sealed class VulkanLayoutBackendTests
 {
     /// <summary>
     /// Vulkan vs CPU after 20 steps from the same start: 0.05 units. Both compute the same float formulas, but the GPU

@@ -3,7 +3,7 @@ namespace VisionFlow.Physics.Loop;
 /// <summary>Tick rate and steps per tick for a <see cref="PerformanceMode"/>.</summary>
 /// <param name="TickHz">Ticks per second.</param>
 /// <param name="StepsPerTick">Layout iterations per tick (after warm-up).</param>
-public readonly record struct PerformanceProfile(double TickHz, int StepsPerTick)
+internal readonly record struct PerformanceProfile(double TickHz, int StepsPerTick)
 {
     /// <summary>The profile for a mode.</summary>
     public static PerformanceProfile For(PerformanceMode mode) => mode switch

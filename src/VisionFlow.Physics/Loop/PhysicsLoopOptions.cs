@@ -4,7 +4,7 @@ namespace VisionFlow.Physics.Loop;
 public sealed record PhysicsLoopOptions
 {
     /// <summary>Force parameters (both node classes and the DualGraph coupling).</summary>
-    public PhysicsParameters Parameters { get; init; } = PhysicsParameters.Default;
+    internal PhysicsParameters Parameters { get; init; } = PhysicsParameters.Default;
 
     /// <summary>Backend choice; any Vulkan failure (at start or while running) falls back to the CPU path.</summary>
     public BackendPreference Backend { get; init; } = BackendPreference.Auto;

@@ -5,4 +5,4 @@ namespace VisionFlow.Physics.Vulkan;
 /// <param name="Type">discrete, integrated, virtual, cpu or other.</param>
 /// <param name="ApiVersion">Device API version as major.minor.patch.</param>
 /// <param name="DirectlyMapped">True when storage buffers are host-visible (written in place, no staging copies).</param>
-public sealed record VulkanDeviceInfo(string Name, string Type, string ApiVersion, bool DirectlyMapped);
+internal sealed record VulkanDeviceInfo(string Name, string Type, string ApiVersion, bool DirectlyMapped);

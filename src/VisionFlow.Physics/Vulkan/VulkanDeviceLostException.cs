@@ -1,7 +1,7 @@
 namespace VisionFlow.Physics.Vulkan;
 
 /// <summary>The device was lost (or a call failed) while the backend was running; its state is gone.</summary>
-public sealed class VulkanDeviceLostException : LayoutBackendException
+internal sealed class VulkanDeviceLostException : LayoutBackendException
 {
     /// <summary>Creates the exception.</summary>
     public VulkanDeviceLostException() { }

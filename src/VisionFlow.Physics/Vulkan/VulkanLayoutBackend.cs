@@ -8,7 +8,7 @@ namespace VisionFlow.Physics.Vulkan;
 /// scatter) and one force+integrate pass over double-buffered positions. Uploads only what changed (CSR when the
 /// topology version moves, the dirty node range otherwise) and reads back only when asked.
 /// </summary>
-public sealed unsafe class VulkanLayoutBackend : ILayoutBackend
+internal sealed unsafe class VulkanLayoutBackend : ILayoutBackend
 {
     private const uint GroupSize = 64;
 

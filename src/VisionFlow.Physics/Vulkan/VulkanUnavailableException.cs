@@ -1,7 +1,7 @@
 namespace VisionFlow.Physics.Vulkan;
 
 /// <summary>No usable Vulkan: loader missing, no device, no compute queue, or a creation call failed.</summary>
-public sealed class VulkanUnavailableException : LayoutBackendException
+internal sealed class VulkanUnavailableException : LayoutBackendException
 {
     /// <summary>Creates the exception.</summary>
     public VulkanUnavailableException() { }

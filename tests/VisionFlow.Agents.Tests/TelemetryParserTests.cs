@@ -3,7 +3,7 @@ using VisionFlow.Agents.Telemetry;
 
 namespace VisionFlow.Agents.Tests;
 
-public sealed class TelemetryParserTests
+internal sealed class TelemetryParserTests
 {
     private static (TelemetryParseStatus Status, TelemetryEvent Event) Parse(TelemetryParser parser, string json)
     {

@@ -46,7 +46,7 @@ public sealed class AgentSnapshot
     public IReadOnlyList<AgentEdgeInfo> Edges { get; }
 
     /// <summary>The message-flow history ring, oldest first (the seed's <c>communications</c>).</summary>
-    public IReadOnlyList<MessageFlowInfo> RecentFlows { get; }
+    internal IReadOnlyList<MessageFlowInfo> RecentFlows { get; }
 
     /// <summary>Last value of each <c>metrics.*</c> event by name (the part after <c>metrics.</c>).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; }

@@ -1,4 +1,4 @@
 namespace VisionFlow.Agents.Flows;
 
 /// <summary>One message between two agents (keys into the agent id table).</summary>
-public readonly record struct MessageFlow(int FromKey, int ToKey, int MessageTypeKey, int Size, long TimestampUtcTicks);
+internal readonly record struct MessageFlow(int FromKey, int ToKey, int MessageTypeKey, int Size, long TimestampUtcTicks);

@@ -6,7 +6,7 @@ namespace VisionFlow.Agents.Flows;
 /// Nothing here grows with the event rate: the ring overwrites, the table refuses (and counts) edges beyond
 /// its capacity, and edges decaying below the floor are freed. Single owner (the intake loop).
 /// </summary>
-public sealed class MessageFlowEdges
+internal sealed class MessageFlowEdges
 {
     private readonly MessageFlow[] _ring;
     private readonly Dictionary<long, int> _slotByPair;

@@ -1,7 +1,7 @@
 namespace VisionFlow.Agents.Graph;
 
 /// <summary>Node id space shared with the 28-byte wire record: bit 31 set = agent node, clear = knowledge node.</summary>
-public static class NodeIds
+internal static class NodeIds
 {
     /// <summary>The agent bit.</summary>
     public const uint AgentFlag = 0x80000000u;

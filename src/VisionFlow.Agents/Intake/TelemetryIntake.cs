@@ -90,10 +90,10 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
     public AgentCache Cache { get; }
 
     /// <summary>The parser and its id tables (owner thread only).</summary>
-    public TelemetryParser Parser { get; }
+    internal TelemetryParser Parser { get; }
 
     /// <summary>Message-flow edges (owner thread only).</summary>
-    public MessageFlowEdges Edges { get; }
+    internal MessageFlowEdges Edges { get; }
 
     /// <summary>Called on the owner thread after each batch that changed something; read the set before returning.</summary>
     public Action<AgentChangeSet>? ChangesApplied { get; set; }

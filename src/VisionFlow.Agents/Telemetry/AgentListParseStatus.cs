@@ -1,7 +1,7 @@
 namespace VisionFlow.Agents.Telemetry;
 
 /// <summary>Outcome of parsing a polled agent list.</summary>
-public enum AgentListParseStatus : byte
+internal enum AgentListParseStatus : byte
 {
     /// <summary>An agent list was found; its entries went to the sink.</summary>
     Ok = 0,

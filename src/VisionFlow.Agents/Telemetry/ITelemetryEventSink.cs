@@ -1,7 +1,7 @@
 namespace VisionFlow.Agents.Telemetry;
 
 /// <summary>Receives the events of a polled agent list, one per agent, in order.</summary>
-public interface ITelemetryEventSink
+internal interface ITelemetryEventSink
 {
     /// <summary>One parsed event.</summary>
     void OnEvent(in TelemetryEvent telemetryEvent);

@@ -4,7 +4,7 @@ namespace VisionFlow.Agents.Telemetry;
 /// One parsed telemetry event. Strings on the wire are interned: <see cref="AgentKey"/> and the other keys index the
 /// parser's tables (<see cref="TelemetryParser.AgentId"/>, <see cref="TelemetryParser.Label"/>); -1 means absent.
 /// </summary>
-public struct TelemetryEvent
+internal struct TelemetryEvent
 {
     /// <summary>Event kind.</summary>
     public TelemetryEventKind Kind;

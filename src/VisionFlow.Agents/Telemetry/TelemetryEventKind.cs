@@ -1,7 +1,7 @@
 namespace VisionFlow.Agents.Telemetry;
 
 /// <summary>What a telemetry line (or one entry of a polled agent list) says.</summary>
-public enum TelemetryEventKind : byte
+internal enum TelemetryEventKind : byte
 {
     /// <summary>Not a telemetry event.</summary>
     None = 0,

@@ -2,7 +2,7 @@ namespace VisionFlow.Agents.Telemetry;
 
 /// <summary>Which agent fields an event carried; coalescing is last-write-wins per field.</summary>
 [Flags]
-public enum TelemetryFields : ushort
+internal enum TelemetryFields : ushort
 {
     /// <summary>Nothing.</summary>
     None = 0,

@@ -1,7 +1,7 @@
 namespace VisionFlow.Agents.Telemetry;
 
 /// <summary>Outcome of parsing one telemetry line; every non-<see cref="Ok"/> outcome is counted by the intake.</summary>
-public enum TelemetryParseStatus : byte
+internal enum TelemetryParseStatus : byte
 {
     /// <summary>A telemetry event was produced.</summary>
     Ok = 0,

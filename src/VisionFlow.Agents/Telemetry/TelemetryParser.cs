@@ -9,7 +9,7 @@ namespace VisionFlow.Agents.Telemetry;
 /// Identifiers are interned into bounded tables, so steady-state parsing allocates nothing.
 /// Single owner (the intake loop): not thread-safe.
 /// </summary>
-public sealed class TelemetryParser
+internal sealed class TelemetryParser
 {
     private const int MaxNestedText = 2;
     private readonly Utf8Interner _agents;

@@ -5,7 +5,7 @@ using VisionFlow.Connections.Resilience;
 namespace VisionFlow.Connections.Adaptive;
 
 /// <summary>Builds the tuner's inputs from the live components, with the error rate taken over each evaluation window.</summary>
-public static class AdaptiveInputSource
+internal static class AdaptiveInputSource
 {
     /// <summary>
     /// Latency: the health checker's moving average when it has one, else the pipeline's mean response time. Error rate:

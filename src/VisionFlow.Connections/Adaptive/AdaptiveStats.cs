@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Adaptive;
 
 /// <summary>An immutable reading of the adaptive tuner: which rules are in force, counters, recent changes (oldest first).</summary>
-public sealed record AdaptiveStats(
+internal sealed record AdaptiveStats(
     bool HighLatencyRuleActive,
     bool HighErrorRateRuleActive,
     int PoolMaxConnections,

@@ -11,7 +11,7 @@ namespace VisionFlow.Connections.Adaptive;
 /// delays, a high error rate lowers the breaker threshold, high pool utilisation grows the pool. Each rule reverts once
 /// its condition has clearly recovered (hysteresis), every change stays within hard limits, and each is logged and counted.
 /// </summary>
-public sealed partial class AdaptiveTuner : IAsyncDisposable
+internal sealed partial class AdaptiveTuner : IAsyncDisposable
 {
     private readonly ResilienceTuning _tuning;
     private readonly IResizablePool? _pool;

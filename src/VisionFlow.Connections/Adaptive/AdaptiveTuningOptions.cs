@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Adaptive;
 
 /// <summary>The adaptive rules' triggers, targets and hard limits (the seed's "Adaptive Configuration"); validated once, up front.</summary>
-public sealed record AdaptiveTuningOptions
+internal sealed record AdaptiveTuningOptions
 {
     /// <summary>How often the rules are evaluated.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(30);

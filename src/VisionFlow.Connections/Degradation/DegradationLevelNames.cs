@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Degradation;
 
 /// <summary>snake_case names of levels and modes, as the health API and browser notices write them.</summary>
-public static class DegradationLevelNames
+internal static class DegradationLevelNames
 {
     /// <summary><c>fully_operational</c>, <c>partial_degradation</c>, <c>emergency_mode</c> or <c>safe_mode</c>.</summary>
     public static string ToSnakeCase(DegradationLevel level) => level switch

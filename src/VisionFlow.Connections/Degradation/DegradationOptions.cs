@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Degradation;
 
 /// <summary>Settings of <see cref="GracefulDegradationManager"/>; validated once, up front.</summary>
-public sealed record DegradationOptions
+internal sealed record DegradationOptions
 {
     /// <summary>Minimum time at a level before a healthy report climbs one level.</summary>
     public TimeSpan RecoveryInterval { get; init; } = TimeSpan.FromSeconds(30);

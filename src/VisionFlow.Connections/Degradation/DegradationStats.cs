@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Degradation;
 
 /// <summary>An immutable reading of the degradation manager.</summary>
-public sealed record DegradationStats(
+internal sealed record DegradationStats(
     DegradationLevel Level,
     DegradationResponse Response,
     DateTimeOffset Since,

@@ -34,7 +34,7 @@ public sealed partial class GracefulDegradationManager : IDisposable
     private bool _disposed;
 
     /// <summary>Creates a manager at <see cref="DegradationLevel.FullyOperational"/>.</summary>
-    public GracefulDegradationManager(DegradationOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    internal GracefulDegradationManager(DegradationOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -89,7 +89,7 @@ public sealed partial class GracefulDegradationManager : IDisposable
     /// to EmergencyMode; an authentication failure goes to SafeMode. A failure never raises the level, and it ends the
     /// healthy interval: recovery starts over from the next <see cref="ReportHealthy"/>.
     /// </summary>
-    public DegradationResponse HandleFailure(McpFailureType failure)
+    internal DegradationResponse HandleFailure(McpFailureType failure)
     {
         DegradationChange? change;
         lock (_lock)
@@ -142,7 +142,7 @@ public sealed partial class GracefulDegradationManager : IDisposable
     }
 
     /// <summary>A reading of the level, time in it, transition count and history (oldest first).</summary>
-    public DegradationStats GetStats()
+    internal DegradationStats GetStats()
     {
         lock (_lock)
         {

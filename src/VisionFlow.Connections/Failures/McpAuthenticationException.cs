@@ -3,7 +3,7 @@ using VisionFlow.Protocol;
 namespace VisionFlow.Connections.Failures;
 
 /// <summary>The MCP bridge refused our <c>MCP_API_KEY</c> (its <c>authenticate</c> request failed): SafeMode, never retried as if transient.</summary>
-public sealed class McpAuthenticationException : Exception
+internal sealed class McpAuthenticationException : Exception
 {
     /// <summary>Creates the error from the bridge's answer.</summary>
     public McpAuthenticationException(string message, JsonRpcException innerException)

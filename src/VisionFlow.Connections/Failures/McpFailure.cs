@@ -24,7 +24,7 @@ public readonly record struct McpFailure(McpFailureKind Kind, string Message)
     /// What the failure means for the degradation level (the contract's three triggers), or null when it says nothing new
     /// about the peer: answers from the server, cancellations, and our own refusals while the link is already known down.
     /// </summary>
-    public McpFailureType? DegradationTrigger => Kind switch
+    internal McpFailureType? DegradationTrigger => Kind switch
     {
         McpFailureKind.Timeout or McpFailureKind.PoolExhausted => McpFailureType.ConnectionTimeout,
         McpFailureKind.Refused or McpFailureKind.Reset or McpFailureKind.Closed or McpFailureKind.HostNotFound

@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Failures;
 
 /// <summary>The kinds of MCP failure that move the degradation level.</summary>
-public enum McpFailureType
+internal enum McpFailureType
 {
     /// <summary>A connect or call timed out: one level down.</summary>
     ConnectionTimeout,

@@ -4,7 +4,7 @@ namespace VisionFlow.Connections.Failures;
 /// The link could not take the call: MCP is disabled, not connected, or a connection attempt in progress ended in
 /// failure. Carries the failure that keeps it down, so callers answer with the real cause.
 /// </summary>
-public sealed class McpUnavailableException : Exception
+internal sealed class McpUnavailableException : Exception
 {
     /// <summary>Creates the error with the failure that keeps the link down.</summary>
     public McpUnavailableException(string message, McpFailure? cause)

@@ -5,7 +5,7 @@ namespace VisionFlow.Connections.Health;
 /// In [0, 1]: the success rate of the last <c>ScoreWindow</c> checks times a latency factor that is 1 while the average
 /// latency is at or under the target and target/average above it (twice the target halves the score). 0 before any check.
 /// </param>
-public sealed record HealthCheckStats(
+internal sealed record HealthCheckStats(
     HealthStatus Status,
     int ConsecutiveSuccesses,
     int ConsecutiveFailures,

@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Health;
 
 /// <summary>Timing and thresholds of <see cref="McpHealthChecker"/>; validated once, up front.</summary>
-public sealed record HealthCheckerOptions
+internal sealed record HealthCheckerOptions
 {
     /// <summary>Time between pings.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);

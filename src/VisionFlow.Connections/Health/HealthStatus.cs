@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Health;
 
 /// <summary>What the periodic ping says about the MCP server.</summary>
-public enum HealthStatus
+internal enum HealthStatus
 {
     /// <summary>No check has completed yet.</summary>
     Unknown,

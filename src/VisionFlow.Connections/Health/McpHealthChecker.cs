@@ -5,7 +5,7 @@ using VisionFlow.Connections.Failures;
 namespace VisionFlow.Connections.Health;
 
 /// <summary>Pings the MCP server periodically through a supplied delegate and turns the results into a status, latency and score.</summary>
-public sealed partial class McpHealthChecker : IAsyncDisposable
+internal sealed partial class McpHealthChecker : IAsyncDisposable
 {
     private readonly Func<CancellationToken, ValueTask> _ping;
     private readonly HealthCheckerOptions _options;

@@ -110,13 +110,13 @@ public sealed partial class McpLink : IAsyncDisposable
     public McpLinkStatus Status => Volatile.Read(ref _status);
 
     /// <summary>The request pipeline (timeouts, retry, circuit breaker) and its counters.</summary>
-    public McpResilience Resilience { get; }
+    internal McpResilience Resilience { get; }
 
     /// <summary>The degradation level, driven by this link's failures and recoveries.</summary>
     public GracefulDegradationManager Degradation { get; }
 
     /// <summary>Counters of attempts and sessions.</summary>
-    public McpLinkStats Stats
+    internal McpLinkStats Stats
     {
         get
         {
@@ -129,13 +129,13 @@ public sealed partial class McpLink : IAsyncDisposable
     }
 
     /// <summary>The request pool; null when disabled.</summary>
-    public IResizablePool? Pool => _pool;
+    internal IResizablePool? Pool => _pool;
 
     /// <summary>The health checker; null when disabled.</summary>
-    public McpHealthChecker? Health => _health;
+    internal McpHealthChecker? Health => _health;
 
     /// <summary>The adaptive tuner; null when disabled.</summary>
-    public AdaptiveTuner? Adaptive => _adaptive;
+    internal AdaptiveTuner? Adaptive => _adaptive;
 
     /// <summary>The clock the link runs on.</summary>
     public TimeProvider Time => _time;

@@ -125,7 +125,7 @@ public sealed record McpLinkOptions
     }
 
     /// <summary>The request pipeline's settings (timeouts, retry, breaker), derived from these.</summary>
-    public McpResilienceOptions ToResilienceOptions() => new()
+    internal McpResilienceOptions ToResilienceOptions() => new()
     {
         TotalTimeout = ConnectionTimeout,
         AttemptTimeout = Min(RequestAttemptTimeout, ConnectionTimeout),
@@ -137,7 +137,7 @@ public sealed record McpLinkOptions
     };
 
     /// <summary>The request pool's settings.</summary>
-    public ConnectionPoolOptions ToPoolOptions() => new()
+    internal ConnectionPoolOptions ToPoolOptions() => new()
     {
         MinConnections = 0,
         MaxConnections = PoolMaxConnections,
@@ -147,7 +147,7 @@ public sealed record McpLinkOptions
     };
 
     /// <summary>The health checker's settings.</summary>
-    public HealthCheckerOptions ToHealthOptions() => new() { Interval = HealthInterval, Timeout = HealthTimeout };
+    internal HealthCheckerOptions ToHealthOptions() => new() { Interval = HealthInterval, Timeout = HealthTimeout };
 
     /// <summary>Probe delay cap, never below the quick-attempt delay.</summary>
     internal TimeSpan EffectiveMaxProbeDelay => MaxProbeDelay > ReconnectDelay ? MaxProbeDelay : ReconnectDelay;

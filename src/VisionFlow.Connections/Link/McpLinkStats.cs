@@ -8,7 +8,7 @@ namespace VisionFlow.Connections.Link;
 /// <param name="Reconnections">Sessions opened after a loss.</param>
 /// <param name="Disconnects">Sessions lost.</param>
 /// <param name="DownSince">When the link went down, while it is down.</param>
-public sealed record McpLinkStats(
+internal sealed record McpLinkStats(
     McpLinkState State,
     long Sessions,
     long Attempts,

@@ -12,7 +12,7 @@ namespace VisionFlow.Connections.Metrics;
 /// One immutable snapshot of every resilience component, read from the live objects at <see cref="CapturedAt"/>: what
 /// <c>GET /api/health/network</c> and the Prometheus endpoint render (see <see cref="NetworkResilienceMetricsWriter"/>).
 /// </summary>
-public sealed record NetworkResilienceMetrics(
+internal sealed record NetworkResilienceMetrics(
     DateTimeOffset CapturedAt,
     CircuitBreakerStats CircuitBreaker,
     RetryStats Retry,

@@ -3,14 +3,21 @@ using System.Text;
 using System.Text.Json;
 using Polly.CircuitBreaker;
 using VisionFlow.Connections.Degradation;
+using VisionFlow.Connections.Link;
 
 namespace VisionFlow.Connections.Metrics;
 
 /// <summary>Renders a <see cref="NetworkResilienceMetrics"/> as the seed's <c>/api/health/network</c> JSON or as Prometheus text.</summary>
 public static class NetworkResilienceMetricsWriter
 {
+    /// <summary>Writes the <c>/api/health/network</c> object for <paramref name="link"/>, every number read from it now.</summary>
+    public static void WriteHealthJson(Utf8JsonWriter writer, McpLink link) => WriteHealthJson(writer, NetworkResilienceMetrics.Capture(link));
+
+    /// <summary>Writes Prometheus text exposition (version 0.0.4) for <paramref name="link"/>, every number read from it now.</summary>
+    public static void WritePrometheus(StringBuilder sb, McpLink link) => WritePrometheus(sb, NetworkResilienceMetrics.Capture(link));
+
     /// <summary>Writes the <c>/api/health/network</c> object (the shared README's contract), with an extra <c>details</c> member.</summary>
-    public static void WriteHealthJson(Utf8JsonWriter writer, NetworkResilienceMetrics m)
+    internal static void WriteHealthJson(Utf8JsonWriter writer, NetworkResilienceMetrics m)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(m);
@@ -135,7 +142,7 @@ public static class NetworkResilienceMetricsWriter
     }
 
     /// <summary>Writes Prometheus text exposition (version 0.0.4) of the snapshot.</summary>
-    public static void WritePrometheus(StringBuilder sb, NetworkResilienceMetrics m)
+    internal static void WritePrometheus(StringBuilder sb, NetworkResilienceMetrics m)
     {
         ArgumentNullException.ThrowIfNull(sb);
         ArgumentNullException.ThrowIfNull(m);

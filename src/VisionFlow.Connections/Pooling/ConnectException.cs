@@ -24,7 +24,7 @@ public sealed class ConnectException : IOException
     }
 
     /// <summary>Creates the exception for a failed connect to host:port.</summary>
-    public ConnectException(ConnectFailureKind kind, string host, int port, Exception? innerException)
+    internal ConnectException(ConnectFailureKind kind, string host, int port, Exception? innerException)
         : base(Describe(kind, host, port, innerException), innerException)
     {
         Kind = kind;
@@ -33,7 +33,7 @@ public sealed class ConnectException : IOException
     }
 
     /// <summary>Why it failed.</summary>
-    public ConnectFailureKind Kind { get; } = ConnectFailureKind.Other;
+    internal ConnectFailureKind Kind { get; } = ConnectFailureKind.Other;
 
     /// <summary>The host that was dialled.</summary>
     public string? Host { get; }

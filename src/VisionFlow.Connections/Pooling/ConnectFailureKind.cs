@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Pooling;
 
 /// <summary>Why a TCP connect failed.</summary>
-public enum ConnectFailureKind
+internal enum ConnectFailureKind
 {
     /// <summary>The host answered with a reset: nothing listens on the port.</summary>
     Refused,

@@ -13,7 +13,7 @@ namespace VisionFlow.Connections.Pooling;
 /// requests with it, and is marked broken and closed on return). Exclusive leases keep both exact and lock-cheap.
 /// All state lives under one lock; connection I/O (create, health check, dispose) always runs outside it.
 /// </remarks>
-public sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposable
+internal sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposable
     where TConnection : class, IPooledConnection
 {
     private readonly Func<CancellationToken, ValueTask<TConnection>> _factory;

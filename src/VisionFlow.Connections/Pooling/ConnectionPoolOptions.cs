@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Pooling;
 
 /// <summary>Limits and timings of a <see cref="ConnectionPool{TConnection}"/>; validated once, up front.</summary>
-public sealed record ConnectionPoolOptions
+internal sealed record ConnectionPoolOptions
 {
     /// <summary>Connections kept open even when idle (refilled by maintenance).</summary>
     public int MinConnections { get; init; }

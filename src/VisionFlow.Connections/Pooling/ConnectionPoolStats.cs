@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Pooling;
 
 /// <summary>An immutable reading of a pool's gauges and counters.</summary>
-public sealed record ConnectionPoolStats(
+internal sealed record ConnectionPoolStats(
     int ActiveConnections,
     int IdleConnections,
     int TotalConnections,

@@ -5,7 +5,7 @@ namespace VisionFlow.Connections.Pooling;
 /// Creation and last-use times are kept by the pool (in its slot), not by the connection, so an engine type only has
 /// to answer "are you alive" cheaply and "prove it" on demand.
 /// </remarks>
-public interface IPooledConnection : IAsyncDisposable
+internal interface IPooledConnection : IAsyncDisposable
 {
     /// <summary>Cheap, synchronous liveness: false once the transport has closed or faulted.</summary>
     bool IsAlive { get; }

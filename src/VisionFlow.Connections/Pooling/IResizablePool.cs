@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Pooling;
 
 /// <summary>What the adaptive tuner needs from a pool: its size limits and a way to change the maximum.</summary>
-public interface IResizablePool
+internal interface IResizablePool
 {
     /// <summary>The current maximum.</summary>
     int MaxConnections { get; }

@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Pooling;
 
 /// <summary>Raised when no connection could be leased: the pool is at its maximum and the wait timed out or the wait queue is full.</summary>
-public sealed class PoolExhaustedException : Exception
+internal sealed class PoolExhaustedException : Exception
 {
     /// <summary>Creates the exception with a default message.</summary>
     public PoolExhaustedException()

@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Pooling;
 
 /// <summary>Exclusive use of one pooled connection until disposed; a struct, so a steady-state rent allocates nothing.</summary>
-public readonly struct PoolLease<TConnection> : IAsyncDisposable, IEquatable<PoolLease<TConnection>>
+internal readonly struct PoolLease<TConnection> : IAsyncDisposable, IEquatable<PoolLease<TConnection>>
     where TConnection : class, IPooledConnection
 {
     private readonly ConnectionPool<TConnection>? _pool;

@@ -4,7 +4,7 @@ namespace VisionFlow.Connections.Pooling;
 /// Adapts any connection type to <see cref="IPooledConnection"/> with two delegates, so a type from a lower layer (the
 /// engine's JsonRpcConnection in VisionFlow.Protocol, which cannot reference this project) can be pooled unchanged.
 /// </summary>
-public sealed class PooledConnection<TInner> : IPooledConnection
+internal sealed class PooledConnection<TInner> : IPooledConnection
     where TInner : IAsyncDisposable
 {
     private readonly Func<TInner, bool> _isAlive;

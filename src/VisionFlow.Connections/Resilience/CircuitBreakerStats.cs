@@ -3,7 +3,7 @@ using Polly.CircuitBreaker;
 namespace VisionFlow.Connections.Resilience;
 
 /// <summary>An immutable reading of the circuit breaker.</summary>
-public sealed record CircuitBreakerStats(
+internal sealed record CircuitBreakerStats(
     CircuitState State,
     int ConsecutiveFailures,
     int FailureThreshold,

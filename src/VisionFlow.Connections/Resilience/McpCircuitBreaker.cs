@@ -19,7 +19,7 @@ namespace VisionFlow.Connections.Resilience;
 /// and rejects with one exception instance per open period, so a rejection allocates nothing. That shared instance is
 /// why its stack trace is not meaningful; <see cref="BrokenCircuitException.RetryAfter"/> is the full break duration.
 /// </remarks>
-public sealed partial class McpCircuitBreaker
+internal sealed partial class McpCircuitBreaker
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;

@@ -3,7 +3,7 @@ using Polly;
 namespace VisionFlow.Connections.Resilience;
 
 /// <summary>The built MCP pipeline and the handles to observe and steer it.</summary>
-public sealed class McpResilience
+internal sealed class McpResilience
 {
     private readonly ResilienceCounters _counters;
 

@@ -1,7 +1,7 @@
 namespace VisionFlow.Connections.Resilience;
 
 /// <summary>Settings of the MCP resilience pipeline (timeout, retry, circuit breaker); validated once, up front.</summary>
-public sealed record McpResilienceOptions
+internal sealed record McpResilienceOptions
 {
     /// <summary>Bound on one call including all its retries and delays.</summary>
     public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromSeconds(30);

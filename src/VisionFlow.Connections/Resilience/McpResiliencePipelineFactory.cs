@@ -8,7 +8,7 @@ using Polly.Timeout;
 namespace VisionFlow.Connections.Resilience;
 
 /// <summary>The one place the MCP resilience pipeline is composed.</summary>
-public static partial class McpResiliencePipelineFactory
+internal static partial class McpResiliencePipelineFactory
 {
     /// <summary>
     /// Builds metrics → total timeout → retry (exponential backoff + jitter, transient failures only) →

@@ -8,7 +8,7 @@ namespace VisionFlow.Connections.Resilience;
 /// <param name="ApplicationErrors">Of the failed, those that were errors answered by the server (not retried, not counted by the breaker).</param>
 /// <param name="LastSuccessfulRequest">When a call last succeeded; null before the first.</param>
 /// <param name="AverageResponseTimeMs">Mean duration of successful calls, retries included.</param>
-public sealed record RequestStats(
+internal sealed record RequestStats(
     long TotalRequests,
     long SuccessfulRequests,
     long FailedRequests,

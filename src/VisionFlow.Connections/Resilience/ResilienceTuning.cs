@@ -1,10 +1,10 @@
 namespace VisionFlow.Connections.Resilience;
 
 /// <summary>The knobs the adaptive tuner turns at run time: read on every retry/failure, swapped atomically as one value.</summary>
-public sealed record ResilienceTuningValues(TimeSpan InitialDelay, TimeSpan MaxDelay, int FailureThreshold);
+internal sealed record ResilienceTuningValues(TimeSpan InitialDelay, TimeSpan MaxDelay, int FailureThreshold);
 
 /// <summary>Holder of the live <see cref="ResilienceTuningValues"/>, with the baseline a revert returns to.</summary>
-public sealed class ResilienceTuning
+internal sealed class ResilienceTuning
 {
     private ResilienceTuningValues _current;
 

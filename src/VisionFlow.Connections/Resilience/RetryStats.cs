@@ -6,4 +6,4 @@ namespace VisionFlow.Connections.Resilience;
 /// <param name="FailedRetries">Calls that failed after at least one retry.</param>
 /// <param name="AverageAttempts">Attempts per call, averaged over all calls.</param>
 /// <param name="MaxAttemptsReached">Calls that failed with every allowed attempt used.</param>
-public sealed record RetryStats(long TotalRetries, long SuccessfulRetries, long FailedRetries, double AverageAttempts, long MaxAttemptsReached);
+internal sealed record RetryStats(long TotalRetries, long SuccessfulRetries, long FailedRetries, double AverageAttempts, long MaxAttemptsReached);

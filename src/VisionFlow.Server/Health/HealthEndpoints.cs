@@ -31,7 +31,7 @@ internal static class HealthEndpoints
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
         {
-            Connections.Metrics.NetworkResilienceMetricsWriter.WriteHealthJson(writer, Connections.Metrics.NetworkResilienceMetrics.Capture(mcp.Link));
+            Connections.Metrics.NetworkResilienceMetricsWriter.WriteHealthJson(writer, mcp.Link);
         }
 
         return Results.Bytes(buffer.WrittenMemory.ToArray(), "application/json");

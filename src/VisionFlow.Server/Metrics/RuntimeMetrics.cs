@@ -12,7 +12,7 @@ internal sealed class RuntimeMetrics(McpServices mcp, GraphService graph) : IMet
     public void WriteMetrics(PrometheusWriter writer)
     {
         var sb = new StringBuilder(4096);
-        NetworkResilienceMetricsWriter.WritePrometheus(sb, NetworkResilienceMetrics.Capture(mcp.Link));
+        NetworkResilienceMetricsWriter.WritePrometheus(sb, mcp.Link);
         writer.Raw(sb.ToString());
 
         var c = mcp.Intake.Counters;

@@ -3,7 +3,7 @@ using VisionFlow.Protocol.Messages;
 
 namespace VisionFlow.Protocol.Tests;
 
-public sealed class JsonRpcMessageTests
+internal sealed class JsonRpcMessageTests
 {
     private static (JsonRpcMessageKind Kind, JsonRpcMessageError Error) Classify(string json)
     {

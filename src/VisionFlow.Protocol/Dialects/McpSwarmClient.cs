@@ -10,7 +10,7 @@ namespace VisionFlow.Protocol.Dialects;
 /// (<see cref="ToolMapping"/>), its arguments are named the way that server's schema names them, and in-band tool
 /// failures (<c>isError</c>, <c>success: false</c>) become <see cref="ToolFailedException"/>.
 /// </summary>
-public sealed class McpSwarmClient : ISwarmClient
+internal sealed class McpSwarmClient : ISwarmClient
 {
     private readonly McpDialectClient _mcp;
 

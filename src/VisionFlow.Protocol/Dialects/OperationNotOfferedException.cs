@@ -4,7 +4,7 @@ namespace VisionFlow.Protocol.Dialects;
 public sealed class OperationNotOfferedException : JsonRpcException
 {
     /// <summary>Creates the error for <paramref name="operation"/>, naming the tools that would have served it.</summary>
-    public OperationNotOfferedException(SwarmOperation operation, string server, IReadOnlyList<string> candidates)
+    internal OperationNotOfferedException(SwarmOperation operation, string server, IReadOnlyList<string> candidates)
         : base(JsonRpcErrorCodes.MethodNotFound,
             $"{operation} is not offered by this server ({server}): it has none of the tools {string.Join(", ", candidates)}")
     {
@@ -30,5 +30,5 @@ public sealed class OperationNotOfferedException : JsonRpcException
     }
 
     /// <summary>The operation that has no tool.</summary>
-    public SwarmOperation? Operation { get; }
+    internal SwarmOperation? Operation { get; }
 }

@@ -8,7 +8,7 @@ namespace VisionFlow.Protocol.Dialects;
 /// server does not have is <see cref="OperationNotOfferedException"/> (501), as with an MCP server's missing tool, and the
 /// dialect's error codes for unknown ids and refusals become <see cref="ToolFailedException"/>.
 /// </summary>
-public sealed class PlainSwarmClient : ISwarmClient
+internal sealed class PlainSwarmClient : ISwarmClient
 {
     private readonly IJsonRpcInvoker _invoker;
     private readonly PlainDialectClient _plain;

@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Dialects;
 
 /// <summary>The product's operations, mapped onto whatever the connected server offers.</summary>
-public enum SwarmOperation
+internal enum SwarmOperation
 {
     /// <summary>Create a swarm (multi-agent system).</summary>
     InitializeSwarm,

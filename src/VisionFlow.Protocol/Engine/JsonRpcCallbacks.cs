@@ -6,7 +6,7 @@ namespace VisionFlow.Protocol.Engine;
 /// </summary>
 /// <param name="method">The decoded UTF-8 method name.</param>
 /// <param name="parameters">The raw JSON of <c>params</c>; empty when absent.</param>
-public delegate void JsonRpcNotificationHandler(ReadOnlySpan<byte> method, ReadOnlySpan<byte> parameters);
+internal delegate void JsonRpcNotificationHandler(ReadOnlySpan<byte> method, ReadOnlySpan<byte> parameters);
 
 /// <summary>
 /// Receives a non-JSON-RPC push line (<c>{"type":"agent.status","data":{…},"timestamp":"…"}</c>) as raw UTF-8, on the

@@ -105,7 +105,7 @@ public sealed partial class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposabl
     public Task Completion => _closed.Task;
 
     /// <summary>A consistent-enough snapshot of the counters; cheap, lock-free except for the pending count.</summary>
-    public JsonRpcConnectionCounters Counters
+    internal JsonRpcConnectionCounters Counters
     {
         get
         {

@@ -14,7 +14,7 @@ namespace VisionFlow.Protocol.Engine;
 /// <param name="PendingRequests">Requests now awaiting a response.</param>
 /// <param name="LastMessageAt">When the last JSON line arrived, from the connection's <see cref="TimeProvider"/>.</param>
 /// <param name="SocketSends">Socket writes that carried those messages (several per write when they are coalesced); 0 on a transport that is not a socket.</param>
-public readonly record struct JsonRpcConnectionCounters(
+internal readonly record struct JsonRpcConnectionCounters(
     long MessagesIn,
     long MessagesOut,
     long RequestsIn,

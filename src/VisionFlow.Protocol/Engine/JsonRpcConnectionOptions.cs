@@ -14,7 +14,7 @@ public sealed class JsonRpcConnectionOptions
     public JsonRpcDispatchTable? Dispatch { get; init; }
 
     /// <summary>Receives notifications from the peer.</summary>
-    public JsonRpcNotificationHandler? OnNotification { get; init; }
+    internal JsonRpcNotificationHandler? OnNotification { get; init; }
 
     /// <summary>Receives non-JSON-RPC push lines (telemetry).</summary>
     public JsonRpcPushHandler? OnPush { get; init; }

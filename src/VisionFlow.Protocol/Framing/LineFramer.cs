@@ -13,7 +13,7 @@ namespace VisionFlow.Protocol.Framing;
 /// current incomplete line was already scanned, so a large line arriving in small reads is scanned once, not once per read,
 /// and it reports <see cref="LineStatus.LineTooLong"/> as soon as an incomplete line passes the limit.
 /// </remarks>
-public sealed class LineFramer
+internal sealed class LineFramer
 {
     /// <summary>The default maximum line length: 16 MiB.</summary>
     public const int DefaultMaxLineLength = 16 * 1024 * 1024;

@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Framing;
 
 /// <summary>What <see cref="LineFramer.TryReadLine"/> found in the buffered bytes.</summary>
-public enum LineStatus
+internal enum LineStatus
 {
     /// <summary>The buffer holds no complete JSON line yet; read more.</summary>
     NeedMoreData,

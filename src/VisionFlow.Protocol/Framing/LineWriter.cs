@@ -3,7 +3,7 @@ using System.Buffers;
 namespace VisionFlow.Protocol.Framing;
 
 /// <summary>Write side of the newline-delimited framing.</summary>
-public static class LineWriter
+internal static class LineWriter
 {
     /// <summary>Appends <paramref name="json"/> followed by <c>\n</c> to <paramref name="output"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="json"/> contains a newline, which would split the message.</exception>

@@ -4,10 +4,10 @@ using System.IO.Pipelines;
 namespace VisionFlow.Protocol.Framing;
 
 /// <summary>Receives one framed JSON line; the bytes are valid only during the call.</summary>
-public delegate void LineHandler(in ReadOnlySequence<byte> line);
+internal delegate void LineHandler(in ReadOnlySequence<byte> line);
 
 /// <summary>Drives a <see cref="LineFramer"/> over a <see cref="PipeReader"/> for code that wants lines without the JSON-RPC engine.</summary>
-public static class PipeLineReader
+internal static class PipeLineReader
 {
     /// <summary>
     /// Hands every JSON line to <paramref name="onLine"/> until the pipe completes (returns <see cref="LineStatus.NeedMoreData"/>)

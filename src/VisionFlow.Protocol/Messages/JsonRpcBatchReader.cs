@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace VisionFlow.Protocol.Messages;
 
 /// <summary>Walks the elements of a batch line (one already classified <see cref="JsonRpcMessageKind.Batch"/>) without allocating.</summary>
-public ref struct JsonRpcBatchReader
+internal ref struct JsonRpcBatchReader
 {
     private readonly ReadOnlySpan<byte> _json;
     private Utf8JsonReader _reader;

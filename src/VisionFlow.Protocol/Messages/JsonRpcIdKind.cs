@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Messages;
 
 /// <summary>The JSON type of a message's <c>id</c>.</summary>
-public enum JsonRpcIdKind
+internal enum JsonRpcIdKind
 {
     /// <summary>No <c>id</c> member.</summary>
     None,

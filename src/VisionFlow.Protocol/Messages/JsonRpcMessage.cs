@@ -8,7 +8,7 @@ namespace VisionFlow.Protocol.Messages;
 /// is valid only as long as those bytes are. Strings are raw JSON text (escape sequences not decoded) unless a
 /// <c>Copy…</c>/<c>Get…</c> helper says otherwise.
 /// </summary>
-public readonly ref struct JsonRpcMessage
+internal readonly ref struct JsonRpcMessage
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow };
 

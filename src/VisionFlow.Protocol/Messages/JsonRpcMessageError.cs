@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Messages;
 
 /// <summary>Why a line was classified <see cref="JsonRpcMessageKind.Invalid"/>.</summary>
-public enum JsonRpcMessageError
+internal enum JsonRpcMessageError
 {
     /// <summary>The message is valid.</summary>
     None,

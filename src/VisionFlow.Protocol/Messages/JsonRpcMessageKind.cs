@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Messages;
 
 /// <summary>What one JSON line is.</summary>
-public enum JsonRpcMessageKind
+internal enum JsonRpcMessageKind
 {
     /// <summary>Not a valid JSON-RPC message; <see cref="JsonRpcMessage.Error"/> says why.</summary>
     Invalid,

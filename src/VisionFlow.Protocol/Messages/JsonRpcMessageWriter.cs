@@ -10,7 +10,7 @@ namespace VisionFlow.Protocol.Messages;
 /// reusable <see cref="Utf8JsonWriter"/>. Not thread-safe: one instance per writer (a connection uses it under its write lock).
 /// Ids are passed as raw JSON tokens (<c>"abc-1"</c> with quotes, or <c>42</c>) so a response can echo a request's id verbatim.
 /// </summary>
-public sealed class JsonRpcMessageWriter
+internal sealed class JsonRpcMessageWriter
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = false };
     private static readonly JsonEncodedText JsonRpc = JsonEncodedText.Encode("jsonrpc");

@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Model settings for a spawned agent (<c>config</c> of <c>agent.spawn</c>).</summary>
-public sealed record AgentConfig
+internal sealed record AgentConfig
 {
     /// <summary>Token budget per response (<c>max_tokens</c>).</summary>
     public int? MaxTokens { get; init; }

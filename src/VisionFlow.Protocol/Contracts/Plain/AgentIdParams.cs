@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Params naming one agent: <c>{agent_id}</c> (<c>agent.terminate</c>, <c>agent.status</c>).</summary>
-public sealed record AgentIdParams
+internal sealed record AgentIdParams
 {
     /// <summary>Agent id.</summary>
     public required string AgentId { get; init; }

@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Params of <c>agent.list</c>: <c>{filter, limit}</c>; both optional.</summary>
-public sealed record AgentListParams
+internal sealed record AgentListParams
 {
     /// <summary>Server-side filter, e.g. a status or type.</summary>
     public string? Filter { get; init; }

@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Params of <c>agent.spawn</c>: <c>{type, task, config}</c>.</summary>
-public sealed record AgentSpawnParams
+internal sealed record AgentSpawnParams
 {
     /// <summary>Agent type, e.g. <c>coordinator</c>, <c>researcher</c>, <c>coder</c>.</summary>
     public required string Type { get; init; }

@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Result of <c>agent.spawn</c>: <c>{agent_id, status, session_id}</c>.</summary>
-public sealed record AgentSpawnResult
+internal sealed record AgentSpawnResult
 {
     /// <summary>Id of the new agent.</summary>
     public required string AgentId { get; init; }

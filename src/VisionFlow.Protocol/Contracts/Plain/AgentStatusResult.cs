@@ -4,7 +4,7 @@ namespace VisionFlow.Protocol.Contracts.Plain;
 /// The plain dialect's record of one agent: the result of <c>agent.status</c>, the items of <c>agent.list</c> and
 /// <c>multi-agent.status</c>, and the data of <c>agent.status</c> telemetry.
 /// </summary>
-public sealed record AgentStatusResult
+internal sealed record AgentStatusResult
 {
     /// <summary>Agent id (<c>agent_id</c>).</summary>
     public required string AgentId { get; init; }

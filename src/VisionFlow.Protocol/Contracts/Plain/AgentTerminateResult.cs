@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Result of <c>agent.terminate</c>.</summary>
-public sealed record AgentTerminateResult
+internal sealed record AgentTerminateResult
 {
     /// <summary>The terminated agent.</summary>
     public string? AgentId { get; init; }

@@ -4,8 +4,8 @@ namespace VisionFlow.Protocol.Contracts.Plain;
 /// The seed's plain JSON-RPC methods (agents, multi-agent systems, tasks, telemetry), snake_case on the wire.
 /// The generator emits <c>PlainDialectMethods</c>, <c>PlainDialectClient</c> and <c>PlainDialectDispatch</c> from it.
 /// </summary>
-[JsonRpcContract(typeof(PlainDialectJsonContext))]
-public interface IPlainDialect
+[JsonRpcContract(typeof(PlainDialectJsonContext), PublicMethodNames = true)]
+internal interface IPlainDialect
 {
     /// <summary>Creates an agent.</summary>
     [JsonRpcMethod("agent.spawn")]

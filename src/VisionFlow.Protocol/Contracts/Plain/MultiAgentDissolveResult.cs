@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Result of <c>multi-agent.dissolve</c>.</summary>
-public sealed record MultiAgentDissolveResult
+internal sealed record MultiAgentDissolveResult
 {
     /// <summary>The dissolved system.</summary>
     [JsonPropertyName("multi-agent_id")]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Params naming one multi-agent system: <c>{"multi-agent_id"}</c>, spelled as the seed's wire shows.</summary>
-public sealed record MultiAgentIdParams
+internal sealed record MultiAgentIdParams
 {
     /// <summary>Multi-agent system id.</summary>
     [JsonPropertyName("multi-agent_id")]

@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Params of <c>multi-agent.initialize</c>: <c>{topology, agents, task}</c>.</summary>
-public sealed record MultiAgentInitializeParams
+internal sealed record MultiAgentInitializeParams
 {
     /// <summary>Topology, e.g. <c>mesh</c>, <c>hierarchical</c>, <c>ring</c>, <c>star</c>.</summary>
     public required string Topology { get; init; }

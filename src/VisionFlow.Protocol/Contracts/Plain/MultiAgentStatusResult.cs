@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Result of <c>multi-agent.initialize</c> and <c>multi-agent.status</c>.</summary>
-public sealed record MultiAgentStatusResult
+internal sealed record MultiAgentStatusResult
 {
     /// <summary>Multi-agent system id.</summary>
     [JsonPropertyName("multi-agent_id")]

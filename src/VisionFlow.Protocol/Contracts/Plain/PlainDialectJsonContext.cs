@@ -25,4 +25,4 @@ namespace VisionFlow.Protocol.Contracts.Plain;
 [JsonSerializable(typeof(TelemetrySubscribeResult))]
 [JsonSerializable(typeof(TelemetryPushLine))]
 [JsonSerializable(typeof(JsonElement))]
-public sealed partial class PlainDialectJsonContext : JsonSerializerContext;
+internal sealed partial class PlainDialectJsonContext : JsonSerializerContext;

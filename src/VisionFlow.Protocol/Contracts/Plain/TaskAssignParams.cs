@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Params of <c>task.assign</c>: <c>{agent_id, task}</c>.</summary>
-public sealed record TaskAssignParams
+internal sealed record TaskAssignParams
 {
     /// <summary>Agent to assign to.</summary>
     public required string AgentId { get; init; }

@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Params naming one task: <c>{task_id}</c> (<c>task.status</c>, <c>task.cancel</c>).</summary>
-public sealed record TaskIdParams
+internal sealed record TaskIdParams
 {
     /// <summary>Task id.</summary>
     public required string TaskId { get; init; }

@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Result of <c>task.assign</c>, <c>task.status</c> and <c>task.cancel</c>.</summary>
-public sealed record TaskStatusResult
+internal sealed record TaskStatusResult
 {
     /// <summary>Task id.</summary>
     public required string TaskId { get; init; }

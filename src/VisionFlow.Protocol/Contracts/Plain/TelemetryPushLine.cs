@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>A server-pushed telemetry line <c>{type, data, timestamp}</c> (not a JSON-RPC message).</summary>
-public sealed record TelemetryPushLine
+internal sealed record TelemetryPushLine
 {
     /// <summary>Event type: <c>agent.spawned</c>, <c>agent.terminated</c>, <c>agent.status</c>, <c>message.flow</c>, <c>metrics.*</c>.</summary>
     public required string Type { get; init; }

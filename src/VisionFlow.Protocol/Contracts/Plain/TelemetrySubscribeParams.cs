@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Params of <c>telemetry.subscribe</c>: <c>{events, interval_ms}</c>.</summary>
-public sealed record TelemetrySubscribeParams
+internal sealed record TelemetrySubscribeParams
 {
     /// <summary>Event-type globs, e.g. <c>agent.*</c>, <c>message.*</c>, <c>metrics.*</c>.</summary>
     public required IReadOnlyList<string> Events { get; init; }

@@ -1,7 +1,7 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>Result of <c>telemetry.subscribe</c>.</summary>
-public sealed record TelemetrySubscribeResult
+internal sealed record TelemetrySubscribeResult
 {
     /// <summary>Subscription id, when the server assigns one.</summary>
     public string? SubscriptionId { get; init; }

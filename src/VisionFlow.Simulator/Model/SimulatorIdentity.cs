@@ -1,7 +1,7 @@
 namespace VisionFlow.Simulator.Model;
 
 /// <summary>How the simulator names itself to clients: a name no real Claude Flow server uses, and the MCP revisions it speaks.</summary>
-public static class SimulatorIdentity
+internal static class SimulatorIdentity
 {
     /// <summary>The name reported as <c>serverInfo.name</c> and by <c>system.ping</c>: never mistaken for a real Claude Flow server.</summary>
     public const string ServerName = "visionflow-simulator";

@@ -3,7 +3,7 @@ namespace VisionFlow.Agents;
 /// <summary>Tuning for telemetry intake, the agent cache and message-flow edges.</summary>
 public sealed record AgentTelemetryOptions
 {
-    /// <summary>Batch interval; 100 ms gives the seed's 10 Hz.</summary>
+    /// <summary>Batch interval; 100 ms gives the 10 Hz telemetry rate of the MCP integration design.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>MCP_MAX_AGENTS: agents beyond this are refused and counted.</summary>

@@ -45,7 +45,7 @@ public sealed class AgentSnapshot
     /// <summary>Communication edges.</summary>
     public IReadOnlyList<AgentEdgeInfo> Edges { get; }
 
-    /// <summary>The message-flow history ring, oldest first (the seed's <c>communications</c>).</summary>
+    /// <summary>The message-flow history ring, oldest first (<c>communications</c> in the MCP integration design's agent data).</summary>
     internal IReadOnlyList<MessageFlowInfo> RecentFlows { get; }
 
     /// <summary>Last value of each <c>metrics.*</c> event by name (the part after <c>metrics.</c>).</summary>

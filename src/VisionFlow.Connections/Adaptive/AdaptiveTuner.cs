@@ -7,9 +7,10 @@ using VisionFlow.Connections.Resilience;
 namespace VisionFlow.Connections.Adaptive;
 
 /// <summary>
-/// Periodically adapts resilience settings to network conditions (the seed's rules): high latency lengthens retry
-/// delays, a high error rate lowers the breaker threshold, high pool utilisation grows the pool. Each rule reverts once
-/// its condition has clearly recovered (hysteresis), every change stays within hard limits, and each is logged and counted.
+/// Periodically adapts resilience settings to network conditions (the MCP integration design's rules): high latency
+/// lengthens retry delays, a high error rate lowers the breaker threshold, high pool utilisation grows the pool. Each
+/// rule reverts once its condition has clearly recovered (hysteresis), every change stays within hard limits, and each
+/// is logged and counted.
 /// </summary>
 internal sealed partial class AdaptiveTuner : IAsyncDisposable
 {

@@ -1,6 +1,6 @@
 namespace VisionFlow.Connections.Adaptive;
 
-/// <summary>The adaptive rules' triggers, targets and hard limits (the seed's "Adaptive Configuration"); validated once, up front.</summary>
+/// <summary>The adaptive rules' triggers, targets and hard limits (the MCP integration design's "Adaptive Configuration"); validated once, up front.</summary>
 internal sealed record AdaptiveTuningOptions
 {
     /// <summary>How often the rules are evaluated.</summary>

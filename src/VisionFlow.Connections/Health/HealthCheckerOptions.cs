@@ -18,7 +18,7 @@ internal sealed record HealthCheckerOptions
     /// <summary>Weight of the newest latency in the moving average (EWMA alpha), in (0, 1].</summary>
     public double LatencySmoothing { get; init; } = 0.2;
 
-    /// <summary>Average latency at or under which latency does not lower the health score (the seed's "high latency" line).</summary>
+    /// <summary>Average latency at or under which latency does not lower the health score (the MCP integration design's "high latency" line).</summary>
     public TimeSpan LatencyTarget { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How many recent checks the score's success rate covers.</summary>

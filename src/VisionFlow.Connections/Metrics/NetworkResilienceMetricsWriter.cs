@@ -7,7 +7,7 @@ using VisionFlow.Connections.Link;
 
 namespace VisionFlow.Connections.Metrics;
 
-/// <summary>Renders a <see cref="NetworkResilienceMetrics"/> as the seed's <c>/api/health/network</c> JSON or as Prometheus text.</summary>
+/// <summary>Renders a <see cref="NetworkResilienceMetrics"/> as the <c>/api/health/network</c> JSON contract or as Prometheus text.</summary>
 public static class NetworkResilienceMetricsWriter
 {
     /// <summary>Writes the <c>/api/health/network</c> object for <paramref name="link"/>, every number read from it now.</summary>

@@ -8,9 +8,10 @@ namespace VisionFlow.Connections.Pooling;
 /// Why a lease is exclusive even though JSON-RPC could pipeline many requests over one socket (replies correlate by id,
 /// and the Claude Flow bridge routes replies back by id): the engine already pipelines within one connection, so a
 /// holder that wants fan-out rents once and issues concurrent requests on it. Making the pool itself share connections
-/// would blur the things the pool exists to measure and bound: "active" vs "idle" (the seed's pool gauges and the
-/// utilisation rule of the adaptive tuner), and failure blast radius (a connection that dies takes only its holder's
-/// requests with it, and is marked broken and closed on return). Exclusive leases keep both exact and lock-cheap.
+/// would blur the things the pool exists to measure and bound: "active" vs "idle" (the network health contract's pool
+/// gauges and the utilisation rule of the adaptive tuner), and failure blast radius (a connection that dies takes only
+/// its holder's requests with it, and is marked broken and closed on return). Exclusive leases keep both exact and
+/// lock-cheap.
 /// All state lives under one lock; connection I/O (create, health check, dispose) always runs outside it.
 /// </remarks>
 internal sealed class ConnectionPool<TConnection> : IResizablePool, IAsyncDisposable

@@ -6,8 +6,9 @@ using VisionFlow.Connections.Failures;
 namespace VisionFlow.Connections.Resilience;
 
 /// <summary>
-/// A consecutive-failure circuit breaker (the seed's semantics): N transient failures in a row open it; after the break
-/// duration exactly one probe is let through (half-open); the probe's success closes it, its failure re-opens it.
+/// A consecutive-failure circuit breaker (the MCP integration design's semantics): N transient failures in a row open
+/// it; after the break duration exactly one probe is let through (half-open); the probe's success closes it, its
+/// failure re-opens it.
 /// </summary>
 /// <remarks>
 /// Why not Polly's own breaker: Polly's is ratio-based over a sampling window (FailureRatio, MinimumThroughput,

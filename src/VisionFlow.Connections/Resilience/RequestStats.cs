@@ -1,6 +1,6 @@
 namespace VisionFlow.Connections.Resilience;
 
-/// <summary>An immutable reading of calls through the pipeline (the seed's <c>network_stats</c>).</summary>
+/// <summary>An immutable reading of calls through the pipeline (<c>network_stats</c> of the network health contract).</summary>
 /// <param name="TotalRequests">Calls made.</param>
 /// <param name="SuccessfulRequests">Calls that returned a result.</param>
 /// <param name="FailedRequests">Calls that ended in an exception (transport failure, timeout, rejection or application error).</param>

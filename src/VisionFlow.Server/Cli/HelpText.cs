@@ -52,7 +52,7 @@ internal static class HelpText
         var sb = new StringBuilder();
         sb.AppendLine("Usage: visionflow simulate [options]");
         sb.AppendLine();
-        sb.AppendLine("The built-in swarm simulator as a TCP JSON-RPC server speaking both dialects (MCP tools and the seed's plain");
+        sb.AppendLine("The built-in swarm simulator as a TCP JSON-RPC server speaking both dialects (MCP tools and the plain JSON-RPC");
         sb.AppendLine($"methods). Everything it serves is labelled simulated (serverInfo {Simulator.SwarmSimulator.ServerName}).");
         sb.AppendLine();
         sb.AppendLine("Options:");
@@ -66,7 +66,7 @@ internal static class HelpText
         sb.AppendLine("Usage:");
         HelpTable.Append(sb,
         [
-            ["visionflow mcp tools [options]", "list the server's tools (MCP) or the seed's methods (plain dialect)"],
+            ["visionflow mcp tools [options]", "list the server's tools (MCP) or its methods (plain dialect)"],
             ["visionflow mcp call NAME ['{json}'] [options]", "call a tool (MCP) or a method (plain dialect) and print its answer"],
         ]);
         sb.AppendLine();

@@ -27,7 +27,7 @@ internal static class McpCommand
         new("--help", null, "", "show this text"),
     ];
 
-    /// <summary>The seed's plain methods, listed by <c>mcp tools</c> for a plain-dialect server (it has no tools/list).</summary>
+    /// <summary>The plain dialect's methods, listed by <c>mcp tools</c> for a plain-dialect server (it has no tools/list).</summary>
     private static readonly (string Method, string Description)[] PlainMethods =
     [
         (PlainDialectMethods.SpawnAgent, "{type, task?, config?, swarm_id?}: create an agent"),
@@ -178,7 +178,7 @@ internal static class McpCommand
         var rows = new List<string[]>();
         if (profile.Dialect == ServerDialect.Plain)
         {
-            await Console.Out.WriteLineAsync("plain JSON-RPC dialect (the server has no tools/list); the seed's methods it answers:").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync("plain JSON-RPC dialect (the server has no tools/list); the methods it answers:").ConfigureAwait(false);
             rows.AddRange(PlainMethods.Select(m => new[] { m.Method, m.Description }));
         }
         else

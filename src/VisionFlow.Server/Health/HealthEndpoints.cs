@@ -25,7 +25,7 @@ internal static class HealthEndpoints
         return app;
     }
 
-    /// <summary>The seed's network health shape, every number read from the live components.</summary>
+    /// <summary>The network health contract (README, API), every number read from the live components.</summary>
     private static IResult NetworkHealth(Mcp.McpServices mcp)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);

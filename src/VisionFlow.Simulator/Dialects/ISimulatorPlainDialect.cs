@@ -8,7 +8,7 @@ namespace VisionFlow.Simulator.Dialects;
 /// <summary>
 /// The plain dialect from the server's side, for the contract generator: the same wire names as
 /// <see cref="IPlainDialect"/>, but the params arrive as the raw document (the simulator accepts the spellings the
-/// seed's servers accept, which the client's typed params do not model) and the results are the simulator's own,
+/// original's servers accept, which the client's typed params do not model) and the results are the simulator's own,
 /// which carry more than a client reads and say <c>"simulated": true</c>. The generator emits
 /// <c>SimulatorPlainDialectDispatch</c> from it.
 /// </summary>

@@ -5,10 +5,10 @@ using VisionFlow.Simulator.Model;
 namespace VisionFlow.Simulator.Dialects;
 
 /// <summary>
-/// The seed's plain dialect as the simulator serves it: <c>agent.*</c>, <c>multi-agent.*</c>, <c>task.*</c>,
-/// <c>telemetry.subscribe</c> and <c>system.ping</c>. Params are read leniently, as the seed's servers do (ids under
-/// several spellings, agents as a count or a list), and every result says <c>"simulated": true</c>; a failure is a
-/// JSON-RPC error with the code of its <see cref="SimulatorErrorKind"/>. Every request holds the state's lock.
+/// The plain dialect as the simulator serves it: <c>agent.*</c>, <c>multi-agent.*</c>, <c>task.*</c>,
+/// <c>telemetry.subscribe</c> and <c>system.ping</c>. Params are read leniently, as the original's servers do (ids
+/// under several spellings, agents as a count or a list), and every result says <c>"simulated": true</c>; a failure is
+/// a JSON-RPC error with the code of its <see cref="SimulatorErrorKind"/>. Every request holds the state's lock.
 /// </summary>
 internal sealed class PlainDialect(SwarmState state) : ISimulatorPlainDialect
 {
@@ -73,7 +73,7 @@ internal sealed class PlainDialect(SwarmState state) : ISimulatorPlainDialect
         return false;
     }
 
-    /// <summary>Reads an id that the seed spells several ways (<c>multi-agent_id</c>, <c>multi_agent_id</c>, <c>swarm_id</c>).</summary>
+    /// <summary>Reads an id that the MCP integration design spells several ways (<c>multi-agent_id</c>, <c>multi_agent_id</c>, <c>swarm_id</c>).</summary>
     private static bool TryGetAliased(Args a, string[] names, bool required, out string? value, out SimulatorError error)
     {
         foreach (var name in names)
@@ -281,7 +281,8 @@ internal sealed class PlainDialect(SwarmState state) : ISimulatorPlainDialect
         string? taskId = null;
         if (task is not null)
         {
-            // The seed's initialize carries the swarm's goal: the coordinator (first agent) takes it on.
+            // In the MCP integration design, multi-agent.initialize carries the swarm's goal: the coordinator (first agent)
+            // takes it on.
             _state.TryCreateTask("orchestration", task, "high", swarm.Agents.Count > 0 ? [swarm.Agents[0].Id] : null, null, out var t, out _);
             t.Swarm = swarm;
             taskId = t.Id;

@@ -13,7 +13,7 @@ internal readonly record struct TelemetrySubscription(TelemetryEvents Events, Ti
     private static readonly TelemetryEvents[] EventTypeFlags =
         [TelemetryEvents.AgentSpawned, TelemetryEvents.AgentTerminated, TelemetryEvents.AgentStatus, TelemetryEvents.MessageFlow, TelemetryEvents.Metrics, TelemetryEvents.Metrics];
 
-    /// <summary>Default when <c>events</c> is absent: everything, at the seed's 100 ms.</summary>
+    /// <summary>Default when <c>events</c> is absent: everything, at the MCP integration design's 100 ms.</summary>
     public static TelemetrySubscription Default { get; } = new(TelemetryEvents.All, TimeSpan.FromMilliseconds(100), ["*"]);
 
     /// <summary>Parses <c>{"events": ["agent.*", …], "interval_ms": 100}</c> (both optional).</summary>

@@ -1,4 +1,4 @@
-// Results of the seed's plain methods (snake_case on the wire), each marked "simulated": true.
+// Results of the plain dialect's methods (snake_case on the wire), each marked "simulated": true.
 namespace VisionFlow.Simulator.Json;
 
 internal sealed record PlainAgentSpawnResult(string AgentId, string Status, string SessionId, string Type, string? SwarmId, string CreatedAt)

@@ -27,7 +27,7 @@ namespace VisionFlow.Simulator.Json;
 [JsonSerializable(typeof(McpNotFound))]
 internal sealed partial class McpResultJsonContext : JsonSerializerContext;
 
-/// <summary>Source-generated JSON for the plain-method results (snake_case like the seed's shapes) and the raw params document.</summary>
+/// <summary>Source-generated JSON for the plain-method results (snake_case, as the plain dialect's wire format has them) and the raw params document.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(PlainAgentSpawnResult))]
 [JsonSerializable(typeof(PlainAgentListResult))]

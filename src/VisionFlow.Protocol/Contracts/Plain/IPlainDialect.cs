@@ -1,7 +1,8 @@
 namespace VisionFlow.Protocol.Contracts.Plain;
 
 /// <summary>
-/// The seed's plain JSON-RPC methods (agents, multi-agent systems, tasks, telemetry), snake_case on the wire.
+/// The plain JSON-RPC methods of the MCP integration design (agents, multi-agent systems, tasks, telemetry), snake_case on
+/// the wire.
 /// The generator emits <c>PlainDialectMethods</c>, <c>PlainDialectClient</c> and <c>PlainDialectDispatch</c> from it.
 /// </summary>
 [JsonRpcContract(typeof(PlainDialectJsonContext), PublicMethodNames = true)]

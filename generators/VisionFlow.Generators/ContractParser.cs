@@ -101,13 +101,15 @@ internal static class ContractParser
             return new ContractResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
         }
 
+        var accessibility = contract.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
+        var publicMethodNames = attribute.NamedArguments.Any(a => a.Key == "PublicMethodNames" && a.Value.Value is true);
         var model = new ContractModel(
             contract.ContainingNamespace.IsGlobalNamespace ? null : contract.ContainingNamespace.ToDisplayString(),
             contract.Name,
             contract.ToDisplayString(TypeFormat),
             BaseName(contract.Name),
-            contract.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
-            contract.DeclaredAccessibility == Accessibility.Public || attribute.NamedArguments.Any(a => a.Key == "PublicMethodNames" && a.Value.Value is true) ? "public" : "internal",
+            accessibility,
+            publicMethodNames ? "public" : accessibility,
             serializerContext.ToDisplayString(TypeFormat),
             new EquatableArray<MethodModel>(methods));
         return new ContractResult(model, EquatableArray<DiagnosticInfo>.Empty);

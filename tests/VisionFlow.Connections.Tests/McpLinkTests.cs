@@ -63,6 +63,16 @@ public sealed class McpLinkTests
         }
     }
 
+    /// <summary>
+    /// Moves the clock on only until the link dials the restarted peer, then waits in real time for the session: moving it
+    /// on while the real handshake is in flight would time that attempt out on a busy machine and start another session.
+    /// </summary>
+    private static async Task ReconnectAsync(FakeTimeProvider time, TimeSpan step, TestPeer peer, int acceptedBefore, McpLink link)
+    {
+        await AdvanceUntil(time, step, () => peer.Accepted > acceptedBefore, "the link dialling the restarted peer");
+        await Until(() => link.Status.State == McpLinkState.Connected, "the new session");
+    }
+
     private static ValueTask<bool> Ping(McpLink link) =>
         link.ExecuteAsync(static async (client, ct) =>
         {
@@ -180,8 +190,9 @@ public sealed class McpLinkTests
         await peer.StopAsync();
         await Until(() => sink.Events.Contains("end 1"), "the session's end");
         await Assert.That(link.Status.State).IsNotEqualTo(McpLinkState.Connected);
+        var accepted = peer.Accepted;
         peer.Restart("b1");
-        await AdvanceUntil(time, TimeSpan.FromMilliseconds(500), () => link.Status.State == McpLinkState.Connected, "the new session");
+        await ReconnectAsync(time, TimeSpan.FromMilliseconds(500), peer, accepted, link);
 
         var events = sink.Events.ToList();
         await Assert.That(events[0]).IsEqualTo("listing 1 [a1,a2]");
@@ -206,8 +217,9 @@ public sealed class McpLinkTests
         time.Advance(TimeSpan.FromSeconds(60)); // a long outage: nothing recovers while the peer is down
         await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.EmergencyMode);
 
+        var accepted = peer.Accepted;
         peer.Restart("a1");
-        await AdvanceUntil(time, TimeSpan.FromMilliseconds(100), () => link.Status.State == McpLinkState.Connected, "the reconnect");
+        await ReconnectAsync(time, TimeSpan.FromMilliseconds(100), peer, accepted, link);
         var back = link.Status.ConnectedSince!.Value;
         await Assert.That(link.Degradation.HealthySince).IsEqualTo(back);
         await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.EmergencyMode); // not in the same instant

@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VisionFlow.Connections.Adaptive;
 using VisionFlow.Connections.Degradation;
 using VisionFlow.Connections.Failures;
 using VisionFlow.Connections.Health;
+using VisionFlow.Connections.Metrics;
 using VisionFlow.Connections.Pooling;
 using VisionFlow.Connections.Resilience;
 using VisionFlow.Protocol;
@@ -42,6 +44,7 @@ public sealed partial class McpLink : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Func<long> _liveSessionReader;
     private readonly Lock _gate = new();
+    private readonly Histogram<double>? _callDuration;
 
     // Everything below is written under _gate.
     private McpLinkStatus _status;
@@ -67,8 +70,11 @@ public sealed partial class McpLink : IAsyncDisposable
     private int _commandsInFlight;
     private TaskCompletionSource _pollWake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Creates the link (not started). <paramref name="sink"/> receives every session's telemetry.</summary>
-    public McpLink(McpLinkOptions options, IMcpTelemetrySink sink, TimeProvider? timeProvider = null, ILoggerFactory? loggers = null)
+    /// <summary>
+    /// Creates the link (not started). <paramref name="sink"/> receives every session's telemetry; <paramref name="meter"/>,
+    /// when given, gets the link's instruments (<see cref="McpLinkInstruments"/>).
+    /// </summary>
+    public McpLink(McpLinkOptions options, IMcpTelemetrySink sink, TimeProvider? timeProvider = null, ILoggerFactory? loggers = null, Meter? meter = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
@@ -88,6 +94,11 @@ public sealed partial class McpLink : IAsyncDisposable
         {
             _status = new McpLinkStatus(McpLinkState.Disabled, options.Address, "MCP is disabled (ENABLE_MCP=false)", null,
                 TelemetryMode.Disabled, 0, null, null, null, null, null);
+            if (meter is not null)
+            {
+                McpLinkInstruments.Observe(meter, this);
+            }
+
             return;
         }
 
@@ -99,6 +110,11 @@ public sealed partial class McpLink : IAsyncDisposable
         _adaptive = new AdaptiveTuner(
             Resilience.Tuning, _pool, AdaptiveInputSource.Create(Resilience, _health, _pool), new AdaptiveTuningOptions(), _time,
             _loggers.CreateLogger("VisionFlow.Mcp.Adaptive"));
+        if (meter is not null)
+        {
+            McpLinkInstruments.Observe(meter, this);
+            _callDuration = McpLinkInstruments.CreateCallDuration(meter);
+        }
     }
 
     /// <summary>Raised after every change of <see cref="Status"/>, with the new status (outside the link's lock).</summary>
@@ -160,8 +176,10 @@ public sealed partial class McpLink : IAsyncDisposable
             StartConnectLoop_NeedsLock(initial: true);
         }
 
-        _health!.Start();
-        _adaptive!.Start();
+        // Background work never runs inside the caller's context: a health ping must not become a child of whatever
+        // request or span happened to start the link.
+        Detached(_health!.Start);
+        Detached(_adaptive!.Start);
     }
 
     /// <summary>
@@ -293,6 +311,21 @@ public sealed partial class McpLink : IAsyncDisposable
         return TimeSpan.FromMilliseconds(Math.Min(ms, _options.EffectiveMaxProbeDelay.TotalMilliseconds));
     }
 
+    /// <summary>Runs <paramref name="start"/> (which starts background work) without flowing the caller's execution context.</summary>
+    private static void Detached(Action start)
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            start();
+            return;
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            start();
+        }
+    }
+
     private static TaskCompletionSource<bool> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static async Task Quietly(Task task)
@@ -364,7 +397,9 @@ public sealed partial class McpLink : IAsyncDisposable
             _attempt = NewSignal();
         }
 
-        _connectLoop = Task.Run(() => ConnectLoopAsync(initial));
+        // A reconnect is often started by a failing request: its loop (and the poll loop it starts) must not carry that
+        // request's context, or every later poll would be traced as part of a request long answered.
+        Detached(() => _connectLoop = Task.Run(() => ConnectLoopAsync(initial)));
     }
 
     private async Task ConnectLoopAsync(bool initial)
@@ -838,7 +873,9 @@ public sealed partial class McpLink : IAsyncDisposable
             throw;
         }
 
-        return new McpConnection(rpc, profile.CreateClient(rpc), session, _liveSessionReader);
+        // The pooled connections carry every call made through ExecuteAsync: that is where calls are timed and traced.
+        var invoker = new McpCallInvoker(rpc, _callDuration, profile.Dialect, _options.Host, _options.Port);
+        return new McpConnection(rpc, profile.CreateClient(invoker), session, _liveSessionReader);
     }
 
     private async ValueTask<JsonRpcConnection> OpenAsync(long session, bool push, CancellationToken cancellationToken)

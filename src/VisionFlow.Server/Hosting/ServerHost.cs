@@ -11,6 +11,7 @@ using VisionFlow.Server.Mcp;
 using VisionFlow.Server.Metrics;
 using VisionFlow.Server.Security;
 using VisionFlow.Server.Streaming;
+using VisionFlow.Server.Telemetry;
 using VisionFlow.Server.Viewer;
 
 namespace VisionFlow.Server.Hosting;
@@ -53,6 +54,7 @@ internal static class ServerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
 
         ConfigureLogging(builder.Logging, options);
+        var otlp = OtlpExport.TryAdd(builder.Services, builder.Configuration, BuildInfo.Version);
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
         // Registers ASP.NET's own source-generated ProblemDetails metadata: without it the trimmed binary cannot write a problem.
@@ -78,8 +80,11 @@ internal static class ServerHost
 
         // Created now, not on first request, so uptime counts from start-up.
         builder.Services.AddSingleton(new ServiceClock(time));
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<ProductMeters>();
+        builder.Services.AddSingleton<PrometheusExporter>();
         builder.Services.AddSingleton<ISubsystemProbe, HttpProbe>();
-        builder.Services.AddSingleton(sp => new McpServices(options, BuildInfo.Version, time, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new McpServices(options, BuildInfo.Version, time, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ProductMeters>()));
         builder.Services.AddSingleton(sp => new GraphService(
             options,
             sp.GetRequiredService<McpServices>(),
@@ -96,7 +101,6 @@ internal static class ServerHost
         builder.Services.AddSingleton<ISubsystemProbe, TelemetryProbe>();
         builder.Services.AddSingleton<ISubsystemProbe, KnowledgeProbe>();
         builder.Services.AddSingleton<ISubsystemProbe, PhysicsProbe>();
-        builder.Services.AddSingleton<IMetricsSource, RuntimeMetrics>();
         builder.Services.AddSingleton<HealthService>();
         builder.Services.AddSingleton<SessionStore>();
         if (options.ApiKey is { } apiKey)
@@ -112,13 +116,15 @@ internal static class ServerHost
         builder.Services.AddSingleton(new StreamOptions());
         builder.Services.AddSingleton<NodeSnapshotHub>();
         builder.Services.AddSingleton<StreamNotices>();
-        builder.Services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<StreamNotices>());
         builder.Services.AddSingleton<HttpMetrics>();
-        builder.Services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HttpMetrics>());
-        builder.Services.AddSingleton<IMetricsSource, ProcessMetrics>();
 
         var app = builder.Build();
         certificate?.Watch(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow.Tls"));
+        ProductInstruments.Create(app.Services);
+        OtlpExport.LogEnabled(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow.Telemetry"), otlp);
+
+        // Outermost, so a request's span covers everything the service does for it.
+        app.Use(HttpServerTracing.InvokeAsync);
         var httpMetrics = app.Services.GetRequiredService<HttpMetrics>();
         app.Use((context, next) => httpMetrics.InvokeAsync(context, next));
         if (options.RateLimitPerSecond > 0)

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
+using VisionFlow.Agents.Diagnostics;
 using VisionFlow.Agents.Intake;
 using VisionFlow.Connections.Link;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Server.Metrics;
 
 namespace VisionFlow.Server.Mcp;
 
@@ -15,10 +17,11 @@ internal sealed class McpServices : IAsyncDisposable
     private Task _intakeLoop = Task.CompletedTask;
     private int _state; // 0 created, 1 started, 2 disposed
 
-    public McpServices(ServerOptions options, string clientVersion, TimeProvider time, ILoggerFactory loggers)
+    public McpServices(ServerOptions options, string clientVersion, TimeProvider time, ILoggerFactory loggers, ProductMeters meters)
     {
         Intake = new TelemetryIntake(options.ToTelemetryOptions(), time);
-        Link = new McpLink(options.ToLinkOptions(clientVersion), Intake, time, loggers);
+        Link = new McpLink(options.ToLinkOptions(clientVersion), Intake, time, loggers, meters.Connections);
+        TelemetryIntakeInstruments.Observe(meters.Agents, Intake);
     }
 
     /// <summary>The link: status, commands, degradation, resilience.</summary>

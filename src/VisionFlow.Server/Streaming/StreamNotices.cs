@@ -8,13 +8,47 @@ namespace VisionFlow.Server.Streaming;
 /// Fans text notices (degradation changes, status) out to every connected stream session. A slow client loses its
 /// oldest queued notices, never blocks the sender, and always receives the newest one.
 /// </summary>
-public sealed class StreamNotices : Metrics.IMetricsSource
+public sealed class StreamNotices
 {
     private readonly ConcurrentDictionary<PositionStreamSession, byte> _sessions = new();
     private ReadOnlyMemory<byte> _lastDegradation;
+    private long _connections;
+    private readonly Lock _framesGate = new();
+    private long _framesSentClosed;
 
     /// <summary>Number of connected stream clients.</summary>
     public int ClientCount => _sessions.Count;
+
+    /// <summary>Stream clients accepted since start.</summary>
+    public long Connections => Interlocked.Read(ref _connections);
+
+    /// <summary>Binary frames sent to the clients connected now.</summary>
+    public long FramesSentConnected
+    {
+        get
+        {
+            long frames = 0;
+            foreach (var session in _sessions.Keys)
+            {
+                frames += session.FramesSent;
+            }
+
+            return frames;
+        }
+    }
+
+    /// <summary>Binary frames sent since start, to clients still connected or gone.</summary>
+    public long FramesSent
+    {
+        get
+        {
+            // Under the lock a leaving client is counted once, either as connected or as gone: the total never dips.
+            lock (_framesGate)
+            {
+                return _framesSentClosed + FramesSentConnected;
+            }
+        }
+    }
 
     /// <summary>The newest degradation notice, replayed to clients when they connect.</summary>
     public ReadOnlyMemory<byte> LastDegradationNotice => _lastDegradation;
@@ -41,22 +75,23 @@ public sealed class StreamNotices : Metrics.IMetricsSource
         }
     }
 
-    /// <inheritdoc />
-    public void WriteMetrics(Metrics.PrometheusWriter writer)
+    internal void Add(PositionStreamSession session)
     {
-        writer.Gauge("visionflow_ws_clients", "Connected /ws stream clients.", _sessions.Count);
-        long frames = 0;
-        foreach (var session in _sessions.Keys)
-        {
-            frames += session.FramesSent;
-        }
-
-        writer.Gauge("visionflow_ws_frames_sent_connected", "Binary frames sent to the currently connected clients.", frames);
+        _sessions.TryAdd(session, 0);
+        Interlocked.Increment(ref _connections);
     }
 
-    internal void Add(PositionStreamSession session) => _sessions.TryAdd(session, 0);
-
-    internal void Remove(PositionStreamSession session) => _sessions.TryRemove(session, out _);
+    internal void Remove(PositionStreamSession session)
+    {
+        lock (_framesGate)
+        {
+            if (_sessions.TryRemove(session, out _))
+            {
+                // Its send loop has ended, so its count is final.
+                _framesSentClosed += session.FramesSent;
+            }
+        }
+    }
 
     internal static ReadOnlyMemory<byte> Write(Action<Utf8JsonWriter> body)
     {

@@ -1,0 +1,97 @@
+using System.Collections;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using VisionFlow.Connections.Metrics;
+using VisionFlow.Server.Metrics;
+
+namespace VisionFlow.Server.Telemetry;
+
+/// <summary>
+/// OTLP export of the product's meters and activity sources with the OpenTelemetry .NET SDK, switched on by the standard
+/// variables: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a signal's own <c>…_TRACES_ENDPOINT</c> / <c>…_METRICS_ENDPOINT</c>).
+/// Unset, or <c>OTEL_SDK_DISABLED=true</c>, and no SDK object is built at all. The SDK reads every other <c>OTEL_*</c>
+/// variable itself (protocol, headers, timeouts, <c>OTEL_METRIC_EXPORT_INTERVAL</c>, <c>OTEL_BSP_SCHEDULE_DELAY</c>,
+/// <c>OTEL_TRACES_SAMPLER</c>, <c>OTEL_RESOURCE_ATTRIBUTES</c>, …); <c>OTEL_SERVICE_NAME</c> defaults to
+/// <c>visionflow</c>; <c>OTEL_TRACES_EXPORTER=none</c> or <c>OTEL_METRICS_EXPORTER=none</c> leaves one signal out.
+/// </summary>
+internal static partial class OtlpExport
+{
+    /// <summary>The service name when <c>OTEL_SERVICE_NAME</c> (and <c>service.name</c> in the resource attributes) is unset.</summary>
+    public const string DefaultServiceName = "visionflow";
+
+    /// <summary>Which signals the environment asks to export; both false means the SDK stays out entirely.</summary>
+    public static (bool Traces, bool Metrics) Signals(Func<string, string?> environment)
+    {
+        if (string.Equals(environment("OTEL_SDK_DISABLED")?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return (false, false);
+        }
+
+        var shared = Set(environment("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        var traces = (shared || Set(environment("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))) && !None(environment("OTEL_TRACES_EXPORTER"));
+        var metrics = (shared || Set(environment("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"))) && !None(environment("OTEL_METRICS_EXPORTER"));
+        return (traces, metrics);
+
+        static bool Set(string? value) => !string.IsNullOrWhiteSpace(value);
+        static bool None(string? value) => string.Equals(value?.Trim(), "none", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Adds the SDK when the environment asks for it; returns the signals switched on.</summary>
+    /// <remarks>
+    /// The host is built empty (no environment configuration source, on purpose), so the <c>OTEL_*</c> variables — and
+    /// only those — are handed to the configuration the SDK reads its options from.
+    /// </remarks>
+    public static (bool Traces, bool Metrics) TryAdd(IServiceCollection services, IConfigurationBuilder configuration, string serviceVersion)
+    {
+        var (traces, metrics) = Signals(Environment.GetEnvironmentVariable);
+        if (!traces && !metrics)
+        {
+            return (false, false);
+        }
+
+        var variables = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            if (entry.Key is string key && key.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase))
+            {
+                variables[key] = entry.Value as string;
+            }
+        }
+
+        configuration.AddInMemoryCollection(variables);
+        var otel = services.AddOpenTelemetry()
+            // Later detectors win: our default name first, then OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME over it.
+            .ConfigureResource(r => r.AddService(DefaultServiceName, serviceVersion: serviceVersion).AddEnvironmentVariableDetector());
+        if (traces)
+        {
+            otel.WithTracing(t => t.AddSource(ServerTelemetry.ActivitySourceName, ConnectionsTelemetry.ActivitySourceName).AddOtlpExporter());
+        }
+
+        if (metrics)
+        {
+            otel.WithMetrics(m => m.AddMeter(ProductMeters.Names).AddOtlpExporter());
+        }
+
+        return (traces, metrics);
+    }
+
+    /// <summary>Says at start-up what is exported, and where, so an operator sees it is on.</summary>
+    public static void LogEnabled(ILogger logger, (bool Traces, bool Metrics) signals)
+    {
+        if (!signals.Traces && !signals.Metrics)
+        {
+            return;
+        }
+
+        var what = signals.Traces && signals.Metrics ? "traces and metrics" : signals.Traces ? "traces" : "metrics";
+        var endpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") ?? "the signals' own endpoints";
+        LogExporting(logger, what, endpoint, Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL") ?? "grpc");
+    }
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "OpenTelemetry: exporting {What} over OTLP to {Endpoint} ({Protocol})")]
+    private static partial void LogExporting(ILogger logger, string what, string endpoint, string protocol);
+}

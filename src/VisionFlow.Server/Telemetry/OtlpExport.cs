@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -77,6 +78,20 @@ internal static partial class OtlpExport
         }
 
         return (traces, metrics);
+    }
+
+    /// <summary>The <c>--help</c> paragraph: the standard variables the SDK reads (they are not visionflow settings).</summary>
+    public static void AppendHelp(StringBuilder help)
+    {
+        help.AppendLine("OpenTelemetry (standard OTEL_* variables, read by the OpenTelemetry SDK; all unset: no exporter is built):");
+        help.AppendLine("  OTEL_EXPORTER_OTLP_ENDPOINT    switches OTLP export of traces and metrics on, e.g. http://collector:4317");
+        help.AppendLine("  OTEL_EXPORTER_OTLP_PROTOCOL    grpc (the SDK's default) or http/protobuf (then the endpoint is usually :4318)");
+        help.AppendLine($"  OTEL_SERVICE_NAME              default {DefaultServiceName}; OTEL_RESOURCE_ATTRIBUTES adds resource attributes");
+        help.AppendLine("  OTEL_METRIC_EXPORT_INTERVAL    ms between metric exports (default 60000)");
+        help.AppendLine("  OTEL_BSP_SCHEDULE_DELAY        ms between span batches (default 5000)");
+        help.AppendLine("  also OTEL_EXPORTER_OTLP_HEADERS / _TIMEOUT / _COMPRESSION, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / _METRICS_ENDPOINT,");
+        help.AppendLine("  OTEL_TRACES_EXPORTER=none / OTEL_METRICS_EXPORTER=none (one signal off), OTEL_TRACES_SAMPLER, OTEL_SDK_DISABLED=true");
+        help.AppendLine("GET /metrics serves the same instruments as Prometheus text; dotnet-counters reads them from a JIT build (see README).");
     }
 
     /// <summary>Says at start-up what is exported, and where, so an operator sees it is on.</summary>

@@ -89,6 +89,19 @@ public sealed partial class OtlpExportTests
         await Assert.That(receiver.Metrics.Any(m => m.Name == "visionflow.uptime")).IsTrue();
     }
 
+    [Test]
+    public async Task A_bad_endpoint_is_one_line_and_exit_code_2()
+    {
+        var (code, _, stderr) = await BinaryProcess.RunToEndAsync(["--port", "0"], new Dictionary<string, string>
+        {
+            ["ENABLE_MCP"] = "false",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "collector:4317",
+        });
+        await Assert.That(code).IsEqualTo(2);
+        await Assert.That(stderr.Count).IsEqualTo(1);
+        await Assert.That(stderr[0]).Contains("OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http:// or https:// URL");
+    }
+
     private static async Task<T> Until<T>(OtlpReceiver receiver, Func<OtlpReceiver, T?> find, string what)
         where T : class
     {

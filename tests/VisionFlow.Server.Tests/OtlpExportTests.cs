@@ -32,6 +32,30 @@ public sealed class OtlpExportTests
     }
 
     [Test]
+    [Arguments("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317", "absolute http:// or https:// URL")]
+    [Arguments("OTEL_EXPORTER_OTLP_ENDPOINT", "not a url", "absolute http:// or https:// URL")]
+    [Arguments("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "ftp://collector/v1/metrics", "absolute http:// or https:// URL")]
+    [Arguments("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json", "grpc or http/protobuf")]
+    [Arguments("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "GRPC ", "grpc or http/protobuf")]
+    public async Task A_value_the_sdk_would_ignore_is_named(string variable, string value, string accepted)
+    {
+        var environment = new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://collector:4317", [variable] = value };
+        var problem = OtlpExport.Problem(name => environment.GetValueOrDefault(name));
+        await Assert.That(problem).IsNotNull();
+        await Assert.That(problem!).Contains(variable);
+        await Assert.That(problem!).Contains(accepted);
+    }
+
+    [Test]
+    [Arguments("http://collector:4317", "grpc")]
+    [Arguments("https://otel.example.net:4318/", "http/protobuf")]
+    public async Task Good_values_pass(string endpoint, string protocol)
+    {
+        var environment = new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint, ["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol };
+        await Assert.That(OtlpExport.Problem(name => environment.GetValueOrDefault(name))).IsNull();
+    }
+
+    [Test]
     public async Task Without_an_endpoint_no_sdk_object_is_built()
     {
         // The test process is started without OTEL_* variables (the suite relies on it, as CI does).

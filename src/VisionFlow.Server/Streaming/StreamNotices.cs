@@ -11,10 +11,10 @@ namespace VisionFlow.Server.Streaming;
 public sealed class StreamNotices
 {
     private readonly ConcurrentDictionary<PositionStreamSession, byte> _sessions = new();
+    private readonly Lock _framesGate = new();
     private ReadOnlyMemory<byte> _lastDegradation;
     private long _connections;
-    private readonly Lock _framesGate = new();
-    private long _framesSentClosed;
+    private long _framesSentClosed; // under _framesGate
 
     /// <summary>Number of connected stream clients.</summary>
     public int ClientCount => _sessions.Count;

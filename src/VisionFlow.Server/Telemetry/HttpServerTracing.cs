@@ -11,8 +11,9 @@ namespace VisionFlow.Server.Telemetry;
 /// pays one check.
 /// </summary>
 /// <remarks>
-/// Probes and scrapes (<c>/metrics</c>, <c>/api/health/live</c>, <c>/api/health/ready</c>) are not traced: they arrive on a
-/// timer and would bury the requests people look for. They are still counted by the HTTP metrics.
+/// Probes and scrapes (<c>/metrics</c>, <c>/api/health</c>, <c>/api/health/live</c>, <c>/api/health/ready</c>: the image's
+/// HEALTHCHECK, Kubernetes, Prometheus) are not traced: they arrive on a timer and would bury the requests people look
+/// for. They are still counted by the HTTP metrics.
 /// </remarks>
 internal static class HttpServerTracing
 {
@@ -87,6 +88,7 @@ internal static class HttpServerTracing
 
     private static bool IsProbe(PathString path) =>
         path.Equals("/metrics", StringComparison.Ordinal)
+        || path.Equals("/api/health", StringComparison.Ordinal)
         || path.Equals("/api/health/live", StringComparison.Ordinal)
         || path.Equals("/api/health/ready", StringComparison.Ordinal);
 

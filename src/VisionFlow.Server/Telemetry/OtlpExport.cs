@@ -41,7 +41,35 @@ internal static partial class OtlpExport
         static bool None(string? value) => string.Equals(value?.Trim(), "none", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// What is wrong with the OTLP variables, or null. The SDK would ignore a bad endpoint or protocol and export to its
+    /// default (or nowhere) without a word; here it is one line and exit code 2, like any other bad setting.
+    /// </summary>
+    public static string? Problem(Func<string, string?> environment)
+    {
+        foreach (var name in (ReadOnlySpan<string>)["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"])
+        {
+            var value = environment(name);
+            if (!string.IsNullOrWhiteSpace(value)
+                && !(Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+            {
+                return $"{name} must be an absolute http:// or https:// URL (e.g. http://collector:4317), not '{value}'";
+            }
+        }
+
+        foreach (var name in (ReadOnlySpan<string>)["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL"])
+        {
+            if (environment(name) is { } value && !string.IsNullOrWhiteSpace(value) && value.Trim() is not ("grpc" or "http/protobuf"))
+            {
+                return $"{name} must be grpc or http/protobuf, not '{value}'";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Adds the SDK when the environment asks for it; returns the signals switched on.</summary>
+    /// <exception cref="ArgumentException">An OTLP variable has a value the SDK would silently ignore.</exception>
     /// <remarks>
     /// The host is built empty (no environment configuration source, on purpose), so the <c>OTEL_*</c> variables — and
     /// only those — are handed to the configuration the SDK reads its options from.
@@ -52,6 +80,11 @@ internal static partial class OtlpExport
         if (!traces && !metrics)
         {
             return (false, false);
+        }
+
+        if (Problem(Environment.GetEnvironmentVariable) is { } problem)
+        {
+            throw new ArgumentException(problem);
         }
 
         var variables = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);

@@ -13,7 +13,8 @@ namespace VisionFlow.Connections.Metrics;
 /// Times every request a pooled MCP connection sends (<c>mcp.client.operation.duration</c>) and, inside a traced
 /// operation (a REST request), makes it a client span named after OpenTelemetry's MCP conventions
 /// (<c>tools/call agent_spawn</c>, <c>agent.spawn</c>). The outcome is the failure classifier's name for what went wrong;
-/// a tool result flagged <c>isError</c> counts as a refusal, as the swarm client will report it.
+/// a tool result flagged <c>isError</c> counts as a refusal. A Claude Flow result saying <c>"success": false</c> in its
+/// text is a delivered answer here (only the swarm client above reads that text); the REST span carries that outcome.
 /// </summary>
 /// <remarks>
 /// Background calls (health pings, telemetry polls) have no parent activity and get no span: they are counted, not

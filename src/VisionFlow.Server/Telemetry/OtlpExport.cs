@@ -59,7 +59,7 @@ internal static partial class OtlpExport
 
         foreach (var name in (ReadOnlySpan<string>)["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL"])
         {
-            if (environment(name) is { } value && !string.IsNullOrWhiteSpace(value) && value.Trim() is not ("grpc" or "http/protobuf"))
+            if (environment(name) is { } value && !string.IsNullOrWhiteSpace(value) && value is not ("grpc" or "http/protobuf"))
             {
                 return $"{name} must be grpc or http/protobuf, not '{value}'";
             }

@@ -39,7 +39,11 @@ Usage: ./build.sh <command> [args]
   publish          write the trimmed Native AOT single-file executable to artifacts/bin/visionflow
   bench [suite]    run benchmarks: `startup [N]` (published binary start-up), `fuzz [N]` (long fuzz run,
                    default 1,000,000 inputs per target), `load [s] [agents]`, `chaos [restarts]`, `soak [min]`,
-                   or BenchmarkDotNet arguments (e.g. --filter '*Frame*' --job short)
+                   a BenchmarkDotNet class by name (e.g. FrameEncoding --job short) or BenchmarkDotNet arguments
+                   (e.g. --filter '*Frame*' --job short); no or an unknown suite prints the list and exits
+  screenshot [agents] [file]
+                   publish, start visionflow --simulator with 1,000 agents (or as given) and save a screenshot of the
+                   viewer from headless Chromium to docs/viewer.png (or file); the README shows that picture
   image [lavapipe] build the FROM-scratch container image with buildah and smoke-run it; `lavapipe` builds the larger
                    visionflow:lavapipe variant that carries Mesa's Vulkan-on-CPU driver and runs the Vulkan backend
   clean            remove build output
@@ -123,16 +127,10 @@ cmd_run() {
   [[ -x "$exe" ]] || die "build did not produce $exe"
   local host="${CLAUDE_FLOW_HOST:-claude-flow-mcp}" port="${MCP_TCP_PORT:-9500}"
   if [[ "${ENABLE_MCP:-true}" =~ ^(true|1|yes|on)$ ]] && ! timeout 2 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null; then
-    # No MCP server answers: run the built-in simulator, which labels everything it serves as simulated.
-    local sim_port="${VISIONFLOW_SIMULATOR_PORT:-19500}"
-    say "no MCP server at $host:$port; starting the built-in swarm SIMULATOR on 127.0.0.1:$sim_port (all its data is labelled simulated)"
-    "$exe" simulate --port "$sim_port" --agents "${VISIONFLOW_SIMULATOR_AGENTS:-12}" --autonomous &
-    local sim_pid=$!
-    trap 'kill $sim_pid 2>/dev/null' EXIT INT TERM
-    export CLAUDE_FLOW_HOST=127.0.0.1 MCP_TCP_PORT="$sim_port"
-    say "starting visionflow $* (viewer: http://127.0.0.1:${PORT:-8080}/)"
-    "$exe" "$@"
-    return
+    # No MCP server answers: the binary runs its built-in simulator in-process (all its data is labelled simulated);
+    # VISIONFLOW_SIMULATOR_AGENTS (default 12) sets how many agents it starts with.
+    say "no MCP server at $host:$port; starting visionflow --simulator $* (viewer: http://127.0.0.1:${PORT:-8080}/)"
+    exec "$exe" --simulator "$@"
   fi
   say "starting visionflow $* (MCP: $host:$port; viewer: http://127.0.0.1:${PORT:-8080}/)"
   exec "$exe" "$@"
@@ -285,6 +283,7 @@ case "${1:-help}" in
   publish) shift; require_dotnet; cmd_publish "$@" ;;
   bench) shift; cmd_bench "$@" ;;
   image) shift; cmd_image "$@" ;;
+  screenshot) shift; cmd_bench screenshot "${1:-1000}" "${2:-docs/viewer.png}" ;;
   clean) shift; cmd_clean ;;
   help|-h|--help) usage ;;
   *) usage >&2; die "unknown command '$1'" ;;

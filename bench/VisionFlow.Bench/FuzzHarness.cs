@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using VisionFlow.Server;
+using VisionFlow.Server.Security;
 using VisionFlow.Server.Api;
 using VisionFlow.Server.Streaming;
 using VisionFlow.Testing.Fuzzing;
@@ -52,7 +52,7 @@ internal static class FuzzHarness
             context.Request.ContentType = "application/json";
             context.Request.Body = new MemoryStream(body);
             context.Request.ContentLength = body.Length;
-            var read = await JsonBody.ReadAsync(context, ServerJsonContext.Default.SessionRequest).ConfigureAwait(false);
+            var read = await JsonBody.ReadAsync(context, SecurityJsonContext.Default.SessionRequest).ConfigureAwait(false);
             if (read.Value is null && read.Problem is null)
             {
                 throw new InvalidOperationException("neither a value nor a problem");

@@ -66,7 +66,7 @@ public class GeneratedDispatchBenchmarks
         private static readonly AgentSpawnResult Spawned = new() { AgentId = "agent-001", Status = "active", SessionId = "session-xyz" };
         private static readonly AgentListResult Listed = new() { Agents = [] };
         private static readonly AgentTerminateResult Terminated = new() { AgentId = "agent-001", Status = "terminated" };
-        private static readonly AgentInfo Agent = new() { AgentId = "agent-001", Status = "active", CpuUsage = 45.2, MemoryUsage = 128.5, TasksActive = 3, TokensUsed = 1523 };
+        private static readonly AgentStatusResult Agent = new() { AgentId = "agent-001", Status = "active", CpuUsage = 45.2, MemoryUsage = 128.5, TasksActive = 3, TokensUsed = 1523 };
         private static readonly MultiAgentStatusResult MultiAgent = new() { MultiAgentId = "ma-1", Status = "active" };
         private static readonly MultiAgentDissolveResult Dissolved = new() { MultiAgentId = "ma-1", Status = "dissolved" };
         private static readonly TaskStatusResult Task = new() { TaskId = "task-42", Status = "running", Progress = 0.5 };
@@ -79,7 +79,7 @@ public class GeneratedDispatchBenchmarks
 
         public ValueTask<AgentTerminateResult> TerminateAgentAsync(AgentIdParams parameters, CancellationToken cancellationToken = default) => new(Terminated);
 
-        public ValueTask<AgentInfo> GetAgentStatusAsync(AgentIdParams parameters, CancellationToken cancellationToken = default) => new(Agent);
+        public ValueTask<AgentStatusResult> GetAgentStatusAsync(AgentIdParams parameters, CancellationToken cancellationToken = default) => new(Agent);
 
         public ValueTask<MultiAgentStatusResult> InitializeMultiAgentAsync(MultiAgentInitializeParams parameters, CancellationToken cancellationToken = default) => new(MultiAgent);
 

@@ -47,5 +47,32 @@ if (args.Length > 0 && args[0] == "soak")
     return await VisionFlow.Bench.Load.SoakHarness.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(StartupHarness).Assembly).Run(args);
-return 0;
+// The built-in viewer in headless Chromium against the published binary: frame rate, and the README screenshot.
+if (args.Length > 0 && args[0] == "viewer")
+{
+    return await VisionFlow.Bench.Viewer.ViewerHarness.RunFrameRateAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000,
+        args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10);
+}
+
+if (args.Length > 0 && args[0] == "screenshot")
+{
+    return await VisionFlow.Bench.Viewer.ViewerHarness.RunScreenshotAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000,
+        args.Length > 2 ? args[2] : "docs/viewer.png");
+}
+
+// Never BenchmarkDotNet's interactive picker: without a suite it would wait for keyboard input, in CI forever.
+switch (BenchSuites.Resolve(args))
+{
+    case { Error: { } error }:
+        Console.Error.WriteLine(error);
+        Console.Error.Write(BenchSuites.List());
+        return 2;
+    case { Arguments: { } benchmarkArgs }:
+        BenchmarkSwitcher.FromAssembly(typeof(StartupHarness).Assembly).Run(benchmarkArgs);
+        return 0;
+    default:
+        Console.Out.Write(BenchSuites.List());
+        return 0;
+}

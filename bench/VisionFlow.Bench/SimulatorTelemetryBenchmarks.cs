@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Simulator;
+using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Bench;
 
@@ -25,7 +27,7 @@ public class SimulatorTelemetryBenchmarks
     {
         _simulator = new SwarmSimulator(new SimulatorOptions { Seed = 1, MaxMessageFlowsPerSecond = 50_000 }, TimeProvider.System);
         var json = Encoding.UTF8.GetBytes($$"""{"topology":"hierarchical-mesh","agents":{{Agents}},"max_agents":{{Agents}},"task":"Benchmark"}""");
-        if (!_simulator.TryHandlePlain(PlainMethods.MultiAgentInitialize, json, new ArrayBufferWriter<byte>(), out var error))
+        if (!_simulator.TryHandlePlain(PlainDialectMethods.InitializeMultiAgent, json, new ArrayBufferWriter<byte>(), out var error))
         {
             throw new InvalidOperationException(error.Message);
         }

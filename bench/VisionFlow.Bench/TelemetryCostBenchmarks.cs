@@ -4,7 +4,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using VisionFlow.Connections.Metrics;
+using VisionFlow.Connections.Diagnostics;
 using VisionFlow.Protocol;
 using VisionFlow.Protocol.Contracts.Mcp;
 using VisionFlow.Protocol.Dialects;
@@ -39,7 +39,7 @@ public class TelemetryCostBenchmarks
         var meters = new ProductMeters(_services.GetRequiredService<IMeterFactory>());
         _exporter = new PrometheusExporter(meters, NullLogger<PrometheusExporter>.Instance);
         _uncounted = new McpCallInvoker(_stub, null, ServerDialect.Mcp, "127.0.0.1", 9500);
-        _counted = new McpCallInvoker(_stub, McpLinkInstruments.CreateCallDuration(meters.Connections), ServerDialect.Mcp, "127.0.0.1", 9500);
+        _counted = new McpCallInvoker(_stub, McpCallInvoker.CreateDuration(meters.Connections), ServerDialect.Mcp, "127.0.0.1", 9500);
         _http = new HttpMetrics(meters);
         _context = new DefaultHttpContext();
         _context.Response.StatusCode = 200;

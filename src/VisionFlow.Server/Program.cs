@@ -3,19 +3,24 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using VisionFlow.Server.Cli;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Hosting;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server;
 
 /// <summary>Entry point: parse and validate configuration, then run the chosen command.</summary>
 internal static class Program
 {
-    /// <summary>Exit code for invalid configuration or usage.</summary>
-    internal const int UsageError = 2;
-
     public static async Task<int> Main(string[] args)
     {
+        // `visionflow help simulate` is `visionflow simulate --help`.
+        if (args is ["help", "simulate" or "mcp", ..])
+        {
+            args = [args[1], "--help"];
+        }
+
         if (args.Length > 0 && args[0] == "simulate")
         {
             return await SimulateCommand.RunAsync(args[1..]).ConfigureAwait(false);
@@ -29,7 +34,7 @@ internal static class Program
         if (!OptionsParser.TryParse(args, Environment.GetEnvironmentVariable, out var invocation, out var error))
         {
             await Console.Error.WriteLineAsync($"visionflow: {error}").ConfigureAwait(false);
-            return UsageError;
+            return ExitCodes.Usage;
         }
 
         switch (invocation.Command)
@@ -49,6 +54,25 @@ internal static class Program
 
     private static async Task<int> RunAsync(ServerOptions options)
     {
+        // --simulator: the built-in simulator in-process on a free loopback port, and the MCP link pointed at it.
+        EmbeddedSimulator? simulator = null;
+        if (options.Simulator)
+        {
+            try
+            {
+                simulator = EmbeddedSimulator.Start(options);
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                await Console.Error.WriteLineAsync($"visionflow: cannot start the built-in simulator: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            options = simulator.Redirect(options);
+        }
+
+        await using var stopSimulator = simulator;
+
         WebApplication app;
         try
         {
@@ -57,7 +81,7 @@ internal static class Program
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
             await Console.Error.WriteLineAsync($"visionflow: cannot build the service: {ex.Message}").ConfigureAwait(false);
-            return UsageError;
+            return ExitCodes.Usage;
         }
 
         await using (app.ConfigureAwait(false))
@@ -70,7 +94,7 @@ internal static class Program
             {
                 // Settings are checked when parsed; a combination the components still refuse is one line too, not a crash.
                 await Console.Error.WriteLineAsync($"visionflow: cannot start the service: {ex.Message}").ConfigureAwait(false);
-                return UsageError;
+                return ExitCodes.Usage;
             }
             catch (IOException ex)
             {
@@ -85,6 +109,8 @@ internal static class Program
             {
                 Log.Listening(logger, address, BuildInfo.Version);
             }
+
+            FirstRun.Explain(logger, options, simulator, addresses);
 
             await app.WaitForShutdownAsync().ConfigureAwait(false);
         }

@@ -5,8 +5,11 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Protocol.Dispatch;
 using VisionFlow.Protocol.Engine;
+using VisionFlow.Simulator.Model;
+using VisionFlow.Simulator.Dialects;
 
 namespace VisionFlow.Simulator;
 
@@ -185,7 +188,7 @@ public sealed class SimulatorServer : IAsyncDisposable
             foreach (var method in Server._shared.Methods)
             {
                 Server._shared.TryGet(method, out var handler);
-                var h = method == PlainMethods.TelemetrySubscribe ? WrapSubscribe(handler!) : handler!;
+                var h = method == PlainDialectMethods.SubscribeTelemetry ? WrapSubscribe(handler!) : handler!;
                 table.Add(method, Server._authToken is null ? h : RequireAuthentication(h));
             }
 

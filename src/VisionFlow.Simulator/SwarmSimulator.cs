@@ -1,5 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
+using VisionFlow.Protocol;
+using VisionFlow.Protocol.Contracts.Mcp;
+using VisionFlow.Protocol.Dispatch;
+using VisionFlow.Simulator.Dialects;
+using VisionFlow.Simulator.Json;
 using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Simulator;
@@ -8,65 +13,57 @@ namespace VisionFlow.Simulator;
 /// A labelled, deterministic swarm simulator: swarms, agents, tasks and message flows with real state, driven by
 /// <see cref="TimeProvider"/> and a seeded random source. It answers both dialects (plain methods and MCP tools
 /// with claude-flow's names and shapes) and produces telemetry push lines. Everything it reports says
-/// <c>"simulated": true</c>. Thread-safe: the simulator owns its state and serializes every entry point on one lock.
+/// <c>"simulated": true</c>. Thread-safe: every entry point holds the state's one lock.
 /// </summary>
-public sealed partial class SwarmSimulator
+/// <remarks>
+/// The pieces: <see cref="SwarmState"/> (the world and its operations), <see cref="SwarmDynamics"/> (the simulation
+/// step), <see cref="TelemetryWriter"/> (the push lines), <see cref="PlainDialect"/> and <see cref="McpDialect"/>
+/// (the two dialects, served through the dispatch tables the contract generator emits for them).
+/// </remarks>
+public sealed class SwarmSimulator
 {
-    private const string Base36 = "0123456789abcdefghijklmnopqrstuvwxyz";
-    private static readonly string[] TaskPriorities = ["low", "normal", "medium", "high", "critical", "urgent"];
+    /// <summary>The name reported as <c>serverInfo.name</c>: never mistaken for a real Claude Flow server.</summary>
+    public const string ServerName = SimulatorIdentity.ServerName;
 
-    private readonly Lock _gate = new();
-    private readonly SimulatorOptions _options;
-    private readonly TimeProvider _time;
-    private readonly Random _random;
-    private readonly DateTimeOffset _startedAt;
-    private readonly string _sessionId;
-
-    private readonly List<SimSwarm> _swarms = [];
-    private readonly Dictionary<string, SimSwarm> _swarmsById = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SimAgent> _agentsById = new(StringComparer.Ordinal);
-    private readonly List<SimAgent> _live = [];
-    private readonly List<SimTask> _tasks = [];
-    private readonly Dictionary<string, SimTask> _tasksById = new(StringComparer.Ordinal);
-    private readonly List<SimTask> _activeTasks = [];
-    private readonly Queue<SimTask> _finished = new();
-    private long _requests;
-    private long _requestErrors;
+    private readonly SwarmState _state;
+    private readonly TelemetryWriter _telemetry;
+    private readonly SwarmDynamics _dynamics;
+    private readonly PlainDialect _plain;
+    private readonly McpDialect _mcp;
+    private readonly JsonRpcDispatchTable _plainTable;
 
     /// <summary>Creates a simulator with the given options and clock.</summary>
     public SwarmSimulator(SimulatorOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _options = options.Validate();
-        _time = timeProvider;
-        _random = new Random(options.Seed);
-        _startedAt = timeProvider.GetUtcNow();
-        _sessionId = "session-" + RandomSuffix(8);
-        _frame = new ArrayBufferWriter<byte>[FrameSegments];
-        for (var i = 0; i < FrameSegments; i++)
-        {
-            _frame[i] = new ArrayBufferWriter<byte>(4096);
-        }
-
-        _eventWriter = new Utf8JsonWriter(_pendingSpawned, new JsonWriterOptions { SkipValidation = true });
-        _nextMetricsAt = options.MetricsInterval.TotalSeconds;
+        Options = options.Validate();
+        _telemetry = new TelemetryWriter();
+        _state = new SwarmState(Options, timeProvider, _telemetry);
+        _dynamics = new SwarmDynamics(_state, _telemetry);
+        _plain = new PlainDialect(_state);
+        _mcp = new McpDialect(_state);
+        _plainTable = SimulatorPlainDialectDispatch.Create(_plain);
     }
 
-    /// <summary>The options this simulator runs with.</summary>
-    public SimulatorOptions Options => _options;
+    /// <summary>MCP protocol revisions the simulator accepts; it echoes the client's when listed.</summary>
+    public static IReadOnlyList<string> SupportedProtocolVersions => SimulatorIdentity.SupportedProtocolVersions;
 
-    /// <summary>The name reported as <c>serverInfo.name</c>: never mistaken for a real Claude Flow server.</summary>
-    public const string ServerName = "visionflow-simulator";
+    /// <summary>MCP method names the dispatch table answers besides the plain ones.</summary>
+    public static IReadOnlyList<string> McpMethods { get; } =
+        [McpDialectMethods.Initialize, McpDialectMethods.Initialized, McpDialectMethods.Ping, McpDialectMethods.ListTools, McpDialectMethods.CallTool];
+
+    /// <summary>The options this simulator runs with.</summary>
+    public SimulatorOptions Options { get; }
 
     /// <summary>Live (not terminated) agents.</summary>
     public int LiveAgentCount
     {
         get
         {
-            lock (_gate)
+            lock (_state.Gate)
             {
-                return _live.Count;
+                return _state.Live.Count;
             }
         }
     }
@@ -76,437 +73,126 @@ public sealed partial class SwarmSimulator
     {
         get
         {
-            lock (_gate)
+            lock (_state.Gate)
             {
-                return _swarms.Count(s => !s.IsTerminated);
+                return _state.Swarms.Count(s => !s.IsTerminated);
             }
         }
     }
 
-    private DateTimeOffset Now => _time.GetUtcNow();
-
-    private string NewId(string prefix) => $"{prefix}-{Now.ToUnixTimeMilliseconds()}-{RandomSuffix(6)}";
-
-    private string RandomSuffix(int length)
+    /// <summary>Counts of the last frame produced by <see cref="Advance"/>.</summary>
+    public TelemetryFrameInfo LastFrame
     {
-        Span<char> chars = stackalloc char[length];
-        for (var i = 0; i < length; i++)
+        get
         {
-            chars[i] = Base36[_random.Next(Base36.Length)];
-        }
-
-        return new string(chars);
-    }
-
-    private SimSwarm? MostRecentActiveSwarm()
-    {
-        for (var i = _swarms.Count - 1; i >= 0; i--)
-        {
-            if (!_swarms[i].IsTerminated)
+            lock (_state.Gate)
             {
-                return _swarms[i];
+                return _dynamics.LastFrame;
             }
         }
-
-        return null;
     }
 
-    private bool TryInitSwarm(string? topology, double? maxAgents, string? strategy, out SimSwarm swarm, out SimulatorError error)
+    /// <summary>
+    /// A dispatch table answering every plain method and the MCP methods. <c>telemetry.subscribe</c> only validates
+    /// and acknowledges here: starting the push stream is the connection's job (see <see cref="TelemetrySubscription"/>).
+    /// </summary>
+    public JsonRpcDispatchTable CreateDispatchTable() => SimulatorMcpDialectDispatch.AddTo(SimulatorPlainDialectDispatch.Create(_plain), _mcp);
+
+    /// <summary>Handles a plain method into <paramref name="result"/> (UTF-8 JSON of the result value).</summary>
+    /// <returns>False with <paramref name="error"/> set, and nothing written, when the request fails.</returns>
+    public bool TryHandlePlain(string method, ReadOnlySpan<byte> paramsJson, IBufferWriter<byte> result, out SimulatorError error)
     {
-        swarm = null!;
-        topology ??= "hierarchical-mesh";
-        strategy ??= "specialized";
-        if (Array.IndexOf(Names.Topologies, topology) < 0)
-        {
-            error = SimulatorError.Invalid($"Invalid topology: {topology}. Valid: {string.Join(", ", Names.Topologies)}");
-            return false;
-        }
-
-        if (Array.IndexOf(Names.Strategies, strategy) < 0)
-        {
-            error = SimulatorError.Invalid($"Invalid strategy: {strategy}. Valid: {string.Join(", ", Names.Strategies)}");
-            return false;
-        }
-
-        var max = maxAgents ?? _options.DefaultMaxAgentsPerSwarm;
-        if (max < 1 || max > _options.MaxAgentsPerSwarmLimit || max != Math.Floor(max))
-        {
-            error = SimulatorError.Invalid($"maxAgents must be an integer between 1 and {_options.MaxAgentsPerSwarmLimit}, got {max}");
-            return false;
-        }
-
-        swarm = new SimSwarm(NewId("swarm"), topology, strategy, (int)max, Now);
-        _swarms.Add(swarm);
-        _swarmsById.Add(swarm.Id, swarm);
-        error = default;
-        return true;
+        ArgumentNullException.ThrowIfNull(result);
+        using var writer = new Utf8JsonWriter(result);
+        return TryHandlePlain(method, paramsJson, writer, out error);
     }
 
-    private bool TryFindSwarm(string? id, out SimSwarm swarm, out SimulatorError error)
+    /// <summary>Handles a plain method, writing the result value to <paramref name="result"/> only on success.</summary>
+    /// <returns>False with <paramref name="error"/> set when the request fails.</returns>
+    public bool TryHandlePlain(string method, ReadOnlySpan<byte> paramsJson, Utf8JsonWriter result, out SimulatorError error)
     {
-        error = default;
-        if (id is null)
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(result);
+        if (!_plainTable.TryGet(method, out var handler))
         {
-            swarm = MostRecentActiveSwarm()!;
-            if (swarm is null)
-            {
-                error = new SimulatorError(SimulatorErrorKind.UnknownSwarm, "No active swarm");
-                return false;
-            }
+            error = new SimulatorError(SimulatorErrorKind.UnknownMethod, $"Method not found: {method}");
+            return _state.CountRequest(false);
+        }
 
+        // The same handler a connection runs; the simulator's state is in memory, so it completes synchronously.
+        var trimmed = paramsJson.Trim(" \t\r\n"u8);
+        try
+        {
+            handler(trimmed.ToArray(), result, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            error = default;
             return true;
         }
-
-        if (!_swarmsById.TryGetValue(id, out swarm!))
+        catch (SimulatorException e)
         {
-            error = new SimulatorError(SimulatorErrorKind.UnknownSwarm, $"Swarm not found: {id}");
+            error = e.Error;
+            return false;
+        }
+        catch (JsonRpcException e)
+        {
+            // Only params that are not JSON at all fail before the dialect sees them (a connection never passes such).
+            error = SimulatorError.Invalid("params are not valid JSON: " + e.Message);
+            return _state.CountRequest(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs an MCP tool and writes its result <c>{"content":[{"type":"text","text":"&lt;json&gt;"}]}</c>; tool failures
+    /// are results whose JSON says <c>"success": false</c> (or <c>"status": "not_found"</c>), as claude-flow does.
+    /// </summary>
+    /// <returns>False only for an unknown tool (a JSON-RPC <c>-32601</c> error, as claude-flow answers).</returns>
+    public bool TryCallTool(string tool, JsonElement arguments, Utf8JsonWriter result, out SimulatorError error)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        ArgumentNullException.ThrowIfNull(result);
+        if (!_mcp.TryCallTool(tool, arguments, out var text, out error))
+        {
             return false;
         }
 
+        JsonSerializer.Serialize(result, text, McpSessionJsonContext.Default.ToolText);
         return true;
     }
 
-    private bool TrySpawnAgent(string type, string? swarmId, string? agentId, out SimAgent agent, out SimulatorError error)
+    /// <summary>Advances the simulation by <paramref name="elapsed"/> and writes that frame's push lines.</summary>
+    /// <returns>The number of bytes written to <paramref name="destination"/>.</returns>
+    public int Tick(TimeSpan elapsed, IBufferWriter<byte> destination, TelemetryEvents events = TelemetryEvents.All)
     {
-        agent = null!;
-        SimSwarm? swarm = null;
-        if (swarmId is not null)
+        ArgumentOutOfRangeException.ThrowIfLessThan(elapsed, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(destination);
+        lock (_state.Gate)
         {
-            if (!TryFindSwarm(swarmId, out swarm, out error))
-            {
-                return false;
-            }
-
-            if (swarm.IsTerminated)
-            {
-                error = new SimulatorError(SimulatorErrorKind.InvalidState, $"Swarm {swarmId} is terminated");
-                return false;
-            }
-        }
-        else
-        {
-            swarm = MostRecentActiveSwarm();
-        }
-
-        if (swarm is not null && swarm.Agents.Count >= swarm.MaxAgents)
-        {
-            error = new SimulatorError(SimulatorErrorKind.MaxAgentsReached, $"Swarm {swarm.Id} is full (maxAgents {swarm.MaxAgents})");
-            return false;
-        }
-
-        if (_live.Count >= _options.MaxTotalAgents)
-        {
-            error = new SimulatorError(SimulatorErrorKind.MaxAgentsReached, $"Simulator is full ({_options.MaxTotalAgents} live agents)");
-            return false;
-        }
-
-        if (agentId is not null && _agentsById.ContainsKey(agentId))
-        {
-            error = new SimulatorError(SimulatorErrorKind.InvalidState, $"Agent {agentId} already exists");
-            return false;
-        }
-
-        agent = new SimAgent(agentId ?? NewId("agent"), type, swarm, Now)
-        {
-            PhaseLeft = 0.2 + (_random.NextDouble() * 0.8),
-            BaseMemory = 64 + (_random.NextDouble() * 192),
-            CpuUsage = 5 + (_random.NextDouble() * 10),
-            LiveIndex = _live.Count,
-        };
-        agent.MemoryUsage = agent.BaseMemory;
-        _agentsById.Add(agent.Id, agent);
-        _live.Add(agent);
-        if (swarm is not null)
-        {
-            swarm.Agents.Add(agent);
-            swarm.AgentsEver++;
-            swarm.UpdatedAt = agent.CreatedAt;
-        }
-
-        QueueAgentSpawned(agent);
-        error = default;
-        return true;
-    }
-
-    private bool TryFindAgent(string id, out SimAgent agent, out SimulatorError error)
-    {
-        error = default;
-        if (!_agentsById.TryGetValue(id, out agent!))
-        {
-            error = new SimulatorError(SimulatorErrorKind.UnknownAgent, "Agent not found");
-            return false;
-        }
-
-        return true;
-    }
-
-    private bool TryTerminateAgent(string id, string reason, out SimAgent agent, out SimulatorError error)
-    {
-        if (!TryFindAgent(id, out agent, out error))
-        {
-            return false;
-        }
-
-        if (agent.State == AgentState.Terminated)
-        {
-            error = new SimulatorError(SimulatorErrorKind.InvalidState, "Agent already terminated");
-            return false;
-        }
-
-        Terminate(agent, reason);
-        return true;
-    }
-
-    private void Terminate(SimAgent agent, string reason)
-    {
-        agent.State = AgentState.Terminated;
-        agent.TerminatedAt = Now;
-        agent.CpuUsage = 0;
-        var last = _live[^1];
-        _live[agent.LiveIndex] = last;
-        last.LiveIndex = agent.LiveIndex;
-        _live.RemoveAt(_live.Count - 1);
-        if (agent.Swarm is { } swarm)
-        {
-            swarm.Agents.Remove(agent);
-            swarm.UpdatedAt = agent.TerminatedAt.Value;
-        }
-
-        foreach (var task in agent.Tasks)
-        {
-            task.Assignees.Remove(agent);
-        }
-
-        agent.Tasks.Clear();
-        QueueAgentTerminated(agent, reason);
-    }
-
-    private bool TryShutdownSwarm(string? id, out SimSwarm swarm, out int agentsTerminated, out SimulatorError error)
-    {
-        agentsTerminated = 0;
-        if (!TryFindSwarm(id, out swarm, out error))
-        {
-            return false;
-        }
-
-        if (swarm.IsTerminated)
-        {
-            error = new SimulatorError(SimulatorErrorKind.InvalidState, "Swarm already terminated");
-            return false;
-        }
-
-        for (var i = swarm.Agents.Count - 1; i >= 0; i--)
-        {
-            Terminate(swarm.Agents[i], "swarm_shutdown");
-            agentsTerminated++;
-        }
-
-        foreach (var task in _tasks)
-        {
-            if (task.Swarm == swarm && !task.IsFinished)
-            {
-                CancelTask(task);
-            }
-        }
-
-        swarm.TerminatedAt = Now;
-        swarm.UpdatedAt = swarm.TerminatedAt.Value;
-        return true;
-    }
-
-    private bool TryResolveAssignees(string[]? agentIds, out List<SimAgent> agents, out SimulatorError error)
-    {
-        agents = [];
-        error = default;
-        foreach (var id in agentIds ?? [])
-        {
-            if (!TryFindAgent(id, out var agent, out error))
-            {
-                error = error with { Message = $"Agent not found: {id}" };
-                return false;
-            }
-
-            if (agent.State == AgentState.Terminated)
-            {
-                error = new SimulatorError(SimulatorErrorKind.InvalidState, $"Agent {id} is terminated");
-                return false;
-            }
-
-            if (!agents.Contains(agent))
-            {
-                agents.Add(agent);
-            }
-        }
-
-        return true;
-    }
-
-    private bool TryCreateTask(string type, string description, string? priority, string[]? assignTo, string[]? tags, out SimTask task, out SimulatorError error)
-    {
-        task = null!;
-        priority ??= "normal";
-        if (Array.IndexOf(TaskPriorities, priority) < 0)
-        {
-            error = SimulatorError.Invalid($"Invalid priority: {priority}. Valid: {string.Join(", ", TaskPriorities)}");
-            return false;
-        }
-
-        if (!TryResolveAssignees(assignTo, out var agents, out error))
-        {
-            return false;
-        }
-
-        task = CreateTask(type, description, priority, agents);
-        task.Tags = tags ?? [];
-        return true;
-    }
-
-    /// <summary>Creates a validated task; with assignees it starts right away.</summary>
-    private SimTask CreateTask(string type, string description, string priority, List<SimAgent> agents)
-    {
-        var speed = priority switch
-        {
-            "low" => 4.0,
-            "high" => 9.0,
-            "critical" or "urgent" => 12.0,
-            _ => 6.0,
-        };
-        var task = new SimTask(NewId("task"), type, description, priority, Now)
-        {
-            Rate = speed * (0.6 + (_random.NextDouble() * 0.8)),
-        };
-        _tasks.Add(task);
-        _tasksById.Add(task.Id, task);
-        Assign(task, agents);
-        return task;
-    }
-
-    private bool TryFindTask(string id, out SimTask task, out SimulatorError error)
-    {
-        error = default;
-        if (!_tasksById.TryGetValue(id, out task!))
-        {
-            error = new SimulatorError(SimulatorErrorKind.UnknownTask, "Task not found");
-            return false;
-        }
-
-        return true;
-    }
-
-    private bool TryFindOpenTask(string id, out SimTask task, out SimulatorError error)
-    {
-        if (!TryFindTask(id, out task, out error))
-        {
-            return false;
-        }
-
-        if (task.IsFinished)
-        {
-            error = new SimulatorError(SimulatorErrorKind.InvalidState, $"Task already {Names.Of(task.State)}");
-            return false;
-        }
-
-        return true;
-    }
-
-    /// <summary>Replaces the task's assignees; a task with assignees is in progress, without them pending.</summary>
-    private void Assign(SimTask task, List<SimAgent> agents)
-    {
-        foreach (var old in task.Assignees)
-        {
-            old.Tasks.Remove(task);
-        }
-
-        task.Assignees.Clear();
-        task.Assignees.AddRange(agents);
-        foreach (var agent in agents)
-        {
-            agent.Tasks.Add(task);
-        }
-
-        if (agents.Count > 0)
-        {
-            task.Swarm ??= agents[0].Swarm;
-            if (task.Swarm is { } swarm && task.State == TaskState.Pending)
-            {
-                swarm.TaskCount++;
-            }
-
-            if (task.State == TaskState.Pending)
-            {
-                task.State = TaskState.InProgress;
-                task.StartedAt ??= Now;
-                _activeTasks.Add(task);
-            }
-        }
-        else if (task.State == TaskState.InProgress)
-        {
-            task.State = TaskState.Pending;
-            _activeTasks.Remove(task);
+            _dynamics.Advance(elapsed);
+            return _telemetry.WriteFrame(destination, events);
         }
     }
 
-    private void CompleteTask(SimTask task, JsonElement? result)
+    /// <summary>
+    /// Advances the simulation by <paramref name="elapsed"/> (agents change state and resource use, tasks progress,
+    /// messages flow) and renders the frame's telemetry lines once, so any number of subscribers can copy them with
+    /// <see cref="WriteFrame"/>. Steady state allocates nothing.
+    /// </summary>
+    public void Advance(TimeSpan elapsed)
     {
-        task.State = TaskState.Completed;
-        task.Progress = 100;
-        task.CompletedAt = Now;
-        task.Result = result;
-        ReleaseAssignees(task, completed: true);
-    }
-
-    private void CancelTask(SimTask task)
-    {
-        task.State = TaskState.Cancelled;
-        task.CancelledAt = Now;
-        ReleaseAssignees(task, completed: false);
-    }
-
-    private void ReleaseAssignees(SimTask task, bool completed)
-    {
-        _activeTasks.Remove(task);
-        ForgetOldFinishedTasks(task);
-        foreach (var agent in task.Assignees)
+        ArgumentOutOfRangeException.ThrowIfLessThan(elapsed, TimeSpan.Zero);
+        lock (_state.Gate)
         {
-            agent.Tasks.Remove(task);
-            if (completed)
-            {
-                agent.TasksCompleted++;
-            }
+            _dynamics.Advance(elapsed);
         }
     }
 
-    /// <summary>Keeps at most <see cref="SimulatorOptions.MaxFinishedTasks"/> finished tasks, forgetting the oldest.</summary>
-    private void ForgetOldFinishedTasks(SimTask finished)
+    /// <summary>Copies the current frame's lines of the requested types to <paramref name="destination"/>.</summary>
+    /// <returns>The number of bytes written.</returns>
+    public int WriteFrame(IBufferWriter<byte> destination, TelemetryEvents events = TelemetryEvents.All)
     {
-        _finished.Enqueue(finished);
-        while (_finished.Count > _options.MaxFinishedTasks)
+        ArgumentNullException.ThrowIfNull(destination);
+        lock (_state.Gate)
         {
-            var old = _finished.Dequeue();
-            _tasksById.Remove(old.Id);
-            _tasks.Remove(old);
+            return _telemetry.WriteFrame(destination, events);
         }
-    }
-
-    private (int Pending, int InProgress, int Completed, int Cancelled) CountTasks(SimSwarm? swarm)
-    {
-        int pending = 0, inProgress = 0, completed = 0, cancelled = 0;
-        foreach (var t in _tasks)
-        {
-            if (swarm is not null && t.Swarm != swarm)
-            {
-                continue;
-            }
-
-            switch (t.State)
-            {
-                case TaskState.Pending: pending++; break;
-                case TaskState.InProgress: inProgress++; break;
-                case TaskState.Completed: completed++; break;
-                default: cancelled++; break;
-            }
-        }
-
-        return (pending, inProgress, completed, cancelled);
     }
 }

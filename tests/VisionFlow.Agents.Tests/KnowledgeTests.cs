@@ -57,11 +57,11 @@ public sealed class KnowledgeTests
         await Assert.That(set.Stats.MissingTargets).IsEqualTo(0);
         await Assert.That(set.Links.Count).IsGreaterThan(set.Notes.Count);
         await Assert.That(set.Notes.Select(n => n.Name)).Contains("Telemetry Intake");
-        var graph = new KnowledgeGraph();
-        graph.Apply(set);
-        await Assert.That(graph.Model.NodeCount).IsEqualTo(set.Notes.Count);
-        await Assert.That(graph.Model.EdgeCount).IsEqualTo(set.Links.Count);
-        foreach (var id in graph.Model.NodeIds.ToArray()) await Assert.That(NodeIds.IsAgent(id)).IsFalse();
+        var graph = new DualGraph();
+        var build = graph.Build(set, null, "off");
+        await Assert.That(build.NodeCount).IsEqualTo(set.Notes.Count);
+        await Assert.That(graph.Edges.Length).IsEqualTo(set.Links.Count);
+        foreach (var id in graph.Ids.ToArray()) await Assert.That(NodeIds.IsAgent(id)).IsFalse();
     }
 
     [Test]
@@ -99,30 +99,18 @@ public sealed class KnowledgeTests
     }
 
     [Test]
-    public async Task Reapplying_keeps_node_ids_and_reports_only_the_difference()
+    public async Task A_note_keeps_its_node_id_across_reloads_and_ids_never_collide_with_agents()
     {
-        var graph = new KnowledgeGraph();
-        graph.Apply(KnowledgeLoader.LoadTexts([("A", "[[B]]"), ("B", ""), ("C", "[[A]]")]));
-        var idA = graph.NodeIdOf("a");
-        var version = graph.Model.TopologyVersion;
-        var unchanged = graph.Apply(KnowledgeLoader.LoadTexts([("A", "[[B]]"), ("B", ""), ("C", "[[A]]")]));
-        await Assert.That(unchanged.HasChanges).IsFalse();
-        await Assert.That(graph.Model.TopologyVersion).IsEqualTo(version);
-
-        NodeOperation[] ops = [];
-        graph.Model.Changed += (_, c) => ops = c.Operations.ToArray();
-        var changed = graph.Apply(KnowledgeLoader.LoadTexts([("A", "[[D]]"), ("D", ""), ("C", "[[A]]")]));
-        await Assert.That(changed.TopologyChanged).IsTrue();
-        await Assert.That(changed.Added.Length).IsEqualTo(1);
-        await Assert.That(changed.Removed.Length).IsEqualTo(1);
-        await Assert.That(graph.NodeIdOf("A")).IsEqualTo(idA);
-        await Assert.That(graph.NodeIdOf("B")).IsNull();
-        await Assert.That(graph.Model.TopologyVersion).IsEqualTo(version + 1);
-        await Assert.That(ops.Count(o => o.Kind == NodeOperationKind.Removed)).IsEqualTo(1);
-        await Assert.That(ops.Count(o => o.Kind == NodeOperationKind.Added)).IsEqualTo(1);
-        await Assert.That(graph.Model.EdgeWeight(idA!.Value, graph.NodeIdOf("D")!.Value)).IsEqualTo(1f);
-        await Assert.That(graph.Model.EdgeCount).IsEqualTo(2);
-        await Assert.That(graph.NameOf(idA.Value)).IsEqualTo("A");
+        var graph = new DualGraph();
+        graph.Build(KnowledgeLoader.LoadTexts([("A", "[[B]]"), ("B", ""), ("C", "[[A]]")]), null, null);
+        var first = graph.Ids.ToArray();
+        graph.Build(KnowledgeLoader.LoadTexts([("a", "[[D]]"), ("D", ""), ("C", "[[a]]")]), null, null);
+        var second = graph.Ids.ToArray();
+        await Assert.That(second[0]).IsEqualTo(first[0]); // A, by case-insensitive name
+        await Assert.That(second[2]).IsEqualTo(first[2]); // C
+        await Assert.That(second[1]).IsNotEqualTo(first[1]); // D is new, B is gone
+        await Assert.That(first.Concat(second).All(id => !NodeIds.IsAgent(id) && id != 0)).IsTrue();
+        await Assert.That(graph.Edges.ToArray().Select(e => (second[e.A], second[e.B]))).Contains((second[0], second[1]));
     }
 
     [Test]
@@ -133,21 +121,21 @@ public sealed class KnowledgeTests
         {
             File.WriteAllText(Path.Combine(dir.FullName, "one.md"), "[[two]]");
             File.WriteAllText(Path.Combine(dir.FullName, "two.md"), "");
-            var graph = new KnowledgeGraph();
-            using var watcher = new KnowledgeWatcher(dir.FullName, graph, TimeProvider.System, TimeSpan.FromMilliseconds(20));
+            using var watcher = new KnowledgeWatcher(dir.FullName, TimeProvider.System, TimeSpan.FromMilliseconds(20));
             var reloaded = new SemaphoreSlim(0);
+            KnowledgeSet? latest = null;
             watcher.Reloaded += set =>
             {
+                latest = set;
                 if (set.Notes.Any(n => n.Name == "three")) reloaded.Release();
             };
             watcher.Start();
-            await Assert.That(graph.Model.NodeCount).IsEqualTo(2);
-            await Assert.That(graph.Model.EdgeCount).IsEqualTo(1);
+            await Assert.That(watcher.Reloads).IsEqualTo(1L);
 
             File.WriteAllText(Path.Combine(dir.FullName, "three.md"), "[[one]] [[two]]");
             await Assert.That(await reloaded.WaitAsync(TimeSpan.FromSeconds(30))).IsTrue();
-            await Assert.That(graph.Model.NodeCount).IsEqualTo(3);
-            await Assert.That(graph.Model.EdgeCount).IsEqualTo(3);
+            await Assert.That(latest!.Notes.Count).IsEqualTo(3);
+            await Assert.That(latest.Links.Count).IsEqualTo(3);
         }
         finally
         {
@@ -163,12 +151,16 @@ public sealed class KnowledgeTests
         {
             File.WriteAllText(Path.Combine(dir.FullName, "one.md"), "");
             var time = new FakeTimeProvider();
-            var graph = new KnowledgeGraph();
-            using var watcher = new KnowledgeWatcher(dir.FullName, graph, time, TimeSpan.FromSeconds(1));
+            using var watcher = new KnowledgeWatcher(dir.FullName, time, TimeSpan.FromSeconds(1));
             watcher.Start();
             await Assert.That(watcher.Reloads).IsEqualTo(1L);
             var reloaded = new SemaphoreSlim(0);
-            watcher.Reloaded += _ => reloaded.Release();
+            KnowledgeSet? latest = null;
+            watcher.Reloaded += set =>
+            {
+                latest = set;
+                reloaded.Release();
+            };
             File.WriteAllText(Path.Combine(dir.FullName, "two.md"), "[[one]]");
             // The file event arms the debounce timer; only advancing fake time past it reloads.
             var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -179,7 +171,7 @@ public sealed class KnowledgeTests
             }
 
             await Assert.That(watcher.Reloads).IsGreaterThanOrEqualTo(2L);
-            await Assert.That(graph.Model.NodeCount).IsEqualTo(2);
+            await Assert.That(latest!.Notes.Count).IsEqualTo(2);
         }
         finally
         {

@@ -118,7 +118,7 @@ public sealed class TelemetryIntakeTests
 
         await Assert.That(recorder.Changes.Any(c => c.Updated.Contains("quiet"))).IsTrue();
         await Assert.That(recorder.Last.Removed).IsEquivalentTo(new[] { "quiet" });
-        await Assert.That(intake.AgentGraph.ContainsNode(NodeIds.Agent(0))).IsFalse();
+        await Assert.That((await GetSnapshot(intake)).Agents.Select(a => a.Id)).IsEquivalentTo(new[] { "chatty" });
     }
 
     [Test]
@@ -259,7 +259,7 @@ public sealed class TelemetryIntakeTests
         source.Post(Wire.Spawned("b"));
         source.Post(Wire.Flow("a", "b"));
         await intake.ProcessBatchAsync();
-        await Assert.That(intake.AgentGraph.EdgeCount).IsEqualTo(1);
+        await Assert.That(intake.Edges.EdgeCount).IsEqualTo(1);
         source.End();
         source.Post(Wire.Spawned("late")); // from the dead connection: refused at the door
         await intake.ProcessBatchAsync();
@@ -268,7 +268,6 @@ public sealed class TelemetryIntakeTests
         var snapshot = await GetSnapshot(intake);
         await Assert.That(snapshot.Available).IsFalse();
         await Assert.That(snapshot.Agents.Count).IsEqualTo(0);
-        await Assert.That(intake.AgentGraph.NodeCount).IsEqualTo(0);
         await Assert.That(intake.Edges.EdgeCount).IsEqualTo(0);
         await Assert.That(intake.PushDropped).IsEqualTo(1L);
     }
@@ -384,30 +383,29 @@ public sealed class TelemetryIntakeTests
     }
 
     [Test]
-    public async Task Message_flows_become_agent_graph_edges()
+    public async Task Message_flows_become_agent_edges_that_fade_and_count_as_changes()
     {
-        var (intake, source, time, _) = Push(new AgentTelemetryOptions { EdgeHalfLife = TimeSpan.FromSeconds(1), EdgeWeightFloor = 0.5 });
+        var (intake, source, time, recorder) = Push(new AgentTelemetryOptions { EdgeHalfLife = TimeSpan.FromSeconds(1), EdgeWeightFloor = 0.5 });
         source.Post(Wire.Spawned("a"));
         source.Post(Wire.Spawned("b"));
         source.Post(Wire.Flow("a", "b"));
         source.Post(Wire.Flow("b", "a"));
         await intake.ProcessBatchAsync();
-        var graph = intake.AgentGraph;
-        var a = NodeIds.Agent(intake.Parser.FindAgent("a"u8));
-        var b = NodeIds.Agent(intake.Parser.FindAgent("b"u8));
-        await Assert.That(graph.EdgeWeight(a, b)).IsEqualTo(2f);
         var snapshot = await GetSnapshot(intake);
         await Assert.That(snapshot.RecentFlows.Select(f => f.FromId + ">" + f.ToId)).IsEquivalentTo(new[] { "a>b", "b>a" });
-        await Assert.That(snapshot.Edges.Single().Messages).IsEqualTo(2L);
-        var version = graph.TopologyVersion;
+        var edge = snapshot.Edges.Single();
+        await Assert.That(edge.Messages).IsEqualTo(2L);
+        await Assert.That(edge.Weight).IsEqualTo(2.0);
+
+        // A fading edge is a change (the graph re-weights it) without any agent changing.
+        var changes = recorder.Changes.Count;
         time.Advance(TimeSpan.FromSeconds(1));
-        await intake.ProcessBatchAsync();
-        await Assert.That(graph.EdgeWeight(a, b)).IsEqualTo(1f);
-        await Assert.That(graph.TopologyVersion).IsEqualTo(version);
+        await Assert.That(await intake.ProcessBatchAsync()).IsTrue();
+        await Assert.That(recorder.Changes.Count).IsEqualTo(changes + 1);
+        await Assert.That((await GetSnapshot(intake)).Edges.Single().Weight).IsEqualTo(1.0);
         time.Advance(TimeSpan.FromSeconds(2));
         await intake.ProcessBatchAsync();
-        await Assert.That(graph.EdgeWeight(a, b)).IsNull();
-        await Assert.That(graph.TopologyVersion).IsEqualTo(version + 1);
+        await Assert.That((await GetSnapshot(intake)).Edges.Count).IsEqualTo(0);
     }
 
     [Test]
@@ -456,15 +454,13 @@ public sealed class TelemetryIntakeTests
     {
         var (intake, source, _, _) = Push();
         intake.ChangesApplied = _ => throw new InvalidOperationException("consumer bug");
-        intake.AgentGraph.Changed += (_, _) => throw new InvalidOperationException("observer bug");
         source.Post(Wire.Spawned("a"));
         await intake.ProcessBatchAsync();
         source.Post(Wire.Terminated("a"));
         source.Post(Wire.Spawned("b"));
         await intake.ProcessBatchAsync();
-        await Assert.That(intake.ConsumerFailures).IsEqualTo(4L);
+        await Assert.That(intake.ConsumerFailures).IsEqualTo(2L);
         await Assert.That(intake.Cache.Count).IsEqualTo(1);
-        await Assert.That(intake.AgentGraph.NodeCount).IsEqualTo(1);
         await Assert.That(intake.Parser.AgentIdCount).IsEqualTo(1);
     }
 

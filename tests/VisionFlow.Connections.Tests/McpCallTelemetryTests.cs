@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Time.Testing;
+using VisionFlow.Connections.Diagnostics;
 using VisionFlow.Connections.Link;
-using VisionFlow.Connections.Metrics;
 using VisionFlow.Protocol.Dialects;
 using VisionFlow.Testing;
 

@@ -1,7 +1,11 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
 namespace VisionFlow.EndToEnd.Tests;
 
 /// <summary>The published binary's command-line contract: help, version, and one-line validation errors with exit code 2.</summary>
-public sealed class CommandLineTests
+public sealed partial class CommandLineTests
 {
     [Test]
     public async Task Version_prints_name_and_version()
@@ -60,4 +64,136 @@ public sealed class CommandLineTests
         await Assert.That(code).IsEqualTo(2);
         await Assert.That(stderr.Single()).Contains("unknown option '--frobnicate'");
     }
+
+    [Test]
+    [Arguments("--help")]
+    [Arguments("-h")]
+    [Arguments("help")]
+    [Arguments("run --help")]
+    [Arguments("healthcheck --help")]
+    [Arguments("simulate --help")]
+    [Arguments("simulate -h")]
+    [Arguments("help simulate")]
+    [Arguments("mcp --help")]
+    [Arguments("mcp tools --help")]
+    [Arguments("mcp call --help")]
+    [Arguments("mcp call agent_list --help")]
+    [Arguments("help mcp")]
+    public async Task Help_works_on_every_command_and_subcommand_and_exits_0(string commandLine)
+    {
+        var (code, stdout, stderr) = await BinaryProcess.RunToEndAsync(commandLine.Split(' '));
+        await Assert.That(code).IsEqualTo(0);
+        await Assert.That(stderr).IsEmpty();
+        await Assert.That(string.Join('\n', stdout)).Contains("Usage");
+    }
+
+    [Test]
+    public async Task Main_help_lists_every_option_of_simulate()
+    {
+        var (_, stdout, _) = await BinaryProcess.RunToEndAsync(["--help"]);
+        var section = Section(stdout, "Options of simulate:");
+        foreach (var option in new[] { "--port N", "--bind ADDRESS", "--seed N", "--rate-hz HZ", "--agents N", "--autonomous", "--token TOKEN" })
+        {
+            await Assert.That(section.Any(l => l.TrimStart().StartsWith(option + " ", StringComparison.Ordinal))).IsTrue().Because($"{option} is missing from: {string.Join(" | ", section)}");
+        }
+
+        var (_, simulateHelp, _) = await BinaryProcess.RunToEndAsync(["simulate", "--help"]);
+        await Assert.That(Section(simulateHelp, "Options:")).IsEquivalentTo(section);
+    }
+
+    [Test]
+    public async Task Help_columns_are_aligned()
+    {
+        var (_, stdout, _) = await BinaryProcess.RunToEndAsync(["--help"]);
+        // Every row of a table starts its "default" column at the same place, however long its flag is.
+        foreach (var heading in new[] { "Options of run and healthcheck", "Options of simulate:", "Options of mcp" })
+        {
+            var columns = Section(stdout, heading).Where(l => l.StartsWith("  --", StringComparison.Ordinal) && l.Contains(" default ", StringComparison.Ordinal))
+                .Select(l => l.IndexOf(" default ", StringComparison.Ordinal)).Distinct().ToList();
+            await Assert.That(columns.Count).IsEqualTo(1).Because($"'{heading}' has its default column at {string.Join(", ", columns)}");
+        }
+
+        var usage = Section(stdout, "Usage:").Where(l => l.StartsWith("  visionflow", StringComparison.Ordinal)).ToList();
+        var descriptions = usage.Select(l => Regex.Match(l, @"^  \S.*?\S {2,}(\S)").Groups[1].Index).Distinct().ToList();
+        await Assert.That(descriptions.Count).IsEqualTo(1).Because("usage descriptions start at " + string.Join(", ", descriptions));
+    }
+
+    [Test]
+    [Arguments("flag")]
+    [Arguments("environment")]
+    public async Task Simulator_flag_runs_the_built_in_simulator_in_process_labelled_simulated(string how)
+    {
+        var env = new Dictionary<string, string> { ["VISIONFLOW_SIMULATOR_AGENTS"] = "7", ["VISIONFLOW_HEALTH_INTERVAL"] = "200" };
+        List<string> args = ["--port", "0", "--physics-backend", "cpu"];
+        if (how == "flag")
+        {
+            args.Insert(0, "--simulator");
+        }
+        else
+        {
+            env["VISIONFLOW_SIMULATOR"] = "true";
+        }
+
+        await using var service = BinaryProcess.Start(args, env);
+        var address = await service.WaitForListeningAsync(TimeSpan.FromSeconds(20));
+        using var http = new HttpClient { BaseAddress = address };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        JsonElement agents = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            agents = JsonDocument.Parse(await http.GetStringAsync("/api/bots/agents")).RootElement;
+            if (agents.GetProperty("count").GetInt32() == 7)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        await Assert.That(agents.GetProperty("count").GetInt32()).IsEqualTo(7);
+        await Assert.That(agents.GetProperty("source").GetString()).IsEqualTo("simulator");
+        await Assert.That(agents.GetProperty("simulated").GetBoolean()).IsTrue();
+        await Assert.That(service.Stdout.Any(l => l.Contains("Built-in swarm SIMULATOR on 127.0.0.1:", StringComparison.Ordinal) && l.Contains("with 7 agents", StringComparison.Ordinal))).IsTrue();
+    }
+
+    [Test]
+    public async Task Simulator_with_MCP_disabled_is_a_usage_error()
+    {
+        var (code, _, stderr) = await BinaryProcess.RunToEndAsync(["--simulator"], new Dictionary<string, string> { ["ENABLE_MCP"] = "false" });
+        await Assert.That(code).IsEqualTo(2);
+        await Assert.That(stderr.Single()).Contains("ENABLE_MCP=false");
+    }
+
+    [Test]
+    public async Task First_lines_name_the_MCP_server_tried_and_the_remedy()
+    {
+        // A port that was free a moment ago: nothing answers there, as on a first run without Claude Flow.
+        var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var closed = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        probe.Stop();
+
+        await using var service = BinaryProcess.Start(["--port", "0", "--physics-backend", "cpu"], new Dictionary<string, string>
+        {
+            ["CLAUDE_FLOW_HOST"] = "127.0.0.1",
+            ["MCP_TCP_PORT"] = closed,
+        });
+        var address = await service.WaitForListeningAsync(TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline && !service.Stdout.Any(l => l.Contains("MCP server: ", StringComparison.Ordinal)))
+        {
+            await Task.Delay(20);
+        }
+
+        var line = service.Stdout.FirstOrDefault(l => l.Contains("MCP server: ", StringComparison.Ordinal));
+        await Assert.That(line).IsNotNull();
+        await Assert.That(line!).Contains($"127.0.0.1:{closed}");
+        await Assert.That(line!).Contains("CLAUDE_FLOW_HOST / MCP_TCP_PORT");
+        await Assert.That(line!).Contains("visionflow --simulator");
+        await Assert.That(service.Stdout.Any(l => l.Contains($"Viewer: open {address.ToString().TrimEnd('/')}/", StringComparison.Ordinal))).IsTrue();
+    }
+
+    /// <summary>The lines after <paramref name="heading"/> up to the next blank line.</summary>
+    private static List<string> Section(IReadOnlyList<string> lines, string heading) =>
+        [.. lines.SkipWhile(l => !l.StartsWith(heading, StringComparison.Ordinal)).Skip(1).TakeWhile(l => l.Length > 0)];
 }

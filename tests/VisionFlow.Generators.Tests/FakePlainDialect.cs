@@ -17,13 +17,13 @@ internal sealed class FakePlainDialect : IPlainDialect
         Answer(parameters, cancellationToken, new AgentSpawnResult { AgentId = "agent-" + parameters.Type, Status = "active", SessionId = "session-" + parameters.Config?.MaxTokens });
 
     public ValueTask<AgentListResult> ListAgentsAsync(AgentListParams? parameters, CancellationToken cancellationToken = default) =>
-        Answer(parameters, cancellationToken, new AgentListResult { Agents = [new AgentInfo { AgentId = "agent-1", Status = parameters?.Filter ?? "any", TasksActive = parameters?.Limit }] });
+        Answer(parameters, cancellationToken, new AgentListResult { Agents = [new AgentStatusResult { AgentId = "agent-1", Status = parameters?.Filter ?? "any", TasksActive = parameters?.Limit }] });
 
     public ValueTask<AgentTerminateResult> TerminateAgentAsync(AgentIdParams parameters, CancellationToken cancellationToken = default) =>
         Answer(parameters, cancellationToken, new AgentTerminateResult { AgentId = parameters.AgentId, Status = "terminated" });
 
-    public ValueTask<AgentInfo> GetAgentStatusAsync(AgentIdParams parameters, CancellationToken cancellationToken = default) =>
-        Answer(parameters, cancellationToken, new AgentInfo { AgentId = parameters.AgentId, Status = "active", CpuUsage = 45.2, MemoryUsage = 128.5, TasksActive = 3, TokensUsed = 1523 });
+    public ValueTask<AgentStatusResult> GetAgentStatusAsync(AgentIdParams parameters, CancellationToken cancellationToken = default) =>
+        Answer(parameters, cancellationToken, new AgentStatusResult { AgentId = parameters.AgentId, Status = "active", CpuUsage = 45.2, MemoryUsage = 128.5, TasksActive = 3, TokensUsed = 1523 });
 
     public ValueTask<MultiAgentStatusResult> InitializeMultiAgentAsync(MultiAgentInitializeParams parameters, CancellationToken cancellationToken = default) =>
         Answer(parameters, cancellationToken, new MultiAgentStatusResult
@@ -31,7 +31,7 @@ internal sealed class FakePlainDialect : IPlainDialect
             MultiAgentId = "ma-" + parameters.Topology,
             Status = "active",
             Topology = parameters.Topology,
-            Agents = (parameters.Agents ?? []).Select((type, i) => new AgentInfo { AgentId = $"{type}-{i}", Type = type }).ToList(),
+            Agents = (parameters.Agents ?? []).Select((type, i) => new AgentStatusResult { AgentId = $"{type}-{i}", Type = type }).ToList(),
         });
 
     public ValueTask<MultiAgentStatusResult> GetMultiAgentStatusAsync(MultiAgentIdParams parameters, CancellationToken cancellationToken = default) =>

@@ -77,7 +77,7 @@ public sealed class PlainDialectRoundTripTests
         await Assert.That(_invoker.Sent[0]).IsEqualTo(("agent.terminate", """{"agent_id":"agent-001"}"""));
         await Assert.That(_invoker.Sent[1]).IsEqualTo(("agent.status", """{"agent_id":"agent-002"}"""));
         await Assert.That(terminated).IsEqualTo(new AgentTerminateResult { AgentId = "agent-001", Status = "terminated" });
-        await Assert.That(status).IsEqualTo(new AgentInfo { AgentId = "agent-002", Status = "active", CpuUsage = 45.2, MemoryUsage = 128.5, TasksActive = 3, TokensUsed = 1523 });
+        await Assert.That(status).IsEqualTo(new AgentStatusResult { AgentId = "agent-002", Status = "active", CpuUsage = 45.2, MemoryUsage = 128.5, TasksActive = 3, TokensUsed = 1523 });
         await Assert.That(_invoker.LastResult).IsEqualTo("""{"agent_id":"agent-002","status":"active","cpu_usage":45.2,"memory_usage":128.5,"tasks_active":3,"tokens_used":1523}""");
     }
 
@@ -149,12 +149,12 @@ public sealed class PlainDialectRoundTripTests
             PlainDialectJsonContext.Default.AgentSpawnResult);
         var telemetry = JsonSerializer.Deserialize(
             """{"type":"agent.status","data":{"agent_id":"agent-001","status":"active","cpu_usage":45.2,"memory_usage":128.5,"tasks_active":3,"tokens_used":1523},"timestamp":"2024-01-01T12:00:00Z"}""",
-            PlainDialectJsonContext.Default.TelemetryEvent);
+            PlainDialectJsonContext.Default.TelemetryPushLine);
 
         await Assert.That(spawn).IsEqualTo(new AgentSpawnResult { AgentId = "agent-001", Status = "active", SessionId = "session-xyz" });
         await Assert.That(telemetry!.Type).IsEqualTo("agent.status");
         await Assert.That(telemetry.Timestamp).IsEqualTo(new DateTimeOffset(2024, 1, 1, 12, 0, 0, TimeSpan.Zero));
-        var agent = telemetry.Data.Deserialize(PlainDialectJsonContext.Default.AgentInfo);
-        await Assert.That(agent).IsEqualTo(new AgentInfo { AgentId = "agent-001", Status = "active", CpuUsage = 45.2, MemoryUsage = 128.5, TasksActive = 3, TokensUsed = 1523 });
+        var agent = telemetry.Data.Deserialize(PlainDialectJsonContext.Default.AgentStatusResult);
+        await Assert.That(agent).IsEqualTo(new AgentStatusResult { AgentId = "agent-001", Status = "active", CpuUsage = 45.2, MemoryUsage = 128.5, TasksActive = 3, TokensUsed = 1523 });
     }
 }

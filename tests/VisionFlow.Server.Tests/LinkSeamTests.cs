@@ -19,19 +19,7 @@ public sealed class LinkSeamTests
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static ServerOptions OptionsFor(int port, int maxAgents = 50) => new()
-    {
-        McpHost = "127.0.0.1",
-        McpPort = port,
-        McpMaxAgents = maxAgents,
-        McpReconnectAttempts = 2,
-        McpReconnectDelay = TimeSpan.FromMilliseconds(50),
-        McpConnectionTimeout = TimeSpan.FromSeconds(5),
-        HealthCheckInterval = TimeSpan.FromMilliseconds(100),
-        DegradationRecoveryInterval = TimeSpan.FromMilliseconds(100),
-        RateLimitPerSecond = 0,
-        PhysicsBackend = "cpu",
-    };
+    private static ServerOptions OptionsFor(int port, int maxAgents = 50) => SimulatedSwarmTests.OptionsFor(port, maxAgents);
 
     [Test]
     public async Task A_peer_that_accepts_and_never_answers_lowers_the_degradation_level()

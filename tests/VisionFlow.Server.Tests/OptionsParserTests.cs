@@ -1,3 +1,4 @@
+using VisionFlow.Server.Cli;
 using VisionFlow.Server.Configuration;
 
 namespace VisionFlow.Server.Tests;
@@ -193,5 +194,36 @@ public sealed class OptionsParserTests
         await Assert.That(Parse([], Env(("JOURNAL_STREAM", "8:12345"), ("VISIONFLOW_LOG_FORMAT", "json"))).Options.LogFormat).IsEqualTo(LogFormat.Json);
         await Assert.That(Parse([]).Options.LogFormat).IsEqualTo(LogFormat.Text);
         await Assert.That(Parse(["--log-format", "systemd"]).Options.LogFormat).IsEqualTo(LogFormat.Systemd);
+    }
+
+    [Test]
+    public async Task Simulator_is_a_switch_that_never_swallows_the_next_option()
+    {
+        var o = Parse(["--simulator", "--port", "0"]).Options;
+        await Assert.That(o.Simulator).IsTrue();
+        await Assert.That(o.Urls).IsEquivalentTo(new[] { "http://127.0.0.1:0" });
+        await Assert.That(o.SimulatorAgents).IsEqualTo(12);
+        await Assert.That(Parse(["--simulator=false"], Env(("VISIONFLOW_SIMULATOR", "true"))).Options.Simulator).IsFalse();
+        await Assert.That(Parse([], Env(("VISIONFLOW_SIMULATOR", "yes"), ("VISIONFLOW_SIMULATOR_AGENTS", "1000"))).Options.SimulatorAgents).IsEqualTo(1000);
+        await Assert.That(ParseError(["--simulator=maybe"])).Contains("VISIONFLOW_SIMULATOR");
+        await Assert.That(ParseError(["--simulator"], Env(("ENABLE_MCP", "false")))).Contains("ENABLE_MCP=false");
+    }
+
+    [Test]
+    public async Task Every_simulate_option_in_its_help_table_is_accepted()
+    {
+        foreach (var option in Cli.SimulateCommand.Options.Where(o => o.Flag != "--help"))
+        {
+            var value = option.Flag switch { "--bind" => "127.0.0.1", "--rate-hz" => "20", "--token" => "t", _ => "3" };
+            string[] args = option.Value is null ? [option.Flag] : [option.Flag, value];
+            var ok = Cli.SimulateCommand.TryParse(args, out _, out var help, out var error);
+            await Assert.That(ok).IsTrue().Because($"{option.Flag}: {error}");
+            await Assert.That(help).IsFalse();
+        }
+
+        await Assert.That(Cli.SimulateCommand.TryParse(["--rate-hz", "5"], out _, out _, out var tooSlow)).IsFalse();
+        await Assert.That(tooSlow).IsEqualTo("invalid value '5' for --rate-hz: expected telemetry frames per second, 10-1000");
+        await Assert.That(Cli.SimulateCommand.TryParse(["--frobnicate"], out _, out _, out var unknown)).IsFalse();
+        await Assert.That(unknown).Contains("unknown option '--frobnicate'");
     }
 }

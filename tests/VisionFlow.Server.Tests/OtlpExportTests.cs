@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using VisionFlow.Server.Cli;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Telemetry;
 using VisionFlow.Testing.Hosting;

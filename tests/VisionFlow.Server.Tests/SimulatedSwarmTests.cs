@@ -15,10 +15,13 @@ namespace VisionFlow.Server.Tests;
 /// </summary>
 public sealed class SimulatedSwarmTests
 {
-    internal static ServerOptions OptionsFor(SimulatedSwarm swarm, int maxAgents = 50) => new()
+    internal static ServerOptions OptionsFor(SimulatedSwarm swarm, int maxAgents = 50) => OptionsFor(swarm.Port, maxAgents);
+
+    /// <summary>A peer on 127.0.0.1:<paramref name="port"/> with the link's timings shortened so seams show in seconds.</summary>
+    internal static ServerOptions OptionsFor(int port, int maxAgents = 50) => new()
     {
         McpHost = "127.0.0.1",
-        McpPort = swarm.Port,
+        McpPort = port,
         McpMaxAgents = maxAgents,
         McpReconnectAttempts = 2,
         McpReconnectDelay = TimeSpan.FromMilliseconds(50),

@@ -1,3 +1,5 @@
+using VisionFlow.Simulator.Model;
+
 namespace VisionFlow.Simulator.Tests;
 
 public sealed class AutonomyTests

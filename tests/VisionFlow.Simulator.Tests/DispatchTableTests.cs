@@ -2,45 +2,36 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using VisionFlow.Protocol;
+using VisionFlow.Simulator.Dialects;
+using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Simulator.Tests;
 
 public sealed class DispatchTableTests
 {
-    private static async Task<JsonElement> Invoke(VisionFlow.Protocol.Dispatch.JsonRpcDispatchTable table, string method, string json)
-    {
-        if (!table.TryGet(Encoding.UTF8.GetBytes(method), out var handler))
-        {
-            throw new InvalidOperationException("no handler for " + method);
-        }
-
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            await handler(Encoding.UTF8.GetBytes(json), writer, CancellationToken.None);
-        }
-
-        return buffer.WrittenCount == 0 ? default : JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
-    }
-
     [Test]
     public async Task Table_answers_both_dialects()
     {
         var sim = new Sim();
         var table = sim.Simulator.CreateDispatchTable();
-        await Assert.That(table.Methods.ToList()).IsEquivalentTo(PlainMethods.All.Concat(SwarmSimulator.McpMethods).ToList());
+        string[] plain =
+        [
+            "agent.spawn", "agent.list", "agent.terminate", "agent.status", "multi-agent.initialize", "multi-agent.status",
+            "multi-agent.dissolve", "task.assign", "task.status", "task.cancel", "telemetry.subscribe", "system.ping",
+        ];
+        await Assert.That(table.Methods.ToList()).IsEquivalentTo(plain.Concat(SwarmSimulator.McpMethods).ToList());
 
-        var init = await Invoke(table, "initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"0"}}""");
+        var init = await Sim.InvokeAsync(table, "initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"0"}}""");
         await Assert.That(Sim.Str(init.GetProperty("serverInfo"), "name")).IsEqualTo("visionflow-simulator");
-        var ping = await Invoke(table, "ping", "");
+        var ping = await Sim.InvokeAsync(table, "ping", "");
         await Assert.That(ping.EnumerateObject().Count()).IsEqualTo(0);
-        var tools = await Invoke(table, "tools/list", "{}");
+        var tools = await Sim.InvokeAsync(table, "tools/list", "{}");
         await Assert.That(tools.GetProperty("tools").GetArrayLength()).IsEqualTo(McpTools.All.Count);
-        var call = await Invoke(table, "tools/call", """{"name":"swarm_init","arguments":{"topology":"ring"}}""");
+        var call = await Sim.InvokeAsync(table, "tools/call", """{"name":"swarm_init","arguments":{"topology":"ring"}}""");
         await Assert.That(Sim.Str(Sim.DecodeText(call), "topology")).IsEqualTo("ring");
-        var spawn = await Invoke(table, "agent.spawn", """{"type":"coder"}""");
+        var spawn = await Sim.InvokeAsync(table, "agent.spawn", """{"type":"coder"}""");
         await Assert.That(Sim.Str(spawn, "status")).IsEqualTo("active");
-        var noArgs = await Invoke(table, "tools/call", """{"name":"agent_list"}""");
+        var noArgs = await Sim.InvokeAsync(table, "tools/call", """{"name":"agent_list"}""");
         await Assert.That(Sim.DecodeText(noArgs).GetProperty("total").GetInt32()).IsEqualTo(1);
     }
 
@@ -55,7 +46,7 @@ public sealed class DispatchTableTests
     public async Task Errors_are_thrown_as_json_rpc_exceptions(string method, string json, int code)
     {
         var table = new Sim().Simulator.CreateDispatchTable();
-        var exception = await Assert.That(async () => await Invoke(table, method, json)).Throws<JsonRpcException>();
+        var exception = await Assert.That(async () => await Sim.InvokeAsync(table, method, json)).Throws<JsonRpcException>();
         await Assert.That(exception!.Code).IsEqualTo(code);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VisionFlow.Simulator.Dialects;
 
 namespace VisionFlow.Simulator.Tests;
 
@@ -92,13 +93,7 @@ public sealed class FixtureShapeTests
             .ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("inputSchema").GetRawText());
         var allRealNames = handshake.GetProperty("trimmed").GetProperty("names").EnumerateArray().Select(n => n.GetString()).ToHashSet();
 
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            SwarmSimulator.WriteToolsList(writer);
-        }
-
-        var ours = JsonDocument.Parse(buffer.WrittenMemory).RootElement.GetProperty("tools").EnumerateArray().ToList();
+        var ours = (await new Sim().RpcAsync("tools/list")).GetProperty("tools").EnumerateArray().ToList();
         await Assert.That(ours.Select(t => t.GetProperty("name").GetString()!).ToList()).IsEquivalentTo(McpTools.All);
         foreach (var tool in ours)
         {

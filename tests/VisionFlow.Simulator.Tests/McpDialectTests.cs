@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Simulator.Tests;
 
@@ -11,13 +12,7 @@ public sealed class McpDialectTests
         var sim = new Sim();
         foreach (var (asked, answered) in new[] { ("2025-06-18", "2025-06-18"), ("2024-11-05", "2024-11-05"), ("1999-01-01", "2024-11-05") })
         {
-            var buffer = new ArrayBufferWriter<byte>();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                sim.Simulator.WriteInitializeResult(writer, asked);
-            }
-
-            var r = JsonDocument.Parse(buffer.WrittenMemory).RootElement;
+            var r = await sim.RpcAsync("initialize", $$$"""{"protocolVersion":"{{{asked}}}","capabilities":{},"clientInfo":{"name":"t","version":"0"}}""");
             await Assert.That(Sim.Str(r, "protocolVersion")).IsEqualTo(answered);
             await Assert.That(Sim.Str(r.GetProperty("serverInfo"), "name")).IsEqualTo("visionflow-simulator");
             await Assert.That(r.GetProperty("serverInfo").GetProperty("simulated").GetBoolean()).IsTrue();

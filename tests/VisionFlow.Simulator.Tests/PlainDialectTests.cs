@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Simulator.Tests;
 

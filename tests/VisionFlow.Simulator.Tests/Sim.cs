@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using VisionFlow.Protocol.Dispatch;
+using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Simulator.Tests;
 
@@ -18,6 +20,31 @@ internal sealed class Sim
     public FakeTimeProvider Time { get; } = new(Start);
 
     public SwarmSimulator Simulator { get; }
+
+    /// <summary>The simulator's dispatch table: what a connection to it runs.</summary>
+    public JsonRpcDispatchTable Table => _table ??= Simulator.CreateDispatchTable();
+
+    private JsonRpcDispatchTable? _table;
+
+    /// <summary>Runs one request through <paramref name="table"/>, as a connection does, and returns its result.</summary>
+    public static async Task<JsonElement> InvokeAsync(JsonRpcDispatchTable table, string method, string json)
+    {
+        if (!table.TryGet(Encoding.UTF8.GetBytes(method), out var handler))
+        {
+            throw new InvalidOperationException("no handler for " + method);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            await handler(Encoding.UTF8.GetBytes(json), writer, CancellationToken.None);
+        }
+
+        return buffer.WrittenCount == 0 ? default : JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
+    }
+
+    /// <summary>Runs one request through <see cref="Table"/> and returns its result.</summary>
+    public Task<JsonElement> RpcAsync(string method, string json = "{}") => InvokeAsync(Table, method, json);
 
     public JsonElement Plain(string method, string json = "{}")
     {

@@ -1,4 +1,6 @@
 using System.Text;
+using VisionFlow.Simulator.Model;
+using VisionFlow.Simulator.Dialects;
 
 namespace VisionFlow.Simulator.Tests;
 

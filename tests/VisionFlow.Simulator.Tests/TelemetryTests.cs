@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using VisionFlow.Simulator.Model;
+using VisionFlow.Simulator.Dialects;
 
 namespace VisionFlow.Simulator.Tests;
 

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Net;
 using System.Text;
+using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Simulator;
+using VisionFlow.Simulator.Model;
 
 namespace VisionFlow.Testing.Hosting;
 
@@ -51,7 +53,7 @@ public sealed class SimulatedSwarm : IAsyncDisposable
         if (agents > 0)
         {
             var result = new ArrayBufferWriter<byte>();
-            if (!Simulator.TryHandlePlain(PlainMethods.MultiAgentInitialize, Encoding.UTF8.GetBytes($"{{\"topology\":\"mesh\",\"agents\":{agents}}}"), result, out var error))
+            if (!Simulator.TryHandlePlain(PlainDialectMethods.InitializeMultiAgent, Encoding.UTF8.GetBytes($"{{\"topology\":\"mesh\",\"agents\":{agents}}}"), result, out var error))
             {
                 throw new InvalidOperationException(error.Message);
             }

@@ -65,6 +65,16 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         return StartAsync(["--port", "0", "--physics-backend", "cpu"], env, ServiceLine());
     }
 
+    /// <summary>The service with its built-in simulator in-process (<c>--simulator</c>) holding <paramref name="agents"/> agents.</summary>
+    public static Task<ChildProcess> StartServiceWithSimulatorAsync(int agents)
+    {
+        var n = agents.ToString(CultureInfo.InvariantCulture);
+        return StartAsync(
+            ["--simulator", "--simulator-agents", n, "--mcp-max-agents", Math.Max(agents, 50).ToString(CultureInfo.InvariantCulture), "--port", "0", "--physics-backend", "cpu"],
+            new Dictionary<string, string> { ["VISIONFLOW_RATE_LIMIT"] = "0", ["VISIONFLOW_LOG_LEVEL"] = "information" },
+            ServiceLine());
+    }
+
     private static async Task<ChildProcess> StartAsync(string[] args, Dictionary<string, string> env, Regex pattern)
     {
         var psi = new ProcessStartInfo(Binary)

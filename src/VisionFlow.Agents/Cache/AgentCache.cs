@@ -126,6 +126,19 @@ public sealed class AgentCache
 
     internal ReadOnlySpan<int> KeysToRelease => _release.AsSpan(0, _releaseCount);
 
+    /// <summary>Message-flow edges changed in the batch just applied: it counts as a change (a new version) too.</summary>
+    internal void MarkEdgesChanged()
+    {
+        if (!_changes.HasChanges)
+        {
+            _version++;
+            _changes.Version = _version;
+            Volatile.Write(ref _publishedVersion, _version);
+        }
+
+        _changes.EdgesChanged = true;
+    }
+
     /// <summary>The owner has released <see cref="KeysToRelease"/> (after every consumer saw the batch).</summary>
     internal void ClearKeysToRelease() => _releaseCount = 0;
 

@@ -38,13 +38,17 @@ public sealed class AgentChangeSet
     /// <summary>The source's availability flipped in this batch.</summary>
     public bool AvailabilityChanged { get; internal set; }
 
+    /// <summary>Message-flow edges appeared, faded or went in this batch.</summary>
+    public bool EdgesChanged { get; internal set; }
+
     /// <summary>Whether anything changed.</summary>
-    public bool HasChanges => TopologyChanged || _updatedCount > 0 || AvailabilityChanged;
+    public bool HasChanges => TopologyChanged || _updatedCount > 0 || AvailabilityChanged || EdgesChanged;
 
     internal void Clear()
     {
         _addedCount = _removedCount = _updatedCount = 0;
         AvailabilityChanged = false;
+        EdgesChanged = false;
     }
 
     internal void AddAdded(int key) => _added[_addedCount++] = key;

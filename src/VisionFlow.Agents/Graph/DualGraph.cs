@@ -1,21 +1,125 @@
+using VisionFlow.Agents.Cache;
+using VisionFlow.Agents.Knowledge;
+
 namespace VisionFlow.Agents.Graph;
 
 /// <summary>
-/// The knowledge graph and the agent graph side by side. Ids never collide (bit 31 tells them apart), so a combined
-/// index space is knowledge indices first, then agent indices offset by <see cref="GraphModel.NodeCount"/> of
-/// <see cref="Knowledge"/>. Each model keeps its own owner: the knowledge loader and the telemetry intake.
+/// The one graph model the product shows: the knowledge graph (markdown notes, ids with bit 31 clear) and the agent graph
+/// (agents and their message flows, ids with bit 31 set) side by side. Each <see cref="Build"/> turns the current
+/// knowledge set and agent snapshot into what physics lays out (<see cref="Ids"/>, <see cref="Edges"/>) and an immutable
+/// <see cref="DualGraphSnapshot"/> that <c>/api/graph</c> renders, so physics, the stream and the API read one model.
 /// </summary>
+/// <remarks>
+/// One owner (the graph loop) calls <see cref="Build"/>; it runs on every agent change, so its buffers are reused and it
+/// allocates nothing in steady state. A note keeps its node id for as long as the process runs (ids by case-insensitive
+/// name, starting at 1), across reloads of the folder, so the layout and the browsers keep their place.
+/// </remarks>
 public sealed class DualGraph
 {
-    /// <summary>Markdown notes and their links (ids with bit 31 clear).</summary>
-    public GraphModel Knowledge { get; } = new();
+    private readonly Dictionary<string, uint> _knowledgeIds = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(int A, int B, float Weight)> _edges = [];
+    private readonly Dictionary<string, int> _agentIndex = new(StringComparer.Ordinal);
+    private uint[] _ids = [];
+    private int _count;
+    private KnowledgeSet? _idsFor;
+    private uint[] _idsOfSet = [];
+    private uint _nextKnowledgeId = 1;
+    private DualGraphSnapshot _current = DualGraphSnapshot.Empty;
 
-    /// <summary>Agents and their communication edges (ids with bit 31 set).</summary>
-    public GraphModel Agents { get; } = new();
+    /// <summary>Node ids of the last build: knowledge notes first, then agents (valid until the next build).</summary>
+    public ReadOnlySpan<uint> Ids => _ids.AsSpan(0, _count);
 
-    /// <summary>Changes whenever either topology changes.</summary>
-    public long TopologyVersion => Knowledge.TopologyVersion + Agents.TopologyVersion;
+    /// <summary>Edges of the last build as index pairs into <see cref="Ids"/>, with weights physics accepts.</summary>
+    public ReadOnlySpan<(int A, int B, float Weight)> Edges => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_edges);
 
-    /// <summary>Total nodes.</summary>
-    public int NodeCount => Knowledge.NodeCount + Agents.NodeCount;
+    /// <summary>The last build, immutable (safe to read from any thread).</summary>
+    public DualGraphSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>
+    /// Builds the graph from <paramref name="knowledge"/> (null: the knowledge graph is off) and <paramref name="agents"/>
+    /// (null: the agent graph is off, for <paramref name="agentGraphOffReason"/>).
+    /// </summary>
+    public DualGraphSnapshot Build(KnowledgeSet? knowledge, AgentSnapshot? agents, string? agentGraphOffReason)
+    {
+        var knowledgeIds = knowledge is null ? [] : KnowledgeIds(knowledge);
+        var count = knowledgeIds.Length + (agents?.Agents.Count ?? 0);
+        if (_ids.Length < count)
+        {
+            _ids = new uint[Math.Max(count, _ids.Length * 2)];
+        }
+
+        _count = count;
+        var ids = _ids.AsSpan(0, count);
+        knowledgeIds.CopyTo(ids);
+        _edges.Clear();
+        if (knowledge is not null)
+        {
+            foreach (var (from, to) in knowledge.Links)
+            {
+                _edges.Add((from, to, 1f));
+            }
+        }
+
+        if (agents is not null)
+        {
+            var list = agents.Agents;
+            for (var i = 0; i < list.Count; i++)
+            {
+                ids[knowledgeIds.Length + i] = list[i].NodeId;
+            }
+
+            AddAgentEdges(agents, _agentIndex, _edges, knowledgeIds.Length);
+        }
+
+        var snapshot = new DualGraphSnapshot(Current.Version + 1, knowledge, knowledgeIds, agents, agentGraphOffReason);
+        Volatile.Write(ref _current, snapshot);
+        return snapshot;
+    }
+
+    /// <summary>
+    /// Adds the agent graph's message-flow edges as pairs of agent indices (plus <paramref name="offset"/>): flows between
+    /// known, distinct agents, weights clamped to what physics accepts. <paramref name="indexById"/> is filled here.
+    /// </summary>
+    internal static void AddAgentEdges(AgentSnapshot agents, Dictionary<string, int> indexById, List<(int A, int B, float Weight)> edges, int offset)
+    {
+        indexById.Clear();
+        var list = agents.Agents;
+        for (var i = 0; i < list.Count; i++)
+        {
+            indexById[list[i].Id] = offset + i;
+        }
+
+        foreach (var edge in agents.Edges)
+        {
+            if (indexById.TryGetValue(edge.SourceId, out var a) && indexById.TryGetValue(edge.TargetId, out var b) && a != b)
+            {
+                edges.Add((a, b, (float)Math.Clamp(edge.Weight, 0.01, 100)));
+            }
+        }
+    }
+
+    /// <summary>Stable node ids of a knowledge set's notes, computed once per set.</summary>
+    private uint[] KnowledgeIds(KnowledgeSet set)
+    {
+        if (ReferenceEquals(set, _idsFor))
+        {
+            return _idsOfSet;
+        }
+
+        var ids = new uint[set.Notes.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var name = set.Notes[i].Name;
+            if (!_knowledgeIds.TryGetValue(name, out var id))
+            {
+                id = NodeIds.Knowledge((int)_nextKnowledgeId++);
+                _knowledgeIds[name] = id;
+            }
+
+            ids[i] = id;
+        }
+
+        (_idsFor, _idsOfSet) = (set, ids);
+        return ids;
+    }
 }

@@ -61,8 +61,8 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
     private int _running;
     private readonly ListSink _listSink;
 
-    /// <summary>Creates the intake; <paramref name="agentGraph"/> receives agent nodes and edges (a fresh model when null).</summary>
-    public TelemetryIntake(AgentTelemetryOptions options, TimeProvider timeProvider, GraphModel? agentGraph = null)
+    /// <summary>Creates the intake.</summary>
+    public TelemetryIntake(AgentTelemetryOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -78,7 +78,6 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
         _flowSources = new MessageFlow[options.FlowHistoryCapacity];
         _flowSequences = new long[options.FlowHistoryCapacity];
         Array.Fill(_flowSequences, -1);
-        AgentGraph = agentGraph ?? new GraphModel();
         _metricValues = new double[labelCapacity];
         _metricCounts = new long[labelCapacity];
         _listSink = new ListSink(this);
@@ -95,9 +94,6 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
 
     /// <summary>Message-flow edges (owner thread only).</summary>
     public MessageFlowEdges Edges { get; }
-
-    /// <summary>The agent graph (owner thread only; observe <see cref="GraphModel.Changed"/>).</summary>
-    public GraphModel AgentGraph { get; }
 
     /// <summary>Called on the owner thread after each batch that changed something; read the set before returning.</summary>
     public Action<AgentChangeSet>? ChangesApplied { get; set; }
@@ -253,15 +249,13 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
         foreach (var key in Cache.KeysToRelease) Edges.RemoveAgent(key);
 
         Edges.Decay(now);
-        try
+        if (Edges.TopologyChanged || Edges.WeightsChanged)
         {
-            // The graph commits its own state before it calls its observers, so a throwing observer leaves it consistent.
-            UpdateGraph(changes);
+            // Message flows are part of what the snapshot shows: a new or faded edge is a change like an agent's.
+            Cache.MarkEdgesChanged();
         }
-        catch (Exception ex)
-        {
-            ConsumerFailed(ex);
-        }
+
+        Edges.ResetChangeFlags();
 
         Volatile.Write(ref _batches, _batches + 1);
         var publish = changes.HasChanges;
@@ -380,30 +374,6 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
             case TelemetryParseStatus.OverCapacity: _overCapacity++; break;
             case TelemetryParseStatus.UnknownAgent: _unknownAgent++; break;
         }
-    }
-
-    private void UpdateGraph(AgentChangeSet changes)
-    {
-        var graph = AgentGraph;
-        foreach (var key in changes.Removed) graph.RemoveNode(NodeIds.Agent(key));
-        foreach (var key in changes.Added) graph.AddNode(NodeIds.Agent(key));
-        for (var i = 0; i < Edges.FreedCount; i++)
-        {
-            var (a, b) = Edges.FreedAt(i);
-            graph.RemoveEdge(NodeIds.Agent(a), NodeIds.Agent(b));
-        }
-
-        if (Edges.TopologyChanged || Edges.WeightsChanged || changes.TopologyChanged)
-        {
-            for (var i = 0; i < Edges.EdgeCount; i++)
-            {
-                var (a, b, weight, _, _) = Edges.EdgeAt(i);
-                graph.SetEdge(NodeIds.Agent(a), NodeIds.Agent(b), (float)weight);
-            }
-        }
-
-        Edges.ResetChangeFlags();
-        graph.Commit();
     }
 
     private AgentSnapshot BuildSnapshot(long nowTicks)

@@ -1,14 +1,13 @@
 namespace VisionFlow.Agents.Knowledge;
 
 /// <summary>
-/// Keeps a <see cref="KnowledgeGraph"/> in step with a folder: file-system events (re)arm one debounce timer on the
-/// <see cref="TimeProvider"/>, and when it fires the folder is reloaded and diffed into the graph. A watcher overflow
-/// also schedules a full reload, so no change is lost.
+/// Follows a folder of notes: file-system events (re)arm one debounce timer on the <see cref="TimeProvider"/>, and when
+/// it fires the folder is reloaded and the new set raised (<see cref="Reloaded"/>) for the graph to show. A watcher
+/// overflow also schedules a full reload, so no change is lost.
 /// </summary>
 public sealed class KnowledgeWatcher : IDisposable
 {
     private readonly string _folder;
-    private readonly KnowledgeGraph _graph;
     private readonly KnowledgeLimits _limits;
     private readonly TimeSpan _debounce;
     private readonly ITimer _timer;
@@ -19,25 +18,23 @@ public sealed class KnowledgeWatcher : IDisposable
     private bool _disposed;
 
     /// <summary>Watches <paramref name="folder"/>; call <see cref="Start"/> to load and begin watching.</summary>
-    public KnowledgeWatcher(string folder, KnowledgeGraph graph, TimeProvider timeProvider, TimeSpan debounce, KnowledgeLimits? limits = null)
+    public KnowledgeWatcher(string folder, TimeProvider timeProvider, TimeSpan debounce, KnowledgeLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _folder = Path.GetFullPath(folder);
-        _graph = graph;
         _limits = limits ?? new KnowledgeLimits();
         _debounce = debounce;
         _timer = timeProvider.CreateTimer(static state => ((KnowledgeWatcher)state!).Reload(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Raised after each reload (on the timer's thread) with the set that was applied.</summary>
+    /// <summary>Raised after each reload (on the timer's thread) with the set loaded.</summary>
     public event Action<KnowledgeSet>? Reloaded;
 
     /// <summary>Reloads done (including the first load).</summary>
     public long Reloads => Interlocked.Read(ref _reloads);
 
-    /// <summary>Reloads that failed (folder gone, I/O error); the graph keeps its last state.</summary>
+    /// <summary>Reloads that failed (folder gone, I/O error); the last set stays shown.</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>The last reload error, if any.</summary>
@@ -93,7 +90,6 @@ public sealed class KnowledgeWatcher : IDisposable
             try
             {
                 set = KnowledgeLoader.LoadFolder(_folder, _limits);
-                _graph.Apply(set);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VisionFlow.Connections.Adaptive;
 using VisionFlow.Connections.Degradation;
+using VisionFlow.Connections.Diagnostics;
 using VisionFlow.Connections.Failures;
 using VisionFlow.Connections.Health;
-using VisionFlow.Connections.Metrics;
 using VisionFlow.Connections.Pooling;
 using VisionFlow.Connections.Resilience;
 using VisionFlow.Protocol;
@@ -72,7 +72,8 @@ public sealed partial class McpLink : IAsyncDisposable
 
     /// <summary>
     /// Creates the link (not started). <paramref name="sink"/> receives every session's telemetry; <paramref name="meter"/>,
-    /// when given, gets the link's instruments (<see cref="McpLinkInstruments"/>).
+    /// when given, gets the duration of every MCP request (<see cref="McpCallInvoker"/>). What the link's parts count is
+    /// observed from outside (<c>McpLinkInstruments</c>).
     /// </summary>
     public McpLink(McpLinkOptions options, IMcpTelemetrySink sink, TimeProvider? timeProvider = null, ILoggerFactory? loggers = null, Meter? meter = null)
     {
@@ -94,11 +95,6 @@ public sealed partial class McpLink : IAsyncDisposable
         {
             _status = new McpLinkStatus(McpLinkState.Disabled, options.Address, "MCP is disabled (ENABLE_MCP=false)", null,
                 TelemetryMode.Disabled, 0, null, null, null, null, null);
-            if (meter is not null)
-            {
-                McpLinkInstruments.Observe(meter, this);
-            }
-
             return;
         }
 
@@ -112,8 +108,7 @@ public sealed partial class McpLink : IAsyncDisposable
             _loggers.CreateLogger("VisionFlow.Mcp.Adaptive"));
         if (meter is not null)
         {
-            McpLinkInstruments.Observe(meter, this);
-            _callDuration = McpLinkInstruments.CreateCallDuration(meter);
+            _callDuration = McpCallInvoker.CreateDuration(meter);
         }
     }
 
@@ -351,6 +346,12 @@ public sealed partial class McpLink : IAsyncDisposable
             Task<bool> attempt;
             lock (_gate)
             {
+                // Stopping: no attempt will come, so nothing is worth waiting for.
+                if (_disposed)
+                {
+                    throw new McpUnavailableException("the MCP link is stopping");
+                }
+
                 status = _status;
                 attempt = _attempt.Task;
             }

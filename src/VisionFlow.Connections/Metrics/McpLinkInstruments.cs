@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Polly.CircuitBreaker;
 using VisionFlow.Connections.Adaptive;
 using VisionFlow.Connections.Degradation;
+using VisionFlow.Connections.Diagnostics;
 using VisionFlow.Connections.Health;
 using VisionFlow.Connections.Link;
 using VisionFlow.Connections.Pooling;
@@ -12,7 +13,8 @@ namespace VisionFlow.Connections.Metrics;
 /// <summary>
 /// The instruments of the MCP link on the <see cref="ConnectionsTelemetry.MeterName"/> meter. Everything the components
 /// already count with <see cref="Interlocked"/> is read by observable instruments when a listener collects, so no
-/// request pays for it; only the duration of each MCP request is recorded as it ends (<see cref="CreateCallDuration"/>).
+/// request pays for it; only the duration of each MCP request is recorded as it ends, by the link itself
+/// (<see cref="McpCallInvoker.CreateDuration"/>).
 /// </summary>
 /// <remarks>
 /// Names are chosen so that the Prometheus names derived from them (dots as underscores, the unit's word, <c>_total</c>
@@ -21,8 +23,6 @@ namespace VisionFlow.Connections.Metrics;
 /// </remarks>
 public static class McpLinkInstruments
 {
-    private static readonly double[] CallBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
-
     private static readonly (CircuitState State, KeyValuePair<string, object?> Tag)[] BreakerStates =
     [
         (CircuitState.Closed, new("state", "closed")),
@@ -119,19 +119,6 @@ public static class McpLinkInstruments
         NetworkResilienceMetrics Capture() =>
             NetworkResilienceMetrics.Capture(status(), stats(), resilience, degradation, pool, health);
     }
-
-    /// <summary>
-    /// The duration of each MCP request on the wire (OpenTelemetry's MCP semantic conventions: <c>mcp.method.name</c>,
-    /// <c>gen_ai.tool.name</c> for a tool call, <c>error.type</c> from the failure classifier when it failed) and the
-    /// server's dialect (<c>visionflow.mcp.dialect</c>: <c>mcp</c> or <c>plain</c>).
-    /// </summary>
-    internal static Histogram<double> CreateCallDuration(Meter meter) =>
-        meter.CreateHistogram<double>(
-            "mcp.client.operation.duration",
-            "s",
-            "Duration of MCP requests as the client sees them.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CallBuckets });
 
     private static Measurement<int>[] OneHot<TState>(TState current, (TState State, KeyValuePair<string, object?> Tag)[] states)
         where TState : struct, Enum

@@ -210,7 +210,9 @@ public sealed partial class PhysicsLoop : IDisposable
 #pragma warning restore CA1031
         {
             _fallbackReason = $"Vulkan unavailable: {ex.Message}";
-            LogVulkanUnavailable(_logger, ex.Message, ex);
+            // No GPU or no loader is an expected condition on many boxes: one line; the stack only at debug level.
+            LogVulkanUnavailable(_logger, ex.Message);
+            LogVulkanUnavailableDetail(_logger, ex);
             var cpu = new CpuLayoutBackend();
             LogBackendSelected(_logger, "cpu", cpu.DeviceName);
             return cpu;
@@ -249,6 +251,13 @@ public sealed partial class PhysicsLoop : IDisposable
             {
                 if (changed) Publish();
                 return;
+            }
+
+            // A new topology is shown before the step: the new nodes appear at once, where they were placed, rather than
+            // after a warm-up that can take tens of milliseconds at 10,000 nodes. The host arrays are current here.
+            if (changed && _graph.TopologyVersion != _publishedIdsVersion)
+            {
+                Publish(readBack: false);
             }
 
             var warming = _warmupRemaining > 0;
@@ -434,12 +443,16 @@ public sealed partial class PhysicsLoop : IDisposable
         _warmupRemaining = _options.Parameters.WarmupIterations;
     }
 
-    private void Publish()
+    private void Publish(bool readBack = true)
     {
         var g = _graph;
         if (g is not null && _backend is not null)
         {
-            _backend.ReadBack(g);
+            if (readBack)
+            {
+                _backend.ReadBack(g);
+            }
+
             var n = g.NodeCount;
             var state = _stateBuffers.Rent(n * 6);
             ReadOnlySpan<float> x = g.X, y = g.Y, z = g.Z, vx = g.VX, vy = g.VY, vz = g.VZ;
@@ -455,7 +468,7 @@ public sealed partial class PhysicsLoop : IDisposable
                 _publishedIds = g.Ids.ToArray();
                 _publishedIdsVersion = g.TopologyVersion;
             }
-            var snapshot = new PositionSnapshot(++_sequence, g.TopologyVersion, _publishedIds, state, _time.GetUtcNow(), _stateBuffers);
+            var snapshot = new PositionSnapshot(++_sequence, g.TopologyVersion, _publishedIds, state, _time.GetUtcNow(), _stateBuffers, _settled);
             var previous = _positions;
             Volatile.Write(ref _positions, snapshot);
             PositionsPublished?.Invoke(snapshot);
@@ -494,7 +507,10 @@ public sealed partial class PhysicsLoop : IDisposable
     private static partial void LogBackendSelected(ILogger logger, string backend, string device);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Vulkan unavailable, using the CPU backend: {Reason}")]
-    private static partial void LogVulkanUnavailable(ILogger logger, string reason, Exception exception);
+    private static partial void LogVulkanUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Vulkan bring-up failed")]
+    private static partial void LogVulkanUnavailableDetail(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using the CPU backend: {Reason}")]
     private static partial void LogSoftwareVulkan(ILogger logger, string reason);

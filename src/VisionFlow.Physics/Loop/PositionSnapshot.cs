@@ -19,8 +19,9 @@ public sealed class PositionSnapshot
     private int _references = 1;
     private int _escaped;
 
-    internal PositionSnapshot(long sequence, long topologyVersion, uint[] ids, float[] state, DateTimeOffset at, PositionBufferPool? pool = null)
+    internal PositionSnapshot(long sequence, long topologyVersion, uint[] ids, float[] state, DateTimeOffset at, PositionBufferPool? pool = null, bool settled = false)
     {
+        Settled = settled;
         Sequence = sequence;
         TopologyVersion = topologyVersion;
         Ids = ids;
@@ -35,6 +36,9 @@ public sealed class PositionSnapshot
 
     /// <summary>Increases with every publication.</summary>
     public long Sequence { get; }
+
+    /// <summary>The layout has come to rest: no further snapshot follows until something changes.</summary>
+    public bool Settled { get; }
 
     /// <summary>The topology version the ids belong to.</summary>
     public long TopologyVersion { get; }

@@ -27,7 +27,7 @@ internal static class Summaries
         Str(e, "createdAt", "created_at"),
         Str(e, "sessionId", "session_id"));
 
-    public static AgentSummary Agent(AgentInfo a) =>
+    public static AgentSummary Agent(AgentStatusResult a) =>
         new(a.AgentId, a.Type, a.Status, null, a.CpuUsage, a.MemoryUsage, a.TasksActive, a.TokensUsed, null);
 
     public static AgentSummary Agent(AgentSpawnResult r, AgentSpawnRequest request) =>

@@ -114,7 +114,7 @@ internal sealed class AgentsResponseCache
                 snapshot.RejectedOverLimit,
                 key.Level,
                 agents),
-            ServerJsonContext.Default.AgentsResponse);
+            ApiJsonContext.Default.AgentsResponse);
         _writer.Flush();
         var body = new AgentsBody(key, _scratch.WrittenSpan, _buffers);
 

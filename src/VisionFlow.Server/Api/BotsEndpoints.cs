@@ -73,7 +73,7 @@ internal static class BotsEndpoints
                 snapshot.Available && degradation.AgentGraphEnabled,
                 counters.EventsAccepted,
                 counters.Refused),
-            ServerJsonContext.Default.BotsStatusResponse);
+            ApiJsonContext.Default.BotsStatusResponse);
     }
 
     private static async Task<IResult> ListAgentsAsync(HttpContext context, McpServices mcp, AgentsResponseCache cache, CancellationToken ct)
@@ -105,7 +105,7 @@ internal static class BotsEndpoints
         return await RunAsync(mcp, async () =>
         {
             var agents = await mcp.Link.ExecuteAsync((c, t) => c.ListAgentsAsync(new AgentListQuery(filter, limit), t), ct).ConfigureAwait(false);
-            return TypedResults.Json(new AgentQueryResponse(filter, limit, agents.Count, agents), ServerJsonContext.Default.AgentQueryResponse);
+            return TypedResults.Json(new AgentQueryResponse(filter, limit, agents.Count, agents), ApiJsonContext.Default.AgentQueryResponse);
         }).ConfigureAwait(false);
     }
 
@@ -119,19 +119,19 @@ internal static class BotsEndpoints
         var cached = mcp.Intake.Cache.Snapshot.Agents.FirstOrDefault(a => a.Id == id);
         if (cached is not null && mcp.Link.Status.State == McpLinkState.Connected)
         {
-            return TypedResults.Json(AgentsResponseCache.ToView(cached), ServerJsonContext.Default.AgentView);
+            return TypedResults.Json(AgentsResponseCache.ToView(cached), ApiJsonContext.Default.AgentView);
         }
 
         return await RunAsync(mcp, async () =>
         {
             var agent = await mcp.Link.ExecuteAsync((c, t) => c.GetAgentAsync(id, t), ct).ConfigureAwait(false);
-            return TypedResults.Json(agent, ServerJsonContext.Default.AgentSummary);
+            return TypedResults.Json(agent, ApiJsonContext.Default.AgentSummary);
         }).ConfigureAwait(false);
     }
 
     private static async Task<IResult> SpawnAgentAsync(HttpContext context, McpServices mcp, TimeProvider time, CancellationToken ct)
     {
-        var read = await JsonBody.ReadAsync(context, ServerJsonContext.Default.AgentSpawnBody).ConfigureAwait(false);
+        var read = await JsonBody.ReadAsync(context, ApiJsonContext.Default.AgentSpawnBody).ConfigureAwait(false);
         if (read.Problem is not null)
         {
             return read.Problem;
@@ -167,7 +167,7 @@ internal static class BotsEndpoints
         return await AdmitAsync(mcp, 1, time, async () =>
         {
             var agent = await mcp.Link.ExecuteAsync((c, t) => c.SpawnAgentAsync(request, t), ct, changesState: true).ConfigureAwait(false);
-            return ([agent.Id], TypedResults.Json(agent, ServerJsonContext.Default.AgentSummary, statusCode: StatusCodes.Status201Created));
+            return ([agent.Id], TypedResults.Json(agent, ApiJsonContext.Default.AgentSummary, statusCode: StatusCodes.Status201Created));
         }).ConfigureAwait(false);
     }
 
@@ -184,7 +184,7 @@ internal static class BotsEndpoints
 
     private static async Task<IResult> InitSwarmAsync(HttpContext context, McpServices mcp, ServerOptions options, TimeProvider time, CancellationToken ct)
     {
-        var read = await JsonBody.ReadAsync(context, ServerJsonContext.Default.SwarmInitBody).ConfigureAwait(false);
+        var read = await JsonBody.ReadAsync(context, ApiJsonContext.Default.SwarmInitBody).ConfigureAwait(false);
         if (read.Problem is not null)
         {
             return read.Problem;
@@ -231,7 +231,7 @@ internal static class BotsEndpoints
         async Task<(IReadOnlyList<string> Agents, IResult Result)> Initialize()
         {
             var swarm = await mcp.Link.ExecuteAsync((c, t) => c.InitializeSwarmAsync(request, t), ct, changesState: true).ConfigureAwait(false);
-            return (swarm.AgentIds ?? [], TypedResults.Json(swarm, ServerJsonContext.Default.SwarmInfo, statusCode: StatusCodes.Status201Created));
+            return (swarm.AgentIds ?? [], TypedResults.Json(swarm, ApiJsonContext.Default.SwarmInfo, statusCode: StatusCodes.Status201Created));
         }
 
         return types.Count == 0
@@ -241,7 +241,7 @@ internal static class BotsEndpoints
 
     private static async Task<IResult> GetSwarmAsync(string id, McpServices mcp, CancellationToken ct) =>
         BadId(id, "swarm") ?? await RunAsync(mcp, async () =>
-            TypedResults.Json(await mcp.Link.ExecuteAsync((c, t) => c.GetSwarmAsync(id, t), ct).ConfigureAwait(false), ServerJsonContext.Default.SwarmInfo)).ConfigureAwait(false);
+            TypedResults.Json(await mcp.Link.ExecuteAsync((c, t) => c.GetSwarmAsync(id, t), ct).ConfigureAwait(false), ApiJsonContext.Default.SwarmInfo)).ConfigureAwait(false);
 
     private static async Task<IResult> DissolveSwarmAsync(string id, McpServices mcp, CancellationToken ct) =>
         BadId(id, "swarm") ?? await RunAsync(mcp, async () =>
@@ -256,7 +256,7 @@ internal static class BotsEndpoints
 
     private static async Task<IResult> CreateTaskAsync(HttpContext context, McpServices mcp, CancellationToken ct)
     {
-        var read = await JsonBody.ReadAsync(context, ServerJsonContext.Default.TaskCreateBody).ConfigureAwait(false);
+        var read = await JsonBody.ReadAsync(context, ApiJsonContext.Default.TaskCreateBody).ConfigureAwait(false);
         if (read.Problem is not null)
         {
             return read.Problem;
@@ -290,17 +290,17 @@ internal static class BotsEndpoints
         return await RunAsync(mcp, async () =>
         {
             var task = await mcp.Link.ExecuteAsync((c, t) => c.CreateTaskAsync(body.Description, body.Priority, agents, t), ct, changesState: true).ConfigureAwait(false);
-            return TypedResults.Json(task, ServerJsonContext.Default.TaskSummary, statusCode: StatusCodes.Status201Created);
+            return TypedResults.Json(task, ApiJsonContext.Default.TaskSummary, statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false);
     }
 
     private static async Task<IResult> GetTaskAsync(string id, McpServices mcp, CancellationToken ct) =>
         BadId(id, "task") ?? await RunAsync(mcp, async () =>
-            TypedResults.Json(await mcp.Link.ExecuteAsync((c, t) => c.GetTaskAsync(id, t), ct).ConfigureAwait(false), ServerJsonContext.Default.TaskSummary)).ConfigureAwait(false);
+            TypedResults.Json(await mcp.Link.ExecuteAsync((c, t) => c.GetTaskAsync(id, t), ct).ConfigureAwait(false), ApiJsonContext.Default.TaskSummary)).ConfigureAwait(false);
 
     private static async Task<IResult> CancelTaskAsync(string id, McpServices mcp, CancellationToken ct) =>
         BadId(id, "task") ?? await RunAsync(mcp, async () =>
-            TypedResults.Json(await mcp.Link.ExecuteAsync((c, t) => c.CancelTaskAsync(id, t), ct, changesState: true).ConfigureAwait(false), ServerJsonContext.Default.TaskSummary)).ConfigureAwait(false);
+            TypedResults.Json(await mcp.Link.ExecuteAsync((c, t) => c.CancelTaskAsync(id, t), ct, changesState: true).ConfigureAwait(false), ApiJsonContext.Default.TaskSummary)).ConfigureAwait(false);
 
     /// <summary>
     /// Runs a spawn under the agent limit: its slots are reserved before anything is sent (409 when none are left, however

@@ -14,5 +14,5 @@ internal static class GraphEndpoints
         return app;
     }
 
-    private static IResult Graph(GraphService graph) => TypedResults.Json(graph.Current, ServerJsonContext.Default.GraphView);
+    private static IResult Graph(GraphService graph) => TypedResults.Json(graph.Current, ApiJsonContext.Default.GraphView);
 }

@@ -8,7 +8,8 @@ namespace VisionFlow.Server.Api;
 
 /// <summary>
 /// Reads a JSON request body with a size cap and turns every way it can be wrong into a clear 400 problem, instead of
-/// the framework's bare status codes: hostile bodies get an explanation, never a stack trace or a hang.
+/// the framework's bare status codes: hostile bodies get an explanation, never a stack trace or a hang. Unknown fields
+/// are refused by name (see <see cref="BodyFields"/>), never ignored.
 /// </summary>
 internal static class JsonBody
 {
@@ -55,13 +56,25 @@ internal static class JsonBody
                 return (null, Bad("request body is empty; a JSON object is required"));
             }
 
-            var jsonReader = new Utf8JsonReader(read.Buffer, new JsonReaderOptions { MaxDepth = 16 });
+            var options = new JsonReaderOptions { MaxDepth = 16 };
+            if (BodyFields.FindUnknown(read.Buffer, type, options) is { } unknown)
+            {
+                return (null, Bad(unknown));
+            }
+
+            var jsonReader = new Utf8JsonReader(read.Buffer, options);
             var value = JsonSerializer.Deserialize(ref jsonReader, type);
-            return value is null ? (null, Bad("request body must be a JSON object, not null")) : (value, null);
+            return value is null ? (null, Bad("request body must be a JSON object, not null: " + BodyFields.Describe(type))) : (value, null);
         }
         catch (JsonException ex)
         {
-            return (null, Bad("request body is not valid for this endpoint: " + ex.Message));
+            // A value of the wrong kind names the field and what it takes; broken JSON keeps the parser's position.
+            return (null, Bad(BodyFields.WrongValue(type, ex.Path) ?? "request body is not valid JSON: " + ex.Message));
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Invalid UTF-8 inside a name or string surfaces here rather than as a JsonException.
+            return (null, Bad("request body is not valid UTF-8 JSON: " + ex.Message));
         }
         finally
         {

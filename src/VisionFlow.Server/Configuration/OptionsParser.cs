@@ -55,6 +55,11 @@ internal static class OptionsParser
             {
                 value = arg[(eq + 1)..];
             }
+            else if (setting.Switch)
+            {
+                // A switch never takes the next argument as its value: `--simulator --port 0` is two options.
+                value = "true";
+            }
             else if (i + 1 < args.Count)
             {
                 value = args[++i];
@@ -68,40 +73,15 @@ internal static class OptionsParser
             fromCli[setting] = value;
         }
 
-        var options = new ServerOptions();
-        foreach (var setting in Settings.All)
+        if (!TryApply(new ServerOptions(), Settings.All, fromCli, env, out var options, out error))
         {
-            var raw = env(setting.Env);
-            if (raw is null)
-            {
-                continue;
-            }
-
-            var applied = setting.Apply(options, raw.Trim());
-            if (applied is null)
-            {
-                error = $"invalid value {Shown(setting, raw)} for environment variable {setting.Env}: expected {setting.Accepted}";
-                return false;
-            }
-
-            options = applied;
+            return false;
         }
 
-        foreach (var setting in Settings.All)
+        if (options.Simulator && !options.EnableMcp)
         {
-            if (!fromCli.TryGetValue(setting, out var raw))
-            {
-                continue;
-            }
-
-            var applied = setting.Apply(options, raw.Trim());
-            if (applied is null)
-            {
-                error = $"invalid value {Shown(setting, raw)} for {setting.Flag} ({setting.Env}): expected {setting.Accepted}";
-                return false;
-            }
-
-            options = applied;
+            error = "--simulator (VISIONFLOW_SIMULATOR) runs an MCP peer, but ENABLE_MCP=false turns the MCP link off: drop one of them";
+            return false;
         }
 
         // journald stamps and prioritises each line itself; systemd sets JOURNAL_STREAM when stdout/stderr go there.
@@ -117,6 +97,58 @@ internal static class OptionsParser
         }
 
         invocation = new CliInvocation(command, options);
+        return true;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="settings"/> to <paramref name="options"/>: first their environment variables, then the
+    /// command-line values in <paramref name="fromCli"/>, which win. Shared by the service and <c>visionflow mcp</c>.
+    /// </summary>
+    public static bool TryApply(
+        ServerOptions options,
+        IReadOnlyList<Setting> settings,
+        IReadOnlyDictionary<Setting, string> fromCli,
+        Func<string, string?> env,
+        out ServerOptions result,
+        out string error)
+    {
+        result = options;
+        error = string.Empty;
+        foreach (var setting in settings)
+        {
+            var raw = env(setting.Env);
+            if (raw is null)
+            {
+                continue;
+            }
+
+            var applied = setting.Apply(result, raw.Trim());
+            if (applied is null)
+            {
+                error = $"invalid value {Shown(setting, raw)} for environment variable {setting.Env}: expected {setting.Accepted}";
+                return false;
+            }
+
+            result = applied;
+        }
+
+        foreach (var setting in settings)
+        {
+            if (!fromCli.TryGetValue(setting, out var raw))
+            {
+                continue;
+            }
+
+            var applied = setting.Apply(result, raw.Trim());
+            if (applied is null)
+            {
+                error = $"invalid value {Shown(setting, raw)} for {setting.Flag} ({setting.Env}): expected {setting.Accepted}";
+                return false;
+            }
+
+            result = applied;
+        }
+
         return true;
     }
 

@@ -19,6 +19,12 @@ public sealed record ServerOptions
     /// <summary>Whether the MCP client is started at all.</summary>
     public bool EnableMcp { get; init; } = true;
 
+    /// <summary>Run the built-in simulator in-process and connect the MCP link to it (<c>--simulator</c>).</summary>
+    public bool Simulator { get; init; }
+
+    /// <summary>Agents the in-process simulator starts with.</summary>
+    public int SimulatorAgents { get; init; } = 12;
+
     /// <summary>Reconnect attempts before falling back to capped background probing.</summary>
     public int McpReconnectAttempts { get; init; } = 3;
 

@@ -36,6 +36,19 @@ internal static class Settings
         static (o, v) => TryBool(v, out var b) ? o with { EnableMcp = b } : null,
         Bounds: ["true", "false", "1", "0", "yes", "no", "on", "off"]);
 
+    internal static readonly Setting Simulator = new(
+        "VISIONFLOW_SIMULATOR", "--simulator", "false", "true or false (also 1/0, yes/no, on/off); the flag alone means true",
+        "Run the built-in swarm simulator in-process on a free 127.0.0.1 port and connect to it instead of CLAUDE_FLOW_HOST:MCP_TCP_PORT (all its data is labelled simulated)",
+        static (o, v) => TryBool(v, out var b) ? o with { Simulator = b } : null,
+        Switch: true,
+        Bounds: ["true", "false"]);
+
+    internal static readonly Setting SimulatorAgents = new(
+        "VISIONFLOW_SIMULATOR_AGENTS", "--simulator-agents", "12", "an integer 0-100000",
+        "Agents the built-in simulator starts with (--simulator); MCP_MAX_AGENTS still bounds what is tracked",
+        static (o, v) => TryInt(v, 0, 100_000, out var n) ? o with { SimulatorAgents = n } : null,
+        Bounds: ["0", "100000"]);
+
     internal static readonly Setting ReconnectAttempts = new(
         "MCP_RECONNECT_ATTEMPTS", "--mcp-reconnect-attempts", "3", "an integer 0-100",
         "Reconnect attempts before capped background probing takes over",
@@ -170,9 +183,9 @@ internal static class Settings
     /// <summary>All settings, in help order. Port precedes Urls so that an explicit URL list wins when both are given.</summary>
     internal static readonly IReadOnlyList<Setting> All =
     [
-        Port, Urls, McpHost, McpPort, EnableMcp, ReconnectAttempts, ReconnectDelay, ConnectionTimeout, ReconnectAttemptTimeout, MaxAgents,
-        McpApiKey, ApiKey, RateLimit, HealthInterval, RecoveryInterval, PollMinInterval, PollMaxInterval, KnowledgeFolder, PhysicsBackend,
-        TlsCertificate, TlsKey, AllowedOrigins, ShutdownTimeout, LogFormatSetting, LogLevelSetting,
+        Port, Urls, McpHost, McpPort, EnableMcp, Simulator, SimulatorAgents, ReconnectAttempts, ReconnectDelay, ConnectionTimeout,
+        ReconnectAttemptTimeout, MaxAgents, McpApiKey, ApiKey, RateLimit, HealthInterval, RecoveryInterval, PollMinInterval, PollMaxInterval,
+        KnowledgeFolder, PhysicsBackend, TlsCertificate, TlsKey, AllowedOrigins, ShutdownTimeout, LogFormatSetting, LogLevelSetting,
     ];
 
     /// <summary>
@@ -297,7 +310,7 @@ internal static class Settings
                 return false;
             }
 
-            list.Add(Security.Origins.Normalize(uri));
+            list.Add(Origins.Normalize(uri));
         }
 
         origins = list;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using VisionFlow.Agents;
 using VisionFlow.Agents.Cache;
+using VisionFlow.Agents.Graph;
 using VisionFlow.Agents.Knowledge;
 using VisionFlow.Connections.Degradation;
 using VisionFlow.Physics.Loop;
@@ -11,13 +13,20 @@ using PhysicsMode = VisionFlow.Physics.Loop.PerformanceMode;
 namespace VisionFlow.Server.Graph;
 
 /// <summary>
-/// Owns the dual graph as the product shows it: the knowledge graph (markdown notes) and the agent graph (telemetry),
-/// gated by the degradation level, handed to the physics loop whenever its topology changes, and the loop's positions
-/// published to the WebSocket hub. One loop owns all of it; readers get the immutable <see cref="Current"/> view.
+/// Runs the dual graph as the product shows it: the knowledge graph (markdown notes) and the agent graph (telemetry),
+/// gated by the degradation level, rebuilt the moment either changes, handed to the physics loop, and the loop's
+/// positions published to the WebSocket hub. One loop owns the <see cref="DualGraph"/>; readers get its immutable
+/// snapshots.
 /// </summary>
+/// <remarks>
+/// Nothing here waits on a timer: the intake's applied change sets, knowledge reloads, degradation and link changes each
+/// wake the loop, so an agent event reaches physics within microseconds of being applied, and the next physics step
+/// puts it on the stream. With real-time updates off (EmergencyMode) there is no continuous stream, but each new layout
+/// and each settled one is still published, so every client gets a complete frame on connect and whenever the layout
+/// changes: the knowledge graph is shown at every level that enables it, whether MCP is there or not.
+/// </remarks>
 internal sealed class GraphService : IAsyncDisposable
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     private readonly ServerOptions _options;
     private readonly McpServices _mcp;
     private readonly NodeSnapshotHub _hub;
@@ -25,19 +34,16 @@ internal sealed class GraphService : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly WakeSignal _wake = new();
+    private readonly DualGraph _graph = new();
     private int _disposed;
-    private readonly Dictionary<string, uint> _knowledgeIds = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<(int A, int B, float Weight)> _edgeScratch = [];
-    private readonly Dictionary<string, int> _indexScratch = new(StringComparer.Ordinal);
-    private uint[] _idScratch = [];
-    private KnowledgeSet? _idsFor;
-    private uint[] _idsOfSet = [];
     private KnowledgeWatcher? _watcher;
     private KnowledgeSet _knowledge;
     private long _knowledgeVersion = 1;
-    private uint _nextKnowledgeId = 1;
+    private long _streamedTopology = -1;
+    private bool _streamedSettled;
     private Task _loop = Task.CompletedTask;
-    private GraphSource _current = GraphSource.Empty;
+    private GraphView? _rendered;
 
     public GraphService(ServerOptions options, McpServices mcp, NodeSnapshotHub hub, StreamNotices notices, TimeProvider time, ILoggerFactory loggers)
     {
@@ -58,15 +64,33 @@ internal sealed class GraphService : IAsyncDisposable
             loggers.CreateLogger<PhysicsLoop>());
         Physics.PositionsPublished += OnPositions;
         mcp.Link.Degradation.Changed += OnDegradation;
+        mcp.Link.StatusChanged += OnLinkStatus;
+        mcp.Intake.ChangesApplied = OnAgentsChanged;
     }
 
     public PhysicsLoop Physics { get; }
 
-    /// <summary>The graph as last handed to physics (nodes with flags and labels, edges), for <c>/api/graph</c>.</summary>
-    public GraphView Current => Volatile.Read(ref _current).View;
+    /// <summary>The graph as last handed to physics, for <c>/api/graph</c> (rendered once per build, on first request).</summary>
+    public GraphView Current
+    {
+        get
+        {
+            // Builds come ten times a second at 10,000 agents but are read far less often: render on demand, once.
+            var build = _graph.Current;
+            var rendered = Volatile.Read(ref _rendered);
+            if (rendered?.Version == build.Version)
+            {
+                return rendered;
+            }
+
+            rendered = GraphView.Of(build);
+            Volatile.Write(ref _rendered, rendered);
+            return rendered;
+        }
+    }
 
     /// <summary>The last build, without rendering its view (cheap counts for probes).</summary>
-    public GraphSource Source => Volatile.Read(ref _current);
+    public DualGraphSnapshot Source => _graph.Current;
 
     /// <summary>Where the knowledge notes come from.</summary>
     public string KnowledgeSource => _options.KnowledgeFolder ?? "embedded sample notes";
@@ -84,17 +108,19 @@ internal sealed class GraphService : IAsyncDisposable
 
         if (_options.KnowledgeFolder is { } folder)
         {
-            _watcher = new KnowledgeWatcher(folder, new KnowledgeGraph(), _time, TimeSpan.FromMilliseconds(250));
+            _watcher = new KnowledgeWatcher(folder, _time, TimeSpan.FromMilliseconds(250));
             _watcher.Reloaded += set =>
             {
                 Volatile.Write(ref _knowledge, set);
                 Interlocked.Increment(ref _knowledgeVersion);
+                _wake.Set();
             };
             _watcher.Start();
         }
 
         Physics.Start();
         _notices.PublishDegradation(_mcp.Link.Degradation.Current.LevelName, _mcp.Link.Degradation.Current.Message);
+        _wake.Set(); // the first build: the knowledge graph needs no MCP
         _loop = Task.Run(LoopAsync);
     }
 
@@ -119,6 +145,8 @@ internal sealed class GraphService : IAsyncDisposable
         _watcher?.Dispose();
         Physics.PositionsPublished -= OnPositions;
         _mcp.Link.Degradation.Changed -= OnDegradation;
+        _mcp.Link.StatusChanged -= OnLinkStatus;
+        _mcp.Intake.ChangesApplied = null;
         Physics.Dispose();
         _stopping.Dispose();
     }
@@ -128,110 +156,75 @@ internal sealed class GraphService : IAsyncDisposable
         long builtKnowledge = -1, builtAgents = -1;
         var builtLevel = (DegradationLevel)(-1);
         var builtAvailable = false;
-        using var timer = new PeriodicTimer(Tick, _time);
-        do
+        string? builtReason = null;
+        var stop = _stopping.Token;
+        while (true)
         {
+            await _wake.WaitAsync(stop).ConfigureAwait(false);
             try
             {
-                var agents = _mcp.Intake.Cache.Snapshot;
+                // Returns at once when fresh; otherwise the intake builds it now (the request wakes it).
+                var agents = await _mcp.Intake.Cache.GetSnapshotAsync(stop).ConfigureAwait(false);
                 var response = _mcp.Link.Degradation.Current;
                 var knowledgeVersion = Interlocked.Read(ref _knowledgeVersion);
-                if (knowledgeVersion != builtKnowledge || agents.Version != builtAgents || response.Level != builtLevel || agents.Available != builtAvailable)
+                var reason = agents.Available ? null : _mcp.Link.Status.Detail;
+                if (knowledgeVersion != builtKnowledge || agents.Version != builtAgents || response.Level != builtLevel
+                    || agents.Available != builtAvailable || !ReferenceEquals(reason, builtReason))
                 {
-                    Rebuild(agents, response);
+                    Rebuild(agents, response, reason);
                     builtKnowledge = knowledgeVersion;
                     builtAgents = agents.Version;
                     builtLevel = response.Level;
                     builtAvailable = agents.Available;
+                    builtReason = reason;
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // One bad rebuild must not stop the layout; the next tick tries again.
+                // One bad rebuild must not stop the layout; the next wake tries again.
                 GraphLog.RebuildFailed(_logger, ex);
             }
         }
-        while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false));
     }
 
-    private void Rebuild(AgentSnapshot agents, DegradationResponse response)
+    private void Rebuild(AgentSnapshot agents, DegradationResponse response, string? unavailableReason)
     {
-        // Allocation-free in steady state: this runs on every agent update (ten times a second), so the id buffer, the
-        // physics edge list and the agent index are reused, and /api/graph's views are rendered only when asked for.
-        var knowledgeSet = response.KnowledgeGraphEnabled ? Volatile.Read(ref _knowledge) : null;
-        var knowledgeIds = knowledgeSet is null ? [] : KnowledgeIds(knowledgeSet);
-        var agentGraph = response.AgentGraphEnabled && agents.Available;
-        var count = knowledgeIds.Length + (agentGraph ? agents.Agents.Count : 0);
-        if (_idScratch.Length < count)
-        {
-            _idScratch = new uint[Math.Max(count, _idScratch.Length * 2)];
-        }
-
-        var ids = _idScratch.AsSpan(0, count);
-        knowledgeIds.CopyTo(ids);
-        var edges = _edgeScratch;
-        edges.Clear();
-        if (knowledgeSet is not null)
-        {
-            foreach (var (from, to) in knowledgeSet.Links)
-            {
-                edges.Add((from, to, 1f));
-            }
-        }
-
-        if (agentGraph)
-        {
-            var list = agents.Agents;
-            for (var i = 0; i < list.Count; i++)
-            {
-                ids[knowledgeIds.Length + i] = list[i].NodeId;
-            }
-
-            GraphSource.AddAgentEdges(agents, _indexScratch, edges, knowledgeIds.Length);
-        }
-
-        Physics.SubmitTopology(ids, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edges));
-        Volatile.Write(ref _current, new GraphSource(
-            _current.Version + 1,
-            knowledgeSet,
-            knowledgeIds,
-            agentGraph ? agents : null,
-            response.KnowledgeGraphEnabled,
-            agents.Available ? null : _mcp.Link.Status.Detail));
+        // Allocation-free in steady state: this runs on every agent update, so the model reuses its buffers, and
+        // /api/graph's views are rendered only when asked for.
+        var knowledge = response.KnowledgeGraphEnabled ? Volatile.Read(ref _knowledge) : null;
+        var showAgents = response.AgentGraphEnabled && agents.Available;
+        var offReason = showAgents ? null
+            : !response.AgentGraphEnabled ? $"{response.LevelName}: {response.Message}"
+            : unavailableReason ?? "no MCP session";
+        _graph.Build(knowledge, showAgents ? agents : null, offReason);
+        Physics.SubmitTopology(_graph.Ids, _graph.Edges);
     }
 
-    /// <summary>Stable node ids of a knowledge set's notes (a note keeps its id across reloads), computed once per set.</summary>
-    private uint[] KnowledgeIds(KnowledgeSet set)
-    {
-        if (ReferenceEquals(set, _idsFor))
-        {
-            return _idsOfSet;
-        }
+    private void OnAgentsChanged(AgentChangeSet changes) => _wake.Set();
 
-        var ids = new uint[set.Notes.Count];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            var name = set.Notes[i].Name;
-            if (!_knowledgeIds.TryGetValue(name, out var id))
-            {
-                id = _nextKnowledgeId++;
-                _knowledgeIds[name] = id;
-            }
-
-            ids[i] = id;
-        }
-
-        (_idsFor, _idsOfSet) = (set, ids);
-        return ids;
-    }
+    private void OnLinkStatus(Connections.Link.McpLinkStatus status) => _wake.Set();
 
     private void OnPositions(PositionSnapshot positions)
     {
-        // EmergencyMode and SafeMode switch real-time updates off: the last frame stays on screen, marked by the banner.
-        if (_mcp.Link.Degradation.Current.RealTimeUpdates)
+        // With real-time updates off the stream is not continuous, but a new layout and a settled one are still shown:
+        // each client gets a complete frame on connect (the hub keeps the last) and whenever the layout changes.
+        if (!_mcp.Link.Degradation.Current.RealTimeUpdates)
         {
-            _hub.Publish(new NodeSnapshot(positions.Ids, positions.State, positions.TopologyVersion, positions.Sequence) { Source = positions });
+            var newTopology = positions.TopologyVersion != _streamedTopology;
+            if (!newTopology && (!positions.Settled || _streamedSettled))
+            {
+                return;
+            }
+
+            _streamedSettled = positions.Settled;
         }
+        else
+        {
+            _streamedSettled = false;
+        }
+
+        _streamedTopology = positions.TopologyVersion;
+        _hub.Publish(new NodeSnapshot(positions.Ids, positions.State, positions.TopologyVersion, positions.Sequence) { Source = positions });
     }
 
     private void OnDegradation(DegradationChange change)
@@ -243,5 +236,6 @@ internal sealed class GraphService : IAsyncDisposable
             _ => PhysicsMode.Minimal,
         });
         _notices.PublishDegradation(change.Response.LevelName, change.Response.Message);
+        _wake.Set();
     }
 }

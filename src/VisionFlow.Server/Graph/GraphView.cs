@@ -1,3 +1,5 @@
+using VisionFlow.Agents.Graph;
+
 namespace VisionFlow.Server.Graph;
 
 /// <summary>Body of <c>GET /api/graph</c>: both graphs as handed to physics, with why a part is missing.</summary>
@@ -13,4 +15,43 @@ public sealed record GraphView(
     IReadOnlyList<GraphEdgeView> Edges,
     bool KnowledgeGraphEnabled,
     bool AgentGraphAvailable,
-    string? AgentGraphUnavailableReason);
+    string? AgentGraphUnavailableReason)
+{
+    /// <summary>Renders one build of the dual graph: every node with its kind and label, every edge with its kind.</summary>
+    public static GraphView Of(DualGraphSnapshot build)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        var agents = build.Agents;
+        var knowledge = build.Knowledge;
+        var knowledgeIds = build.KnowledgeIds;
+        var nodes = new List<GraphNodeView>(build.NodeCount);
+        var edges = new List<GraphEdgeView>((knowledge?.Links.Count ?? 0) + (agents?.Edges.Count ?? 0));
+        if (knowledge is not null)
+        {
+            for (var i = 0; i < knowledgeIds.Length; i++)
+            {
+                nodes.Add(new GraphNodeView(knowledgeIds[i], "knowledge", knowledge.Notes[i].Name, null, null, false));
+            }
+
+            foreach (var (from, to) in knowledge.Links)
+            {
+                edges.Add(new GraphEdgeView(knowledgeIds[from], knowledgeIds[to], 1f, "link"));
+            }
+        }
+
+        if (agents is not null)
+        {
+            foreach (var agent in agents.Agents)
+            {
+                nodes.Add(new GraphNodeView(agent.NodeId, "agent", agent.Id, agent.Status, agent.Type, agent.IsStale));
+            }
+
+            foreach (var (a, b, weight) in build.AgentEdges())
+            {
+                edges.Add(new GraphEdgeView(agents.Agents[a].NodeId, agents.Agents[b].NodeId, weight, "message_flow"));
+            }
+        }
+
+        return new GraphView(build.Version, nodes, edges, build.KnowledgeGraphEnabled, agents is not null, build.AgentGraphOffReason);
+    }
+}

@@ -13,14 +13,14 @@ internal static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/health", static (HealthService health) =>
-            TypedResults.Json(health.Report(), ServerJsonContext.Default.HealthReport));
+            TypedResults.Json(health.Report(), HealthJsonContext.Default.HealthReport));
         app.MapGet("/api/health/network", NetworkHealth);
         app.MapGet("/api/health/live", static (HealthService health) =>
-            TypedResults.Json(health.Liveness(), ServerJsonContext.Default.ProbeReport));
+            TypedResults.Json(health.Liveness(), HealthJsonContext.Default.ProbeReport));
         app.MapGet("/api/health/ready", static (HealthService health) =>
         {
             var (ready, report) = health.Readiness();
-            return TypedResults.Json(report, ServerJsonContext.Default.ProbeReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Json(report, HealthJsonContext.Default.ProbeReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         return app;
     }

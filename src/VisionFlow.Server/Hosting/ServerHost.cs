@@ -13,6 +13,7 @@ using VisionFlow.Server.Security;
 using VisionFlow.Server.Streaming;
 using VisionFlow.Server.Telemetry;
 using VisionFlow.Server.Viewer;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Hosting;
 
@@ -56,7 +57,12 @@ internal static class ServerHost
         ConfigureLogging(builder.Logging, options);
         var otlp = OtlpExport.TryAdd(builder.Services, builder.Configuration, BuildInfo.Version);
 
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, HealthJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(2, SecurityJsonContext.Default);
+        });
         // Registers ASP.NET's own source-generated ProblemDetails metadata: without it the trimmed binary cannot write a problem.
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
@@ -84,7 +90,8 @@ internal static class ServerHost
         builder.Services.AddSingleton<ProductMeters>();
         builder.Services.AddSingleton<PrometheusExporter>();
         builder.Services.AddSingleton<ISubsystemProbe, HttpProbe>();
-        builder.Services.AddSingleton(sp => new McpServices(options, BuildInfo.Version, time, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ProductMeters>()));
+        builder.Services.AddSingleton(sp => new McpServices(options, BuildInfo.Version, time, sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<ProductMeters>().Connections, sp.GetRequiredService<ProductMeters>().Agents));
         builder.Services.AddSingleton(sp => new GraphService(
             options,
             sp.GetRequiredService<McpServices>(),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Metrics;
 
@@ -9,7 +10,7 @@ namespace VisionFlow.Server.Metrics;
 /// </summary>
 internal static class ProcessMetrics
 {
-    public static void Observe(Meter meter, Hosting.ServiceClock clock)
+    public static void Observe(Meter meter, ServiceClock clock)
     {
         meter.CreateObservableUpDownCounter("process.resident_memory", static () => { using var p = Process.GetCurrentProcess(); return p.WorkingSet64; }, "By", "Resident memory size.");
         meter.CreateObservableUpDownCounter("dotnet.gc.heap_size", static () => AfterLastGc(static gc => gc.HeapSizeBytes), "By", "Managed heap size after the last GC.");

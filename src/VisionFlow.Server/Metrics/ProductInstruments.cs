@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Physics.Diagnostics;
 using VisionFlow.Server.Graph;
-using VisionFlow.Server.Hosting;
+using VisionFlow.Server.Runtime;
 using VisionFlow.Server.Mcp;
 using VisionFlow.Server.Streaming;
 

@@ -1,9 +1,8 @@
 using System.Diagnostics.Metrics;
 using VisionFlow.Agents.Diagnostics;
-using VisionFlow.Connections.Metrics;
+using VisionFlow.Connections.Diagnostics;
 using VisionFlow.Physics.Diagnostics;
-using VisionFlow.Server.Hosting;
-using VisionFlow.Server.Telemetry;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Metrics;
 
@@ -14,10 +13,13 @@ namespace VisionFlow.Server.Metrics;
 /// </summary>
 internal sealed class ProductMeters
 {
+    /// <summary>The server layer's meter: HTTP, <c>/ws</c>, the process.</summary>
+    public const string ServerMeterName = "VisionFlow.Server";
+
     /// <summary>Every meter the product has (<c>/metrics</c> lists the families in the order the instruments were made).</summary>
     public static readonly string[] Names =
     [
-        ServerTelemetry.MeterName,
+        ServerMeterName,
         ConnectionsTelemetry.MeterName,
         TelemetryIntakeInstruments.MeterName,
         PhysicsInstruments.MeterName,
@@ -28,7 +30,7 @@ internal sealed class ProductMeters
     public ProductMeters(IMeterFactory factory)
     {
         _factory = factory;
-        Server = factory.Create(ServerTelemetry.MeterName, BuildInfo.Version);
+        Server = factory.Create(ServerMeterName, BuildInfo.Version);
         Connections = factory.Create(ConnectionsTelemetry.MeterName, BuildInfo.Version);
         Agents = factory.Create(TelemetryIntakeInstruments.MeterName, BuildInfo.Version);
         Physics = factory.Create(PhysicsInstruments.MeterName, BuildInfo.Version);

@@ -10,7 +10,7 @@ internal static class StreamMetrics
     {
         meter.CreateObservableUpDownCounter("visionflow.ws.clients", () => notices.ClientCount, "{client}", "Connected /ws stream clients.");
         meter.CreateObservableCounter("visionflow.ws.connections", () => notices.Connections, "{client}", "/ws stream clients accepted since start.");
-        meter.CreateObservableGauge("visionflow.ws.frames_sent_connected", () => notices.FramesSentConnected, "{frame}", "Binary frames sent to the currently connected clients.");
+        meter.CreateObservableGauge("visionflow.ws.frames_sent_connected", () => notices.FramesSentToConnected, "{frame}", "Binary frames sent to the currently connected clients.");
         meter.CreateObservableCounter("visionflow.ws.frames_sent", () => notices.FramesSent, "{frame}", "Binary frames sent to /ws clients since start.");
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
+using VisionFlow.Server.Configuration;
+
 namespace VisionFlow.Server.Security;
 
 /// <summary>

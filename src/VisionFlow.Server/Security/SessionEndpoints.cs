@@ -20,7 +20,7 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> LoginAsync(HttpContext context, SessionStore sessions)
     {
-        var read = await JsonBody.ReadAsync(context, ServerJsonContext.Default.SessionRequest).ConfigureAwait(false);
+        var read = await JsonBody.ReadAsync(context, SecurityJsonContext.Default.SessionRequest).ConfigureAwait(false);
         if (read.Problem is not null)
         {
             return read.Problem;
@@ -32,7 +32,12 @@ internal static class SessionEndpoints
                 detail: "This server runs without VISIONFLOW_API_KEY; no session is needed.");
         }
 
-        if (!verifier.Matches(read.Value!.Key))
+        if (read.Value!.Key is not { Length: > 0 } key)
+        {
+            return JsonBody.Bad("field \"key\" is required: send {\"key\": \"<the VISIONFLOW_API_KEY value>\"}");
+        }
+
+        if (!verifier.Matches(key))
         {
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong API key");
         }

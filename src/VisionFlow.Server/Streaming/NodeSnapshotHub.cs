@@ -1,3 +1,5 @@
+using VisionFlow.Agents;
+
 namespace VisionFlow.Server.Streaming;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace VisionFlow.Server.Streaming;
 public sealed class NodeSnapshotHub
 {
     private NodeSnapshot _current = NodeSnapshot.Empty;
-    private SessionSignal[] _subscribers = [];
+    private WakeSignal[] _subscribers = [];
 
     /// <summary>The newest snapshot (its state may be recycled: see <see cref="NodeSnapshot"/>).</summary>
     public NodeSnapshot Current => Volatile.Read(ref _current);
@@ -31,12 +33,12 @@ public sealed class NodeSnapshotHub
     }
 
     /// <summary>Sets <paramref name="signal"/> on every publish until <see cref="Unsubscribe"/>.</summary>
-    internal void Subscribe(SessionSignal signal) => Update(list => [.. list, signal]);
+    internal void Subscribe(WakeSignal signal) => Update(list => [.. list, signal]);
 
-    internal void Unsubscribe(SessionSignal signal) => Update(list => Array.FindAll(list, s => !ReferenceEquals(s, signal)));
+    internal void Unsubscribe(WakeSignal signal) => Update(list => Array.FindAll(list, s => !ReferenceEquals(s, signal)));
 
     // Copy on write: publishing (60 a second) reads the array without a lock; sessions come and go rarely.
-    private void Update(Func<SessionSignal[], SessionSignal[]> change)
+    private void Update(Func<WakeSignal[], WakeSignal[]> change)
     {
         while (true)
         {

@@ -2,6 +2,8 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
+using VisionFlow.Agents;
+
 namespace VisionFlow.Server.Streaming;
 
 /// <summary>
@@ -17,7 +19,7 @@ public sealed class PositionStreamSession
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<ReadOnlyMemory<byte>> _text;
-    private readonly SessionSignal _wake = new();
+    private readonly WakeSignal _wake = new();
     private volatile int _rateHz;
     private volatile bool _fullRequested = true;
     private volatile bool _goingAway;
@@ -115,9 +117,10 @@ public sealed class PositionStreamSession
             var snapshot = _hub.Current;
             if (snapshot.Sequence > state.LastSequence || _fullRequested)
             {
+                // The client's rate caps the continuous stream; a new topology (a node appeared or went) goes at once.
                 var interval = TimeSpan.FromSeconds(1.0 / _rateHz);
                 var since = lastSendTimestamp == 0 ? interval : _time.GetElapsedTime(lastSendTimestamp);
-                if (since < interval)
+                if (since < interval && snapshot.TopologyVersion == lastTopology && !_fullRequested)
                 {
                     await Task.Delay(interval - since, _time, ct).ConfigureAwait(false);
                     continue;

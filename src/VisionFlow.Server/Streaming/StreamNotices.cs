@@ -23,7 +23,7 @@ public sealed class StreamNotices
     public long Connections => Interlocked.Read(ref _connections);
 
     /// <summary>Binary frames sent to the clients connected now.</summary>
-    public long FramesSentConnected
+    public long FramesSentToConnected
     {
         get
         {
@@ -45,7 +45,7 @@ public sealed class StreamNotices
             // Under the lock a leaving client is counted once, either as connected or as gone: the total never dips.
             lock (_framesGate)
             {
-                return _framesSentClosed + FramesSentConnected;
+                return _framesSentClosed + FramesSentToConnected;
             }
         }
     }

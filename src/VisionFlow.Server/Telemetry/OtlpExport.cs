@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using VisionFlow.Connections.Metrics;
+using VisionFlow.Connections.Diagnostics;
 using VisionFlow.Server.Metrics;
 
 namespace VisionFlow.Server.Telemetry;

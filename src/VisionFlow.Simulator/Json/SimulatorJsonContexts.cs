@@ -27,7 +27,7 @@ namespace VisionFlow.Simulator.Json;
 [JsonSerializable(typeof(McpNotFound))]
 internal sealed partial class McpResultJsonContext : JsonSerializerContext;
 
-/// <summary>Source-generated JSON for the plain-method results: snake_case like the seed's shapes.</summary>
+/// <summary>Source-generated JSON for the plain-method results (snake_case like the seed's shapes) and the raw params document.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(PlainAgentSpawnResult))]
 [JsonSerializable(typeof(PlainAgentListResult))]
@@ -41,4 +41,5 @@ internal sealed partial class McpResultJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(PlainTaskCancelResult))]
 [JsonSerializable(typeof(PlainTelemetrySubscribeResult))]
 [JsonSerializable(typeof(PlainPingResult))]
+[JsonSerializable(typeof(JsonDocument))]
 internal sealed partial class PlainResultJsonContext : JsonSerializerContext;

@@ -8,7 +8,8 @@ namespace VisionFlow.Server.Tests.Browser;
 
 /// <summary>
 /// Debian's Chromium, headless, driven over the DevTools protocol with nothing but a WebSocket: no npm, no
-/// downloaded browser. Fails loudly when Chromium is missing rather than skipping the viewer tests.
+/// downloaded browser. Fails loudly when Chromium is missing rather than skipping the viewer tests. The bench project
+/// compiles this same file for the viewer frame-rate harness and the README screenshot.
 /// </summary>
 internal sealed class HeadlessChromium : IAsyncDisposable
 {
@@ -101,7 +102,8 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>Evaluates a JavaScript expression in the page and returns its JSON value.</summary>
     public async Task<JsonNode?> EvaluateAsync(string expression)
     {
-        var result = await SendAsync("Runtime.evaluate", new JsonObject { ["expression"] = expression, ["returnByValue"] = true });
+        // awaitPromise: an expression that yields a promise (a timed measurement) returns what the promise resolves to.
+        var result = await SendAsync("Runtime.evaluate", new JsonObject { ["expression"] = expression, ["returnByValue"] = true, ["awaitPromise"] = true });
         if (result?["exceptionDetails"] is { } ex)
         {
             throw new InvalidOperationException("page script failed: " + ex.ToJsonString());
@@ -118,7 +120,11 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         while (sw.Elapsed < timeout)
         {
             last = await EvaluateAsync(expression);
-            if (last is not null && !(last.GetValueKind() == JsonValueKind.False) && !(last.GetValueKind() == JsonValueKind.Number && last.GetValue<double>() == 0))
+            // JavaScript truthiness: false, 0, "" and null/undefined keep waiting.
+            if (last is not null
+                && last.GetValueKind() != JsonValueKind.False
+                && !(last.GetValueKind() == JsonValueKind.Number && last.GetValue<double>() == 0)
+                && !(last.GetValueKind() == JsonValueKind.String && last.GetValue<string>().Length == 0))
             {
                 return last;
             }
@@ -126,13 +132,59 @@ internal sealed class HeadlessChromium : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        var state = await EvaluateAsync("JSON.stringify({frames: visionflow.frames, nodes: visionflow.nodes.size, drawn: visionflow.drawnNodes, degradation: visionflow.degradation, stream: visionflow.streamOpen})");
+        var state = await EvaluateAsync("JSON.stringify({frames: visionflow.frames, nodes: visionflow.nodes.count, drawn: visionflow.drawnNodes, agents: visionflow.agents.size, degradation: visionflow.degradation, stream: visionflow.streamOpen, answer: visionflow.lastAnswer})");
         throw new TimeoutException($"viewer never showed {what}; last value {last?.ToJsonString() ?? "null"}; viewer state {state}");
     }
 
-    public async Task ScreenshotAsync(string path)
+    /// <summary>Moves the mouse to page coordinates (CSS pixels), as a user's pointer would.</summary>
+    public async Task MoveMouseAsync(double x, double y) =>
+        await SendAsync("Input.dispatchMouseEvent", new JsonObject { ["type"] = "mouseMoved", ["x"] = x, ["y"] = y });
+
+    /// <summary>A left click at page coordinates: move, press, release.</summary>
+    public async Task ClickAsync(double x, double y)
     {
-        var result = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" });
+        await MoveMouseAsync(x, y);
+        foreach (var type in new[] { "mousePressed", "mouseReleased" })
+        {
+            await SendAsync("Input.dispatchMouseEvent", new JsonObject
+            {
+                ["type"] = type, ["x"] = x, ["y"] = y, ["button"] = "left", ["buttons"] = type == "mousePressed" ? 1 : 0, ["clickCount"] = 1,
+            });
+        }
+    }
+
+    /// <summary>Clicks the centre of the first element matching <paramref name="selector"/>; fails when there is none.</summary>
+    public async Task ClickElementAsync(string selector)
+    {
+        var rect = await EvaluateAsync($"(() => {{ const e = document.querySelector({JsonValue.Create(selector).ToJsonString()}); if (!e) return null; e.scrollIntoView({{block: 'nearest'}}); const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()")
+            ?? throw new InvalidOperationException($"no element matches {selector}");
+        await ClickAsync(rect[0]!.GetValue<double>(), rect[1]!.GetValue<double>());
+    }
+
+    /// <summary>Types text into the focused element, as the keyboard would.</summary>
+    public async Task TypeAsync(string text) => await SendAsync("Input.insertText", new JsonObject { ["text"] = text });
+
+    /// <summary>Presses and releases Enter in the focused element.</summary>
+    public async Task PressEnterAsync()
+    {
+        await SendAsync("Input.dispatchKeyEvent", new JsonObject { ["type"] = "keyDown", ["key"] = "Enter", ["code"] = "Enter", ["windowsVirtualKeyCode"] = 13, ["text"] = "\r" });
+        await SendAsync("Input.dispatchKeyEvent", new JsonObject { ["type"] = "keyUp", ["key"] = "Enter", ["code"] = "Enter", ["windowsVirtualKeyCode"] = 13 });
+    }
+
+    /// <summary>Saves the viewport as a PNG, scaled by <paramref name="scale"/> (below 1 for a smaller file).</summary>
+    public async Task ScreenshotAsync(string path, double scale = 1)
+    {
+        var parameters = new JsonObject { ["format"] = "png" };
+        if (scale != 1)
+        {
+            var viewport = (await SendAsync("Page.getLayoutMetrics", new JsonObject()))!["cssVisualViewport"]!;
+            parameters["clip"] = new JsonObject
+            {
+                ["x"] = 0, ["y"] = 0, ["width"] = viewport["clientWidth"]!.GetValue<double>(), ["height"] = viewport["clientHeight"]!.GetValue<double>(), ["scale"] = scale,
+            };
+        }
+
+        var result = await SendAsync("Page.captureScreenshot", parameters);
         await File.WriteAllBytesAsync(path, Convert.FromBase64String(result!["data"]!.GetValue<string>()));
     }
 

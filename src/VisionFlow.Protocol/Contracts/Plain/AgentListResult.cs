@@ -4,5 +4,5 @@ namespace VisionFlow.Protocol.Contracts.Plain;
 public sealed record AgentListResult
 {
     /// <summary>The agents.</summary>
-    public required IReadOnlyList<AgentInfo> Agents { get; init; }
+    public required IReadOnlyList<AgentStatusResult> Agents { get; init; }
 }

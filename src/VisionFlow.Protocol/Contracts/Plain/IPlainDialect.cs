@@ -21,7 +21,7 @@ public interface IPlainDialect
 
     /// <summary>Reads one agent's status.</summary>
     [JsonRpcMethod("agent.status")]
-    ValueTask<AgentInfo> GetAgentStatusAsync(AgentIdParams parameters, CancellationToken cancellationToken = default);
+    ValueTask<AgentStatusResult> GetAgentStatusAsync(AgentIdParams parameters, CancellationToken cancellationToken = default);
 
     /// <summary>Creates a multi-agent system.</summary>
     [JsonRpcMethod("multi-agent.initialize")]

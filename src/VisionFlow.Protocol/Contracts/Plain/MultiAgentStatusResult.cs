@@ -16,5 +16,5 @@ public sealed record MultiAgentStatusResult
     public string? Topology { get; init; }
 
     /// <summary>Member agents.</summary>
-    public IReadOnlyList<AgentInfo>? Agents { get; init; }
+    public IReadOnlyList<AgentStatusResult>? Agents { get; init; }
 }

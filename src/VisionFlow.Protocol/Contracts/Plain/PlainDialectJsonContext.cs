@@ -13,7 +13,7 @@ namespace VisionFlow.Protocol.Contracts.Plain;
 [JsonSerializable(typeof(AgentListResult))]
 [JsonSerializable(typeof(AgentIdParams))]
 [JsonSerializable(typeof(AgentTerminateResult))]
-[JsonSerializable(typeof(AgentInfo))]
+[JsonSerializable(typeof(AgentStatusResult))]
 [JsonSerializable(typeof(MultiAgentInitializeParams))]
 [JsonSerializable(typeof(MultiAgentIdParams))]
 [JsonSerializable(typeof(MultiAgentStatusResult))]
@@ -23,6 +23,6 @@ namespace VisionFlow.Protocol.Contracts.Plain;
 [JsonSerializable(typeof(TaskStatusResult))]
 [JsonSerializable(typeof(TelemetrySubscribeParams))]
 [JsonSerializable(typeof(TelemetrySubscribeResult))]
-[JsonSerializable(typeof(TelemetryEvent))]
+[JsonSerializable(typeof(TelemetryPushLine))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class PlainDialectJsonContext : JsonSerializerContext;

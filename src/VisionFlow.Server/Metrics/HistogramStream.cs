@@ -32,13 +32,7 @@ internal sealed class HistogramStream : MetricStream
         }
 
         Interlocked.Increment(ref cell.Buckets[bucket]);
-        double seen, next;
-        do
-        {
-            seen = Volatile.Read(ref cell.Sum);
-            next = seen + value;
-        }
-        while (Interlocked.CompareExchange(ref cell.Sum, next, seen) != seen);
+        AddTo(ref cell.Sum, value);
     }
 
     public override void Write(PrometheusWriter writer)

@@ -59,6 +59,18 @@ internal abstract class MetricStream
     /// <summary>Writes the family; one with no samples (an unknown value) is left out entirely.</summary>
     public abstract void Write(PrometheusWriter writer);
 
+    /// <summary>Adds <paramref name="value"/> to <paramref name="sum"/> atomically (no lock: recording threads race here).</summary>
+    protected static void AddTo(ref double sum, double value)
+    {
+        double seen, next;
+        do
+        {
+            seen = Volatile.Read(ref sum);
+            next = seen + value;
+        }
+        while (Interlocked.CompareExchange(ref sum, next, seen) != seen);
+    }
+
     private static string FamilyName(Instrument instrument, bool counter)
     {
         var name = PrometheusWriter.Name(instrument.Name);

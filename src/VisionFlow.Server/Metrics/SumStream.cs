@@ -16,13 +16,7 @@ internal sealed class SumStream(Instrument instrument, string type, bool lastVal
             return;
         }
 
-        double seen, next;
-        do
-        {
-            seen = Volatile.Read(ref cell.Value);
-            next = seen + value;
-        }
-        while (Interlocked.CompareExchange(ref cell.Value, next, seen) != seen);
+        AddTo(ref cell.Value, value);
     }
 
     public override void Write(PrometheusWriter writer)

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using VisionFlow.Connections.Degradation;
@@ -81,13 +81,70 @@ public sealed class MetricsTests
         await Assert.That(stats.GetProperty("circuit_breaker_trips").GetInt64()).IsEqualTo(0);
         await Assert.That(root.GetProperty("details").GetProperty("connection_pool").GetProperty("reuse_ratio").GetDouble()).IsEqualTo(0.3333);
 
-        var prom = new StringBuilder();
-        NetworkResilienceMetricsWriter.WritePrometheus(prom, snapshot);
-        var text = prom.ToString();
-        await Assert.That(text).Contains("visionflow_mcp_requests_total 4\n");
-        await Assert.That(text).Contains("visionflow_mcp_circuit_breaker_state{state=\"closed\"} 1\n");
-        await Assert.That(text).Contains("visionflow_degradation_level 1\n");
-        await Assert.That(text).Contains("visionflow_mcp_pool_active_connections 1\n");
+        // The instruments read the same live components, and say the same thing.
+        using var meter = new Meter("VisionFlow.Connections.Tests." + Guid.NewGuid());
+        McpLinkInstruments.Observe(meter, () => link, () => new McpLinkStats(McpLinkState.Connected, 1, 1, 0, 0, 0, null), mcp, degradation, pool, health);
+        var observed = Observe(meter);
+        await Assert.That(observed["visionflow.mcp.requests"]).IsEqualTo(4);
+        await Assert.That(observed["visionflow.mcp.requests.successful"]).IsEqualTo(3);
+        await Assert.That(observed["visionflow.mcp.requests.failed"]).IsEqualTo(1);
+        await Assert.That(observed["visionflow.mcp.circuit_breaker.state{state=closed}"]).IsEqualTo(1);
+        await Assert.That(observed["visionflow.mcp.circuit_breaker.state{state=open}"]).IsEqualTo(0);
+        await Assert.That(observed["visionflow.degradation.level"]).IsEqualTo(1);
+        await Assert.That(observed["visionflow.mcp.pool.active_connections"]).IsEqualTo(1);
+        await Assert.That(observed["visionflow.mcp.pool.total_connections"]).IsEqualTo(2);
+        await Assert.That(observed["visionflow.mcp.health_score"]).IsEqualTo(1.0);
+        await Assert.That(observed["visionflow.mcp.link.state{state=connected}"]).IsEqualTo(1);
+        await Assert.That(observed["visionflow.mcp.connected"]).IsEqualTo(1);
         await held.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Unknown_figures_are_reported_as_nothing_not_zero()
+    {
+        var time = new FakeTimeProvider();
+        var mcp = McpResiliencePipelineFactory.Create(new McpResilienceOptions { MaxAttempts = 1, AttemptTimeout = null }, time);
+        var degradation = new GracefulDegradationManager(new DegradationOptions(), time);
+        await using var health = new McpHealthChecker(static _ => default, new HealthCheckerOptions(), time);
+        var link = new McpLinkStatus(McpLinkState.Disabled, "mcp:9500", "disabled", null, TelemetryMode.Disabled, 0, null, null, null, null, null);
+        using var meter = new Meter("VisionFlow.Connections.Tests." + Guid.NewGuid());
+        McpLinkInstruments.Observe(meter, () => link, () => new McpLinkStats(McpLinkState.Disabled, 0, 0, 0, 0, 0, null), mcp, degradation, health: health);
+
+        var observed = Observe(meter);
+        // No ping yet and no call answered: no health score and no response time, rather than a fake 0.
+        await Assert.That(observed.ContainsKey("visionflow.mcp.health_score")).IsFalse();
+        await Assert.That(observed.ContainsKey("visionflow.mcp.average_response_time_ms")).IsFalse();
+        // No pool (MCP off): no pool instruments at all.
+        await Assert.That(observed.Keys.Any(k => k.StartsWith("visionflow.mcp.pool.", StringComparison.Ordinal))).IsFalse();
+        await Assert.That(observed["visionflow.mcp.link.state{state=disabled}"]).IsEqualTo(1);
+        await Assert.That(observed["visionflow.mcp.health_checks"]).IsEqualTo(0);
+    }
+
+    /// <summary>Reads every observable instrument of <paramref name="meter"/> once: "name{tag=value,…}" → value.</summary>
+    private static Dictionary<string, double> Observe(Meter meter)
+    {
+        var observed = new Dictionary<string, double>(StringComparer.Ordinal);
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var key = tags.IsEmpty ? instrument.Name : $"{instrument.Name}{{{string.Join(',', tags.ToArray().Select(t => $"{t.Key}={t.Value}"))}}}";
+            observed[key] = value;
+        }
+
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<int>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return observed;
     }
 }

@@ -34,7 +34,7 @@ internal sealed partial class BinaryProcess : IAsyncDisposable
         }
 
         // A deterministic environment: nothing from the developer's shell leaks into what is tested.
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MCP_", StringComparison.Ordinal) || k.StartsWith("VISIONFLOW_", StringComparison.Ordinal) || k is "PORT" or "CLAUDE_FLOW_HOST" or "ENABLE_MCP").ToList())
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MCP_", StringComparison.Ordinal) || k.StartsWith("VISIONFLOW_", StringComparison.Ordinal) || k.StartsWith("OTEL_", StringComparison.Ordinal) || k is "PORT" or "CLAUDE_FLOW_HOST" or "ENABLE_MCP").ToList())
         {
             psi.Environment.Remove(key);
         }

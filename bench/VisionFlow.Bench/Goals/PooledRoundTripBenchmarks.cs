@@ -1,5 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using VisionFlow.Agents;
 using VisionFlow.Agents.Intake;
 using VisionFlow.Connections.Link;
@@ -8,6 +10,7 @@ using VisionFlow.Connections.Resilience;
 using VisionFlow.Protocol.Contracts.Mcp;
 using VisionFlow.Protocol.Dialects;
 using VisionFlow.Protocol.Engine;
+using VisionFlow.Server.Metrics;
 
 namespace VisionFlow.Bench.Goals;
 
@@ -38,6 +41,11 @@ public class PooledRoundTripBenchmarks
     private ISwarmClient _singleClient = null!;
     private TelemetryIntake _intake = null!;
     private McpLink _link = null!;
+    private McpLink _countedLink = null!;
+    private ServiceProvider _meterServices = null!;
+    private PrometheusExporter _exporter = null!;
+    private TelemetryIntake _countedIntake = null!;
+    private Task _countedIntakeLoop = Task.CompletedTask;
     private CancellationTokenSource _intakeStop = null!;
     private Task _intakeLoop = Task.CompletedTask;
 
@@ -55,6 +63,14 @@ public class PooledRoundTripBenchmarks
 
     [Benchmark(Description = "product: McpLink.ExecuteAsync (pool rent, liveness check, pipeline, ping, return)")]
     public async Task<bool> LinkPing() => await _link.ExecuteAsync(static async (client, ct) =>
+    {
+        await client.PingAsync(ct).ConfigureAwait(false);
+        return true;
+    }, CancellationToken.None).ConfigureAwait(false);
+
+    /// <summary>As the service runs it: the link's instruments on a meter that <c>/metrics</c> listens to (OTLP off).</summary>
+    [Benchmark(Description = "product, counted: McpLink.ExecuteAsync with its meter and the /metrics listener")]
+    public async Task<bool> CountedLinkPing() => await _countedLink.ExecuteAsync(static async (client, ct) =>
     {
         await client.PingAsync(ct).ConfigureAwait(false);
         return true;
@@ -120,11 +136,19 @@ public class PooledRoundTripBenchmarks
         _intakeLoop = Task.Run(() => _intake.RunAsync(_intakeStop.Token));
         _link = new McpLink(options, _intake);
         _link.Start();
+        _meterServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = new ProductMeters(_meterServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        _exporter = new PrometheusExporter(meters, NullLogger<PrometheusExporter>.Instance);
+        _countedIntake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System);
+        _countedIntakeLoop = Task.Run(() => _countedIntake.RunAsync(_intakeStop.Token));
+        _countedLink = new McpLink(options, _countedIntake, meter: meters.Connections);
+        _countedLink.Start();
         _resilience = McpResiliencePipelineFactory.Create(options.ToResilienceOptions());
         _livenessPool = CreatePool(options.ToPoolOptions(), healthPing: false);
         _productPool = CreatePool(options.ToPoolOptions(), healthPing: true);
 
         await LinkPing();
+        await CountedLinkPing();
         await RawEcho();
         await EnginePing();
         await PooledPingLiveness();
@@ -162,8 +186,12 @@ public class PooledRoundTripBenchmarks
         }
 
         await _link.DisposeAsync();
+        await _countedLink.DisposeAsync();
+        _exporter.Dispose();
+        await _meterServices.DisposeAsync();
         await _intakeStop.CancelAsync();
         await _intakeLoop;
+        await _countedIntakeLoop;
         _intakeStop.Dispose();
         await _single.DisposeAsync();
         await _echo.DisposeAsync();

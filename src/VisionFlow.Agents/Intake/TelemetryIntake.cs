@@ -123,6 +123,9 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
     /// <summary>Pushed lines dropped: from a session no longer open, or because the buffer was full (the intake fell behind).</summary>
     public long PushDropped => Interlocked.Read(ref _pushDropped);
 
+    /// <summary>Pushed bytes received but not yet applied: how far the intake's loop is behind the socket.</summary>
+    public long PushBacklogBytes => _ring.BufferedBytes;
+
     /// <inheritdoc />
     public ValueTask<bool> ApplyListingAsync(long session, byte[] json, CancellationToken cancellationToken)
     {

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VisionFlow.Connections.Adaptive;
 using VisionFlow.Connections.Degradation;
+using VisionFlow.Connections.Diagnostics;
 using VisionFlow.Connections.Failures;
 using VisionFlow.Connections.Health;
 using VisionFlow.Connections.Pooling;
@@ -41,6 +43,7 @@ public sealed partial class McpLink : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Func<long> _liveSessionReader;
     private readonly Lock _gate = new();
+    private readonly Histogram<double>? _callDuration;
 
     // Everything below is written under _gate.
     private McpLinkStatus _status;
@@ -66,8 +69,12 @@ public sealed partial class McpLink : IAsyncDisposable
     private int _commandsInFlight;
     private TaskCompletionSource _pollWake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Creates the link (not started). <paramref name="sink"/> receives every session's telemetry.</summary>
-    public McpLink(McpLinkOptions options, IMcpTelemetrySink sink, TimeProvider? timeProvider = null, ILoggerFactory? loggers = null)
+    /// <summary>
+    /// Creates the link (not started). <paramref name="sink"/> receives every session's telemetry; <paramref name="meter"/>,
+    /// when given, gets the duration of every MCP request (<see cref="McpCallInvoker"/>). What the link's parts count is
+    /// observed from outside (<c>McpLinkInstruments</c>).
+    /// </summary>
+    public McpLink(McpLinkOptions options, IMcpTelemetrySink sink, TimeProvider? timeProvider = null, ILoggerFactory? loggers = null, Meter? meter = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
@@ -98,6 +105,10 @@ public sealed partial class McpLink : IAsyncDisposable
         _adaptive = new AdaptiveTuner(
             Resilience.Tuning, _pool, AdaptiveInputSource.Create(Resilience, _health, _pool), new AdaptiveTuningOptions(), _time,
             _loggers.CreateLogger("VisionFlow.Mcp.Adaptive"));
+        if (meter is not null)
+        {
+            _callDuration = McpCallInvoker.CreateDuration(meter);
+        }
     }
 
     /// <summary>Raised after every change of <see cref="Status"/>, with the new status (outside the link's lock).</summary>
@@ -159,8 +170,10 @@ public sealed partial class McpLink : IAsyncDisposable
             StartConnectLoop_NeedsLock(initial: true);
         }
 
-        _health!.Start();
-        _adaptive!.Start();
+        // Background work never runs inside the caller's context: a health ping must not become a child of whatever
+        // request or span happened to start the link.
+        Detached(_health!.Start);
+        Detached(_adaptive!.Start);
     }
 
     /// <summary>
@@ -292,6 +305,21 @@ public sealed partial class McpLink : IAsyncDisposable
         return TimeSpan.FromMilliseconds(Math.Min(ms, _options.EffectiveMaxProbeDelay.TotalMilliseconds));
     }
 
+    /// <summary>Runs <paramref name="start"/> (which starts background work) without flowing the caller's execution context.</summary>
+    private static void Detached(Action start)
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            start();
+            return;
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            start();
+        }
+    }
+
     private static TaskCompletionSource<bool> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static async Task Quietly(Task task)
@@ -369,7 +397,9 @@ public sealed partial class McpLink : IAsyncDisposable
             _attempt = NewSignal();
         }
 
-        _connectLoop = Task.Run(() => ConnectLoopAsync(initial));
+        // A reconnect is often started by a failing request: its loop (and the poll loop it starts) must not carry that
+        // request's context, or every later poll would be traced as part of a request long answered.
+        Detached(() => _connectLoop = Task.Run(() => ConnectLoopAsync(initial)));
     }
 
     private async Task ConnectLoopAsync(bool initial)
@@ -829,7 +859,9 @@ public sealed partial class McpLink : IAsyncDisposable
             throw;
         }
 
-        return new McpConnection(rpc, profile.CreateClient(rpc), session, _liveSessionReader);
+        // The pooled connections carry every call made through ExecuteAsync: that is where calls are timed and traced.
+        var invoker = new McpCallInvoker(rpc, _callDuration, profile.Dialect, _options.Host, _options.Port);
+        return new McpConnection(rpc, profile.CreateClient(invoker), session, _liveSessionReader);
     }
 
     private async ValueTask<JsonRpcConnection> OpenAsync(long session, bool push, CancellationToken cancellationToken)

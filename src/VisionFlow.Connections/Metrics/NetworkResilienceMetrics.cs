@@ -10,7 +10,8 @@ namespace VisionFlow.Connections.Metrics;
 
 /// <summary>
 /// One immutable snapshot of every resilience component, read from the live objects at <see cref="CapturedAt"/>: what
-/// <c>GET /api/health/network</c> and the Prometheus endpoint render (see <see cref="NetworkResilienceMetricsWriter"/>).
+/// <c>GET /api/health/network</c> renders (see <see cref="NetworkResilienceMetricsWriter"/>) and the instruments derive
+/// their health score and response time from (see <see cref="McpLinkInstruments"/>).
 /// </summary>
 internal sealed record NetworkResilienceMetrics(
     DateTimeOffset CapturedAt,

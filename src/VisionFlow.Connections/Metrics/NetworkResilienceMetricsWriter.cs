@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Polly.CircuitBreaker;
 using VisionFlow.Connections.Degradation;
@@ -7,14 +6,14 @@ using VisionFlow.Connections.Link;
 
 namespace VisionFlow.Connections.Metrics;
 
-/// <summary>Renders a <see cref="NetworkResilienceMetrics"/> as the <c>/api/health/network</c> JSON contract or as Prometheus text.</summary>
+/// <summary>
+/// Renders a <see cref="NetworkResilienceMetrics"/> as the <c>/api/health/network</c> JSON contract. The same figures reach
+/// <c>/metrics</c> and OTLP through <see cref="McpLinkInstruments"/>.
+/// </summary>
 public static class NetworkResilienceMetricsWriter
 {
     /// <summary>Writes the <c>/api/health/network</c> object for <paramref name="link"/>, every number read from it now.</summary>
     public static void WriteHealthJson(Utf8JsonWriter writer, McpLink link) => WriteHealthJson(writer, NetworkResilienceMetrics.Capture(link));
-
-    /// <summary>Writes Prometheus text exposition (version 0.0.4) for <paramref name="link"/>, every number read from it now.</summary>
-    public static void WritePrometheus(StringBuilder sb, McpLink link) => WritePrometheus(sb, NetworkResilienceMetrics.Capture(link));
 
     /// <summary>Writes the <c>/api/health/network</c> object (the shared README's contract), with an extra <c>details</c> member.</summary>
     internal static void WriteHealthJson(Utf8JsonWriter writer, NetworkResilienceMetrics m)
@@ -140,79 +139,4 @@ public static class NetworkResilienceMetricsWriter
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
-
-    /// <summary>Writes Prometheus text exposition (version 0.0.4) of the snapshot.</summary>
-    internal static void WritePrometheus(StringBuilder sb, NetworkResilienceMetrics m)
-    {
-        ArgumentNullException.ThrowIfNull(sb);
-        ArgumentNullException.ThrowIfNull(m);
-        Counter(sb, "visionflow_mcp_requests_total", "Calls through the MCP resilience pipeline.", m.Requests.TotalRequests);
-        Counter(sb, "visionflow_mcp_requests_successful_total", "Calls that returned a result.", m.Requests.SuccessfulRequests);
-        Counter(sb, "visionflow_mcp_requests_failed_total", "Calls that ended in an exception.", m.Requests.FailedRequests);
-        Counter(sb, "visionflow_mcp_requests_rejected_total", "Calls rejected by the open circuit.", m.Requests.RejectedRequests);
-        Counter(sb, "visionflow_mcp_retries_total", "Retries performed.", m.Retry.TotalRetries);
-        Counter(sb, "visionflow_mcp_retry_max_attempts_reached_total", "Calls that failed with every attempt used.", m.Retry.MaxAttemptsReached);
-        Gauge(sb, "visionflow_mcp_retry_average_attempts", "Attempts per call.", m.Retry.AverageAttempts);
-
-        sb.Append("# HELP visionflow_mcp_circuit_breaker_state Circuit breaker state (1 for the current state).\n# TYPE visionflow_mcp_circuit_breaker_state gauge\n");
-        foreach (var state in (ReadOnlySpan<CircuitState>)[CircuitState.Closed, CircuitState.Open, CircuitState.HalfOpen, CircuitState.Isolated])
-        {
-            sb.Append("visionflow_mcp_circuit_breaker_state{state=\"").Append(NetworkResilienceMetrics.StateName(state)).Append("\"} ")
-              .Append(m.CircuitBreaker.State == state ? '1' : '0').Append('\n');
-        }
-
-        Counter(sb, "visionflow_mcp_circuit_breaker_trips_total", "Times the circuit opened.", m.CircuitBreaker.TripCount);
-        Counter(sb, "visionflow_mcp_circuit_breaker_recoveries_total", "Times a probe closed the circuit.", m.CircuitBreaker.RecoveryCount);
-        Gauge(sb, "visionflow_mcp_circuit_breaker_time_in_state_seconds", "Seconds in the current state.", m.CircuitBreaker.TimeInState.TotalSeconds);
-
-        if (m.ConnectionPool is { } p)
-        {
-            Gauge(sb, "visionflow_mcp_pool_active_connections", "Leased connections.", p.ActiveConnections);
-            Gauge(sb, "visionflow_mcp_pool_idle_connections", "Idle connections.", p.IdleConnections);
-            Gauge(sb, "visionflow_mcp_pool_total_connections", "Open connections.", p.TotalConnections);
-            Gauge(sb, "visionflow_mcp_pool_max_connections", "Current maximum.", p.MaxConnections);
-            Gauge(sb, "visionflow_mcp_pool_utilisation", "Leased over maximum.", p.Utilisation);
-            Gauge(sb, "visionflow_mcp_pool_reuse_ratio", "Rents served by an existing connection.", p.ReuseRatio);
-            Counter(sb, "visionflow_mcp_pool_creations_total", "Connections opened.", p.Creations);
-            Counter(sb, "visionflow_mcp_pool_exhaustions_total", "Rents that failed because the pool was full.", p.Exhaustions);
-            Counter(sb, "visionflow_mcp_pool_health_check_failures_total", "Connections that failed a health check.", p.HealthCheckFailures);
-            Counter(sb, "visionflow_mcp_pool_evictions_total", "Connections closed by the pool.", p.Evictions);
-        }
-
-        // Prometheus has no null: an unknown value is left out rather than written as zero.
-        if (m.HealthScore is { } score)
-        {
-            Gauge(sb, "visionflow_mcp_health_score", "Health score in [0, 1].", score);
-        }
-
-        if (m.AverageResponseTimeMs is { } average)
-        {
-            Gauge(sb, "visionflow_mcp_average_response_time_ms", "Mean response time in milliseconds.", average);
-        }
-
-        if (m.Health is { } h)
-        {
-            Counter(sb, "visionflow_mcp_health_checks_total", "Pings sent.", h.TotalChecks);
-            Counter(sb, "visionflow_mcp_health_checks_failed_total", "Pings failed.", h.FailedChecks);
-        }
-
-        Gauge(sb, "visionflow_degradation_level", "0 fully_operational, 1 partial_degradation, 2 emergency_mode, 3 safe_mode.", (int)m.Degradation.Level);
-        Counter(sb, "visionflow_degradation_transitions_total", "Degradation level changes.", m.Degradation.TransitionCount);
-        Counter(sb, "visionflow_mcp_reconnections_total", "Successful reconnects.", m.LinkStats.Reconnections);
-        Counter(sb, "visionflow_mcp_reconnect_attempts_failed_total", "Failed connection attempts.", m.LinkStats.FailedAttempts);
-        Counter(sb, "visionflow_mcp_sessions_total", "Sessions opened (first connect and every reconnect).", m.LinkStats.Sessions);
-
-        if (m.Adaptive is { } a)
-        {
-            Counter(sb, "visionflow_adaptive_changes_total", "Settings changed by adaptive tuning.", a.Changes);
-        }
-    }
-
-    private static void Counter(StringBuilder sb, string name, string help, long value) =>
-        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" counter\n")
-          .Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
-
-    private static void Gauge(StringBuilder sb, string name, string help, double value) =>
-        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" gauge\n")
-          .Append(name).Append(' ').Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
 }

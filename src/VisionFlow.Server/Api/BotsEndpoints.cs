@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -338,6 +339,8 @@ internal static class BotsEndpoints
         }
         catch (Exception ex) when (FailureClassifier.Classify(ex) is { IsExpected: true, Kind: not McpFailureKind.Cancelled } failure)
         {
+            // The request's span (when traced) says why, also when no MCP call was made (link down, circuit open).
+            Activity.Current?.SetTag("error.type", failure.KindName);
             return failure.Kind switch
             {
                 McpFailureKind.NotOffered => Problem(StatusCodes.Status501NotImplemented, "Not offered by this MCP server", failure.Message, mcp),

@@ -44,6 +44,8 @@ internal static class HelpText
         AppendOptions(sb, McpCommand.Options);
         sb.AppendLine();
         sb.AppendLine("An invalid value prints one line naming it and exits with code 2.");
+        sb.AppendLine();
+        Telemetry.OtlpExport.AppendHelp(sb);
         return sb.ToString();
     }
 

@@ -11,6 +11,7 @@ using VisionFlow.Server.Mcp;
 using VisionFlow.Server.Metrics;
 using VisionFlow.Server.Security;
 using VisionFlow.Server.Streaming;
+using VisionFlow.Server.Telemetry;
 using VisionFlow.Server.Viewer;
 using VisionFlow.Server.Runtime;
 
@@ -54,6 +55,7 @@ internal static class ServerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
 
         ConfigureLogging(builder.Logging, options);
+        var otlp = OtlpExport.TryAdd(builder.Services, builder.Configuration, BuildInfo.Version);
 
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -84,8 +86,12 @@ internal static class ServerHost
 
         // Created now, not on first request, so uptime counts from start-up.
         builder.Services.AddSingleton(new ServiceClock(time));
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<ProductMeters>();
+        builder.Services.AddSingleton<PrometheusExporter>();
         builder.Services.AddSingleton<ISubsystemProbe, HttpProbe>();
-        builder.Services.AddSingleton(sp => new McpServices(options, BuildInfo.Version, time, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new McpServices(options, BuildInfo.Version, time, sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<ProductMeters>().Connections, sp.GetRequiredService<ProductMeters>().Agents));
         builder.Services.AddSingleton(sp => new GraphService(
             options,
             sp.GetRequiredService<McpServices>(),
@@ -102,7 +108,6 @@ internal static class ServerHost
         builder.Services.AddSingleton<ISubsystemProbe, TelemetryProbe>();
         builder.Services.AddSingleton<ISubsystemProbe, KnowledgeProbe>();
         builder.Services.AddSingleton<ISubsystemProbe, PhysicsProbe>();
-        builder.Services.AddSingleton<IMetricsSource, RuntimeMetrics>();
         builder.Services.AddSingleton<HealthService>();
         builder.Services.AddSingleton<SessionStore>();
         if (options.ApiKey is { } apiKey)
@@ -118,13 +123,15 @@ internal static class ServerHost
         builder.Services.AddSingleton(new StreamOptions());
         builder.Services.AddSingleton<NodeSnapshotHub>();
         builder.Services.AddSingleton<StreamNotices>();
-        builder.Services.AddSingleton<IMetricsSource, StreamMetrics>();
         builder.Services.AddSingleton<HttpMetrics>();
-        builder.Services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HttpMetrics>());
-        builder.Services.AddSingleton<IMetricsSource, ProcessMetrics>();
 
         var app = builder.Build();
         certificate?.Watch(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow.Tls"));
+        ProductInstruments.Create(app.Services);
+        OtlpExport.LogEnabled(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow.Telemetry"), otlp);
+
+        // Outermost, so a request's span covers everything the service does for it.
+        app.Use(HttpServerTracing.InvokeAsync);
         var httpMetrics = app.Services.GetRequiredService<HttpMetrics>();
         app.Use((context, next) => httpMetrics.InvokeAsync(context, next));
         if (options.RateLimitPerSecond > 0)

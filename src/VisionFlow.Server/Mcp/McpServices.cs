@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using VisionFlow.Agents.Diagnostics;
 using VisionFlow.Agents.Intake;
 using VisionFlow.Connections.Link;
+using VisionFlow.Connections.Metrics;
 using VisionFlow.Server.Configuration;
 
 namespace VisionFlow.Server.Mcp;
@@ -15,10 +18,13 @@ internal sealed class McpServices : IAsyncDisposable
     private Task _intakeLoop = Task.CompletedTask;
     private int _state; // 0 created, 1 started, 2 disposed
 
-    public McpServices(ServerOptions options, string clientVersion, TimeProvider time, ILoggerFactory loggers)
+    /// <summary>Makes the link and the intake, with their instruments on <paramref name="connections"/> and <paramref name="agents"/>.</summary>
+    public McpServices(ServerOptions options, string clientVersion, TimeProvider time, ILoggerFactory loggers, Meter connections, Meter agents)
     {
         Intake = new TelemetryIntake(options.ToTelemetryOptions(), time);
-        Link = new McpLink(options.ToLinkOptions(clientVersion), Intake, time, loggers);
+        Link = new McpLink(options.ToLinkOptions(clientVersion), Intake, time, loggers, connections);
+        McpLinkInstruments.Observe(connections, Link);
+        TelemetryIntakeInstruments.Observe(agents, Intake);
     }
 
     /// <summary>The link: status, commands, degradation, resilience.</summary>

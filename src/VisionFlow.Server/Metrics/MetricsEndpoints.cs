@@ -14,15 +14,10 @@ internal static class MetricsEndpoints
         return app;
     }
 
-    private static IResult Render(IEnumerable<IMetricsSource> sources)
+    private static IResult Render(PrometheusExporter exporter)
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
-        var writer = new PrometheusWriter(buffer);
-        foreach (var source in sources)
-        {
-            source.WriteMetrics(writer);
-        }
-
+        exporter.Write(buffer);
         return Results.Bytes(buffer.WrittenMemory.ToArray(), "text/plain; version=0.0.4; charset=utf-8");
     }
 }

@@ -1,13 +1,16 @@
+using System.Diagnostics.Metrics;
 using VisionFlow.Server.Streaming;
 
 namespace VisionFlow.Server.Metrics;
 
-/// <summary>The <c>/ws</c> stream's figures for <c>/metrics</c>: clients connected and frames sent to them.</summary>
-internal sealed class StreamMetrics(StreamNotices notices) : IMetricsSource
+/// <summary><c>/ws</c> clients and frames, as observable instruments on the server meter read from <see cref="StreamNotices"/>.</summary>
+internal static class StreamMetrics
 {
-    public void WriteMetrics(PrometheusWriter writer)
+    public static void Observe(Meter meter, StreamNotices notices)
     {
-        writer.Gauge("visionflow_ws_clients", "Connected /ws stream clients.", notices.ClientCount);
-        writer.Gauge("visionflow_ws_frames_sent_connected", "Binary frames sent to the currently connected clients.", notices.FramesSentToConnected);
+        meter.CreateObservableUpDownCounter("visionflow.ws.clients", () => notices.ClientCount, "{client}", "Connected /ws stream clients.");
+        meter.CreateObservableCounter("visionflow.ws.connections", () => notices.Connections, "{client}", "/ws stream clients accepted since start.");
+        meter.CreateObservableGauge("visionflow.ws.frames_sent_connected", () => notices.FramesSentToConnected, "{frame}", "Binary frames sent to the currently connected clients.");
+        meter.CreateObservableCounter("visionflow.ws.frames_sent", () => notices.FramesSent, "{frame}", "Binary frames sent to /ws clients since start.");
     }
 }

@@ -11,10 +11,44 @@ namespace VisionFlow.Server.Streaming;
 public sealed class StreamNotices
 {
     private readonly ConcurrentDictionary<PositionStreamSession, byte> _sessions = new();
+    private readonly Lock _framesGate = new();
     private ReadOnlyMemory<byte> _lastDegradation;
+    private long _connections;
+    private long _framesSentClosed; // under _framesGate
 
     /// <summary>Number of connected stream clients.</summary>
     public int ClientCount => _sessions.Count;
+
+    /// <summary>Stream clients accepted since start.</summary>
+    public long Connections => Interlocked.Read(ref _connections);
+
+    /// <summary>Binary frames sent to the clients connected now.</summary>
+    public long FramesSentToConnected
+    {
+        get
+        {
+            long frames = 0;
+            foreach (var session in _sessions.Keys)
+            {
+                frames += session.FramesSent;
+            }
+
+            return frames;
+        }
+    }
+
+    /// <summary>Binary frames sent since start, to clients still connected or gone.</summary>
+    public long FramesSent
+    {
+        get
+        {
+            // Under the lock a leaving client is counted once, either as connected or as gone: the total never dips.
+            lock (_framesGate)
+            {
+                return _framesSentClosed + FramesSentToConnected;
+            }
+        }
+    }
 
     /// <summary>The newest degradation notice, replayed to clients when they connect.</summary>
     public ReadOnlyMemory<byte> LastDegradationNotice => _lastDegradation;
@@ -41,24 +75,23 @@ public sealed class StreamNotices
         }
     }
 
-    /// <summary>Binary frames sent so far to the clients connected now.</summary>
-    public long FramesSentToConnected
+    internal void Add(PositionStreamSession session)
     {
-        get
-        {
-            long frames = 0;
-            foreach (var session in _sessions.Keys)
-            {
-                frames += session.FramesSent;
-            }
-
-            return frames;
-        }
+        _sessions.TryAdd(session, 0);
+        Interlocked.Increment(ref _connections);
     }
 
-    internal void Add(PositionStreamSession session) => _sessions.TryAdd(session, 0);
-
-    internal void Remove(PositionStreamSession session) => _sessions.TryRemove(session, out _);
+    internal void Remove(PositionStreamSession session)
+    {
+        lock (_framesGate)
+        {
+            if (_sessions.TryRemove(session, out _))
+            {
+                // Its send loop has ended, so its count is final.
+                _framesSentClosed += session.FramesSent;
+            }
+        }
+    }
 
     internal static ReadOnlyMemory<byte> Write(Action<Utf8JsonWriter> body)
     {

@@ -47,6 +47,16 @@ if (args.Length > 0 && args[0] == "soak")
     return await VisionFlow.Bench.Load.SoakHarness.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
 }
 
+// Event → /ws latency on one clock; agent counts comma-separated; an optional baseline binary runs in the same invocation.
+if (args.Length > 0 && args[0] == "latency")
+{
+    return await VisionFlow.Bench.Load.LatencyHarness.RunAsync(
+        (args.Length > 1 ? args[1] : "2000,10000").Split(',').Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 300,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 40,
+        args.Length > 4 ? args[4] : null);
+}
+
 // The built-in viewer in headless Chromium against the published binary: frame rate, and the README screenshot.
 if (args.Length > 0 && args[0] == "viewer")
 {

@@ -41,11 +41,13 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     public static string Binary => Environment.GetEnvironmentVariable("VISIONFLOW_BINARY")
         ?? throw new InvalidOperationException("VISIONFLOW_BINARY must point at the published binary (./build.sh bench sets it)");
 
-    public static Task<ChildProcess> StartSimulatorAsync(int port, int agents) =>
+    /// <param name="binary">Another build to run (a baseline); <see cref="Binary"/> when null.</param>
+    public static Task<ChildProcess> StartSimulatorAsync(int port, int agents, string? binary = null) =>
         StartAsync(["simulate", "--port", port.ToString(CultureInfo.InvariantCulture), "--agents", agents.ToString(CultureInfo.InvariantCulture)],
-            new Dictionary<string, string>(), SimulatorLine());
+            new Dictionary<string, string>(), SimulatorLine(), binary);
 
-    public static Task<ChildProcess> StartServiceAsync(int mcpPort, IReadOnlyDictionary<string, string> extraEnv)
+    /// <param name="binary">Another build to run (a baseline); <see cref="Binary"/> when null.</param>
+    public static Task<ChildProcess> StartServiceAsync(int mcpPort, IReadOnlyDictionary<string, string> extraEnv, string? binary = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -62,7 +64,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         // The "listening on" line is logged at Information; keep the level there for it but quiet the rest is not
         // possible per category from the environment, so log at information and keep only a tail.
         env["VISIONFLOW_LOG_LEVEL"] = "information";
-        return StartAsync(["--port", "0", "--physics-backend", "cpu"], env, ServiceLine());
+        return StartAsync(["--port", "0", "--physics-backend", "cpu"], env, ServiceLine(), binary);
     }
 
     /// <summary>The service with its built-in simulator in-process (<c>--simulator</c>) holding <paramref name="agents"/> agents.</summary>
@@ -75,9 +77,9 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             ServiceLine());
     }
 
-    private static async Task<ChildProcess> StartAsync(string[] args, Dictionary<string, string> env, Regex pattern)
+    private static async Task<ChildProcess> StartAsync(string[] args, Dictionary<string, string> env, Regex pattern, string? binary = null)
     {
-        var psi = new ProcessStartInfo(Binary)
+        var psi = new ProcessStartInfo(binary ?? Binary)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,

@@ -57,6 +57,14 @@ if (args.Length > 0 && args[0] == "latency")
         args.Length > 4 ? args[4] : null);
 }
 
+// What polling 10 idle agents costs the real claude-flow, fixed 10 Hz against adaptive, in the same run.
+if (args.Length > 0 && args[0] == "peer-cpu")
+{
+    return await VisionFlow.Bench.Load.PeerCpuHarness.RunAsync(
+        args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2);
+}
+
 // The built-in viewer in headless Chromium against the published binary: frame rate, and the README screenshot.
 if (args.Length > 0 && args[0] == "viewer")
 {

@@ -209,18 +209,18 @@ internal static class LoadTools
         Console.WriteLine($"wrote section \"{title}\" to {path}");
     }
 
-    private static string? FindReadme()
+    private static string? FindReadme() => RepositoryFile("bench/README.md");
+
+    /// <summary>A file of the repository, found from the working directory upwards; null when not there.</summary>
+    public static string? RepositoryFile(string relativePath)
     {
-        var dir = new DirectoryInfo(Environment.CurrentDirectory);
-        while (dir is not null)
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "bench", "README.md");
+            var candidate = Path.Combine(dir.FullName, relativePath);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
-
-            dir = dir.Parent;
         }
 
         return null;

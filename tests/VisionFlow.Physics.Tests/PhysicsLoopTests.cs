@@ -229,6 +229,60 @@ public sealed class PhysicsLoopTests
     }
 
     [Test]
+    public async Task Only_new_nodes_restart_the_warmup_not_new_edges_between_known_ones()
+    {
+        var time = new FakeTimeProvider();
+        var options = CpuOnly with { Parameters = PhysicsParameters.Default with { WarmupIterations = 20 }, WarmupIterationsPerTick = 10, SettleFrames = int.MaxValue };
+        using var loop = new PhysicsLoop(options, time);
+        var tick = PerformanceProfile.For(PerformanceMode.Standard).Period;
+        var ids = Enumerable.Range(1, 50).Select(i => (uint)i).ToArray();
+        var chain = Enumerable.Range(0, 49).Select(i => (i, i + 1, 1f)).ToArray();
+        loop.SubmitTopology(ids, chain);
+        loop.Start();
+        time.Advance(tick * 2);
+        await Assert.That(loop.Status.Steps).IsEqualTo(20);
+        await Assert.That(loop.Status.WarmingUp).IsFalse();
+
+        // A message flow between two known agents is a new edge (a new topology), but nothing needs placing: one step.
+        loop.SubmitTopology(ids, [.. chain, (0, 49, 1f)]);
+        time.Advance(tick);
+        await Assert.That(loop.Status.WarmingUp).IsFalse();
+        await Assert.That(loop.Status.Steps).IsEqualTo(21);
+
+        // A new node does warm up.
+        loop.SubmitTopology([.. ids, 51u], [.. chain, (0, 49, 1f), (49, 50, 1f)]);
+        time.Advance(tick);
+        await Assert.That(loop.Status.WarmingUp).IsTrue();
+        await Assert.That(loop.Status.Steps).IsEqualTo(31);
+    }
+
+    [Test]
+    public async Task Warmup_chunks_fit_in_half_a_tick_at_the_measured_cost_of_an_iteration()
+    {
+        // 2 ms of (fake) time per iteration: the first chunk (no cost known yet) is the configured 5, taking 10 ms; from
+        // then on only 4 fit in half of the 16.7 ms period, so a new topology never waits behind a long tick.
+        var time = new FakeTimeProvider();
+        var options = new PhysicsLoopOptions
+        {
+            Backend = BackendPreference.Vulkan, StreamHz = 1000, SettleFrames = int.MaxValue, WarmupIterationsPerTick = 5,
+            Parameters = PhysicsParameters.Default with { WarmupIterations = 100 },
+        };
+        using var loop = new PhysicsLoop(options, time, null, () => new SlowBackend(time, TimeSpan.Zero, TimeSpan.FromMilliseconds(2)));
+        var (ids, edges) = RandomTopology(100, 3);
+        loop.SubmitTopology(ids, edges);
+        loop.Start();
+        var tick = PerformanceProfile.For(PerformanceMode.Standard).Period;
+        time.Advance(tick);
+        await Assert.That(loop.Status.Steps).IsEqualTo(5);
+        time.Advance(tick);
+        await Assert.That(loop.Status.Steps).IsEqualTo(9);
+        time.Advance(tick);
+        await Assert.That(loop.Status.Steps).IsEqualTo(13);
+        await Assert.That(loop.Status.StepP99Microseconds).IsEqualTo(10_000d);
+        await Assert.That(loop.Status.StepP50Microseconds).IsEqualTo(8_000d);
+    }
+
+    [Test]
     public async Task Positions_survive_a_topology_change_by_id()
     {
         var time = new FakeTimeProvider();
@@ -386,15 +440,16 @@ public sealed class PhysicsLoopTests
         }
     }
 
-    /// <summary>Pretends to be a device whose step takes 2 ms of (fake) time.</summary>
-    private sealed class SlowBackend(FakeTimeProvider time) : ILayoutBackend
+    /// <summary>Pretends to be a device whose step takes (fake) time: 2 ms a call by default, or so much per call and per iteration.</summary>
+    private sealed class SlowBackend(FakeTimeProvider time, TimeSpan perCall, TimeSpan perIteration) : ILayoutBackend
     {
         private readonly CpuLayoutBackend _cpu = new();
+        public SlowBackend(FakeTimeProvider time) : this(time, TimeSpan.FromMilliseconds(2), TimeSpan.Zero) { }
         public LayoutBackendKind Kind => LayoutBackendKind.Vulkan;
         public string DeviceName => "slow test device";
         public float Step(LayoutGraph graph, PhysicsParameters parameters, int iterations)
         {
-            time.Advance(TimeSpan.FromMilliseconds(2));
+            time.Advance(perCall + perIteration * iterations);
             return _cpu.Step(graph, parameters, iterations);
         }
         public void ReadBack(LayoutGraph graph) { }

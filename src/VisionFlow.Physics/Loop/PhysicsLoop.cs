@@ -32,6 +32,7 @@ public sealed partial class PhysicsLoop : IDisposable
     private ITimer? _timer;
     private string? _fallbackReason;
     private int _warmupRemaining;
+    private double _iterationMicroseconds;
     private int _calmTicks;
     private bool _settled;
     private bool _commandChangedNothing;
@@ -261,9 +262,7 @@ public sealed partial class PhysicsLoop : IDisposable
             }
 
             var warming = _warmupRemaining > 0;
-            var iterations = warming
-                ? Math.Min(_warmupRemaining, Math.Max(1, _options.WarmupIterationsPerTick))
-                : PerformanceProfile.For(_mode).StepsPerTick;
+            var iterations = warming ? WarmupChunk() : PerformanceProfile.For(_mode).StepsPerTick;
             var started = _time.GetTimestamp();
             float maxSpeed;
             try
@@ -275,7 +274,9 @@ public sealed partial class PhysicsLoop : IDisposable
                 FallBackToCpu(ex);
                 return;
             }
-            _stepTimes.Record(_time.GetElapsedTime(started));
+            var stepTime = _time.GetElapsedTime(started);
+            _stepTimes.Record(stepTime);
+            _iterationMicroseconds = stepTime.TotalMicroseconds / iterations;
             _steps += iterations;
             _maxSpeed = maxSpeed;
             if (warming)
@@ -309,6 +310,25 @@ public sealed partial class PhysicsLoop : IDisposable
         {
             _tickGate.Exit();
         }
+    }
+
+    /// <summary>
+    /// Warm-up iterations for this tick: up to <see cref="PhysicsLoopOptions.WarmupIterationsPerTick"/>, but no more than
+    /// fit in half a tick period at the last measured cost of one iteration. A new topology waits for the tick in progress,
+    /// so a warm-up of 10 iterations at 10,000 nodes (tens of milliseconds on a busy machine) would delay every new node by
+    /// that much; bounded, it waits at most about one period, and the warm-up keeps the same pace (overlong ticks are
+    /// skipped, never queued).
+    /// </summary>
+    private int WarmupChunk()
+    {
+        var chunk = Math.Min(_warmupRemaining, Math.Max(1, _options.WarmupIterationsPerTick));
+        if (_iterationMicroseconds > 0)
+        {
+            var budget = PerformanceProfile.For(_mode).Period.TotalMicroseconds / 2;
+            chunk = (int)Math.Clamp(budget / _iterationMicroseconds, 1, chunk);
+        }
+
+        return chunk;
     }
 
     private void FallBackToCpu(LayoutBackendException ex)
@@ -417,9 +437,11 @@ public sealed partial class PhysicsLoop : IDisposable
             }
         }
         var radius = 50f * MathF.Cbrt(Math.Max(1, n));
+        var newNodes = 0;
         for (var i = 0; i < n; i++)
         {
             if (placed[i]) continue;
+            newNodes++;
             // Deterministic spot: next to the first placed neighbour, else on a hashed point in the layout's volume.
             var h = (uint)i * 0x9E3779B1u ^ ids[i];
             float jx = ((h & 0x3FF) / 1023f - 0.5f), jy = (((h >> 10) & 0x3FF) / 1023f - 0.5f), jz = (((h >> 20) & 0x3FF) / 1023f - 0.5f);
@@ -440,7 +462,12 @@ public sealed partial class PhysicsLoop : IDisposable
             placed[i] = true;
         }
         g.MarkPositionsDirty(0, n);
-        _warmupRemaining = _options.Parameters.WarmupIterations;
+        // Only new nodes need the warm-up: the agent graph's message-flow edges come and go ten times a second at scale,
+        // and restarting it for each would keep the loop warming (many iterations a tick) for as long as agents talk.
+        if (newNodes > 0)
+        {
+            _warmupRemaining = _options.Parameters.WarmupIterations;
+        }
     }
 
     private void Publish(bool readBack = true)

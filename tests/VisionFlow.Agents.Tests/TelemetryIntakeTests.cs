@@ -46,6 +46,28 @@ public sealed class TelemetryIntakeTests
     }
 
     [Test]
+    public async Task An_agent_our_spawn_created_is_applied_at_once_and_only_in_its_session()
+    {
+        var (intake, source, _, recorder) = Push();
+        intake.OnAgentSpawned(source.Id, "ours-1", "coder", "swarm-1", "idle");
+        intake.OnAgentSpawned(source.Id + 1, "other-session", "coder", null, null);
+        await intake.ProcessBatchAsync();
+        await Assert.That(recorder.Last.Added).IsEquivalentTo(new[] { "ours-1" });
+        var agent = (await GetSnapshot(intake)).Agents.Single();
+        await Assert.That(agent.Type).IsEqualTo("coder");
+        await Assert.That(agent.SwarmId).IsEqualTo("swarm-1");
+        await Assert.That(agent.Status).IsEqualTo("idle");
+        await Assert.That(intake.Counters.Lines).IsEqualTo(0L); // our answer is not telemetry the server sent
+
+        // The server's own event for it, when it comes, is the same agent.
+        var changes = recorder.Changes.Count;
+        source.Post(Wire.Spawned("ours-1"));
+        await intake.ProcessBatchAsync();
+        await Assert.That(intake.Cache.Count).IsEqualTo(1);
+        await Assert.That(recorder.Changes.Skip(changes).SelectMany(c => c.Added)).IsEmpty();
+    }
+
+    [Test]
     public async Task A_burst_that_arrives_while_the_loop_works_is_one_batch()
     {
         var (intake, source, _, recorder) = Push();

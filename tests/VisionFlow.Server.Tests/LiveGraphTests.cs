@@ -85,6 +85,32 @@ public sealed class LiveGraphTests
         await Assert.That(StreamClient.Ids(frame).Count(id => (id & 0x80000000u) != 0)).IsGreaterThanOrEqualTo(1);
     }
 
+    [Test]
+    public async Task An_agent_spawned_through_the_api_is_shown_before_the_peer_reports_it()
+    {
+        // A peer that pushes telemetry but sends this agent's event with a later frame (the simulator does so at 10 Hz):
+        // the spawn's answer already names the agent, so it is shown within the round trip.
+        await using var peer = TestPeer.Start();
+        peer.PushesSpawned = false;
+        await using var server = await RunningServer.StartAsync(new ServerOptions
+        {
+            McpHost = "127.0.0.1",
+            McpPort = peer.Port,
+            RateLimitPerSecond = 0,
+            PhysicsBackend = "cpu",
+        });
+        await WaitForJsonAsync(server.Http, "/api/bots/status", r => r.GetProperty("telemetry_mode").GetString() == "push", "a push session");
+        await using var stream = await StreamClient.ConnectAsync(server.Address);
+        await stream.ReceiveTextAsync("topology", t => t.GetProperty("nodes").GetInt32() == SampleNotes);
+
+        using var spawn = await server.Http.PostAsync("/api/bots/agents", new StringContent("""{"type":"coder"}""", Encoding.UTF8, "application/json"));
+        await Assert.That(spawn.StatusCode).IsEqualTo(HttpStatusCode.Created);
+        await stream.ReceiveTextAsync("topology", t => t.GetProperty("nodes").GetInt32() == SampleNotes + 1);
+        var agents = await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 1, "the spawned agent");
+        await Assert.That(agents.GetProperty("agents")[0].GetProperty("type").GetString()).IsEqualTo("coder");
+        await Assert.That(peer.Listings).IsEqualTo(1); // the session's first listing only: nothing was re-listed
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -34,6 +34,9 @@ public sealed class TestPeer : IAsyncDisposable
     /// <summary>Whether <c>telemetry.subscribe</c> is accepted (else the client must poll).</summary>
     public bool AcceptsSubscribe { get; set; } = true;
 
+    /// <summary>Whether a spawn is pushed as <c>agent.spawned</c> at once (false: a peer that sends it with a later frame).</summary>
+    public bool PushesSpawned { get; set; } = true;
+
     /// <summary>A hung peer: connections are accepted, nothing is ever answered.</summary>
     public bool Hung { get; set; }
 
@@ -221,7 +224,7 @@ public sealed class TestPeer : IAsyncDisposable
                 var type = p.GetProperty("type").GetString()!;
                 Agents[agent] = type;
                 result = $"{{\"agent_id\":\"{agent}\",\"status\":\"idle\"}}";
-                if (AcceptsSubscribe)
+                if (AcceptsSubscribe && PushesSpawned)
                 {
                     Push($"{{\"type\":\"agent.spawned\",\"data\":{{\"agent_id\":\"{agent}\",\"type\":\"{type}\"}}}}");
                 }

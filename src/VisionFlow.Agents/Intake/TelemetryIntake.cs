@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Json;
 using VisionFlow.Agents.Cache;
 using VisionFlow.Agents.Flows;
 using VisionFlow.Agents.Graph;
@@ -148,6 +150,33 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
         _wake.Set();
     }
 
+    /// <summary>
+    /// An agent our own command created, as the server's answer to the spawn named it: applied like the server's
+    /// <c>agent.spawned</c>, so it shows within one round trip instead of at the server's next telemetry frame (a peer
+    /// that pushes at 10 Hz) or poll. Ignored unless <paramref name="session"/> is the open session; the server's own
+    /// event for it, when it comes, finds the agent there. Not counted as a received telemetry line.
+    /// </summary>
+    public void OnAgentSpawned(long session, string agentId, string? type, string? swarmId, string? status)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        var line = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(line))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "agent.spawned"u8);
+            writer.WriteStartObject("data"u8);
+            writer.WriteString("agent_id"u8, agentId);
+            if (type is not null) writer.WriteString("type"u8, type);
+            if (swarmId is not null) writer.WriteString("swarm_id"u8, swarmId);
+            if (status is not null) writer.WriteString("status"u8, status);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        _deliveries.Enqueue(new Delivery(DeliveryKind.Spawned, session, line.WrittenSpan.ToArray()));
+        _wake.Set();
+    }
+
     /// <inheritdoc />
     public void EndSession(long session)
     {
@@ -195,6 +224,17 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
         var published = false;
         while (_deliveries.TryDequeue(out var delivery))
         {
+            if (delivery.Kind == DeliveryKind.Spawned)
+            {
+                // Through the parser, so an answer is held to what a pushed line is (id length, capacity).
+                if (delivery.Session == _session && Parser.Parse(delivery.Json, out var spawned) == TelemetryParseStatus.Ok)
+                {
+                    Cache.Stage(in spawned);
+                }
+
+                continue;
+            }
+
             if (delivery.Kind == DeliveryKind.End)
             {
                 if (delivery.Session == _session)
@@ -446,9 +486,10 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
     {
         Listing,
         End,
+        Spawned,
     }
 
-    /// <summary>A listing or a session's end, applied in the order delivered.</summary>
+    /// <summary>A listing, a session's end or an agent our command spawned, applied in the order delivered.</summary>
     private sealed class Delivery(DeliveryKind kind, long session, byte[]? json)
     {
         public DeliveryKind Kind { get; } = kind;

@@ -167,6 +167,8 @@ internal static class BotsEndpoints
         return await AdmitAsync(mcp, 1, time, async () =>
         {
             var agent = await mcp.Link.ExecuteAsync((c, t) => c.SpawnAgentAsync(request, t), ct, changesState: true).ConfigureAwait(false);
+            // Shown now, not at the server's next telemetry frame: our own change within one round trip.
+            mcp.Intake.OnAgentSpawned(mcp.Link.Status.Session, agent.Id, agent.Type, agent.SwarmId, agent.Status);
             return ([agent.Id], TypedResults.Json(agent, ApiJsonContext.Default.AgentSummary, statusCode: StatusCodes.Status201Created));
         }).ConfigureAwait(false);
     }

@@ -22,12 +22,12 @@ namespace VisionFlow.Bench.Load;
 /// </summary>
 internal static class LatencyHarness
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(3);
 
     private sealed record Run(
         string Label, int Agents, List<double> EventToWs, List<double> SpawnToWs, List<double> PeerWait, int Misses,
-        List<double> ApiToWs, List<double> ApiEventToWs, List<double> ApiResponse, int ApiMisses,
-        double StepP50, double StepP99, double FramesPerSecond, string LoadStart, string LoadEnd);
+        List<double> ApiToWs, List<double> ApiResponse, int ApiMisses,
+        double StepP50, double StepP99, double FramesPerSecond, double ServiceCpu, double SimulatorCpu, string LoadStart, string LoadEnd);
 
     public static async Task<int> RunAsync(int[] agentCounts, int samples, int apiSamples, string? baseline)
     {
@@ -44,13 +44,13 @@ internal static class LatencyHarness
         var sb = new StringBuilder();
         var counts = string.Join(',', agentCounts);
         sb.AppendLine($"Command: `./build.sh bench latency {counts} {samples} {apiSamples}{(baseline is null ? "" : " BASELINE_BINARY")}` — {Machine()}.");
-        sb.AppendLine($"Set-up per row: `visionflow simulate --agents N` (10 Hz) and `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), warmed up until `/api/bots/status` shows N agents; one `/ws` viewer and one JSON-RPC connection subscribed to `agent.spawned` in the harness. Per sample: a random 100-200 ms pause, `agent.spawn` to the simulator (t0), its `agent.spawned` push seen here (t1), the first `/ws` complete frame carrying the new agent id (t2), then `agent.terminate`. \"API\": the same with `POST /api/bots/agents` as t0. Times in ms, p50 / p99 / max. Physics step: `/metrics` `visionflow_physics_step_p50/p99_microseconds` at the end of the run (the loop ticks at 60 Hz, so the floor of t2 − t1 is up to one 16.7 ms tick plus a step).");
+        sb.AppendLine($"Set-up per row: `visionflow simulate --agents N` (10 Hz) and `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), warmed up until `/api/bots/status` shows N agents; one `/ws` viewer and one JSON-RPC connection subscribed to `agent.spawned` in the harness. Per sample: a random 100-200 ms pause, `agent.spawn` to the simulator (t0), its `agent.spawned` push seen here (t1), the first `/ws` complete frame carrying the new agent id (t2), then `agent.terminate`; a sample not seen within 3 s is counted apart and followed by a 3 s pause. \"API\": `POST /api/bots/agents` as t0, its answer (API response) and the new id on `/ws`, then `DELETE`. Times in ms, p50 / p99 / max. Physics step: `/metrics` `visionflow_physics_step_p50/p99_microseconds` at the end of the run (the loop ticks at 60 Hz, so the floor of t2 − t1 is up to one 16.7 ms tick plus a step).");
         sb.AppendLine();
-        sb.AppendLine("| binary | agents | event → /ws (t2 − t1), n | spawn request → /ws (t2 − t0) | peer's frame wait (t1 − t0) | API spawn → /ws, n | API: event → /ws | API response | physics step p50 / p99 | /ws frames/s | load average start → end |");
-        sb.AppendLine("|---|---:|---|---|---|---|---|---|---|---:|---|");
+        sb.AppendLine("| binary | agents | event → /ws (t2 − t1), n | spawn request → /ws (t2 − t0) | peer's frame wait (t1 − t0) | API spawn → /ws, n | API response | physics step p50 / p99 | /ws frames/s | CPU % of a core: service / simulator | load average start → end |");
+        sb.AppendLine("|---|---:|---|---|---|---|---|---|---:|---|---|");
         foreach (var r in runs)
         {
-            sb.AppendLine($"| {r.Label} | {r.Agents:N0} | **{Ms(r.EventToWs)}**, {r.EventToWs.Count}{Missed(r.Misses)} | {Ms(r.SpawnToWs)} | {Ms(r.PeerWait)} | {Ms(r.ApiToWs)}, {r.ApiToWs.Count}{Missed(r.ApiMisses)} | {Ms(r.ApiEventToWs)} | {Ms(r.ApiResponse)} | {F(r.StepP50 / 1000, "F2")} / {F(r.StepP99 / 1000, "F2")} ms | {F(r.FramesPerSecond, "F0")} | `{r.LoadStart}` → `{r.LoadEnd}` |");
+            sb.AppendLine($"| {r.Label} | {r.Agents:N0} | **{Ms(r.EventToWs)}**, {r.EventToWs.Count}{Missed(r.Misses)} | {Ms(r.SpawnToWs)} | {Ms(r.PeerWait)} | {Ms(r.ApiToWs)}, {r.ApiToWs.Count}{Missed(r.ApiMisses)} | {Ms(r.ApiResponse)} | {F(r.StepP50 / 1000, "F2")} / {F(r.StepP99 / 1000, "F2")} ms | {F(r.FramesPerSecond, "F0")} | {F(r.ServiceCpu, "F0")} / {F(r.SimulatorCpu, "F0")} | `{r.LoadStart}` → `{r.LoadEnd}` |");
         }
 
         var table = sb.ToString();
@@ -90,6 +90,7 @@ internal static class LatencyHarness
         await using var peer = await PeerEvents.ConnectAsync(simulator.Port);
         await using var watcher = await StreamWatcher.ConnectAsync(service.Port, TimeSpan.FromSeconds(30));
         var framesAtStart = watcher.Frames;
+        var (serviceTicks, simulatorTicks) = (ProcSampler.CpuTicks(service.Pid), ProcSampler.CpuTicks(simulator.Pid));
         var clock = Stopwatch.StartNew();
         var random = new Random(1);
 
@@ -106,6 +107,7 @@ internal static class LatencyHarness
             {
                 misses++;
                 Console.WriteLine($"  sample {i}: push {(t1 is null ? "missing" : "seen")}, /ws {(t2 is null ? "missing" : "seen")}");
+                await Task.Delay(Wait); // a late arrival must not count for the next sample
             }
             else
             {
@@ -121,7 +123,7 @@ internal static class LatencyHarness
             }
         }
 
-        List<double> apiToWs = [], apiEventToWs = [], apiResponse = [];
+        List<double> apiToWs = [], apiResponse = [];
         var apiMisses = 0;
         for (var i = 0; i < apiSamples; i++)
         {
@@ -143,26 +145,30 @@ internal static class LatencyHarness
             if (t1 is null || t2 is null)
             {
                 apiMisses++;
+                await Task.Delay(Wait);
             }
             else
             {
                 apiToWs.Add(Stopwatch.GetElapsedTime(t0, t2.Value).TotalMilliseconds);
-                apiEventToWs.Add(Stopwatch.GetElapsedTime(t1.Value, t2.Value).TotalMilliseconds);
             }
 
             using var deleted = await http.DeleteAsync($"/api/bots/agents/{Uri.EscapeDataString(id)}");
         }
 
-        var framesPerSecond = (watcher.Frames - framesAtStart) / clock.Elapsed.TotalSeconds;
+        var seconds = clock.Elapsed.TotalSeconds;
+        var framesPerSecond = (watcher.Frames - framesAtStart) / seconds;
+        // USER_HZ is 100: ticks / 100 / seconds × 100 %.
+        var serviceCpu = (ProcSampler.CpuTicks(service.Pid) - serviceTicks) / seconds;
+        var simulatorCpu = (ProcSampler.CpuTicks(simulator.Pid) - simulatorTicks) / seconds;
         var metrics = await http.GetStringAsync("/metrics");
         if (service.HasExited)
         {
             throw new InvalidOperationException($"the service exited during the run:\n{service.Tail}");
         }
 
-        var run = new Run(label, agents, eventToWs, spawnToWs, peerWait, misses, apiToWs, apiEventToWs, apiResponse, apiMisses,
+        var run = new Run(label, agents, eventToWs, spawnToWs, peerWait, misses, apiToWs, apiResponse, apiMisses,
             Metric(metrics, "visionflow_physics_step_p50_microseconds"), Metric(metrics, "visionflow_physics_step_p99_microseconds"),
-            framesPerSecond, loadStart, ProcSampler.LoadAverage());
+            framesPerSecond, serviceCpu, simulatorCpu, loadStart, ProcSampler.LoadAverage());
         Console.WriteLine($"  [{label}] {agents} agents: event → /ws {Ms(eventToWs)} ms; spawn → /ws {Ms(spawnToWs)}; API → /ws {Ms(apiToWs)}; step p50 {F(run.StepP50 / 1000, "F2")} ms");
         return run;
     }

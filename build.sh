@@ -39,7 +39,7 @@ Usage: ./build.sh <command> [args]
   publish          write the trimmed Native AOT single-file executable to artifacts/bin/visionflow
   bench [suite]    run benchmarks: `startup [N]` (published binary start-up), `fuzz [N]` (long fuzz run,
                    default 1,000,000 inputs per target), `load [s] [agents]`, `chaos [restarts]`, `soak [min]`,
-                   `latency [agents,…] [samples] [api-samples] [baseline-binary]` (event → /ws on one clock),
+                   `latency [agents,…] [samples] [api-samples] [baseline-binary] [baseline-samples]` (event → /ws),
                    `peer-cpu [s] [rounds]` (claude-flow's CPU with 10 idle agents, fixed 10 Hz poll vs adaptive),
                    a BenchmarkDotNet class by name (e.g. FrameEncoding --job short) or BenchmarkDotNet arguments
                    (e.g. --filter '*Frame*' --job short); no or an unknown suite prints the list and exits

@@ -19,7 +19,7 @@ internal static class BenchSuites
         "load [s] [agents]        simulated agents (default 10,000) end to end under REST/WS/MCP load",
         "chaos [restarts]         peer killed and restarted, then faults through the proxy",
         "soak [min]               100 MCP connections at 1,000 req/s for min minutes",
-        "latency [n,…] [k] [a] [b] event → /ws on one clock at n agents (default 2000,10000), k peer + a API spawns, b: baseline binary",
+        "latency [n,…] [k] [a] [b] [bk]  event → /ws on one clock at n agents (default 2000,10000), k peer + a API spawns; b: a baseline binary, bk spawns",
         "peer-cpu [s] [rounds]    real claude-flow's CPU with 10 idle agents: fixed 10 Hz poll against adaptive",
         "viewer [agents] [s]      the viewer's frame rate in headless Chromium (default 10,000 simulated agents, 10 s)",
         "screenshot [agents] [f]  the viewer at 1,000 simulated agents as a PNG (default docs/viewer.png)",

@@ -54,7 +54,8 @@ if (args.Length > 0 && args[0] == "latency")
         (args.Length > 1 ? args[1] : "2000,10000").Split(',').Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
         args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 300,
         args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 40,
-        args.Length > 4 ? args[4] : null);
+        args.Length > 4 ? args[4] : null,
+        args.Length > 5 ? int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 100);
 }
 
 // What polling 10 idle agents costs the real claude-flow, fixed 10 Hz against adaptive, in the same run.

@@ -11,7 +11,7 @@ using static VisionFlow.Bench.Load.LoadTools;
 namespace VisionFlow.Bench.Load;
 
 /// <summary>
-/// <c>latency [agents,…] [samples] [api-samples] [baseline-binary]</c>: event → <c>/ws</c> latency on one clock. The
+/// <c>latency [agents,…] [samples] [api-samples] [baseline-binary] [baseline-samples]</c>: event → <c>/ws</c> latency on one clock. The
 /// published binary as simulator (N agents pushing telemetry at 10 Hz, plain dialect) and as the service; this process
 /// holds a <c>/ws</c> viewer (<see cref="StreamWatcher"/>) and its own JSON-RPC connection to the simulator, subscribed to
 /// <c>agent.spawned</c> only. Each sample sends <c>agent.spawn</c> straight to the simulator and times three moments:
@@ -29,7 +29,7 @@ internal static class LatencyHarness
         List<double> ApiToWs, List<double> ApiResponse, int ApiMisses,
         double StepP50, double StepP99, double FramesPerSecond, double ServiceCpu, double SimulatorCpu, string LoadStart, string LoadEnd);
 
-    public static async Task<int> RunAsync(int[] agentCounts, int samples, int apiSamples, string? baseline)
+    public static async Task<int> RunAsync(int[] agentCounts, int samples, int apiSamples, string? baseline, int baselineSamples)
     {
         var runs = new List<Run>();
         foreach (var agents in agentCounts)
@@ -37,13 +37,13 @@ internal static class LatencyHarness
             runs.Add(await RunOnceAsync("after", ChildProcess.Binary, agents, samples, apiSamples));
             if (baseline is not null)
             {
-                runs.Add(await RunOnceAsync("before", baseline, agents, samples, apiSamples));
+                runs.Add(await RunOnceAsync("before", baseline, agents, baselineSamples, apiSamples));
             }
         }
 
         var sb = new StringBuilder();
         var counts = string.Join(',', agentCounts);
-        sb.AppendLine($"Command: `./build.sh bench latency {counts} {samples} {apiSamples}{(baseline is null ? "" : " BASELINE_BINARY")}` — {Machine()}.");
+        sb.AppendLine($"Command: `./build.sh bench latency {counts} {samples} {apiSamples}{(baseline is null ? "" : $" BASELINE_BINARY {baselineSamples}")}` — {Machine()}.");
         sb.AppendLine($"Set-up per row: `visionflow simulate --agents N` (10 Hz) and `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), warmed up until `/api/bots/status` shows N agents; one `/ws` viewer and one JSON-RPC connection subscribed to `agent.spawned` in the harness. Per sample: a random 100-200 ms pause, `agent.spawn` to the simulator (t0), its `agent.spawned` push seen here (t1), the first `/ws` complete frame carrying the new agent id (t2), then `agent.terminate`; a sample not seen within 3 s is counted apart and followed by a 3 s pause. \"API\": `POST /api/bots/agents` as t0, its answer (API response) and the new id on `/ws`, then `DELETE`. Times in ms, p50 / p99 / max. Physics step: `/metrics` `visionflow_physics_step_p50/p99_microseconds` at the end of the run (the loop ticks at 60 Hz, so the floor of t2 − t1 is up to one 16.7 ms tick plus a step).");
         sb.AppendLine();
         sb.AppendLine("| binary | agents | event → /ws (t2 − t1), n | spawn request → /ws (t2 − t0) | peer's frame wait (t1 − t0) | API spawn → /ws, n | API response | physics step p50 / p99 | /ws frames/s | CPU % of a core: service / simulator | load average start → end |");
@@ -106,7 +106,8 @@ internal static class LatencyHarness
             if (t1 is null || t2 is null)
             {
                 misses++;
-                Console.WriteLine($"  sample {i}: push {(t1 is null ? "missing" : "seen")}, /ws {(t2 is null ? "missing" : "seen")}");
+                var probe = await ProbeAsync(http);
+                Console.WriteLine($"  sample {i}: push {(t1 is null ? "missing" : "seen")}, /ws {(t2 is null ? "missing" : "seen")}; agent_count {probe.Agents}, /ws shows {watcher.Agents} agents");
                 await Task.Delay(Wait); // a late arrival must not count for the next sample
             }
             else

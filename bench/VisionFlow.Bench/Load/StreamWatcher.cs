@@ -27,6 +27,9 @@ internal sealed class StreamWatcher : IAsyncDisposable
     /// <summary>Binary frames received.</summary>
     public long Frames { get; private set; }
 
+    /// <summary>Agent nodes in the last complete frame.</summary>
+    public int Agents { get; private set; }
+
     public static async Task<StreamWatcher> ConnectAsync(int port, TimeSpan timeout)
     {
         var watcher = new StreamWatcher(await StreamClient.ConnectAsync(new Uri($"http://127.0.0.1:{port}")).ConfigureAwait(false));
@@ -80,6 +83,7 @@ internal sealed class StreamWatcher : IAsyncDisposable
                 }
 
                 present = agents;
+                Agents = agents.Count;
                 _baseline.TrySetResult();
             }
         }

@@ -44,7 +44,7 @@ internal static class LatencyHarness
         var sb = new StringBuilder();
         var counts = string.Join(',', agentCounts);
         sb.AppendLine($"Command: `./build.sh bench latency {counts} {samples} {apiSamples}{(baseline is null ? "" : $" BASELINE_BINARY {baselineSamples}")}` — {Machine()}.");
-        sb.AppendLine($"Set-up per row: `visionflow simulate --agents N` (10 Hz) and `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), warmed up until `/api/bots/status` shows N agents; one `/ws` viewer and one JSON-RPC connection subscribed to `agent.spawned` in the harness. Per sample: a random 100-200 ms pause, `agent.spawn` to the simulator (t0), its `agent.spawned` push seen here (t1), the first `/ws` complete frame carrying the new agent id (t2), then `agent.terminate`; a sample not seen within 3 s is counted apart and followed by a 3 s pause. \"API\": `POST /api/bots/agents` as t0, its answer (API response) and the new id on `/ws`, then `DELETE`. Times in ms, p50 / p99 / max. Physics step: `/metrics` `visionflow_physics_step_p50/p99_microseconds` at the end of the run (the loop ticks at 60 Hz, so the floor of t2 − t1 is up to one 16.7 ms tick plus a step).");
+        sb.AppendLine($"Set-up per row: `visionflow simulate --agents N` (10 Hz) and `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), warmed up until `/api/bots/status` shows N agents; one `/ws` viewer and one JSON-RPC connection subscribed to `agent.spawned` in the harness. Per sample: a random 100-200 ms pause, `agent.spawn` to the simulator (t0), its `agent.spawned` push seen here (t1), the first `/ws` complete frame carrying the new agent id (t2), then `agent.terminate` and a wait until `/ws` shows it gone (the service may reuse a removed agent's id); a sample not seen within 3 s is counted apart and followed by a 3 s pause. \"API\": `POST /api/bots/agents` as t0, its answer (API response) and the new id on `/ws`, then `DELETE` and the same wait. Times in ms, p50 / p99 / max. Physics step: `/metrics` `visionflow_physics_step_p50/p99_microseconds` at the end of the run (the loop ticks at 60 Hz, so the floor of t2 − t1 is up to one 16.7 ms tick plus a step).");
         sb.AppendLine();
         sb.AppendLine("| binary | agents | event → /ws (t2 − t1), n | spawn request → /ws (t2 − t0) | peer's frame wait (t1 − t0) | API spawn → /ws, n | API response | physics step p50 / p99 | /ws frames/s | CPU % of a core: service / simulator | load average start → end |");
         sb.AppendLine("|---|---:|---|---|---|---|---|---|---:|---|---|");
@@ -118,6 +118,7 @@ internal static class LatencyHarness
             }
 
             await peer.Client.TerminateAgentAsync(new AgentIdParams { AgentId = spawned.AgentId });
+            await GoneAsync(watcher, agents);
             if ((i + 1) % 100 == 0)
             {
                 Console.WriteLine($"  {i + 1} samples, event → /ws p50 {F(Percentile(eventToWs, 0.5))} ms, load {ProcSampler.LoadAverage()}");
@@ -146,6 +147,8 @@ internal static class LatencyHarness
             if (t1 is null || t2 is null)
             {
                 apiMisses++;
+                var probe = await ProbeAsync(http);
+                Console.WriteLine($"  API sample {i}: push {(t1 is null ? "missing" : "seen")}, /ws {(t2 is null ? "missing" : "seen")}; agent_count {probe.Agents}, /ws shows {watcher.Agents} agents");
                 await Task.Delay(Wait);
             }
             else
@@ -154,6 +157,7 @@ internal static class LatencyHarness
             }
 
             using var deleted = await http.DeleteAsync($"/api/bots/agents/{Uri.EscapeDataString(id)}");
+            await GoneAsync(watcher, agents);
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
@@ -172,6 +176,19 @@ internal static class LatencyHarness
             framesPerSecond, serviceCpu, simulatorCpu, loadStart, ProcSampler.LoadAverage());
         Console.WriteLine($"  [{label}] {agents} agents: event → /ws {Ms(eventToWs)} ms; spawn → /ws {Ms(spawnToWs)}; API → /ws {Ms(apiToWs)}; step p50 {F(run.StepP50 / 1000, "F2")} ms");
         return run;
+    }
+
+    /// <summary>
+    /// Waits (up to <see cref="Wait"/>) until <c>/ws</c> shows the agent gone. The service may give the next agent the id
+    /// a removed one had; were the removal and the next spawn shown in the same complete frame, the id set would not change.
+    /// </summary>
+    private static async Task GoneAsync(StreamWatcher watcher, int agents)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (watcher.Agents > agents && deadline.Elapsed < Wait)
+        {
+            await Task.Delay(5);
+        }
     }
 
     /// <summary>Both timestamps, each null when it did not come within <see cref="Wait"/>.</summary>

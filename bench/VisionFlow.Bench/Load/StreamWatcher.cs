@@ -8,8 +8,8 @@ namespace VisionFlow.Bench.Load;
 /// <summary>
 /// A <c>/ws</c> viewer inside the harness (the tests' <see cref="StreamClient"/>, read in a loop): tells, on this
 /// process's <see cref="Stopwatch"/> clock, when a complete frame first carries an agent id (bit 31) that the previous
-/// complete frame did not. A frame is complete after a <c>topology</c> notice (and the first one after connect), so the
-/// comparison holds even if the service reused an id: each complete frame is the whole node set.
+/// complete frame did not. A frame is complete after a <c>topology</c> notice (and the first one after connect): each is the
+/// whole node set. An id the service reuses for a new agent is only new if the old agent's removal was shown first.
 /// </summary>
 internal sealed class StreamWatcher : IAsyncDisposable
 {

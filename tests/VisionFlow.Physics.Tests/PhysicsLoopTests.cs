@@ -257,6 +257,59 @@ public sealed class PhysicsLoopTests
     }
 
     [Test]
+    public async Task A_new_topology_is_published_when_submitted_not_at_the_next_tick()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(CpuOnly with { SettleFrames = int.MaxValue }, time);
+        loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
+        loop.Start();
+        time.Advance(PerformanceProfile.For(PerformanceMode.Standard).Period * 3);
+        var steps = loop.Status.Steps;
+
+        // The clock does not move: the new node is on the stream from the submission itself, and nothing stepped.
+        loop.SubmitTopology([1u, 2u, 3u], [(0, 1, 1f), (1, 2, 1f)]);
+        await Assert.That(loop.Positions.Ids.ToArray()).IsEquivalentTo(new[] { 1u, 2u, 3u });
+        await Assert.That(loop.Status.Steps).IsEqualTo(steps);
+    }
+
+    [Test]
+    public async Task A_topology_submitted_during_a_step_is_published_when_the_step_ends()
+    {
+        var time = new FakeTimeProvider();
+        PhysicsLoop? loop = null;
+        var submitted = false;
+        var steps = 0;
+        var backend = new SlowBackend(time, TimeSpan.Zero, TimeSpan.Zero)
+        {
+            // The graph service submits from its own thread while a tick steps; here, from inside the third step.
+            DuringStep = () =>
+            {
+                if (++steps == 3)
+                {
+                    submitted = true;
+                    loop!.SubmitTopology([1u, 2u, 3u], [(0, 1, 1f), (1, 2, 1f)]);
+                }
+            },
+        };
+        var options = new PhysicsLoopOptions { Backend = BackendPreference.Vulkan, StreamHz = 1, SettleFrames = int.MaxValue, Parameters = PhysicsParameters.Default with { WarmupIterations = 0 } };
+        using (loop = new PhysicsLoop(options, time, null, () => backend))
+        {
+            loop.SubmitTopology([1u, 2u], [(0, 1, 1f)]);
+            loop.Start();
+            var tick = PerformanceProfile.For(PerformanceMode.Standard).Period;
+            for (var t = 0; t < 10 && !submitted; t++)
+            {
+                time.Advance(tick);
+            }
+
+            await Assert.That(submitted).IsTrue();
+
+            // At 1 Hz the stream would not publish again for a second; the new topology went out as the step ended.
+            await Assert.That(loop.Positions.Ids.ToArray()).IsEquivalentTo(new[] { 1u, 2u, 3u });
+        }
+    }
+
+    [Test]
     public async Task Warmup_chunks_fit_in_half_a_tick_at_the_measured_cost_of_an_iteration()
     {
         // 2 ms of (fake) time per iteration: the first chunk (no cost known yet) is the configured 5, taking 10 ms; from
@@ -445,10 +498,12 @@ public sealed class PhysicsLoopTests
     {
         private readonly CpuLayoutBackend _cpu = new();
         public SlowBackend(FakeTimeProvider time) : this(time, TimeSpan.FromMilliseconds(2), TimeSpan.Zero) { }
+        public Action? DuringStep { get; init; }
         public LayoutBackendKind Kind => LayoutBackendKind.Vulkan;
         public string DeviceName => "slow test device";
         public float Step(LayoutGraph graph, PhysicsParameters parameters, int iterations)
         {
+            DuringStep?.Invoke();
             time.Advance(perCall + perIteration * iterations);
             return _cpu.Step(graph, parameters, iterations);
         }

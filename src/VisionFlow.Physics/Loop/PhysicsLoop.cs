@@ -131,7 +131,9 @@ public sealed partial class PhysicsLoop : IDisposable
     /// </summary>
     /// <remarks>
     /// Only the newest submission matters, so one not yet applied is replaced, and its buffers are reused: in steady state
-    /// (weights moving ten times a second) submitting allocates nothing.
+    /// (weights moving ten times a second) submitting allocates nothing. A started loop applies it at once on the caller's
+    /// thread when no tick is running, or when the running tick's step ends, and publishes a new topology then, so a new
+    /// node reaches readers without waiting for the next tick (up to a period later); stepping stays on the tick.
     /// </remarks>
     public void SubmitTopology(ReadOnlySpan<uint> ids, ReadOnlySpan<(int A, int B, float Weight)> edges)
     {
@@ -153,6 +155,24 @@ public sealed partial class PhysicsLoop : IDisposable
         else
         {
             RecycleTopology(replaced);
+        }
+
+        // A running tick (or this thread's own, re-entering) shows it when its step ends.
+        if (_tickGate.IsHeldByCurrentThread || !_tickGate.TryEnter()) return;
+        try
+        {
+            if (!_disposed && _backend is not null) ShowTopology();
+        }
+#pragma warning disable CA1031 // The same failures a tick survives must not reach the graph service that submitted.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _errors++;
+            LogTickFailed(_logger, ex);
+        }
+        finally
+        {
+            _tickGate.Exit();
         }
     }
 
@@ -232,22 +252,7 @@ public sealed partial class PhysicsLoop : IDisposable
         {
             if (_disposed || _backend is null) return;
             _ticks++;
-            var changed = false;
-            // Commands edit the graph's arrays and the dirty range spans from the lowest to the highest edited
-            // node, so those arrays must hold the device's current state first: one read-back per tick, not per command.
-            if (!_commands.IsEmpty && _graph is not null) _backend.ReadBack(_graph);
-            while (_commands.TryDequeue(out var command))
-            {
-                _commandChangedNothing = false;
-                command();
-                changed |= !_commandChangedNothing;
-            }
-            if (changed && _settled)
-            {
-                _settled = false;
-                LogResumed(_logger);
-            }
-            if (changed) _calmTicks = 0;
+            var changed = RunCommands();
             if (_settled || _graph is null || _graph.NodeCount == 0)
             {
                 if (changed) Publish();
@@ -298,6 +303,9 @@ public sealed partial class PhysicsLoop : IDisposable
 
             var publishEvery = Math.Max(1, (int)Math.Round(PerformanceProfile.For(_mode).TickHz / _options.StreamHz));
             if (_settled || changed || ++_ticksSincePublish >= publishEvery) Publish();
+
+            // Submitted while this tick stepped: shown now rather than at the next tick.
+            if (Volatile.Read(ref _pendingTopology) is not null) ShowTopology();
         }
 #pragma warning disable CA1031 // A timer callback that throws would take the process down; count, log and keep ticking.
         catch (Exception ex)
@@ -312,11 +320,40 @@ public sealed partial class PhysicsLoop : IDisposable
         }
     }
 
+    /// <summary>Runs the queued commands (a topology, moves); returns whether they changed anything. Under the tick gate.</summary>
+    private bool RunCommands()
+    {
+        var changed = false;
+        // Commands edit the graph's arrays and the dirty range spans from the lowest to the highest edited
+        // node, so those arrays must hold the device's current state first: one read-back per tick, not per command.
+        if (!_commands.IsEmpty && _graph is not null) _backend!.ReadBack(_graph);
+        while (_commands.TryDequeue(out var command))
+        {
+            _commandChangedNothing = false;
+            command();
+            changed |= !_commandChangedNothing;
+        }
+        if (changed && _settled)
+        {
+            _settled = false;
+            LogResumed(_logger);
+        }
+        if (changed) _calmTicks = 0;
+        return changed;
+    }
+
+    /// <summary>Applies what is queued and publishes a new topology, without a step (under the tick gate).</summary>
+    private void ShowTopology()
+    {
+        // The host arrays are current: read back before the commands, then written by them.
+        if (RunCommands() && _graph is not null && _graph.TopologyVersion != _publishedIdsVersion) Publish(readBack: false);
+    }
+
     /// <summary>
     /// Warm-up iterations for this tick: up to <see cref="PhysicsLoopOptions.WarmupIterationsPerTick"/>, but no more than
-    /// fit in half a tick period at the last measured cost of one iteration. A new topology waits for the tick in progress,
-    /// so a warm-up of 10 iterations at 10,000 nodes (tens of milliseconds on a busy machine) would delay every new node by
-    /// that much; bounded, it waits at most about one period, and the warm-up keeps the same pace (overlong ticks are
+    /// fit in half a tick period at the last measured cost of one iteration. A topology submitted during a step waits for
+    /// it, so a warm-up of 10 iterations at 10,000 nodes (tens of milliseconds on a busy machine) would delay a new node by
+    /// that much; bounded, it waits at most about half a period, and the warm-up keeps its pace (overlong ticks are
     /// skipped, never queued).
     /// </summary>
     private int WarmupChunk()

@@ -20,10 +20,11 @@ namespace VisionFlow.Server.Graph;
 /// </summary>
 /// <remarks>
 /// Nothing here waits on a timer: the intake's applied change sets, knowledge reloads, degradation and link changes each
-/// wake the loop, so an agent event reaches physics within microseconds of being applied, and the next physics step
-/// puts it on the stream. With real-time updates off (EmergencyMode) there is no continuous stream, but each new layout
-/// and each settled one is still published, so every client gets a complete frame on connect and whenever the layout
-/// changes: the knowledge graph is shown at every level that enables it, whether MCP is there or not.
+/// wake the loop, so an agent event reaches physics within microseconds of being applied; physics publishes a new
+/// topology as it takes it (or as a running step ends), and changed weights go out with the next step. With real-time
+/// updates off (EmergencyMode) there is no continuous stream, but each new layout and each settled one is still
+/// published, so every client gets a complete frame on connect and whenever the layout changes: the knowledge graph is
+/// shown at every level that enables it, whether MCP is there or not.
 /// </remarks>
 internal sealed class GraphService : IAsyncDisposable
 {

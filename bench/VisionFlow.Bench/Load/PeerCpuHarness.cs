@@ -23,28 +23,23 @@ internal static class PeerCpuHarness
 
     public static async Task<int> RunAsync(double seconds, int rounds)
     {
-        var script = RepositoryFile("tests/interop/mcp-servers.sh")
-            ?? throw new InvalidOperationException("tests/interop/mcp-servers.sh not found above the working directory");
-        var port = FreePort();
-        var bridge = int.Parse((await ShellAsync(script, "start-claude-flow", port.ToString(CultureInfo.InvariantCulture))).Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
-        Console.WriteLine($"peer-cpu: claude-flow bridge pid {bridge} on 127.0.0.1:{port}, {seconds} s windows, {rounds} rounds, binary {ChildProcess.Binary}");
+        Console.WriteLine($"peer-cpu: {seconds} s windows, {rounds} rounds, binary {ChildProcess.Binary}");
         var phases = new List<Phase>();
-        try
+        for (var round = 0; round < rounds; round++)
         {
-            for (var round = 0; round < rounds; round++)
+            // Before, after, after, before, …: a drift over the run (the machine's load) weighs on both alike.
+            var order = round % 2 == 0 ? new[] { true, false } : [false, true];
+            foreach (var before in order)
             {
-                phases.Add(await MeasureAsync("before: fixed 10 Hz poll (`VISIONFLOW_POLL_MAX_INTERVAL=100`)", new() { ["VISIONFLOW_POLL_MAX_INTERVAL"] = "100" }, port, bridge, seconds));
-                phases.Add(await MeasureAsync("after: adaptive poll (defaults 100 ms → 1000 ms)", [], port, bridge, seconds));
+                phases.Add(before
+                    ? await MeasureAsync("before: fixed 10 Hz poll (`VISIONFLOW_POLL_MAX_INTERVAL=100`)", new() { ["VISIONFLOW_POLL_MAX_INTERVAL"] = "100" }, seconds)
+                    : await MeasureAsync("after: adaptive poll (defaults 100 ms → 1000 ms)", [], seconds));
             }
-        }
-        finally
-        {
-            await ShellAsync(script, "stop", bridge.ToString(CultureInfo.InvariantCulture));
         }
 
         var sb = new StringBuilder();
-        sb.AppendLine($"Command: `./build.sh bench peer-cpu {seconds} {rounds}` — {Machine()}. claude-flow from `./build.sh setup` (`tests/interop/mcp-servers.sh`), behind socat; every connection forks a claude-flow process, so the peer's figure is the CPU time (utime + stime, with reaped children) of every process in the bridge's session.");
-        sb.AppendLine($"Per row: a fresh `visionflow --port 0 --physics-backend cpu` against the bridge, one `/ws` viewer, `POST /api/bots/multi-agent/init` and {Agents} × `POST /api/bots/agents` (idle agents), {Settle.TotalSeconds:0} s to settle, then a {seconds:0} s window. Rounds alternate before/after so both see the same background load.");
+        sb.AppendLine($"Command: `./build.sh bench peer-cpu {seconds} {rounds}` — {Machine()}. claude-flow from `./build.sh setup` (`tests/interop/mcp-servers.sh`), behind socat; every connection forks a claude-flow process, so the peer's figure is the CPU time (utime + stime) in the window of every process in the bridge's session that is alive at its end (a process of an earlier row exiting in the window is left out).");
+        sb.AppendLine($"Per row: a fresh bridge (claude-flow starts from empty state: its cost per `agent_list` grows with what it has stored) and a fresh `visionflow --port 0 --physics-backend cpu` against it, one `/ws` viewer, `POST /api/bots/multi-agent/init` and {Agents} × `POST /api/bots/agents` (idle agents), {Settle.TotalSeconds:0} s to settle, then a {seconds:0} s window. Rows run before, after, after, before, … so a drift in the machine's load weighs on both alike.");
         sb.AppendLine();
         sb.AppendLine("| setting | claude-flow CPU s per minute (% of a core) | our process CPU s per minute (% of a core) | MCP requests/s (`network_stats.total_requests`) | claude-flow processes | load average at the window's end |");
         sb.AppendLine("|---|---:|---:|---:|---:|---|");
@@ -65,9 +60,25 @@ internal static class PeerCpuHarness
         return 0;
     }
 
+    private static async Task<Phase> MeasureAsync(string label, Dictionary<string, string> env, double seconds)
+    {
+        var script = RepositoryFile("tests/interop/mcp-servers.sh")
+            ?? throw new InvalidOperationException("tests/interop/mcp-servers.sh not found above the working directory");
+        var port = FreePort();
+        var bridge = int.Parse((await ShellAsync(script, "start-claude-flow", port.ToString(CultureInfo.InvariantCulture))).Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
+        Console.WriteLine($"  {label}: claude-flow bridge pid {bridge} on 127.0.0.1:{port}");
+        try
+        {
+            return await MeasureAsync(label, env, port, bridge, seconds);
+        }
+        finally
+        {
+            await ShellAsync(script, "stop", bridge.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
     private static async Task<Phase> MeasureAsync(string label, Dictionary<string, string> env, int port, int bridge, double seconds)
     {
-        Console.WriteLine($"  {label}");
         env["MCP_CONNECTION_TIMEOUT"] = "60000"; // claude-flow's cold start on a busy machine
         await using var service = await ChildProcess.StartServiceAsync(port, env);
         using var http = NewHttp(service.Port, 2);
@@ -89,12 +100,12 @@ internal static class PeerCpuHarness
         var viewer = LoadHarness.WsClientAsync(service.Port, stop.Token);
         await Task.Delay(Settle);
 
-        var (peer0, _) = ProcSampler.SessionCpuTicks(bridge);
+        var peer0 = ProcSampler.SessionCpuTicks(bridge);
         var ours0 = ProcSampler.CpuTicks(service.Pid);
         var requests0 = await RequestsAsync(http);
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
-        var (peer1, processes) = ProcSampler.SessionCpuTicks(bridge);
+        var peer1 = ProcSampler.SessionCpuTicks(bridge);
         var ours1 = ProcSampler.CpuTicks(service.Pid);
         var elapsed = clock.Elapsed.TotalSeconds;
         var requests1 = await RequestsAsync(http);
@@ -117,8 +128,9 @@ internal static class PeerCpuHarness
         {
         }
 
-        var phase = new Phase(label, elapsed, (peer1 - peer0) / 100.0, (ours1 - ours0) / 100.0, requests1 - requests0, processes, load);
-        Console.WriteLine($"    claude-flow {F(phase.PeerCpuSeconds / elapsed * 100)} % of a core, ours {F(phase.OurCpuSeconds / elapsed * 100)} %, {F(phase.Requests / elapsed)} requests/s, {processes} peer processes");
+        var peerTicks = peer1.Sum(p => p.Value - peer0.GetValueOrDefault(p.Key));
+        var phase = new Phase(label, elapsed, peerTicks / 100.0, (ours1 - ours0) / 100.0, requests1 - requests0, peer1.Count, load);
+        Console.WriteLine($"    claude-flow {F(phase.PeerCpuSeconds / elapsed * 100)} % of a core, ours {F(phase.OurCpuSeconds / elapsed * 100)} %, {F(phase.Requests / elapsed)} requests/s, {phase.PeerProcesses} peer processes");
         return phase;
     }
 

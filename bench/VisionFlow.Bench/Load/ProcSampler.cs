@@ -104,16 +104,17 @@ internal sealed class ProcSampler
     }
 
     /// <summary>
-    /// CPU ticks of every live process in session <paramref name="sid"/> (a bridge started with <c>setsid</c> and all it
-    /// forked), each with its reaped children's, so a process that exits during a window keeps counting; and how many.
+    /// CPU ticks (utime + stime) of each live process in session <paramref name="sid"/> (a bridge started with
+    /// <c>setsid</c> and all it forked), by pid. A window's cost is the sum of end − start over the pids alive at its end:
+    /// a process started in the window counts whole, and one that exits in it (a connection of an earlier run closing)
+    /// is left out, whose lifetime would otherwise land in its parent's reaped-children time at once.
     /// </summary>
-    public static (long Ticks, int Processes) SessionCpuTicks(int sid)
+    public static Dictionary<int, long> SessionCpuTicks(int sid)
     {
-        long ticks = 0;
-        var processes = 0;
+        var ticks = new Dictionary<int, long>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
             {
                 continue;
             }
@@ -121,26 +122,20 @@ internal sealed class ProcSampler
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                // After the ")" that ends the command name: session is field 6, utime 14, stime 15, cutime 16, cstime 17.
+                // After the ")" that ends the command name: session is field 6, utime 14, stime 15.
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[3], CultureInfo.InvariantCulture) != sid)
+                if (int.Parse(fields[3], CultureInfo.InvariantCulture) == sid)
                 {
-                    continue;
-                }
-
-                processes++;
-                for (var i = 11; i <= 14; i++)
-                {
-                    ticks += long.Parse(fields[i], CultureInfo.InvariantCulture);
+                    ticks[pid] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
                 }
             }
             catch (IOException)
             {
-                // Exited between listing and reading: its time is in its parent's cutime/cstime once reaped.
+                // Exited between listing and reading.
             }
         }
 
-        return (ticks, processes);
+        return ticks;
     }
 
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Trim();

@@ -56,7 +56,7 @@ internal static class PeerCpuHarness
         var table = sb.ToString();
         Console.WriteLine();
         Console.WriteLine(table);
-        WriteReadmeSection("claude-flow CPU with idle agents (latest run)", table);
+        WriteReadmeSection("claude-flow CPU with idle agents (bench peer-cpu)", table);
         return 0;
     }
 

@@ -41,11 +41,22 @@ public sealed class SteadyStateTests
         var changed = 0;
         intake.ChangesApplied = _ => changed++;
         for (var i = 0; i < 20; i++) Run(intake, source, batches[i & 1]);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 20; i++) Run(intake, source, batches[i & 1]);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        await Assert.That(allocated).IsEqualTo(0L);
-        await Assert.That(changed).IsEqualTo(40);
+
+        // The fewest bytes any round of 20 batches allocated: code that allocates per batch (or per round) shows in every
+        // round, while the runtime's own one-off work on this thread (the tiered JIT's call counting promoting these
+        // methods, which starts after a delay the machine's load moves) can land in any single round, and did under load.
+        var fewest = long.MaxValue;
+        var rounds = 0;
+        while (fewest > 0 && rounds < 5)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 20; i++) Run(intake, source, batches[i & 1]);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+            rounds++;
+        }
+
+        await Assert.That(fewest).IsEqualTo(0L);
+        await Assert.That(changed).IsEqualTo(20 + 20 * rounds);
     }
 
     private static void Run(TelemetryIntake intake, Session source, byte[][] lines)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using VisionFlow.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace VisionFlow.EndToEnd.Tests;
@@ -12,7 +13,7 @@ namespace VisionFlow.EndToEnd.Tests;
 /// </summary>
 public sealed class KubernetesManifestTests
 {
-    private static readonly string Folder = Path.Combine(SystemdTests.RepositoryRoot(), "deploy", "kubernetes");
+    private static readonly string Folder = Path.Combine(Repository.Root, "deploy", "kubernetes");
 
     private static YamlMappingNode Load(string relative)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using VisionFlow.Testing;
 
 namespace VisionFlow.EndToEnd.Tests;
 
@@ -91,7 +92,7 @@ public sealed partial class SystemdTests
             Skip.Test("systemd-analyze is not installed here (Debian package systemd); the unit file was not checked");
         }
 
-        var unit = Path.Combine(RepositoryRoot(), "deploy", "systemd", "visionflow.service");
+        var unit = Path.Combine(Repository.Root, "deploy", "systemd", "visionflow.service");
         // verify insists that ExecStart= names an executable; check the shipped unit against the published binary.
         var folder = Directory.CreateTempSubdirectory("vf-unit-").FullName;
         try
@@ -118,7 +119,7 @@ public sealed partial class SystemdTests
     [Test]
     public async Task The_unit_is_notify_typed_hardened_and_reaches_the_gpu()
     {
-        var unit = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "deploy", "systemd", "visionflow.service"));
+        var unit = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "systemd", "visionflow.service"));
         var lines = unit.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] != '#').ToList();
         foreach (var required in new[]
         {
@@ -134,21 +135,8 @@ public sealed partial class SystemdTests
         var stop = lines.Single(l => l.StartsWith("TimeoutStopSec=", StringComparison.Ordinal));
         await Assert.That(int.Parse(stop["TimeoutStopSec=".Length..].TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture)).IsGreaterThan(5);
 
-        var sample = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "deploy", "systemd", "visionflow.env"));
+        var sample = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "systemd", "visionflow.env"));
         await Assert.That(sample).Contains("VISIONFLOW_URLS=");
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VisionFlow.Aot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("cannot find the repository root (VisionFlow.Aot.sln) above " + AppContext.BaseDirectory);
     }
 
     private static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)

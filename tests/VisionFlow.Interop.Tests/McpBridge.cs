@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using TUnit.Core.Interfaces;
 using VisionFlow.Protocol.Dialects;
 using VisionFlow.Protocol.Engine;
+using VisionFlow.Testing.Interop;
 
 namespace VisionFlow.Interop.Tests;
 
@@ -14,7 +14,7 @@ namespace VisionFlow.Interop.Tests;
 /// </summary>
 public abstract class McpBridge(string startCommand) : IAsyncInitializer, IAsyncDisposable
 {
-    private string? _bridgePid;
+    private int? _bridgePid;
 
     public JsonRpcConnection Connection { get; private set; } = null!;
 
@@ -27,13 +27,7 @@ public abstract class McpBridge(string startCommand) : IAsyncInitializer, IAsync
     public async Task InitializeAsync()
     {
         Port = FreePort();
-        var (code, output, error) = await RunScriptAsync(startCommand, Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (code != 0)
-        {
-            throw new InvalidOperationException($"mcp-servers.sh {startCommand} failed ({code}): {error} — run ./build.sh setup to install the interop servers");
-        }
-
-        _bridgePid = output.Trim().Split('\n').Last().Trim();
+        _bridgePid = await McpServers.StartAsync(startCommand, Port);
         Connection = await JsonRpcConnection.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         Profile = await ServerProfile.DetectAsync(Connection, "interop-test", cts.Token);
@@ -46,9 +40,9 @@ public abstract class McpBridge(string startCommand) : IAsyncInitializer, IAsync
             await Connection.DisposeAsync();
         }
 
-        if (_bridgePid is not null)
+        if (_bridgePid is { } pid)
         {
-            await RunScriptAsync("stop", _bridgePid);
+            await McpServers.StopAsync(pid);
         }
 
         GC.SuppressFinalize(this);
@@ -60,41 +54,10 @@ public abstract class McpBridge(string startCommand) : IAsyncInitializer, IAsync
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
-
-    private static async Task<(int Code, string Output, string Error)> RunScriptAsync(params string[] args)
-    {
-        var script = Path.Combine(RepositoryRoot(), "tests", "interop", "mcp-servers.sh");
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(script);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await p.WaitForExitAsync(cts.Token);
-        return (p.ExitCode, await stdout, await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VisionFlow.Aot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("repository root not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>npm claude-flow (pinned) over the bridge.</summary>
-public sealed class ClaudeFlowBridge() : McpBridge("start-claude-flow");
+public sealed class ClaudeFlowBridge() : McpBridge(McpServers.ClaudeFlow);
 
 /// <summary>npm @modelcontextprotocol/server-everything (pinned) over the bridge.</summary>
-public sealed class EverythingBridge() : McpBridge("start-everything");
+public sealed class EverythingBridge() : McpBridge(McpServers.Everything);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using VisionFlow.Testing.Interop;
 using static VisionFlow.Bench.Load.LoadTools;
 
 namespace VisionFlow.Bench.Load;
@@ -62,10 +63,8 @@ internal static class PeerCpuHarness
 
     private static async Task<Phase> MeasureAsync(string label, Dictionary<string, string> env, double seconds)
     {
-        var script = RepositoryFile("tests/interop/mcp-servers.sh")
-            ?? throw new InvalidOperationException("tests/interop/mcp-servers.sh not found above the working directory");
         var port = FreePort();
-        var bridge = int.Parse((await ShellAsync(script, "start-claude-flow", port.ToString(CultureInfo.InvariantCulture))).Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
+        var bridge = await McpServers.StartAsync(McpServers.ClaudeFlow, port);
         Console.WriteLine($"  {label}: claude-flow bridge pid {bridge} on 127.0.0.1:{port}");
         try
         {
@@ -73,7 +72,7 @@ internal static class PeerCpuHarness
         }
         finally
         {
-            await ShellAsync(script, "stop", bridge.ToString(CultureInfo.InvariantCulture));
+            await McpServers.StopAsync(bridge);
         }
     }
 
@@ -165,26 +164,5 @@ internal static class PeerCpuHarness
 
             await Task.Delay(200);
         }
-    }
-
-    private static async Task<string> ShellAsync(string script, params string[] args)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(script);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"mcp-servers.sh {string.Join(' ', args)} failed ({p.ExitCode}): {await stderr} — run ./build.sh setup");
-        }
-
-        return await stdout;
     }
 }

@@ -141,18 +141,8 @@ public sealed partial class SystemdTests
 
     private static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, (await stdout) + (await stderr));
+        var (code, output, error) = await Command.RunAsync(file, args);
+        return (code, output + error);
     }
 
     [GeneratedRegex(@"STATUS=serving on (https?://[^,\s]+)")]

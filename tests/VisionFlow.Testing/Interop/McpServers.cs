@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace VisionFlow.Testing.Interop;
@@ -32,20 +31,6 @@ public static class McpServers
     /// <summary>Stops the bridge <paramref name="pid"/> and the servers it forked.</summary>
     public static async Task StopAsync(int pid) => await RunAsync("stop", pid.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Repository.PathOf("tests", "interop", "mcp-servers.sh"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        return (p.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+        => Command.RunAsync("bash", [Repository.PathOf("tests", "interop", "mcp-servers.sh"), .. args]);
 }

@@ -166,9 +166,18 @@ internal static class BotsEndpoints
         var request = new AgentSpawnRequest(body.Type!, body.SwarmId, body.Task, body.Config?.MaxTokens, body.Config?.Temperature);
         return await AdmitAsync(mcp, 1, time, async () =>
         {
-            var agent = await mcp.Link.ExecuteAsync((c, t) => c.SpawnAgentAsync(request, t), ct, changesState: true).ConfigureAwait(false);
-            // Shown now, not at the server's next telemetry frame: our own change within one round trip.
-            mcp.Intake.OnAgentSpawned(mcp.Link.Status.Session, agent.Id, agent.Type, agent.SwarmId, agent.Status);
+            var session = 0L;
+            var agent = await mcp.Link.ExecuteAsync((c, t) =>
+            {
+                // The session the spawn is sent in (after any wait for the first connection; again on a retry).
+                session = mcp.Link.Status.Session;
+                return c.SpawnAgentAsync(request, t);
+            }, ct, changesState: true).ConfigureAwait(false);
+
+            // Shown now, not at the server's next telemetry frame: our own change within one round trip. Tagged with the
+            // session it was sent in, which the intake ignores once a newer one has begun: a peer that restarted in the
+            // meantime reports what it really has in its new session's listing, and no agent of ours outlives that.
+            mcp.Intake.OnAgentSpawned(session, agent.Id, agent.Type, agent.SwarmId, agent.Status);
             return ([agent.Id], TypedResults.Json(agent, ApiJsonContext.Default.AgentSummary, statusCode: StatusCodes.Status201Created));
         }).ConfigureAwait(false);
     }

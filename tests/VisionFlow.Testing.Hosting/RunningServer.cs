@@ -12,7 +12,7 @@ namespace VisionFlow.Testing.Hosting;
 /// The real Kestrel host, built by the binary's own composition root (<c>ServerHost.Build</c>) and started in-process
 /// on an ephemeral loopback port, with an <see cref="HttpClient"/> aimed at it.
 /// </summary>
-public sealed class RunningServer : IAsyncDisposable
+internal sealed class RunningServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private Task? _stopped;

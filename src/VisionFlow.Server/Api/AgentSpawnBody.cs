@@ -1,7 +1,7 @@
 namespace VisionFlow.Server.Api;
 
 /// <summary>Body of <c>POST /api/bots/agents</c>: <c>{type, swarm_id?, task?, config?: {max_tokens?, temperature?}}</c>.</summary>
-public sealed record AgentSpawnBody(string? Type, string? SwarmId, string? Task, AgentSpawnConfig? Config = null);
+internal sealed record AgentSpawnBody(string? Type, string? SwarmId, string? Task, AgentSpawnConfig? Config = null);
 
 /// <summary>The wire contract's agent <c>config</c>: model settings for the agent.</summary>
-public sealed record AgentSpawnConfig(int? MaxTokens, double? Temperature);
+internal sealed record AgentSpawnConfig(int? MaxTokens, double? Temperature);

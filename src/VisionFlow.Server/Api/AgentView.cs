@@ -2,7 +2,7 @@ namespace VisionFlow.Server.Api;
 
 /// <summary>One agent in REST answers; <see cref="NodeId"/> is its graph node (bit 31 set). Null where the peer never said.</summary>
 /// <remarks>A struct: the agents body maps 10,000 of these per build, ten builds a second, and none should reach the heap.</remarks>
-public readonly record struct AgentView(
+internal readonly record struct AgentView(
     string Id,
     uint NodeId,
     string? Type,

@@ -12,7 +12,7 @@ namespace VisionFlow.Server.Api;
 /// <param name="RejectedOverLimit">Agents turned away by MCP_MAX_AGENTS so far (a running count).</param>
 /// <param name="DegradationLevel">Current degradation level.</param>
 /// <param name="Agents">The agents.</param>
-public sealed record AgentsResponse(
+internal sealed record AgentsResponse(
     bool Available,
     string Source,
     bool Simulated,

@@ -20,7 +20,7 @@ namespace VisionFlow.Server.Api;
 /// <param name="AgentGraphAvailable">Whether the agent graph is shown.</param>
 /// <param name="TelemetryLinesAccepted">Telemetry events accepted so far.</param>
 /// <param name="TelemetryLinesRefused">Telemetry lines refused (malformed, unknown, too long).</param>
-public sealed record BotsStatusResponse(
+internal sealed record BotsStatusResponse(
     string McpState,
     string McpDetail,
     string McpAddress,
@@ -42,4 +42,4 @@ public sealed record BotsStatusResponse(
     long TelemetryLinesRefused);
 
 /// <summary>A classified link failure: <c>kind</c> (refused, timeout, reset, closed, dns, unreachable, auth, protocol, …), message, when.</summary>
-public sealed record LinkFailureView(string Kind, string Message, DateTimeOffset? At);
+internal sealed record LinkFailureView(string Kind, string Message, DateTimeOffset? At);

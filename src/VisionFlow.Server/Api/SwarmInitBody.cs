@@ -1,4 +1,4 @@
 namespace VisionFlow.Server.Api;
 
 /// <summary>Body of <c>POST /api/bots/multi-agent/init</c>.</summary>
-public sealed record SwarmInitBody(string? Topology, int? MaxAgents, IReadOnlyList<string>? AgentTypes, string? Strategy, string? Task);
+internal sealed record SwarmInitBody(string? Topology, int? MaxAgents, IReadOnlyList<string>? AgentTypes, string? Strategy, string? Task);

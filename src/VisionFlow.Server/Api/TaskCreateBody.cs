@@ -1,4 +1,4 @@
 namespace VisionFlow.Server.Api;
 
 /// <summary>Body of <c>POST /api/bots/tasks</c>.</summary>
-public sealed record TaskCreateBody(string? Description, string? Priority, IReadOnlyList<string>? AgentIds);
+internal sealed record TaskCreateBody(string? Description, string? Priority, IReadOnlyList<string>? AgentIds);

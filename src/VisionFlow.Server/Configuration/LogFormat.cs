@@ -1,7 +1,7 @@
 namespace VisionFlow.Server.Configuration;
 
 /// <summary>How console log lines are written.</summary>
-public enum LogFormat
+internal enum LogFormat
 {
     /// <summary>One human-readable line per entry.</summary>
     Text,

@@ -5,7 +5,7 @@ using VisionFlow.Connections.Link;
 namespace VisionFlow.Server.Configuration;
 
 /// <summary>Validated start-up settings; every value here has passed its range check.</summary>
-public sealed record ServerOptions
+internal sealed record ServerOptions
 {
     /// <summary>Kestrel listen addresses, absolute http or https URLs.</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];

@@ -1,4 +1,4 @@
 namespace VisionFlow.Server.Graph;
 
 /// <summary>One node of <c>/api/graph</c>.</summary>
-public sealed record GraphNodeView(uint Id, string Kind, string Label, string? Status, string? Type, bool Stale);
+internal sealed record GraphNodeView(uint Id, string Kind, string Label, string? Status, string? Type, bool Stale);

@@ -9,7 +9,7 @@ namespace VisionFlow.Server.Graph;
 /// <param name="KnowledgeGraphEnabled">False in SafeMode.</param>
 /// <param name="AgentGraphAvailable">False when MCP is down or the degradation level switches the agent graph off.</param>
 /// <param name="AgentGraphUnavailableReason">Why there are no agents, when there are none for a reason.</param>
-public sealed record GraphView(
+internal sealed record GraphView(
     long Version,
     IReadOnlyList<GraphNodeView> Nodes,
     IReadOnlyList<GraphEdgeView> Edges,

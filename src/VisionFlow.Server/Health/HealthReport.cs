@@ -7,7 +7,7 @@ namespace VisionFlow.Server.Health;
 /// <param name="StartedAt">UTC start time.</param>
 /// <param name="UptimeSeconds">Seconds since start.</param>
 /// <param name="Subsystems">Every subsystem's state.</param>
-public sealed record HealthReport(
+internal sealed record HealthReport(
     string Status,
     string Service,
     string Version,

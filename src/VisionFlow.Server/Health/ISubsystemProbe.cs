@@ -1,7 +1,7 @@
 namespace VisionFlow.Server.Health;
 
 /// <summary>Reports the live state of one subsystem; probes must be cheap and never throw.</summary>
-public interface ISubsystemProbe
+internal interface ISubsystemProbe
 {
     /// <summary>Reads the subsystem's current state.</summary>
     SubsystemStatus Probe();

@@ -4,4 +4,4 @@ namespace VisionFlow.Server.Health;
 /// <param name="Status"><c>live</c>; <c>ready</c> or <c>not_ready</c>.</param>
 /// <param name="Reason">Why it is not ready; null when it is.</param>
 /// <param name="Checks">The subsystems the answer was decided on (empty for liveness, which only needs an answer).</param>
-public sealed record ProbeReport(string Status, string? Reason, IReadOnlyList<SubsystemStatus> Checks);
+internal sealed record ProbeReport(string Status, string? Reason, IReadOnlyList<SubsystemStatus> Checks);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace VisionFlow.Server.Health;
 
 /// <summary>Coarse state of one subsystem as shown by <c>/api/health</c>.</summary>
-public enum SubsystemState
+internal enum SubsystemState
 {
     /// <summary>Working normally.</summary>
     [JsonStringEnumMemberName("up")]

@@ -1,4 +1,4 @@
 namespace VisionFlow.Server.Health;
 
 /// <summary>A subsystem's state with a short human explanation.</summary>
-public sealed record SubsystemStatus(string Name, SubsystemState State, string Detail);
+internal sealed record SubsystemStatus(string Name, SubsystemState State, string Detail);

@@ -5,7 +5,7 @@ namespace VisionFlow.Server.Streaming;
 /// <summary>
 /// Writes the WebSocket binary frame: little-endian 28-byte records <c>u32 id · f32 x,y,z · f32 vx,vy,vz</c>.
 /// </summary>
-public static class NodeFrameEncoder
+internal static class NodeFrameEncoder
 {
     /// <summary>Bytes per node record.</summary>
     public const int RecordSize = 28;

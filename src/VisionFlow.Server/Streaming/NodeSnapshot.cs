@@ -12,7 +12,7 @@ namespace VisionFlow.Server.Streaming;
 /// When it wraps physics output (<see cref="Source"/> set), <see cref="State"/> lives in a recycled buffer: read it only
 /// between <see cref="TryAcquire"/> and <see cref="Release"/>.
 /// </remarks>
-public sealed record NodeSnapshot(ReadOnlyMemory<uint> Ids, ReadOnlyMemory<float> State, long TopologyVersion, long Sequence)
+internal sealed record NodeSnapshot(ReadOnlyMemory<uint> Ids, ReadOnlyMemory<float> State, long TopologyVersion, long Sequence)
 {
     /// <summary>The physics snapshot whose buffer <see cref="State"/> is; null when the memory is not recycled.</summary>
     internal Physics.Loop.PositionSnapshot? Source { get; init; }

@@ -6,7 +6,7 @@ namespace VisionFlow.Server.Streaming;
 /// Holds the latest <see cref="NodeSnapshot"/> and wakes subscribed stream sessions when a newer one is published.
 /// One writer (the physics loop); any number of readers, none of which can slow the writer down.
 /// </summary>
-public sealed class NodeSnapshotHub
+internal sealed class NodeSnapshotHub
 {
     private NodeSnapshot _current = NodeSnapshot.Empty;
     private WakeSignal[] _subscribers = [];

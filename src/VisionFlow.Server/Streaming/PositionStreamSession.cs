@@ -11,7 +11,7 @@ namespace VisionFlow.Server.Streaming;
 /// always encodes the newest snapshot when the previous send has finished, so a slow client skips stale frames
 /// instead of queueing them; its memory is one position triple per node and one reusable frame buffer.
 /// </summary>
-public sealed class PositionStreamSession
+internal sealed class PositionStreamSession
 {
     private readonly WebSocket _socket;
     private readonly NodeSnapshotHub _hub;

@@ -8,7 +8,7 @@ namespace VisionFlow.Server.Streaming;
 /// Fans text notices (degradation changes, status) out to every connected stream session. A slow client loses its
 /// oldest queued notices, never blocks the sender, and always receives the newest one.
 /// </summary>
-public sealed class StreamNotices
+internal sealed class StreamNotices
 {
     private readonly ConcurrentDictionary<PositionStreamSession, byte> _sessions = new();
     private readonly Lock _framesGate = new();

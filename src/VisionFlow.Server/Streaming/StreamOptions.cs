@@ -1,7 +1,7 @@
 namespace VisionFlow.Server.Streaming;
 
 /// <summary>Limits and defaults of the <c>/ws</c> position stream.</summary>
-public sealed record StreamOptions
+internal sealed record StreamOptions
 {
     /// <summary>Highest frame rate a client can get.</summary>
     public int MaxRateHz { get; init; } = 60;

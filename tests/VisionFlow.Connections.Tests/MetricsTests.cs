@@ -14,6 +14,39 @@ namespace VisionFlow.Connections.Tests;
 public sealed class MetricsTests
 {
     [Test]
+    public async Task Figures_with_nothing_to_average_yet_are_null_not_zero()
+    {
+        var time = new FakeTimeProvider();
+        var factory = new TestFactory();
+        await using var pool = new ConnectionPool<TestConnection>(factory.CreateAsync, new ConnectionPoolOptions { MaxConnections = 4, MaintenanceInterval = TimeSpan.Zero }, time);
+        var mcp = McpResiliencePipelineFactory.Create(new McpResilienceOptions(), time);
+        var degradation = new GracefulDegradationManager(new DegradationOptions(), time);
+        var link = new McpLinkStatus(McpLinkState.Connecting, "mcp:9500", "connecting", null, TelemetryMode.Unavailable, 0, null, null, null, null, null);
+        var stats = new McpLinkStats(McpLinkState.Connecting, 1, 0, 0, 0, 0, null);
+        var snapshot = NetworkResilienceMetrics.Capture(link, stats, mcp, degradation, pool, null, timeProvider: time);
+        using var buffer = new MemoryStream();
+        await using (var writer = new Utf8JsonWriter(buffer))
+        {
+            NetworkResilienceMetricsWriter.WriteHealthJson(writer, snapshot);
+        }
+
+        // No call has been made and nothing rented: an average of nothing is unknown, not 0 attempts or 0 % reuse.
+        using var doc = JsonDocument.Parse(buffer.ToArray());
+        var details = doc.RootElement.GetProperty("details");
+        await Assert.That(details.GetProperty("retry").GetProperty("average_attempts").ValueKind).IsEqualTo(JsonValueKind.Null);
+        await Assert.That(details.GetProperty("connection_pool").GetProperty("reuse_ratio").ValueKind).IsEqualTo(JsonValueKind.Null);
+        await Assert.That(doc.RootElement.GetProperty("mcp_connection").GetProperty("average_response_time_ms").ValueKind).IsEqualTo(JsonValueKind.Null);
+
+        // The instruments report no value rather than a made-up one.
+        using var meter = new Meter("VisionFlow.Connections.Tests." + Guid.NewGuid());
+        McpLinkInstruments.Observe(meter, () => link, () => stats, mcp, degradation, pool, null);
+        var observed = Observe(meter);
+        await Assert.That(observed.ContainsKey("visionflow.mcp.retry.average_attempts")).IsFalse();
+        await Assert.That(observed.ContainsKey("visionflow.mcp.pool.reuse_ratio")).IsFalse();
+        await Assert.That(observed.ContainsKey("visionflow.mcp.pool.max_connections")).IsTrue();
+    }
+
+    [Test]
     public async Task Snapshot_renders_the_health_network_contract_from_live_components()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 30, 45, TimeSpan.Zero));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using VisionFlow.Testing;
 using static VisionFlow.Bench.Load.LoadTools;
 
@@ -97,7 +98,7 @@ internal static class LoadHarness
                 failed = stats.GetProperty("failed_requests").GetDouble();
                 if (net.RootElement.GetProperty("details").TryGetProperty("connection_pool", out var pool))
                 {
-                    reuse = pool.GetProperty("reuse_ratio").GetDouble();
+                    reuse = pool.GetProperty("reuse_ratio") is { ValueKind: JsonValueKind.Number } ratio ? ratio.GetDouble() : double.NaN; // null before the first rent
                     creations = pool.GetProperty("creations").GetDouble();
                 }
             }

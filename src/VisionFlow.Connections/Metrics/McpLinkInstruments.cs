@@ -70,7 +70,7 @@ public static class McpLinkInstruments
         meter.CreateObservableCounter("visionflow.mcp.requests.rejected", () => resilience.GetRequestStats().RejectedRequests, "{request}", "Calls rejected by the open circuit.");
         meter.CreateObservableCounter("visionflow.mcp.retries", () => resilience.GetRetryStats().TotalRetries, "{retry}", "Retries performed.");
         meter.CreateObservableCounter("visionflow.mcp.retry.max_attempts_reached", () => resilience.GetRetryStats().MaxAttemptsReached, "{request}", "Calls that failed with every attempt used.");
-        meter.CreateObservableGauge("visionflow.mcp.retry.average_attempts", () => resilience.GetRetryStats().AverageAttempts, "{attempt}", "Attempts per call.");
+        meter.CreateObservableGauge("visionflow.mcp.retry.average_attempts", () => Known(resilience.GetRetryStats().AverageAttempts), "{attempt}", "Attempts per call.");
 
         var breaker = resilience.CircuitBreaker;
         meter.CreateObservableGauge("visionflow.mcp.circuit_breaker.state", () => OneHot(breaker.State, BreakerStates), null, "Circuit breaker state (1 for the current state).");
@@ -85,7 +85,7 @@ public static class McpLinkInstruments
             meter.CreateObservableUpDownCounter("visionflow.mcp.pool.total_connections", () => pool.GetStats().TotalConnections, "{connection}", "Open connections.");
             meter.CreateObservableGauge("visionflow.mcp.pool.max_connections", () => pool.GetStats().MaxConnections, "{connection}", "Current maximum.");
             meter.CreateObservableGauge("visionflow.mcp.pool.utilisation", () => pool.GetStats().Utilisation, null, "Leased over maximum.");
-            meter.CreateObservableGauge("visionflow.mcp.pool.reuse_ratio", () => pool.GetStats().ReuseRatio, null, "Rents served by an existing connection.");
+            meter.CreateObservableGauge("visionflow.mcp.pool.reuse_ratio", () => Known(pool.GetStats().ReuseRatio), null, "Rents served by an existing connection.");
             meter.CreateObservableCounter("visionflow.mcp.pool.creations", () => pool.GetStats().Creations, "{connection}", "Connections opened.");
             meter.CreateObservableCounter("visionflow.mcp.pool.exhaustions", () => pool.GetStats().Exhaustions, "{rent}", "Rents that failed because the pool was full.");
             meter.CreateObservableCounter("visionflow.mcp.pool.health_check_failures", () => pool.GetStats().HealthCheckFailures, "{connection}", "Connections that failed a health check.");

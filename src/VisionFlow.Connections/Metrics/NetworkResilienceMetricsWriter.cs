@@ -32,14 +32,7 @@ public static class NetworkResilienceMetricsWriter
         writer.WriteNumber("total_connections", m.ConnectionPool?.TotalConnections ?? 0);
         writer.WriteNumber("max_connections", m.ConnectionPool?.MaxConnections ?? 0);
         writer.WriteEndObject();
-        if (m.HealthScore is { } score)
-        {
-            writer.WriteNumber("health_score", Math.Round(score, 4));
-        }
-        else
-        {
-            writer.WriteNull("health_score");
-        }
+        WriteRounded(writer, "health_score", m.HealthScore);
 
         if (m.LastSuccessfulRequest is { } last)
         {
@@ -50,14 +43,7 @@ public static class NetworkResilienceMetricsWriter
             writer.WriteNull("last_successful_request");
         }
 
-        if (m.AverageResponseTimeMs is { } average)
-        {
-            writer.WriteNumber("average_response_time_ms", Math.Round(average, 3));
-        }
-        else
-        {
-            writer.WriteNull("average_response_time_ms");
-        }
+        WriteRounded(writer, "average_response_time_ms", m.AverageResponseTimeMs, 3);
 
         writer.WriteEndObject();
 
@@ -114,7 +100,7 @@ public static class NetworkResilienceMetricsWriter
         writer.WriteStartObject("retry");
         writer.WriteNumber("successful_retries", m.Retry.SuccessfulRetries);
         writer.WriteNumber("failed_retries", m.Retry.FailedRetries);
-        writer.WriteNumber("average_attempts", Math.Round(m.Retry.AverageAttempts, 4));
+        WriteRounded(writer, "average_attempts", m.Retry.AverageAttempts);
         writer.WriteNumber("max_attempts_reached", m.Retry.MaxAttemptsReached);
         writer.WriteEndObject();
         writer.WriteStartObject("circuit_breaker");
@@ -128,7 +114,7 @@ public static class NetworkResilienceMetricsWriter
         {
             writer.WriteStartObject("connection_pool");
             writer.WriteNumber("utilisation", Math.Round(p.Utilisation, 4));
-            writer.WriteNumber("reuse_ratio", Math.Round(p.ReuseRatio, 4));
+            WriteRounded(writer, "reuse_ratio", p.ReuseRatio);
             writer.WriteNumber("creations", p.Creations);
             writer.WriteNumber("exhaustions", p.Exhaustions);
             writer.WriteNumber("health_check_failures", p.HealthCheckFailures);
@@ -138,5 +124,18 @@ public static class NetworkResilienceMetricsWriter
 
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    /// <summary>A figure rounded for reading, or null when it is not known yet (no call, no rent, no check).</summary>
+    private static void WriteRounded(Utf8JsonWriter writer, string name, double? value, int digits = 4)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, Math.Round(v, digits));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
     }
 }

@@ -18,6 +18,6 @@ internal sealed record ConnectionPoolStats(
     /// <summary>Leased connections over the current maximum, in [0, 1].</summary>
     public double Utilisation => MaxConnections == 0 ? 0 : Math.Min(1.0, (double)ActiveConnections / MaxConnections);
 
-    /// <summary>Share of successful rents served by an existing connection rather than a new one.</summary>
-    public double ReuseRatio => Rents == 0 ? 0 : (double)Reuses / Rents;
+    /// <summary>Share of successful rents served by an existing connection rather than a new one; null before the first rent.</summary>
+    public double? ReuseRatio => Rents == 0 ? null : (double)Reuses / Rents;
 }

@@ -76,7 +76,7 @@ internal sealed class ResilienceCounters(int maxAttempts, TimeProvider time)
             Interlocked.Read(ref _retries),
             Interlocked.Read(ref _successfulRetries),
             Interlocked.Read(ref _failedRetries),
-            total == 0 ? 0 : (double)Interlocked.Read(ref _attempts) / total,
+            total == 0 ? null : (double)Interlocked.Read(ref _attempts) / total,
             Interlocked.Read(ref _maxAttemptsReached));
     }
 

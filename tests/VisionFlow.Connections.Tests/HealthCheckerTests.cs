@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using VisionFlow.Connections.Health;
+using VisionFlow.Testing;
 
 namespace VisionFlow.Connections.Tests;
 
@@ -54,6 +56,28 @@ public sealed class HealthCheckerTests
         await Assert.That(stats.TotalChecks).IsEqualTo(7);
         await Assert.That(stats.FailedChecks).IsEqualTo(3);
         await Assert.That(stats.LastError).IsNull();
+    }
+
+    [Test]
+    public async Task A_peer_that_stays_down_is_one_warning_not_one_per_ping()
+    {
+        var time = new FakeTimeProvider();
+        var logger = new CollectingLogger();
+        var script = new Queue<Exception?>([new IOException("connection reset"), new IOException("connection reset"), new IOException("connection reset"),
+            new TimeoutException("no answer"), null, new IOException("connection reset"), new IOException("connection reset")]);
+        await using var checker = new McpHealthChecker(_ => script.Dequeue() is { } ex ? ValueTask.FromException(ex) : default, Options, time, logger);
+        while (script.Count > 0)
+        {
+            await checker.CheckNowAsync();
+        }
+
+        // Warned when the pings started failing, when they failed for another reason, and when they failed again after
+        // a pass; the repeats are there at debug level for whoever wants every ping.
+        var warnings = logger.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.StartsWith("MCP ping failed", StringComparison.Ordinal)).ToList();
+        await Assert.That(warnings.Count).IsEqualTo(3);
+        await Assert.That(warnings[1].Message).Contains("(timeout)");
+        await Assert.That(logger.Entries.Count(e => e.Level == LogLevel.Debug && e.Message.StartsWith("MCP ping failed again", StringComparison.Ordinal))).IsEqualTo(3);
+        await Assert.That(checker.GetStats().FailedChecks).IsEqualTo(6);
     }
 
     [Test]

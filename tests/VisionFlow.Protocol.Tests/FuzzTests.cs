@@ -8,6 +8,7 @@ using CsCheck;
 using VisionFlow.Protocol.Engine;
 using VisionFlow.Protocol.Framing;
 using VisionFlow.Protocol.Messages;
+using VisionFlow.Testing;
 using VisionFlow.Testing.Fuzzing;
 
 namespace VisionFlow.Protocol.Tests;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using VisionFlow.Protocol.Engine;
+using VisionFlow.Testing;
 
 namespace VisionFlow.Protocol.Tests;
 

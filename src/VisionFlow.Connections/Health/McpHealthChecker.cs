@@ -29,6 +29,7 @@ internal sealed partial class McpHealthChecker : IAsyncDisposable
     private DateTimeOffset? _lastSuccess;
     private DateTimeOffset? _lastCheck;
     private string? _lastError;
+    private McpFailureKind? _failingWith;
 
     /// <summary>Creates a checker that calls <paramref name="ping"/> (a completed call is a pass, an exception a failure).</summary>
     public McpHealthChecker(Func<CancellationToken, ValueTask> ping, HealthCheckerOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
@@ -146,6 +147,7 @@ internal sealed partial class McpHealthChecker : IAsyncDisposable
         var now = _time.GetUtcNow();
         HealthStatus previous;
         HealthStatus current;
+        var repeated = false;
         lock (_lock)
         {
             previous = _status;
@@ -168,6 +170,7 @@ internal sealed partial class McpHealthChecker : IAsyncDisposable
                 _consecutiveFailures = 0;
                 _lastSuccess = now;
                 _lastError = null;
+                _failingWith = null;
                 _ewmaMs = _passed == 1 ? _lastMs : (_options.LatencySmoothing * _lastMs) + ((1 - _options.LatencySmoothing) * _ewmaMs);
                 // Hysteresis guards against flapping back up after failures; a first check has nothing to doubt.
                 _status = _consecutiveSuccesses >= _options.HealthyThreshold || previous is HealthStatus.Healthy or HealthStatus.Unknown
@@ -179,6 +182,8 @@ internal sealed partial class McpHealthChecker : IAsyncDisposable
                 _consecutiveFailures++;
                 _consecutiveSuccesses = 0;
                 _lastError = failure!.Value.Message;
+                repeated = _failingWith == failure.Value.Kind;
+                _failingWith = failure.Value.Kind;
                 _status = _consecutiveFailures >= _options.UnhealthyThreshold ? HealthStatus.Unhealthy : HealthStatus.Degraded;
             }
 
@@ -188,7 +193,16 @@ internal sealed partial class McpHealthChecker : IAsyncDisposable
         var result = new HealthCheckResult(current, passed, latency, now, failure);
         if (failure is { } f)
         {
-            LogCheckFailed(_logger, f.KindName, f.Message);
+            // One warning when pings start failing, or fail for another reason; a peer that stays down for hours is not
+            // a warning every interval (the link says what it is doing, and the health JSON keeps the last error).
+            if (repeated)
+            {
+                LogCheckFailedAgain(_logger, f.KindName, f.Message);
+            }
+            else
+            {
+                LogCheckFailed(_logger, f.KindName, f.Message);
+            }
         }
 
         if (current != previous)
@@ -246,6 +260,9 @@ internal sealed partial class McpHealthChecker : IAsyncDisposable
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "MCP ping failed ({Kind}): {Error}")]
     private static partial void LogCheckFailed(ILogger logger, string kind, string error);
+
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Debug, Message = "MCP ping failed again ({Kind}): {Error}")]
+    private static partial void LogCheckFailedAgain(ILogger logger, string kind, string error);
 
     [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "MCP health {Previous} -> {Current}")]
     private static partial void LogStatusChanged(ILogger logger, HealthStatus previous, HealthStatus current);

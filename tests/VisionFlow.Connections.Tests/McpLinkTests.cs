@@ -175,6 +175,28 @@ public sealed class McpLinkTests
     }
 
     [Test]
+    public async Task Each_ping_a_hung_peer_leaves_unanswered_steps_the_level_down_before_the_link_is_given_up()
+    {
+        await using var peer = TestPeer.Start("a1");
+        var time = NewTime();
+        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), time);
+        link.Start();
+        await Until(() => link.Status.State == McpLinkState.Connected, "the session");
+
+        // Pings every 5 s, each timed out after 3 s; three failures in a row give the link up. The first two are
+        // connection timeouts too, and the contract steps one level down for each: a hung peer shows at once.
+        peer.Hung = true;
+        await AdvanceUntil(time, TimeSpan.FromMilliseconds(500), () => link.Degradation.Level == DegradationLevel.PartialDegradation, "the first ping timing out");
+        await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Connected);
+        await Assert.That(link.Health!.GetStats().FailedChecks).IsEqualTo(1);
+        await AdvanceUntil(time, TimeSpan.FromMilliseconds(500), () => link.Degradation.Level == DegradationLevel.EmergencyMode, "the second ping timing out");
+        await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Connected);
+        await Assert.That(link.Health!.GetStats().FailedChecks).IsEqualTo(2);
+        await AdvanceUntil(time, TimeSpan.FromMilliseconds(500), () => link.Status.State != McpLinkState.Connected, "the third, and the link given up");
+        await Assert.That(link.Status.LastFailure?.Kind).IsEqualTo(McpFailureKind.Timeout);
+    }
+
+    [Test]
     public async Task A_restarted_peer_starts_a_new_session_whose_listing_replaces_the_old_agents()
     {
         await using var peer = TestPeer.Start("a1", "a2");

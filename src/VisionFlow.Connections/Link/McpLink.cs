@@ -831,13 +831,24 @@ public sealed partial class McpLink : IAsyncDisposable
             throw new McpUnavailableException(down.Detail, down.LastFailure);
         }
 
-        await ExecuteAsync(
-            static async (client, ct) =>
-            {
-                await client.PingAsync(ct).ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(
+                static async (client, ct) =>
+                {
+                    await client.PingAsync(ct).ConfigureAwait(false);
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !_stopping.IsCancellationRequested)
+        {
+            // The health check's own timeout ran out first (it is shorter than a request's): the peer did not answer a
+            // ping in time, which the contract counts as a connection timeout, one level down, here as for a command.
+            // ExecuteAsync leaves a caller's cancellation alone, so this is the only place it is counted.
+            Degradation.HandleFailure(McpFailureType.ConnectionTimeout);
+            throw;
+        }
     }
 
     private async ValueTask<McpConnection> CreatePooledConnectionAsync(CancellationToken cancellationToken)

@@ -116,17 +116,5 @@ public sealed class McpCallTelemetryTests
         RequestAttempts = 1,
     };
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"never saw {what}");
-            }
-
-            await Task.Delay(5);
-        }
-    }
+    private static Task Until(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, Patience);
 }

@@ -33,19 +33,7 @@ public sealed class McpLinkTests
     private static FakeTimeProvider NewTime() => new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     /// <summary>Waits (real time, bounded) until <paramref name="condition"/> holds.</summary>
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"never saw {what}");
-            }
-
-            await Task.Delay(5);
-        }
-    }
+    private static Task Until(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, Patience);
 
     /// <summary>Moves the link's clock on in <paramref name="step"/>s, letting the link run between steps, until <paramref name="condition"/> holds.</summary>
     private static async Task AdvanceUntil(FakeTimeProvider time, TimeSpan step, Func<bool> condition, string what)

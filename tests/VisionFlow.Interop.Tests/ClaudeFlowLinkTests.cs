@@ -2,6 +2,7 @@ using VisionFlow.Agents;
 using VisionFlow.Agents.Intake;
 using VisionFlow.Connections.Link;
 using VisionFlow.Protocol.Dialects;
+using VisionFlow.Testing;
 
 namespace VisionFlow.Interop.Tests;
 
@@ -55,17 +56,5 @@ public sealed class ClaudeFlowLinkTests(ClaudeFlowBridge bridge)
         await loop;
     }
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"never saw {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private static Task Until(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, Patience, pollMilliseconds: 20);
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using VisionFlow.Protocol.Engine;
+using VisionFlow.Testing;
 
 namespace VisionFlow.Protocol.Tests;
 
@@ -52,19 +53,7 @@ internal static class Loopback
         throw new InvalidOperationException($"expected {typeof(T).Name}");
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("condition not met in time");
-            }
-
-            await Task.Delay(5);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition) => Eventually.UntilAsync(condition, "the condition met in time", Patience);
 }
 
 /// <summary>The far end of a socket, driven line by line by a test.</summary>

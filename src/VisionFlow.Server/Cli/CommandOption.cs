@@ -1,3 +1,5 @@
+using VisionFlow.Server.Configuration;
+
 namespace VisionFlow.Server.Cli;
 
 /// <summary>One option of a subcommand (<c>simulate</c>, <c>mcp</c>): the row its help prints and its parser accepts.</summary>
@@ -10,4 +12,12 @@ internal sealed record CommandOption(string Flag, string? Value, string Default,
 {
     /// <summary>The flag as help shows it: <c>--port N</c>.</summary>
     public string Shown => Value is null ? Flag : Flag + " " + Value;
+
+    /// <summary>A service setting that a subcommand takes too: its flag, variable, default and range as declared.</summary>
+    public static CommandOption Of(Setting setting, string value, string? alias = null) => new(
+        setting.Flag,
+        value,
+        setting.Default,
+        $"{setting.Description}; accepts {setting.Accepted}{(alias is null ? "" : $" (also {alias})")}",
+        setting.Env);
 }

@@ -21,9 +21,9 @@ internal static class McpCommand
     /// <summary>Every option, in help order.</summary>
     public static IReadOnlyList<CommandOption> Options { get; } =
     [
-        new("--mcp-host", "HOST", "claude-flow-mcp", "MCP server host (also --host)", "CLAUDE_FLOW_HOST"),
-        new("--mcp-port", "PORT", "9500", "MCP server TCP port, 1-65535 (also --port)", "MCP_TCP_PORT"),
-        new("--mcp-api-key", "KEY", "(none)", "token sent as the bridge's authenticate request first", "MCP_API_KEY"),
+        CommandOption.Of(Settings.McpHost, "HOST", alias: "--host"),
+        CommandOption.Of(Settings.McpPort, "PORT", alias: "--port"),
+        CommandOption.Of(Settings.McpApiKey, "KEY"),
         new("--help", null, "", "show this text"),
     ];
 

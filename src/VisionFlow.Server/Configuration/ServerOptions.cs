@@ -4,86 +4,86 @@ using VisionFlow.Connections.Link;
 
 namespace VisionFlow.Server.Configuration;
 
-/// <summary>Validated start-up settings; every value here has passed its range check.</summary>
+/// <summary>Validated start-up settings; every value here has passed its range check, and every default is its setting's (<see cref="Settings"/>).</summary>
 internal sealed record ServerOptions
 {
     /// <summary>Kestrel listen addresses, absolute http or https URLs.</summary>
-    public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];
+    public IReadOnlyList<string> Urls { get; init; } = Settings.Urls.DefaultValue;
 
     /// <summary>Claude Flow MCP host name or address.</summary>
-    public string McpHost { get; init; } = "claude-flow-mcp";
+    public string McpHost { get; init; } = Settings.McpHost.DefaultValue;
 
     /// <summary>Claude Flow MCP TCP port.</summary>
-    public int McpPort { get; init; } = 9500;
+    public int McpPort { get; init; } = Settings.McpPort.DefaultValue;
 
     /// <summary>Whether the MCP client is started at all.</summary>
-    public bool EnableMcp { get; init; } = true;
+    public bool EnableMcp { get; init; } = Settings.EnableMcp.DefaultValue;
 
     /// <summary>Run the built-in simulator in-process and connect the MCP link to it (<c>--simulator</c>).</summary>
-    public bool Simulator { get; init; }
+    public bool Simulator { get; init; } = Settings.Simulator.DefaultValue;
 
     /// <summary>Agents the in-process simulator starts with.</summary>
-    public int SimulatorAgents { get; init; } = 12;
+    public int SimulatorAgents { get; init; } = Settings.SimulatorAgents.DefaultValue;
 
     /// <summary>Reconnect attempts before falling back to capped background probing.</summary>
-    public int McpReconnectAttempts { get; init; } = 3;
+    public int McpReconnectAttempts { get; init; } = Settings.ReconnectAttempts.DefaultValue;
 
     /// <summary>Base delay between reconnect attempts.</summary>
-    public TimeSpan McpReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(1000);
+    public TimeSpan McpReconnectDelay { get; init; } = Settings.ReconnectDelay.DefaultValue;
 
     /// <summary>Timeout for establishing an MCP connection.</summary>
-    public TimeSpan McpConnectionTimeout { get; init; } = TimeSpan.FromMilliseconds(30000);
+    public TimeSpan McpConnectionTimeout { get; init; } = Settings.ConnectionTimeout.DefaultValue;
 
     /// <summary>Bound on the first reconnect attempt after a loss; doubled per timed-out attempt up to <see cref="McpConnectionTimeout"/>.</summary>
-    public TimeSpan McpReconnectAttemptTimeout { get; init; } = TimeSpan.FromMilliseconds(5000);
+    public TimeSpan McpReconnectAttemptTimeout { get; init; } = Settings.ReconnectAttemptTimeout.DefaultValue;
 
     /// <summary>Most agents the product will track or spawn.</summary>
-    public int McpMaxAgents { get; init; } = 50;
+    public int McpMaxAgents { get; init; } = Settings.MaxAgents.DefaultValue;
 
     /// <summary>API key required on REST and WebSocket when set (health and the viewer's static files stay open).</summary>
-    public string? ApiKey { get; init; }
+    public string? ApiKey { get; init; } = Settings.ApiKey.DefaultValue;
 
     /// <summary>Key sent to the MCP server's <c>authenticate</c> request when set.</summary>
-    public string? McpApiKey { get; init; }
+    public string? McpApiKey { get; init; } = Settings.McpApiKey.DefaultValue;
 
     /// <summary>Requests per second allowed per client address (token bucket, burst = 2 s worth); 0 turns limiting off.</summary>
-    public int RateLimitPerSecond { get; init; } = 200;
+    public int RateLimitPerSecond { get; init; } = Settings.RateLimit.DefaultValue;
 
     /// <summary>How often the MCP link is pinged.</summary>
-    public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan HealthCheckInterval { get; init; } = Settings.HealthInterval.DefaultValue;
 
     /// <summary>Healthy time needed before degradation climbs back one level.</summary>
-    public TimeSpan DegradationRecoveryInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan DegradationRecoveryInterval { get; init; } = Settings.RecoveryInterval.DefaultValue;
 
     /// <summary>Fastest agent-listing poll of a server without push.</summary>
-    public TimeSpan PollMinInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan PollMinInterval { get; init; } = Settings.PollMinInterval.DefaultValue;
 
     /// <summary>Slowest agent-listing poll, reached while nothing changes.</summary>
-    public TimeSpan PollMaxInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PollMaxInterval { get; init; } = Settings.PollMaxInterval.DefaultValue;
 
     /// <summary>Folder of markdown notes for the knowledge graph; null = the sample notes embedded in the binary.</summary>
-    public string? KnowledgeFolder { get; init; }
+    public string? KnowledgeFolder { get; init; } = Settings.KnowledgeFolder.DefaultValue;
 
     /// <summary>Which physics backend to use.</summary>
-    public string PhysicsBackend { get; init; } = "auto";
+    public string PhysicsBackend { get; init; } = Settings.PhysicsBackend.DefaultValue;
 
     /// <summary>PEM certificate (leaf first, then intermediates) served on https addresses; null = no TLS.</summary>
-    public string? TlsCertificatePath { get; init; }
+    public string? TlsCertificatePath { get; init; } = Settings.TlsCertificate.DefaultValue;
 
     /// <summary>PEM private key of <see cref="TlsCertificatePath"/>.</summary>
-    public string? TlsKeyPath { get; init; }
+    public string? TlsKeyPath { get; init; } = Settings.TlsKey.DefaultValue;
 
     /// <summary>Origins (normalised <c>scheme://host:port</c>) accepted besides the service's own on <c>/ws</c> and writes.</summary>
-    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = Settings.AllowedOrigins.DefaultValue;
 
     /// <summary>Bound on a graceful stop: closing stream clients and finishing in-flight requests.</summary>
-    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ShutdownTimeout { get; init; } = Settings.ShutdownTimeout.DefaultValue;
 
     /// <summary>Console log line format.</summary>
-    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+    public LogFormat LogFormat { get; init; } = Settings.LogFormatSetting.DefaultValue;
 
     /// <summary>Lowest log level written.</summary>
-    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+    public LogLevel LogLevel { get; init; } = Settings.LogLevelSetting.DefaultValue;
 
     /// <summary>The MCP link's options: the MCP_* settings and the health, recovery and poll intervals; the rest are the link's defaults.</summary>
     public McpLinkOptions ToLinkOptions(string clientVersion) => new()

@@ -4,20 +4,32 @@ using System.Reflection.Emit;
 namespace VisionFlow.Server.Tests;
 
 /// <summary>
-/// The architecture as the built assemblies have it: project references point one way (protocol → connections → agents
-/// → physics → server; the simulator on protocol only), nothing below the server touches ASP.NET, and no namespace of a
-/// product assembly depends on another that depends back on it. Read from every type's signatures and IL.
+/// The architecture as the built assemblies have it: each product assembly uses exactly the product assemblies listed
+/// for it (no more, so a new upward or sideways reference fails; no fewer, so the list stays true), every one of them
+/// lower in <see cref="Layers"/> (protocol → connections → agents → physics → server; the simulator on protocol only),
+/// nothing below the server touches ASP.NET, and no namespace of a product assembly depends on another that depends
+/// back on it. Read from every type's signatures and IL.
 /// </summary>
 public sealed class ArchitectureTests
 {
-    private static readonly string[] Layers = ["VisionFlow.Protocol", "VisionFlow.Connections", "VisionFlow.Agents", "VisionFlow.Physics", "VisionFlow.Server"];
+    /// <summary>Each product project's layer: a project may use only projects of a lower layer.</summary>
+    private static readonly Dictionary<string, int> Layers = new()
+    {
+        ["VisionFlow.Protocol"] = 0,
+        ["VisionFlow.Connections"] = 1,
+        ["VisionFlow.Simulator"] = 1,
+        ["VisionFlow.Agents"] = 2,
+        ["VisionFlow.Physics"] = 3,
+        ["VisionFlow.Server"] = 4,
+    };
 
+    /// <summary>Exactly the product assemblies each one uses (what its built metadata references).</summary>
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["VisionFlow.Protocol"] = [],
         ["VisionFlow.Connections"] = ["VisionFlow.Protocol"],
-        ["VisionFlow.Agents"] = ["VisionFlow.Connections", "VisionFlow.Protocol"],
-        ["VisionFlow.Physics"] = ["VisionFlow.Agents", "VisionFlow.Connections", "VisionFlow.Protocol"],
+        ["VisionFlow.Agents"] = ["VisionFlow.Connections"],
+        ["VisionFlow.Physics"] = [],
         ["VisionFlow.Simulator"] = ["VisionFlow.Protocol"],
         ["VisionFlow.Server"] = ["VisionFlow.Physics", "VisionFlow.Agents", "VisionFlow.Connections", "VisionFlow.Protocol", "VisionFlow.Simulator"],
     };
@@ -26,18 +38,16 @@ public sealed class ArchitectureTests
 
     [Test]
     [MethodDataSource(nameof(Products))]
-    public async Task Project_references_point_down_the_layers_and_are_all_used(string assemblyName)
+    public async Task A_project_uses_exactly_its_listed_projects_and_they_are_all_lower_layers(string assemblyName)
     {
         var assembly = Load(assemblyName);
-        var referenced = assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("VisionFlow.", StringComparison.Ordinal)).ToHashSet();
-        var self = assembly.GetName().Name!;
-        foreach (var name in referenced)
-        {
-            await Assert.That(Allowed[assemblyName]).Contains(name).Because($"{assemblyName} may not reference {name}");
-        }
+        var referenced = ProductReferences(assembly);
+        var wrong = Violations(assemblyName, referenced);
+        await Assert.That(wrong).IsEmpty().Because($"{assemblyName}: {string.Join("; ", wrong)}");
 
-        // A reference the code does not use is a stale one (the compiler drops unused assembly references from metadata,
-        // so compare what the types really touch with the direct project references in the project file).
+        // A project reference the code does not use is a stale one (the compiler drops unused assembly references from
+        // metadata, so compare what the types really touch with the direct project references in the project file).
+        var self = assembly.GetName().Name!;
         var used = DependenciesOf(assembly).Select(t => t.Assembly.GetName().Name!).Where(n => n.StartsWith("VisionFlow.", StringComparison.Ordinal) && n != self).ToHashSet();
         foreach (var project in ProjectReferences(assemblyName))
         {
@@ -46,7 +56,31 @@ public sealed class ArchitectureTests
 
         if (assemblyName != "VisionFlow.Server")
         {
-            await Assert.That(referenced.Concat(assembly.GetReferencedAssemblies().Select(a => a.Name!)).Any(n => n!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal))).IsFalse();
+            await Assert.That(assembly.GetReferencedAssemblies().Any(a => a.Name!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal))).IsFalse();
+        }
+    }
+
+    [Test]
+    public async Task The_reference_check_refuses_an_unlisted_an_upward_and_a_missing_reference()
+    {
+        // The check itself must be able to fail: Physics taking up Agents (listed for nobody below it), Protocol
+        // reaching up to the server, and Connections no longer using Protocol (a list that stopped being true).
+        await Assert.That(Violations("VisionFlow.Physics", ["VisionFlow.Agents"])).IsNotEmpty();
+        await Assert.That(Violations("VisionFlow.Protocol", ["VisionFlow.Server"]).Single()).Contains("not listed");
+        await Assert.That(Violations("VisionFlow.Connections", [])).IsNotEmpty();
+        await Assert.That(Violations("VisionFlow.Connections", ["VisionFlow.Protocol"])).IsEmpty();
+    }
+
+    [Test]
+    public async Task Every_listed_reference_points_down_the_layers()
+    {
+        await Assert.That(Layers.Keys.Order(StringComparer.Ordinal)).IsEquivalentTo(Allowed.Keys.Order(StringComparer.Ordinal));
+        foreach (var (project, uses) in Allowed)
+        {
+            foreach (var used in uses)
+            {
+                await Assert.That(Layers[used]).IsLessThan(Layers[project]).Because($"{project} (layer {Layers[project]}) may not use {used} (layer {Layers[used]})");
+            }
         }
     }
 
@@ -80,6 +114,30 @@ public sealed class ArchitectureTests
 
     /// <summary>The built assembly of a project (the server's is the executable, named <c>visionflow</c>).</summary>
     private static Assembly Load(string project) => System.Reflection.Assembly.Load(project == "VisionFlow.Server" ? "visionflow" : project);
+
+    /// <summary>The product assemblies <paramref name="assembly"/>'s metadata references (the ones its code uses).</summary>
+    private static HashSet<string> ProductReferences(Assembly assembly) =>
+        assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("VisionFlow.", StringComparison.Ordinal))
+            .Select(n => n == "visionflow" ? "VisionFlow.Server" : n).ToHashSet();
+
+    /// <summary>What is wrong with <paramref name="project"/> using <paramref name="uses"/>: each use not listed, each listed one unused.</summary>
+    private static List<string> Violations(string project, IReadOnlyCollection<string> uses)
+    {
+        var listed = Allowed[project];
+        var wrong = new List<string>();
+        foreach (var used in uses.Where(u => !listed.Contains(u)))
+        {
+            var direction = Layers.TryGetValue(used, out var layer) && layer >= Layers[project] ? "up or across the layers" : "down the layers";
+            wrong.Add($"uses {used} ({direction}), which is not listed for it");
+        }
+
+        foreach (var unused in listed.Where(l => !uses.Contains(l)))
+        {
+            wrong.Add($"no longer uses {unused}: take it off its list");
+        }
+
+        return wrong;
+    }
 
     /// <summary>Direct project references, read from the project file next to the source (the build's truth).</summary>
     private static IEnumerable<string> ProjectReferences(string assemblyName)

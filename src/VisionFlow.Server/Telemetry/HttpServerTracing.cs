@@ -7,8 +7,8 @@ namespace VisionFlow.Server.Telemetry;
 /// <summary>
 /// One server span per HTTP request while something listens to <see cref="ServerTelemetry.ActivitySource"/> (OTLP
 /// tracing switched on): named <c>{method} {route}</c>, with OpenTelemetry's HTTP attributes, continuing a W3C
-/// <c>traceparent</c> sent by the caller. MCP calls the request makes are its children. Without a listener a request
-/// pays one check.
+/// <c>traceparent</c> sent by the caller (and its sampling decision), or starting a trace when there is none. MCP calls
+/// the request makes are its children. Without a listener a request pays one check.
 /// </summary>
 /// <remarks>
 /// Probes and scrapes (<c>/metrics</c>, <c>/api/health</c>, <c>/api/health/live</c>, <c>/api/health/ready</c>: the image's
@@ -30,15 +30,33 @@ internal static class HttpServerTracing
     private static async Task TraceAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        // ASP.NET Core's own request activity, when something enabled it, already carries the caller's context.
-        var parent = Activity.Current is null
-            && request.Headers.TryGetValue("traceparent", out var traceparent)
-            && ActivityContext.TryParse(traceparent, request.Headers["tracestate"], isRemote: true, out var remote)
-                ? remote
-                : default;
+        var hosting = Activity.Current;
+        ActivityContext parent;
+        if (hosting is not null && hosting.Source.HasListeners())
+        {
+            // ASP.NET Core's request activity, recorded by someone (its instrumentation): it carries the caller's context.
+            parent = hosting.Context;
+        }
+        else if (request.Headers.TryGetValue("traceparent", out var traceparent)
+            && ActivityContext.TryParse(traceparent, request.Headers["tracestate"], isRemote: true, out var remote))
+        {
+            // The caller's context, its sampled flag included: parent-based sampling follows the caller's decision.
+            parent = remote;
+        }
+        else
+        {
+            // A trace of its own. ASP.NET Core starts a request activity that nobody records whenever logging is on; left
+            // current, it would be this span's parent, and parent-based sampling (the SDK's default) drops the child of
+            // an unrecorded parent: a request without a sampled traceparent (curl, the viewer) was never exported.
+            parent = default;
+            Activity.Current = null;
+        }
+
         using var span = ServerTelemetry.ActivitySource.StartActivity(ActivityKind.Server, parent, name: request.Method);
         if (span is null)
         {
+            // Not sampled: what the request calls stays under the request's own activity, as without tracing.
+            Activity.Current = hosting;
             await next(context).ConfigureAwait(false);
             return;
         }

@@ -163,12 +163,16 @@ public sealed class KnowledgeTests
             };
             File.WriteAllText(Path.Combine(dir.FullName, "two.md"), "[[one]]");
             // The file event arms the debounce timer; only advancing fake time past it reloads.
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (watcher.Reloads == 1 && DateTime.UtcNow < deadline)
-            {
-                time.Advance(TimeSpan.FromSeconds(1));
-                await reloaded.WaitAsync(TimeSpan.FromMilliseconds(50));
-            }
+            await VisionFlow.Testing.Eventually.UntilAsync(
+                async () =>
+                {
+                    time.Advance(TimeSpan.FromSeconds(1));
+                    await reloaded.WaitAsync(TimeSpan.FromMilliseconds(50));
+                    return watcher.Reloads > 1;
+                },
+                "a reload once fake time passes the debounce",
+                TimeSpan.FromSeconds(30),
+                pollMilliseconds: 0);
 
             await Assert.That(watcher.Reloads).IsGreaterThanOrEqualTo(2L);
             await Assert.That(latest!.Notes.Count).IsEqualTo(2);

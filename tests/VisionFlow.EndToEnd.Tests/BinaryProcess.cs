@@ -107,27 +107,14 @@ internal sealed partial class BinaryProcess : IAsyncDisposable
     /// <summary>Waits for a stdout line matching <paramref name="pattern"/> and returns its first group.</summary>
     public async Task<string> WaitForLineAsync(Regex pattern, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var line in Stdout)
-            {
-                var m = pattern.Match(line);
-                if (m.Success)
-                {
-                    return m.Groups[1].Value;
-                }
-            }
-
-            if (_process.HasExited)
-            {
-                break;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new InvalidOperationException($"no line matching {pattern} in time; stdout: {string.Join(" | ", Stdout)}; stderr: {string.Join(" | ", Stderr)}");
+        var found = await VisionFlow.Testing.Eventually.FindAsync(
+            () => Stdout.Select(l => pattern.Match(l)).FirstOrDefault(m => m.Success)
+                ?? (_process.HasExited ? throw new InvalidOperationException($"the binary exited with {_process.ExitCode} before a line matching {pattern}; stdout: {string.Join(" | ", Stdout)}; stderr: {string.Join(" | ", Stderr)}") : null),
+            $"a line matching {pattern}",
+            timeout,
+            pollMilliseconds: 20,
+            seen: () => $"stdout: {string.Join(" | ", Stdout)}; stderr: {string.Join(" | ", Stderr)}");
+        return found.Groups[1].Value;
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

@@ -137,18 +137,7 @@ public sealed partial class CommandLineTests
         await using var service = BinaryProcess.Start(args, env);
         var address = await service.WaitForListeningAsync(TimeSpan.FromSeconds(20));
         using var http = new HttpClient { BaseAddress = address };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        JsonElement agents = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            agents = JsonDocument.Parse(await http.GetStringAsync("/api/bots/agents")).RootElement;
-            if (agents.GetProperty("count").GetInt32() == 7)
-            {
-                break;
-            }
-
-            await Task.Delay(50);
-        }
+        var agents = await VisionFlow.Testing.JsonPolling.WaitForJsonAsync(http, "/api/bots/agents", a => a.GetProperty("count").GetInt32() == 7, "7 agents");
 
         await Assert.That(agents.GetProperty("count").GetInt32()).IsEqualTo(7);
         await Assert.That(agents.GetProperty("source").GetString()).IsEqualTo("simulator");
@@ -179,15 +168,13 @@ public sealed partial class CommandLineTests
             ["MCP_TCP_PORT"] = closed,
         });
         var address = await service.WaitForListeningAsync(TimeSpan.FromSeconds(20));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline && !service.Stdout.Any(l => l.Contains("MCP server: ", StringComparison.Ordinal)))
-        {
-            await Task.Delay(20);
-        }
-
-        var line = service.Stdout.FirstOrDefault(l => l.Contains("MCP server: ", StringComparison.Ordinal));
-        await Assert.That(line).IsNotNull();
-        await Assert.That(line!).Contains($"127.0.0.1:{closed}");
+        var line = await VisionFlow.Testing.Eventually.FindAsync(
+            () => service.Stdout.FirstOrDefault(l => l.Contains("MCP server: ", StringComparison.Ordinal)),
+            "the line naming the MCP server",
+            TimeSpan.FromSeconds(10),
+            pollMilliseconds: 20,
+            seen: () => string.Join(" | ", service.Stdout));
+        await Assert.That(line).Contains($"127.0.0.1:{closed}");
         await Assert.That(line!).Contains("CLAUDE_FLOW_HOST / MCP_TCP_PORT");
         await Assert.That(line!).Contains("visionflow --simulator");
         await Assert.That(service.Stdout.Any(l => l.Contains($"Viewer: open {address.ToString().TrimEnd('/')}/", StringComparison.Ordinal))).IsTrue();

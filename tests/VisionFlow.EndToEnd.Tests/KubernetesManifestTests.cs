@@ -153,26 +153,25 @@ public sealed class KubernetesManifestTests
         }
 
         // Ready once the layout runs, with MCP down: an MCP outage is not a readiness condition.
-        JsonElement readyBody;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            using var response = await http.GetAsync(ready);
-            readyBody = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-            if (response.StatusCode == HttpStatusCode.OK)
+        JsonElement readyBody = default;
+        await VisionFlow.Testing.Eventually.UntilAsync(
+            async () =>
             {
-                break;
-            }
+                using var response = await http.GetAsync(ready);
+                readyBody = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return true;
+                }
 
-            await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.ServiceUnavailable);
-            await Assert.That(readyBody.GetProperty("status").GetString()).IsEqualTo("not_ready");
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("never ready: " + readyBody);
-            }
-
-            await Task.Delay(20);
-        }
+                await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.ServiceUnavailable);
+                await Assert.That(readyBody.GetProperty("status").GetString()).IsEqualTo("not_ready");
+                return false;
+            },
+            "the probe ready",
+            TimeSpan.FromSeconds(30),
+            pollMilliseconds: 20,
+            seen: () => readyBody.ToString());
 
         await Assert.That(readyBody.GetProperty("status").GetString()).IsEqualTo("ready");
         using var health = JsonDocument.Parse(await http.GetStringAsync("/api/health"));

@@ -179,19 +179,12 @@ public sealed partial class SystemdTests
 
         public async Task<string> WaitForAsync(Func<string, bool> match, BinaryProcess run)
         {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-            while (DateTime.UtcNow < deadline)
-            {
-                var hit = Received.FirstOrDefault(match);
-                if (hit is not null)
-                {
-                    return hit;
-                }
-
-                await Task.Delay(10);
-            }
-
-            throw new TimeoutException($"no matching notification; received: [{string.Join(" | ", Received)}]; stdout: {string.Join(" | ", run.Stdout)}; stderr: {string.Join(" | ", run.Stderr)}");
+            return await VisionFlow.Testing.Eventually.FindAsync(
+                () => Received.FirstOrDefault(match),
+                "a matching notification",
+                TimeSpan.FromSeconds(20),
+                pollMilliseconds: 10,
+                seen: () => $"received: [{string.Join(" | ", Received)}]; stdout: {string.Join(" | ", run.Stdout)}; stderr: {string.Join(" | ", run.Stderr)}");
         }
 
         public async ValueTask DisposeAsync()

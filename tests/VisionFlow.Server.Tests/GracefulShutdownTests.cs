@@ -98,19 +98,15 @@ public sealed class GracefulShutdownTests
 
     private static async Task WaitForInFlightAsync(RunningServer server, int atLeast)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            var metrics = await server.Http.GetStringAsync("/metrics");
-            var line = metrics.Split('\n').Single(l => l.StartsWith("visionflow_http_requests_in_flight ", StringComparison.Ordinal));
-            if (double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture) >= atLeast)
+        await Eventually.UntilAsync(
+            async () =>
             {
-                return;
-            }
-
-            await Task.Delay(10);
-        }
-
-        throw new TimeoutException($"fewer than {atLeast} requests were ever in flight");
+                var metrics = await server.Http.GetStringAsync("/metrics");
+                var line = metrics.Split('\n').Single(l => l.StartsWith("visionflow_http_requests_in_flight ", StringComparison.Ordinal));
+                return double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture) >= atLeast;
+            },
+            $"{atLeast} requests in flight",
+            TimeSpan.FromSeconds(20),
+            pollMilliseconds: 10);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Testing.Hosting;
+using VisionFlow.Testing;
 
 namespace VisionFlow.Server.Tests;
 
@@ -39,12 +40,15 @@ public sealed class HealthEndpointTests
     {
         await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false, PhysicsBackend = "cpu" });
         // Physics starts in the background (device probing must not delay the first answer): wait for it.
-        var doc = JsonDocument.Parse(await server.Http.GetStringAsync("/api/health"));
-        for (var i = 0; i < 200 && doc.RootElement.GetProperty("status").GetString() != "ok"; i++)
-        {
-            await Task.Delay(25);
-            doc = JsonDocument.Parse(await server.Http.GetStringAsync("/api/health"));
-        }
+        var doc = await Eventually.FindAsync(
+            async () =>
+            {
+                var answer = JsonDocument.Parse(await server.Http.GetStringAsync("/api/health"));
+                return answer.RootElement.GetProperty("status").GetString() == "ok" ? answer : null;
+            },
+            "health ok",
+            TimeSpan.FromSeconds(30),
+            pollMilliseconds: 25);
 
         var mcp = doc.RootElement.GetProperty("subsystems").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "mcp");
         await Assert.That(mcp.GetProperty("state").GetString()).IsEqualTo("disabled");

@@ -56,12 +56,11 @@ public sealed partial class MetricsEndpointTests
             "mcp_client_operation_duration_seconds_count{gen_ai_tool_name=\"agent_spawn\",mcp_method_name=\"tools/call\",visionflow_mcp_dialect=\"mcp\"} 1\n");
 
         // The link's own health pings (every 100 ms here) go through the same path and are counted too.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!text.Contains("mcp_method_name=\"ping\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-            text = await server.Http.GetStringAsync("/metrics");
-        }
+        await Eventually.UntilAsync(
+            async () => (text = await server.Http.GetStringAsync("/metrics")).Contains("mcp_method_name=\"ping\"", StringComparison.Ordinal),
+            "a health ping timed on /metrics",
+            TimeSpan.FromSeconds(20),
+            pollMilliseconds: 20);
 
         await Assert.That(text).Contains("mcp_method_name=\"ping\"");
         await Assert.That(Sample(text, "visionflow_mcp_requests_successful_total")).IsGreaterThanOrEqualTo(2);

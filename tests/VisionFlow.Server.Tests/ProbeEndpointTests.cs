@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Testing.Hosting;
+using VisionFlow.Testing;
 
 namespace VisionFlow.Server.Tests;
 
@@ -76,23 +77,19 @@ public sealed class ProbeEndpointTests
     internal static async Task<JsonElement> WaitForReadyAsync(RunningServer server)
     {
         // Physics starts in the background after the listener (device probing stays off the start-up path).
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            using var response = await server.Http.GetAsync("/api/health/ready");
-            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-            if (response.StatusCode == HttpStatusCode.OK)
+        JsonElement body = default;
+        await Eventually.UntilAsync(
+            async () =>
             {
-                await Assert.That(body.GetProperty("status").GetString()).IsEqualTo("ready");
-                return body;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("never ready: " + body);
-            }
-
-            await Task.Delay(20);
-        }
+                using var response = await server.Http.GetAsync("/api/health/ready");
+                body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+                return response.StatusCode == HttpStatusCode.OK;
+            },
+            "the service ready",
+            TimeSpan.FromSeconds(30),
+            pollMilliseconds: 20,
+            seen: () => body.ToString());
+        await Assert.That(body.GetProperty("status").GetString()).IsEqualTo("ready");
+        return body;
     }
 }

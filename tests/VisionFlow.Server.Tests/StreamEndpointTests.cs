@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Streaming;
 using VisionFlow.Testing.Hosting;
+using VisionFlow.Testing;
 
 namespace VisionFlow.Server.Tests;
 
@@ -170,10 +171,7 @@ public sealed class StreamEndpointTests
         var notices = server.Services.GetRequiredService<StreamNotices>();
         using var first = await ConnectAsync(server);
         await ReceiveTextAsync(first, "hello");
-        for (var i = 0; i < 100 && notices.ClientCount == 0; i++)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.UntilAsync(() => notices.ClientCount > 0, "the first client registered for notices", TimeSpan.FromSeconds(30), pollMilliseconds: 10);
 
         notices.PublishDegradation("emergency_mode", "MCP unavailable");
         var seen = await ReceiveTextAsync(first, "degradation");

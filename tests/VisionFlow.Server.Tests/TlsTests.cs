@@ -7,6 +7,7 @@ using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Hosting;
 using VisionFlow.Tests;
 using VisionFlow.Testing.Hosting;
+using VisionFlow.Testing;
 
 namespace VisionFlow.Server.Tests;
 
@@ -68,14 +69,22 @@ public sealed class TlsTests : IDisposable
         var second = TestCertificate.Create("vf-test-second");
         second.WriteTo(CertPath, KeyPath);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        string? seen;
-        while ((seen = await PresentedThumbprintAsync(server.Address)) != second.Thumbprint && DateTime.UtcNow < deadline)
-        {
-            await Assert.That(seen).IsEqualTo(first.Thumbprint);
-            await Task.Delay(20);
-        }
+        string? seen = null;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                seen = await PresentedThumbprintAsync(server.Address);
+                if (seen != second.Thumbprint)
+                {
+                    await Assert.That(seen).IsEqualTo(first.Thumbprint);
+                }
 
+                return seen == second.Thumbprint;
+            },
+            "the renewed certificate served",
+            TimeSpan.FromSeconds(30),
+            pollMilliseconds: 20,
+            seen: () => seen ?? "nothing");
         await Assert.That(seen).IsEqualTo(second.Thumbprint);
         using var health = await server.Http.GetAsync("/api/health");
         await Assert.That(health.StatusCode).IsEqualTo(HttpStatusCode.OK);

@@ -17,20 +17,19 @@ public static class JsonPolling
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(condition);
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await http.GetStringAsync(path).ConfigureAwait(false);
-            var root = JsonDocument.Parse(last).RootElement;
-            if (condition(root))
+        JsonElement root = default;
+        await Eventually.UntilAsync(
+            async () =>
             {
-                return root;
-            }
-
-            await Task.Delay(50).ConfigureAwait(false);
-        }
-
-        throw new TimeoutException($"{path} never showed {what}; last answer: {last}");
+                last = await http.GetStringAsync(path).ConfigureAwait(false);
+                root = JsonDocument.Parse(last).RootElement;
+                return condition(root);
+            },
+            $"{what} on {path}",
+            timeout ?? DefaultTimeout,
+            pollMilliseconds: 50,
+            seen: () => "the answer " + last).ConfigureAwait(false);
+        return root;
     }
 }

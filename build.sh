@@ -33,7 +33,8 @@ usage() {
 Usage: ./build.sh <command> [args]
 
   setup            install missing Debian packages (apt-get update only when needed), restore NuGet packages,
-                   install the interop MCP servers (npm, cached in ~/.cache/visionflow)
+                   install the interop MCP servers and the contract checkers redocly and promtool (cached in
+                   ~/.cache/visionflow)
   run [args]       build and start the service on http://127.0.0.1:8080 (args go to visionflow, e.g. --port 9000)
   test             build, publish the AOT binary, run every test; ends with "N passed, N failed"
   publish          write the trimmed Native AOT single-file executable to artifacts/bin/visionflow
@@ -98,6 +99,35 @@ cmd_interop_servers() {
     || { tail -20 "$ARTIFACTS/interop-install.log" >&2; die "installing the interop MCP servers failed (see artifacts/interop-install.log)"; }
 }
 
+# The contract checkers the tests run on what the binary serves: Redocly's OpenAPI linter (npm) and Prometheus's
+# promtool, taken out of Debian's prometheus package (installing the package would also install and start a Prometheus
+# server). Both go into the cache beside the interop servers; VisionFlow.Testing's ContractTools finds them there.
+REDOCLY_VERSION="2.77.0"
+install_contract_tools() {
+  local tools="${VISIONFLOW_CACHE:-$HOME/.cache/visionflow}/tools"
+  local redocly="$tools/redocly@$REDOCLY_VERSION"
+  mkdir -p "$tools"
+  if [[ ! -f "$redocly/.installed" ]]; then
+    say "installing @redocly/cli@$REDOCLY_VERSION (npm, into $redocly)"
+    rm -rf "$redocly.partial" && mkdir -p "$redocly.partial" && echo '{"private":true}' >"$redocly.partial/package.json"
+    npm install --prefix "$redocly.partial" --no-audit --no-fund --loglevel=error "@redocly/cli@$REDOCLY_VERSION" >/dev/null \
+      || die "npm install @redocly/cli@$REDOCLY_VERSION failed"
+    rm -rf "$redocly" && mv "$redocly.partial" "$redocly" && touch "$redocly/.installed"
+  fi
+  if [[ ! -x "$tools/promtool" ]]; then
+    say "installing promtool (from Debian's prometheus package, without the server)"
+    local work
+    work="$(mktemp -d)"
+    chmod 755 "$work" # apt-get download fetches as the _apt user where it can
+    (cd "$work" && apt-get download prometheus >/dev/null 2>&1) \
+      || { apt-get update -qq && (cd "$work" && apt-get download prometheus >/dev/null 2>&1); } \
+      || die "apt-get download prometheus failed"
+    dpkg-deb -x "$work"/prometheus_*.deb "$work/root" && install -m 755 "$work/root/usr/bin/promtool" "$tools/promtool" \
+      || die "could not take promtool out of the prometheus package"
+    rm -rf "$work"
+  fi
+}
+
 cmd_build() {
   say "building $SLN (Release)"
   dotnet build "$SLN" -c Release --no-restore --verbosity quiet -nologo -clp:ErrorsOnly || die "build failed"
@@ -141,6 +171,7 @@ cmd_run() {
 cmd_test() {
   cmd_setup
   cmd_interop_servers
+  install_contract_tools
   cmd_build
   cmd_publish
   say "running tests"
@@ -279,7 +310,7 @@ cmd_clean() {
 }
 
 case "${1:-help}" in
-  setup) shift; cmd_setup "$@"; cmd_interop_servers ;;
+  setup) shift; cmd_setup "$@"; cmd_interop_servers; install_contract_tools ;;
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   publish) shift; require_dotnet; cmd_publish "$@" ;;

@@ -22,9 +22,12 @@ run() {
   python3 - "$name" "$t0" "$t1" "$c0" "$c1" "$(getconf CLK_TCK)" \
     "$(metric visionflow_telemetry_events_accepted_total "$m0")" "$(metric visionflow_telemetry_events_accepted_total "$m1")" \
     "$(metric visionflow_physics_steps_total "$m0")" "$(metric visionflow_physics_steps_total "$m1")" \
-    "$(metric visionflow_physics_step_p50_microseconds "$m1")" "$(metric visionflow_physics_nodes "$m1")" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+    "$(metric visionflow_physics_step_p50_seconds "$m1")" "$(metric visionflow_physics_step_p50_microseconds "$m1")" \
+    "$(metric visionflow_physics_nodes "$m1")" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import sys
-name, t0, t1, c0, c1, hz, e0, e1, s0, s1, p50, nodes, load = sys.argv[1:]
+name, t0, t1, c0, c1, hz, e0, e1, s0, s1, p50s, p50us, nodes, load = sys.argv[1:]
+# Seconds since the metrics moved to base units; a baseline binary from before still says microseconds.
+p50 = float(p50s) * 1e6 if p50s else float(p50us)
 dt = float(t1) - float(t0); cpu = (float(c1) - float(c0)) / float(hz); ev = float(e1) - float(e0)
 print(f"| {name} | {ev/dt:,.0f} | {ev/cpu:,.0f} | {100*cpu/dt:.0f} % | {nodes} | {(float(s1)-float(s0))/dt:.1f} | {float(p50):,.0f} | {load} |")
 PY

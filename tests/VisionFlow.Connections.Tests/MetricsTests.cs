@@ -146,7 +146,7 @@ public sealed class MetricsTests
         var observed = Observe(meter);
         // No ping yet and no call answered: no health score and no response time, rather than a fake 0.
         await Assert.That(observed.ContainsKey("visionflow.mcp.health_score")).IsFalse();
-        await Assert.That(observed.ContainsKey("visionflow.mcp.average_response_time_ms")).IsFalse();
+        await Assert.That(observed.ContainsKey("visionflow.mcp.average_response_time")).IsFalse();
         // No pool (MCP off): no pool instruments at all.
         await Assert.That(observed.Keys.Any(k => k.StartsWith("visionflow.mcp.pool.", StringComparison.Ordinal))).IsFalse();
         await Assert.That(observed["visionflow.mcp.link.state{state=disabled}"]).IsEqualTo(1);

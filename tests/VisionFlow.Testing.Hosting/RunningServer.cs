@@ -5,12 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Hosting;
+using VisionFlow.Testing.Contracts;
 
 namespace VisionFlow.Testing.Hosting;
 
 /// <summary>
 /// The real Kestrel host, built by the binary's own composition root (<c>ServerHost.Build</c>) and started in-process
-/// on an ephemeral loopback port, with an <see cref="HttpClient"/> aimed at it.
+/// on an ephemeral loopback port, with an <see cref="HttpClient"/> aimed at it that holds every answer to
+/// <c>/openapi.json</c> (<see cref="ContractCheckingHandler"/>): a test that receives an undocumented answer fails.
 /// </summary>
 internal sealed class RunningServer : IAsyncDisposable
 {
@@ -24,13 +26,13 @@ internal sealed class RunningServer : IAsyncDisposable
         // Over https the test's own throwaway certificate is what answers; which one is checked by the TLS tests themselves.
         var handler = new SocketsHttpHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        Http = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient(new ContractCheckingHandler(handler)) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     /// <summary>The base address, <c>http://127.0.0.1:port/</c>.</summary>
     public Uri Address { get; }
 
-    /// <summary>A client whose base address is <see cref="Address"/>.</summary>
+    /// <summary>A client whose base address is <see cref="Address"/>; every answer it receives is checked against <c>/openapi.json</c>.</summary>
     public HttpClient Http { get; }
 
     /// <summary>The host's services, to reach the product's real singletons.</summary>

@@ -44,7 +44,7 @@ internal static class LatencyHarness
         var sb = new StringBuilder();
         var counts = string.Join(',', agentCounts);
         sb.AppendLine($"Command: `./build.sh bench latency {counts} {samples} {apiSamples}{(baseline is null ? "" : $" BASELINE_BINARY {baselineSamples}")}` — {Machine()}.");
-        sb.AppendLine($"Set-up per row: `visionflow simulate --agents N` (10 Hz) and `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), warmed up until `/api/bots/status` shows N agents; one `/ws` viewer and one JSON-RPC connection subscribed to `agent.spawned` in the harness. Per sample: a random 100-200 ms pause, `agent.spawn` to the simulator (t0), its `agent.spawned` push seen here (t1), the first `/ws` complete frame carrying the new agent id (t2), then `agent.terminate` and a wait until `/ws` shows it gone (the service may reuse a removed agent's id); a sample not seen within 3 s is counted apart and followed by a 3 s pause. \"API\": `POST /api/bots/agents` as t0, its answer (API response) and the new id on `/ws`, then `DELETE` and the same wait. Times in ms, p50 / p99 / max. Physics step: `/metrics` `visionflow_physics_step_p50/p99_microseconds` at the end of the run, warm-up chunks included (each spawn restarts the warm-up); physics publishes a new topology as it takes it, or as a running step ends, so one step is the floor of t2 − t1.");
+        sb.AppendLine($"Set-up per row: `visionflow simulate --agents N` (10 Hz) and `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), warmed up until `/api/bots/status` shows N agents; one `/ws` viewer and one JSON-RPC connection subscribed to `agent.spawned` in the harness. Per sample: a random 100-200 ms pause, `agent.spawn` to the simulator (t0), its `agent.spawned` push seen here (t1), the first `/ws` complete frame carrying the new agent id (t2), then `agent.terminate` and a wait until `/ws` shows it gone (the service may reuse a removed agent's id); a sample not seen within 3 s is counted apart and followed by a 3 s pause. \"API\": `POST /api/bots/agents` as t0, its answer (API response) and the new id on `/ws`, then `DELETE` and the same wait. Times in ms, p50 / p99 / max. Physics step: `/metrics` `visionflow_physics_step_p50/p99_seconds` at the end of the run, warm-up chunks included (each spawn restarts the warm-up); physics publishes a new topology as it takes it, or as a running step ends, so one step is the floor of t2 − t1.");
         sb.AppendLine();
         sb.AppendLine("| binary | agents | event → /ws (t2 − t1), n | spawn request → /ws (t2 − t0) | peer's frame wait (t1 − t0) | API spawn → /ws, n | API response | physics step p50 / p99 | /ws frames/s | CPU % of a core: service / simulator | load average start → end |");
         sb.AppendLine("|---|---:|---|---|---|---|---|---|---:|---|---|");
@@ -172,7 +172,7 @@ internal static class LatencyHarness
         }
 
         var run = new Run(label, agents, eventToWs, spawnToWs, peerWait, misses, apiToWs, apiResponse, apiMisses,
-            Metric(metrics, "visionflow_physics_step_p50_microseconds"), Metric(metrics, "visionflow_physics_step_p99_microseconds"),
+            StepMicroseconds(metrics, "p50"), StepMicroseconds(metrics, "p99"),
             framesPerSecond, serviceCpu, simulatorCpu, loadStart, ProcSampler.LoadAverage());
         Console.WriteLine($"  [{label}] {agents} agents: event → /ws {Ms(eventToWs)} ms; spawn → /ws {Ms(spawnToWs)}; API → /ws {Ms(apiToWs)}; step p50 {F(run.StepP50 / 1000, "F2")} ms");
         return run;

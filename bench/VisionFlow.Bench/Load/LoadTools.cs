@@ -70,6 +70,16 @@ internal static class LoadTools
         return double.NaN;
     }
 
+    /// <summary>
+    /// The physics step time (<paramref name="quantile"/> p50 or p99) in µs: <c>visionflow_physics_step_…_seconds</c>, or
+    /// the <c>…_microseconds</c> family of binaries built before the metrics moved to base units (a baseline run).
+    /// </summary>
+    public static double StepMicroseconds(string text, string quantile)
+    {
+        var seconds = Metric(text, $"visionflow_physics_step_{quantile}_seconds");
+        return double.IsNaN(seconds) ? Metric(text, $"visionflow_physics_step_{quantile}_microseconds") : seconds * 1e6;
+    }
+
     /// <summary>degradation_level, circuit breaker state from /api/health/network and agent_count from /api/bots/status.</summary>
     public static async Task<(string Level, string Breaker, int Agents)> ProbeAsync(HttpClient http, CancellationToken ct = default)
     {

@@ -94,7 +94,8 @@ public static class McpLinkInstruments
 
         // The same derivations as /api/health/network (NetworkResilienceMetrics), so both say the same thing.
         meter.CreateObservableGauge("visionflow.mcp.health_score", () => Known(Capture().HealthScore), null, "Health score in [0, 1].");
-        meter.CreateObservableGauge("visionflow.mcp.average_response_time_ms", () => Known(Capture().AverageResponseTimeMs), "ms", "Mean response time in milliseconds.");
+        // Prometheus wants base units: seconds here, although the health JSON keeps its contract's average_response_time_ms.
+        meter.CreateObservableGauge("visionflow.mcp.average_response_time", () => Known(Capture().AverageResponseTimeMs / 1000), "s", "Mean response time.");
         if (health is not null)
         {
             meter.CreateObservableCounter("visionflow.mcp.health_checks", () => health.GetStats().TotalChecks, "{check}", "Pings sent.");

@@ -22,8 +22,8 @@ public static class PhysicsInstruments
         meter.CreateObservableGauge("visionflow.physics.backend", () => Backend(loop.Status), null, "Physics backend in use (1 for the active one).");
         meter.CreateObservableCounter("visionflow.physics.steps", () => loop.Status.Steps, "{step}", "Physics steps run.");
         // Before the first step there is no step time: nothing is reported rather than a zero.
-        meter.CreateObservableGauge("visionflow.physics.step.p50", () => StepTime(loop.Status, p99: false), "us", "Median physics step time.");
-        meter.CreateObservableGauge("visionflow.physics.step.p99", () => StepTime(loop.Status, p99: true), "us", "99th percentile physics step time.");
+        meter.CreateObservableGauge("visionflow.physics.step.p50", () => StepTime(loop.Status, p99: false), "s", "Median physics step time.");
+        meter.CreateObservableGauge("visionflow.physics.step.p99", () => StepTime(loop.Status, p99: true), "s", "99th percentile physics step time.");
         meter.CreateObservableCounter("visionflow.physics.errors", () => loop.Status.Errors, "{error}", "Physics ticks that failed (an exception, or the Vulkan device lost).");
         meter.CreateObservableUpDownCounter("visionflow.physics.nodes", () => loop.Status.NodeCount, "{node}", "Nodes in the layout.");
         meter.CreateObservableUpDownCounter("visionflow.physics.edges", () => loop.Status.EdgeCount, "{edge}", "Edges in the layout.");
@@ -34,5 +34,5 @@ public static class PhysicsInstruments
             new KeyValuePair<string, object?>("device", string.IsNullOrEmpty(status.DeviceName) ? "cpu" : status.DeviceName));
 
     private static Measurement<double>[] StepTime(PhysicsStatus status, bool p99) =>
-        status.Steps == 0 ? [] : [new Measurement<double>(p99 ? status.StepP99Microseconds : status.StepP50Microseconds)];
+        status.Steps == 0 ? [] : [new Measurement<double>((p99 ? status.StepP99Microseconds : status.StepP50Microseconds) / 1e6)]; // base unit: seconds
 }

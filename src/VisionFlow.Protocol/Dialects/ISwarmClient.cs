@@ -49,4 +49,13 @@ public interface ISwarmClient
 
     /// <summary>Cancels a task.</summary>
     ValueTask<TaskSummary> CancelTaskAsync(string taskId, CancellationToken cancellationToken);
+
+    /// <summary>The server's task listing; not offered where the server has none.</summary>
+    ValueTask<TaskListing> ListTasksAsync(CancellationToken cancellationToken);
+
+    /// <summary>The swarms the server shows, and those of <paramref name="knownSwarmIds"/> it still has.</summary>
+    ValueTask<SwarmListing> ListSwarmsAsync(IReadOnlyCollection<string> knownSwarmIds, CancellationToken cancellationToken);
+
+    /// <summary>Assigns an existing task to <paramref name="agentIds"/>; answers the task as it now is.</summary>
+    ValueTask<TaskSummary> AssignTaskAsync(string taskId, IReadOnlyList<string> agentIds, CancellationToken cancellationToken);
 }

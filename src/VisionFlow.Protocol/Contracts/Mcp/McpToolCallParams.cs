@@ -10,4 +10,8 @@ public sealed record McpToolCallParams
 
     /// <summary>Arguments matching the tool's input schema.</summary>
     public JsonElement? Arguments { get; init; }
+
+    /// <summary><c>_meta</c>: the trace context of a traced call (<see cref="McpRequestMeta.For"/>); omitted otherwise.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("_meta")]
+    public McpRequestMeta? Meta { get; init; }
 }

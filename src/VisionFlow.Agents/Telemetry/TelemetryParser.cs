@@ -347,44 +347,44 @@ internal sealed class TelemetryParser
             reader.Read();
             switch (field)
             {
-                case WireField.AgentId: ReadId(ref reader, ref raw, ref raw.Id); break;
-                case WireField.Id: ReadId(ref reader, ref raw, ref raw.BareId); break;
-                case WireField.Type: ReadId(ref reader, ref raw, ref raw.Type); break;
-                case WireField.Status: ReadId(ref reader, ref raw, ref raw.Status); break;
-                case WireField.SwarmId: ReadId(ref reader, ref raw, ref raw.Swarm); break;
-                case WireField.Model: ReadId(ref reader, ref raw, ref raw.Model); break;
-                case WireField.From: ReadId(ref reader, ref raw, ref raw.From); break;
-                case WireField.To: ReadId(ref reader, ref raw, ref raw.To); break;
-                case WireField.MessageType: ReadId(ref reader, ref raw, ref raw.MessageType); break;
-                case WireField.CpuUsage:
+                case WireVocabulary.AgentId: ReadId(ref reader, ref raw, ref raw.Id); break;
+                case WireVocabulary.Id: ReadId(ref reader, ref raw, ref raw.BareId); break;
+                case WireVocabulary.Type: ReadId(ref reader, ref raw, ref raw.Type); break;
+                case WireVocabulary.Status: ReadId(ref reader, ref raw, ref raw.Status); break;
+                case WireVocabulary.SwarmId: ReadId(ref reader, ref raw, ref raw.Swarm); break;
+                case WireVocabulary.Model: ReadId(ref reader, ref raw, ref raw.Model); break;
+                case WireVocabulary.From: ReadId(ref reader, ref raw, ref raw.From); break;
+                case WireVocabulary.To: ReadId(ref reader, ref raw, ref raw.To); break;
+                case WireVocabulary.MessageType: ReadId(ref reader, ref raw, ref raw.MessageType); break;
+                case WireVocabulary.CpuUsage:
                     if (TryReadNumber(ref reader, out var cpu)) { ev.CpuUsage = (float)cpu; ev.Fields |= TelemetryFields.CpuUsage; }
                     break;
-                case WireField.MemoryUsage:
+                case WireVocabulary.MemoryUsage:
                     if (TryReadNumber(ref reader, out var memory)) { ev.MemoryUsage = (float)memory; ev.Fields |= TelemetryFields.MemoryUsage; }
                     break;
-                case WireField.Health:
+                case WireVocabulary.Health:
                     if (TryReadNumber(ref reader, out var health)) { ev.Health = (float)health; ev.Fields |= TelemetryFields.Health; }
                     break;
-                case WireField.TasksActive:
+                case WireVocabulary.TasksActive:
                     if (TryReadInteger(ref reader, out var active)) { ev.TasksActive = (int)Math.Min(active, int.MaxValue); ev.Fields |= TelemetryFields.TasksActive; raw.ActiveTasksSaid = true; }
                     break;
-                case WireField.TaskCount:
+                case WireVocabulary.TaskCount:
                     // Claude Flow's count stands for the active tasks unless the object says those itself (the simulator sends both).
                     if (TryReadInteger(ref reader, out var tasks) && !raw.ActiveTasksSaid) { ev.TasksActive = (int)Math.Min(tasks, int.MaxValue); ev.Fields |= TelemetryFields.TasksActive; }
                     break;
-                case WireField.TokensUsed:
+                case WireVocabulary.TokensUsed:
                     if (TryReadInteger(ref reader, out var tokens)) { ev.TokensUsed = tokens; ev.Fields |= TelemetryFields.TokensUsed; }
                     break;
-                case WireField.Size:
+                case WireVocabulary.Size:
                     if (TryReadNumber(ref reader, out var size)) ev.MessageSize = ClampInt(size);
                     break;
-                case WireField.Value:
+                case WireVocabulary.Value:
                     if (TryReadNumber(ref reader, out var value)) ev.MetricValue = value;
                     break;
-                case WireField.Timestamp:
+                case WireVocabulary.Timestamp:
                     ReadTimestamp(ref reader, ref ev);
                     break;
-                case WireField.CreatedAt:
+                case WireVocabulary.CreatedAt:
                     if (TryReadInstant(ref reader, out var created)) { ev.CreatedAtUtcTicks = created; ev.Fields |= TelemetryFields.CreatedAt; }
                     break;
                 default:

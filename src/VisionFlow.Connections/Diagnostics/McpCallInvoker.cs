@@ -66,7 +66,7 @@ internal sealed class McpCallInvoker(IJsonRpcInvoker inner, Histogram<double>? d
         if (call.Span is { } traced && parameters is McpToolCallParams request)
         {
             // OpenTelemetry's MCP conventions: the client span's context travels in params._meta.
-            parameters = (TParams)(object)(request with { Meta = McpRequestMeta.For(traced) });
+            parameters = (TParams)(object)request.WithTraceContext(traced);
         }
 
         try

@@ -324,19 +324,17 @@ internal sealed class McpSwarmClient : ISwarmClient
     }
 
     /// <inheritdoc />
-    public async ValueTask<TaskListing> ListTasksAsync(CancellationToken cancellationToken) =>
+    public async ValueTask<(IReadOnlyList<TaskSummary> Tasks, int? Total)> ListTasksAsync(CancellationToken cancellationToken) =>
         await CallAsync(SwarmOperation.ListTasks, static (_, _) => { }, static (root, _) =>
-        {
-            var tasks = Summaries.Items(root, "tasks", static t => Summaries.Task(t));
-            return new TaskListing(tasks, Summaries.Count(root, "total"));
-        }, cancellationToken).ConfigureAwait(false);
+            ((IReadOnlyList<TaskSummary>)Summaries.Items(root, "tasks", static t => Summaries.Task(t)), Summaries.Count(root, "total")),
+            cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     /// <remarks>
     /// Claude Flow 3.x lists no swarms: <c>swarm_status</c> without an id answers its newest swarm and <c>totalSwarms</c>;
     /// each of <paramref name="knownSwarmIds"/> is read by id (an answer naming another swarm means it is gone).
     /// </remarks>
-    public async ValueTask<SwarmListing> ListSwarmsAsync(IReadOnlyCollection<string> knownSwarmIds, CancellationToken cancellationToken)
+    public async ValueTask<(IReadOnlyList<SwarmInfo> Swarms, int? Total)> ListSwarmsAsync(IReadOnlyCollection<string> knownSwarmIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(knownSwarmIds);
         var (newest, total) = await CallAsync(SwarmOperation.GetSwarm, static (_, _) => { }, static (root, tool) =>
@@ -370,7 +368,7 @@ internal sealed class McpSwarmClient : ISwarmClient
             }
         }
 
-        return new SwarmListing(swarms, total);
+        return (swarms, total);
     }
 
     /// <inheritdoc />

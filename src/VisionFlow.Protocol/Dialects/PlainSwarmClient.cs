@@ -139,15 +139,15 @@ internal sealed class PlainSwarmClient : ISwarmClient
 
     /// <inheritdoc />
     /// <remarks>The original's plain methods have no task listing; a server that adds <c>task.list</c> is read, any other is 501.</remarks>
-    public async ValueTask<TaskListing> ListTasksAsync(CancellationToken cancellationToken)
+    public async ValueTask<(IReadOnlyList<TaskSummary> Tasks, int? Total)> ListTasksAsync(CancellationToken cancellationToken)
     {
         var root = await Call(TaskListMethod, _invoker.InvokeAsync(TaskListMethod, PlainDialectJsonContext.Default.JsonElement, cancellationToken)).ConfigureAwait(false);
-        return new TaskListing(Summaries.Items(root, "tasks", static t => Summaries.Task(t)), Summaries.Count(root, "total"));
+        return (Summaries.Items(root, "tasks", static t => Summaries.Task(t)), Summaries.Count(root, "total"));
     }
 
     /// <inheritdoc />
     /// <remarks>The plain dialect lists no swarms: each known one is read with <c>multi-agent.status</c>.</remarks>
-    public async ValueTask<SwarmListing> ListSwarmsAsync(IReadOnlyCollection<string> knownSwarmIds, CancellationToken cancellationToken)
+    public async ValueTask<(IReadOnlyList<SwarmInfo> Swarms, int? Total)> ListSwarmsAsync(IReadOnlyCollection<string> knownSwarmIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(knownSwarmIds);
         var swarms = new List<SwarmInfo>();
@@ -162,7 +162,7 @@ internal sealed class PlainSwarmClient : ISwarmClient
             }
         }
 
-        return new SwarmListing(swarms, null);
+        return (swarms, null);
     }
 
     /// <inheritdoc />

@@ -12,40 +12,40 @@ namespace VisionFlow.Protocol.Dialects;
 /// </summary>
 internal static class Summaries
 {
-    private static readonly int FieldCount = Enum.GetValues<WireField>().Length;
+    private const int FieldCount = WireVocabulary.FieldCount;
 
     public static SwarmInfo Swarm(JsonElement e, string? fallbackId = null)
     {
         var m = Members.Of(e, FieldCount);
-        var agents = m[WireField.Agents];
+        var agents = m[WireVocabulary.Agents];
         return new SwarmInfo(
-            Str(m[WireField.SwarmId]) ?? Str(m[WireField.Id]) ?? fallbackId ?? throw Missing("swarm id"),
-            Str(m[WireField.Topology]),
-            Str(m[WireField.Status]) ?? (Bool(e, "success") == true ? "running" : null),
-            Int(m[WireField.MaxAgents]),
-            Int(m[WireField.AgentCount]) ?? (agents.ValueKind == JsonValueKind.Array ? agents.GetArrayLength() : null),
-            Str(m[WireField.Strategy]) ?? (e.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object
-                ? Str(Members.Of(config, FieldCount)[WireField.Strategy]) : null),
-            TaskCount: Int(m[WireField.TaskCount]),
-            CreatedAt: Instant(m[WireField.CreatedAt]) ?? (e.TryGetProperty("initializedAt", out var initialized) ? Instant(initialized) : null));
+            Str(m[WireVocabulary.SwarmId]) ?? Str(m[WireVocabulary.Id]) ?? fallbackId ?? throw Missing("swarm id"),
+            Str(m[WireVocabulary.Topology]),
+            Str(m[WireVocabulary.Status]) ?? (Bool(e, "success") == true ? "running" : null),
+            Int(m[WireVocabulary.MaxAgents]),
+            Int(m[WireVocabulary.AgentCount]) ?? (agents.ValueKind == JsonValueKind.Array ? agents.GetArrayLength() : null),
+            Str(m[WireVocabulary.Strategy]) ?? (e.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object
+                ? Str(Members.Of(config, FieldCount)[WireVocabulary.Strategy]) : null),
+            TaskCount: Int(m[WireVocabulary.TaskCount]),
+            CreatedAt: Instant(m[WireVocabulary.CreatedAt]) ?? (e.TryGetProperty("initializedAt", out var initialized) ? Instant(initialized) : null));
     }
 
     public static AgentSummary Agent(JsonElement e, string? fallbackId = null)
     {
         var m = Members.Of(e, FieldCount);
         return new AgentSummary(
-            Str(m[WireField.AgentId]) ?? Str(m[WireField.Id]) ?? fallbackId ?? throw Missing("agent id"),
-            Str(m[WireField.Type]),
-            Str(m[WireField.Status]),
-            Str(m[WireField.SwarmId]),
-            Num(m[WireField.CpuUsage]),
-            Num(m[WireField.MemoryUsage]),
-            Int(m[WireField.TasksActive]) ?? Int(m[WireField.TaskCount]),
-            Long(m[WireField.TokensUsed]),
-            Instant(m[WireField.CreatedAt]),
-            Str(m[WireField.SessionId]),
-            Num(m[WireField.Health]),
-            Str(m[WireField.Model]));
+            Str(m[WireVocabulary.AgentId]) ?? Str(m[WireVocabulary.Id]) ?? fallbackId ?? throw Missing("agent id"),
+            Str(m[WireVocabulary.Type]),
+            Str(m[WireVocabulary.Status]),
+            Str(m[WireVocabulary.SwarmId]),
+            Num(m[WireVocabulary.CpuUsage]),
+            Num(m[WireVocabulary.MemoryUsage]),
+            Int(m[WireVocabulary.TasksActive]) ?? Int(m[WireVocabulary.TaskCount]),
+            Long(m[WireVocabulary.TokensUsed]),
+            Instant(m[WireVocabulary.CreatedAt]),
+            Str(m[WireVocabulary.SessionId]),
+            Num(m[WireVocabulary.Health]),
+            Str(m[WireVocabulary.Model]));
     }
 
     public static AgentSummary Agent(AgentStatusResult a) =>
@@ -59,14 +59,14 @@ internal static class Summaries
         var m = Members.Of(e, FieldCount);
 
         // Claude Flow reports 0-100, the plain dialect 0-1: the product always shows [0, 1].
-        var progress = Num(m[WireField.Progress]);
+        var progress = Num(m[WireVocabulary.Progress]);
         if (progress > 1)
         {
             progress /= 100.0;
         }
 
         var assigned = new List<string>();
-        var agents = m[WireField.AssignedTo].ValueKind != JsonValueKind.Undefined ? m[WireField.AssignedTo] : m[WireField.AgentId];
+        var agents = m[WireVocabulary.AssignedTo].ValueKind != JsonValueKind.Undefined ? m[WireVocabulary.AssignedTo] : m[WireVocabulary.AgentId];
         if (agents.ValueKind == JsonValueKind.Array)
         {
             foreach (var item in agents.EnumerateArray())
@@ -83,14 +83,14 @@ internal static class Summaries
         }
 
         return new TaskSummary(
-            Str(m[WireField.TaskId]) ?? Str(m[WireField.Id]) ?? fallbackId ?? throw Missing("task id"),
-            Str(m[WireField.Description]) ?? Str(m[WireField.TaskText]),
-            Str(m[WireField.Status]),
+            Str(m[WireVocabulary.TaskId]) ?? Str(m[WireVocabulary.Id]) ?? fallbackId ?? throw Missing("task id"),
+            Str(m[WireVocabulary.Description]) ?? Str(m[WireVocabulary.TaskText]),
+            Str(m[WireVocabulary.Status]),
             progress is null ? null : Math.Clamp(progress.Value, 0, 1),
             assigned,
-            Str(m[WireField.Priority]),
-            Str(m[WireField.Type]),
-            Instant(m[WireField.CreatedAt]));
+            Str(m[WireVocabulary.Priority]),
+            Str(m[WireVocabulary.Type]),
+            Instant(m[WireVocabulary.CreatedAt]));
     }
 
     public static TaskSummary Task(TaskStatusResult t) =>
@@ -169,7 +169,7 @@ internal static class Summaries
     /// <summary>An object's members by meaning; the first member of each meaning wins (an agent id over a bare id is the caller's choice).</summary>
     private readonly struct Members(JsonElement[] values)
     {
-        public JsonElement this[WireField field] => values[(int)field];
+        public JsonElement this[byte field] => values[field];
 
         public static Members Of(JsonElement e, int fieldCount)
         {
@@ -183,9 +183,9 @@ internal static class Summaries
             {
                 var raw = JsonMarshal.GetRawUtf8PropertyName(p);
                 var field = raw.Contains((byte)'\\') ? WireVocabulary.Classify(p.Name) : WireVocabulary.Classify(raw);
-                if (field != WireField.None && values[(int)field].ValueKind == JsonValueKind.Undefined)
+                if (field != WireVocabulary.None && values[field].ValueKind == JsonValueKind.Undefined)
                 {
-                    values[(int)field] = p.Value;
+                    values[field] = p.Value;
                 }
             }
 

@@ -12,56 +12,166 @@ namespace VisionFlow.Protocol.Dialects;
 /// </summary>
 public static class WireVocabulary
 {
-    private static readonly (string Name, WireField Field)[] Names =
+    // What a member means (Classify answers one of these). Which object it sits in decides the rest: Id is the agent's id in
+    // an agent, the swarm's in a swarm; TaskCount is an agent's tasks or a swarm's.
+    /// <summary>A member the product does not read.</summary>
+    public const byte None = 0;
+
+    /// <summary><c>id</c>: the object's own id, whatever it is.</summary>
+    public const byte Id = 1;
+
+    /// <summary><c>agentId</c>, <c>agent_id</c>.</summary>
+    public const byte AgentId = 2;
+
+    /// <summary><c>swarmId</c>, <c>swarm_id</c>, <c>swarm</c>, <c>multi-agent_id</c>.</summary>
+    public const byte SwarmId = 3;
+
+    /// <summary><c>taskId</c>, <c>task_id</c>, <c>orchestrationId</c>.</summary>
+    public const byte TaskId = 4;
+
+    /// <summary><c>agentType</c>, <c>agent_type</c>, <c>type</c>.</summary>
+    public const byte Type = 5;
+
+    /// <summary><c>status</c>, <c>state</c>.</summary>
+    public const byte Status = 6;
+
+    /// <summary>CPU usage in percent: <c>cpu_usage</c>, <c>cpuUsage</c>, <c>cpu</c>.</summary>
+    public const byte CpuUsage = 7;
+
+    /// <summary>Memory in MiB: <c>memory_usage</c>, <c>memoryUsage</c>, <c>memory</c>.</summary>
+    public const byte MemoryUsage = 8;
+
+    /// <summary>An agent's tasks in progress: <c>tasks_active</c>, <c>tasksActive</c>, <c>activeTasks</c>, <c>active_tasks</c>.</summary>
+    public const byte TasksActive = 9;
+
+    /// <summary>
+    /// Claude Flow's <c>taskCount</c> (<c>task_count</c>): an agent's tasks, shown as its active tasks unless the object also
+    /// says <see cref="TasksActive"/> (the simulator sends both); a swarm's tasks.
+    /// </summary>
+    public const byte TaskCount = 10;
+
+    /// <summary>Tokens used: <c>tokens_used</c>, <c>tokensUsed</c>, <c>tokens</c>.</summary>
+    public const byte TokensUsed = 11;
+
+    /// <summary>Claude Flow's health score, 0 to 1: <c>health</c>, <c>healthScore</c>, <c>health_score</c>.</summary>
+    public const byte Health = 12;
+
+    /// <summary>When the object was made: <c>createdAt</c>, <c>created_at</c>.</summary>
+    public const byte CreatedAt = 13;
+
+    /// <summary>The agent's model (<c>model</c>: Claude Flow's haiku, sonnet, opus …).</summary>
+    public const byte Model = 14;
+
+    /// <summary>The plain dialect's agent session: <c>session_id</c>, <c>sessionId</c>.</summary>
+    public const byte SessionId = 15;
+
+    /// <summary>A message's sender: <c>from</c>, <c>source</c>, <c>sender</c>, <c>fromAgent</c>, <c>from_agent</c>.</summary>
+    public const byte From = 16;
+
+    /// <summary>A message's receiver: <c>to</c>, <c>target</c>, <c>receiver</c>, <c>toAgent</c>, <c>to_agent</c>.</summary>
+    public const byte To = 17;
+
+    /// <summary><c>messageType</c>, <c>message_type</c>.</summary>
+    public const byte MessageType = 18;
+
+    /// <summary>A message's size in bytes: <c>size</c>, <c>bytes</c>, <c>messageSize</c>, <c>message_size</c>.</summary>
+    public const byte Size = 19;
+
+    /// <summary>A metric's <c>value</c>.</summary>
+    public const byte Value = 20;
+
+    /// <summary>When an event happened: <c>timestamp</c>.</summary>
+    public const byte Timestamp = 21;
+
+    /// <summary><c>topology</c>.</summary>
+    public const byte Topology = 22;
+
+    /// <summary><c>maxAgents</c>, <c>max_agents</c>.</summary>
+    public const byte MaxAgents = 23;
+
+    /// <summary><c>agentCount</c>, <c>agent_count</c>.</summary>
+    public const byte AgentCount = 24;
+
+    /// <summary><c>strategy</c>.</summary>
+    public const byte Strategy = 25;
+
+    /// <summary><c>agents</c>: a swarm's members (objects or ids).</summary>
+    public const byte Agents = 26;
+
+    /// <summary><c>totalSwarms</c>, <c>total_swarms</c>: how many swarms the server has.</summary>
+    public const byte TotalSwarms = 27;
+
+    /// <summary>A task's <c>description</c>.</summary>
+    public const byte Description = 28;
+
+    /// <summary><c>task</c>: a task's text in the plain dialect (and an agent's first task).</summary>
+    public const byte TaskText = 29;
+
+    /// <summary><c>priority</c>.</summary>
+    public const byte Priority = 30;
+
+    /// <summary>A task's <c>progress</c> (Claude Flow: 0-100; the plain dialect: 0-1).</summary>
+    public const byte Progress = 31;
+
+    /// <summary>A task's agents: <c>assignedTo</c>, <c>assigned_to</c>, <c>agentIds</c>, <c>agent_ids</c>.</summary>
+    public const byte AssignedTo = 32;
+
+    /// <summary><c>updatedAt</c>, <c>updated_at</c>.</summary>
+    public const byte UpdatedAt = 33;
+
+    private static readonly (string Name, byte Field)[] Names =
     [
-        ("id", WireField.Id),
-        ("agentId", WireField.AgentId), ("agent_id", WireField.AgentId),
-        ("swarmId", WireField.SwarmId), ("swarm_id", WireField.SwarmId), ("swarm", WireField.SwarmId), ("multi-agent_id", WireField.SwarmId),
-        ("taskId", WireField.TaskId), ("task_id", WireField.TaskId), ("orchestrationId", WireField.TaskId),
-        ("type", WireField.Type), ("agentType", WireField.Type), ("agent_type", WireField.Type),
-        ("status", WireField.Status), ("state", WireField.Status),
-        ("cpu", WireField.CpuUsage), ("cpuUsage", WireField.CpuUsage), ("cpu_usage", WireField.CpuUsage),
-        ("memory", WireField.MemoryUsage), ("memoryUsage", WireField.MemoryUsage), ("memory_usage", WireField.MemoryUsage),
-        ("taskCount", WireField.TaskCount), ("task_count", WireField.TaskCount), ("tasksActive", WireField.TasksActive),
-        ("tasks_active", WireField.TasksActive), ("activeTasks", WireField.TasksActive), ("active_tasks", WireField.TasksActive),
-        ("tokens", WireField.TokensUsed), ("tokensUsed", WireField.TokensUsed), ("tokens_used", WireField.TokensUsed),
-        ("health", WireField.Health), ("healthScore", WireField.Health), ("health_score", WireField.Health),
-        ("createdAt", WireField.CreatedAt), ("created_at", WireField.CreatedAt),
-        ("model", WireField.Model),
-        ("sessionId", WireField.SessionId), ("session_id", WireField.SessionId),
-        ("from", WireField.From), ("source", WireField.From), ("sender", WireField.From), ("fromAgent", WireField.From), ("from_agent", WireField.From),
-        ("to", WireField.To), ("target", WireField.To), ("receiver", WireField.To), ("toAgent", WireField.To), ("to_agent", WireField.To),
-        ("messageType", WireField.MessageType), ("message_type", WireField.MessageType),
-        ("size", WireField.Size), ("bytes", WireField.Size), ("messageSize", WireField.Size), ("message_size", WireField.Size),
-        ("value", WireField.Value),
-        ("timestamp", WireField.Timestamp),
-        ("topology", WireField.Topology),
-        ("maxAgents", WireField.MaxAgents), ("max_agents", WireField.MaxAgents),
-        ("agentCount", WireField.AgentCount), ("agent_count", WireField.AgentCount),
-        ("strategy", WireField.Strategy),
-        ("agents", WireField.Agents),
-        ("totalSwarms", WireField.TotalSwarms), ("total_swarms", WireField.TotalSwarms),
-        ("description", WireField.Description),
-        ("task", WireField.TaskText),
-        ("priority", WireField.Priority),
-        ("progress", WireField.Progress),
-        ("assignedTo", WireField.AssignedTo), ("assigned_to", WireField.AssignedTo), ("agentIds", WireField.AssignedTo), ("agent_ids", WireField.AssignedTo),
-        ("updatedAt", WireField.UpdatedAt), ("updated_at", WireField.UpdatedAt),
+        ("id", Id),
+        ("agentId", AgentId), ("agent_id", AgentId),
+        ("swarmId", SwarmId), ("swarm_id", SwarmId), ("swarm", SwarmId), ("multi-agent_id", SwarmId),
+        ("taskId", TaskId), ("task_id", TaskId), ("orchestrationId", TaskId),
+        ("type", Type), ("agentType", Type), ("agent_type", Type),
+        ("status", Status), ("state", Status),
+        ("cpu", CpuUsage), ("cpuUsage", CpuUsage), ("cpu_usage", CpuUsage),
+        ("memory", MemoryUsage), ("memoryUsage", MemoryUsage), ("memory_usage", MemoryUsage),
+        ("taskCount", TaskCount), ("task_count", TaskCount), ("tasksActive", TasksActive),
+        ("tasks_active", TasksActive), ("activeTasks", TasksActive), ("active_tasks", TasksActive),
+        ("tokens", TokensUsed), ("tokensUsed", TokensUsed), ("tokens_used", TokensUsed),
+        ("health", Health), ("healthScore", Health), ("health_score", Health),
+        ("createdAt", CreatedAt), ("created_at", CreatedAt),
+        ("model", Model),
+        ("sessionId", SessionId), ("session_id", SessionId),
+        ("from", From), ("source", From), ("sender", From), ("fromAgent", From), ("from_agent", From),
+        ("to", To), ("target", To), ("receiver", To), ("toAgent", To), ("to_agent", To),
+        ("messageType", MessageType), ("message_type", MessageType),
+        ("size", Size), ("bytes", Size), ("messageSize", Size), ("message_size", Size),
+        ("value", Value),
+        ("timestamp", Timestamp),
+        ("topology", Topology),
+        ("maxAgents", MaxAgents), ("max_agents", MaxAgents),
+        ("agentCount", AgentCount), ("agent_count", AgentCount),
+        ("strategy", Strategy),
+        ("agents", Agents),
+        ("totalSwarms", TotalSwarms), ("total_swarms", TotalSwarms),
+        ("description", Description),
+        ("task", TaskText),
+        ("priority", Priority),
+        ("progress", Progress),
+        ("assignedTo", AssignedTo), ("assigned_to", AssignedTo), ("agentIds", AssignedTo), ("agent_ids", AssignedTo),
+        ("updatedAt", UpdatedAt), ("updated_at", UpdatedAt),
     ];
+
+    /// <summary>How many meanings there are (the constants above run from 0 to one less).</summary>
+    public const int FieldCount = 34;
 
     // By length, then by first byte: a lookup compares one or two candidates, so the telemetry hot path stays as cheap as
     // the hand-written switch it replaces (and allocates nothing).
     private static readonly Entry[][] ByLength = Build();
 
     /// <summary>Every member name the product reads, with its meaning (for documentation and tests).</summary>
-    public static IReadOnlyList<(string Name, WireField Field)> All => Names;
+    public static IReadOnlyList<(string Name, byte Field)> All => Names;
 
-    /// <summary>The meaning of the member named <paramref name="utf8Name"/> (unescaped UTF-8); <see cref="WireField.None"/> when the product does not read it.</summary>
-    public static WireField Classify(ReadOnlySpan<byte> utf8Name)
+    /// <summary>The meaning of the member named <paramref name="utf8Name"/> (unescaped UTF-8); <see cref="None"/> when the product does not read it.</summary>
+    public static byte Classify(ReadOnlySpan<byte> utf8Name)
     {
         if (utf8Name.IsEmpty || (uint)utf8Name.Length >= (uint)ByLength.Length)
         {
-            return WireField.None;
+            return None;
         }
 
         var first = utf8Name[0];
@@ -73,17 +183,17 @@ public static class WireVocabulary
             }
         }
 
-        return WireField.None;
+        return None;
     }
 
     /// <summary>The meaning of the member named <paramref name="name"/>.</summary>
-    public static WireField Classify(string name)
+    public static byte Classify(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         Span<byte> utf8 = stackalloc byte[64];
         return Encoding.UTF8.GetMaxByteCount(name.Length) <= utf8.Length || Encoding.UTF8.GetByteCount(name) <= utf8.Length
             ? Classify(utf8[..Encoding.UTF8.GetBytes(name, utf8)])
-            : WireField.None;
+            : None;
     }
 
     /// <summary>
@@ -109,5 +219,5 @@ public static class WireVocabulary
         return Array.ConvertAll(lists, l => l?.ToArray() ?? []);
     }
 
-    private readonly record struct Entry(byte[] Utf8, byte First, WireField Field);
+    private readonly record struct Entry(byte[] Utf8, byte First, byte Field);
 }

@@ -12,7 +12,6 @@ namespace VisionFlow.Protocol.Contracts.Mcp;
 [JsonSerializable(typeof(McpToolsListParams))]
 [JsonSerializable(typeof(McpToolsListResult))]
 [JsonSerializable(typeof(McpToolCallParams))]
-[JsonSerializable(typeof(McpRequestMeta))]
 [JsonSerializable(typeof(McpToolCallResult))]
 [JsonSerializable(typeof(McpEmptyResult))]
 [JsonSerializable(typeof(McpAuthenticateParams))]

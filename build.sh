@@ -49,6 +49,8 @@ Usage: ./build.sh <command> [args]
                    viewer from headless Chromium to docs/viewer.png (or file); the README shows that picture
   image [lavapipe] build the FROM-scratch container image with buildah and smoke-run it; `lavapipe` builds the larger
                    visionflow:lavapipe variant that carries Mesa's Vulkan-on-CPU driver and runs the Vulkan backend
+  interop-latest   run the interop suite against the newest published claude-flow (freshly resolved) and print what
+                   changed against the lockfile's (tools, input schemas, accepted agent types)
   clean            remove build output
   help             this text
 EOF
@@ -304,6 +306,25 @@ cmd_image() {
   fi
 }
 
+# The interop suite against the newest claude-flow, and what changed against the pinned one: drift the lockfile hides.
+cmd_interop_latest() {
+  cmd_setup
+  cmd_interop_servers
+  local latest pinned_pid latest_pid base=$((20000 + RANDOM % 20000)) rc=0
+  latest="$(bash tests/interop/mcp-servers.sh install-latest)" || die "installing the newest claude-flow failed"
+  say "newest claude-flow: $(node -p "require('$latest/node_modules/claude-flow/package.json').version") ($latest)"
+  pinned_pid="$(bash tests/interop/mcp-servers.sh start-claude-flow "$base")"
+  latest_pid="$(CLAUDE_FLOW_DIR="$latest" bash tests/interop/mcp-servers.sh start-claude-flow "$((base + 1))")"
+  say "what changed against the lockfile's claude-flow"
+  python3 tests/interop/drift.py "$base" "$((base + 1))" || rc=$?
+  bash tests/interop/mcp-servers.sh stop "$pinned_pid" >/dev/null
+  bash tests/interop/mcp-servers.sh stop "$latest_pid" >/dev/null
+  [[ $rc -eq 0 ]] || die "could not compare the two servers"
+  cmd_build
+  say "interop suite against the newest claude-flow"
+  CLAUDE_FLOW_DIR="$latest" dotnet test --project tests/VisionFlow.Interop.Tests -c Release --no-build --no-progress
+}
+
 cmd_clean() {
   rm -rf "$ARTIFACTS" TestResults
   find src tests bench generators -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
@@ -317,6 +338,7 @@ case "${1:-help}" in
   bench) shift; cmd_bench "$@" ;;
   image) shift; cmd_image "$@" ;;
   screenshot) shift; cmd_bench screenshot "${1:-1000}" "${2:-docs/viewer.png}" ;;
+  interop-latest) shift; cmd_interop_latest ;;
   clean) shift; cmd_clean ;;
   help|-h|--help) usage ;;
   *) usage >&2; die "unknown command '$1'" ;;

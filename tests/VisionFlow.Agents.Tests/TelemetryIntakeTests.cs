@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using VisionFlow.Agents.Graph;
 using VisionFlow.Agents.Intake;
+using VisionFlow.Protocol.Dialects;
 
 namespace VisionFlow.Agents.Tests;
 
@@ -49,14 +50,18 @@ public sealed class TelemetryIntakeTests
     public async Task An_agent_our_spawn_created_is_applied_at_once_and_only_in_its_session()
     {
         var (intake, source, _, recorder) = Push();
-        intake.OnAgentSpawned(source.Id, "ours-1", "coder", "swarm-1", "idle");
-        intake.OnAgentSpawned(source.Id + 1, "other-session", "coder", null, null);
+        var created = new DateTimeOffset(2026, 12, 7, 4, 43, 22, 760, TimeSpan.Zero);
+        intake.OnAgentSpawned(source.Id, new AgentSummary("ours-1", "coder", "idle", "swarm-1", null, null, null, null, created, Model: "haiku"));
+        intake.OnAgentSpawned(source.Id + 1, new AgentSummary("other-session", "coder", null, null, null, null, null, null, null));
         await intake.ProcessBatchAsync();
         await Assert.That(recorder.Last.Added).IsEquivalentTo(new[] { "ours-1" });
         var agent = (await GetSnapshot(intake)).Agents.Single();
         await Assert.That(agent.Type).IsEqualTo("coder");
         await Assert.That(agent.SwarmId).IsEqualTo("swarm-1");
         await Assert.That(agent.Status).IsEqualTo("idle");
+        await Assert.That(agent.Model).IsEqualTo("haiku");
+        await Assert.That(agent.CreatedAt).IsEqualTo(created);
+        await Assert.That(agent.TasksActive).IsNull(); // the answer did not say
         await Assert.That(intake.Counters.Lines).IsEqualTo(0L); // our answer is not telemetry the server sent
 
         // The server's own event for it, when it comes, is the same agent.

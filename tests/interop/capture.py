@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Captures real transcripts from claude-flow and server-everything over TCP (socat bridges) into fixtures/*.jsonl.
 
-Usage: tests/interop/capture.py [--port-base 19500]   (run `tests/interop/mcp-servers.sh install` first)
+Usage: tests/interop/capture.py [--port-base 19500] [--only NAME,...]   (run `tests/interop/mcp-servers.sh install` first)
+  --only picks sections by fixture name (e.g. --only claude-flow.agents,claude-flow.tasks); the default is every one.
 
 Each fixture line is one observed wire message:
   {"conn": 1, "dir": "c2s"|"s2c", "ms": <ms since that connection opened>, "msg": <the JSON message>}
@@ -139,9 +140,20 @@ def stop(pid):
     subprocess.run([SERVERS, "stop", pid], check=False, stdout=subprocess.DEVNULL)
 
 
+def wanted(name):
+    return ONLY is None or name in ONLY
+
+
 def claude_flow(port):
     pid = start("start-claude-flow", port)
     try:
+        claude_flow_sections(port)
+    finally:
+        stop(pid)
+
+
+def claude_flow_sections(port):
+    if wanted("claude-flow.handshake"):
         # 1. handshake + tools/list
         t = Transcript()
         t.note("initialize (client asks 2025-06-18; server answers 2024-11-05), notifications/initialized, ping, tools/list")
@@ -152,6 +164,7 @@ def claude_flow(port):
         c.close()
         t.save("claude-flow.handshake.jsonl")
 
+    if wanted("claude-flow.operations"):
         # 2. the happy path of every operation the product maps
         t = Transcript()
         t.note("happy path: swarm, agents, tasks, metrics, teardown (fresh server state)")
@@ -189,6 +202,7 @@ def claude_flow(port):
         c.close()
         t.save("claude-flow.operations.jsonl")
 
+    if wanted("claude-flow.errors"):
         # 3. failures: tool-level ("success": false / "status": "not_found") and JSON-RPC-level
         t = Transcript()
         t.note("failures; state continues from claude-flow.operations.jsonl (the last swarm is terminated)")
@@ -243,6 +257,7 @@ def claude_flow(port):
         c.close()
         t.save("claude-flow.errors.jsonl")
 
+    if wanted("claude-flow.out-of-order"):
         # 4. pipelining: answers come back out of order; tools/call works without initialize
         t = Transcript()
         t.note("no initialize at all: tools/call is answered anyway")
@@ -258,6 +273,7 @@ def claude_flow(port):
         c.close()
         t.save("claude-flow.out-of-order.jsonl")
 
+    if wanted("claude-flow.two-connections"):
         # 5. two simultaneous connections: two server processes sharing state through files in the cwd
         t = Transcript()
         t.note("two connections at once (socat forks one server process per connection); state is shared via ./.claude-flow/*.json in the working directory, ids are not unique-checked")
@@ -274,6 +290,7 @@ def claude_flow(port):
         b.close()
         t.save("claude-flow.two-connections.jsonl")
 
+    if wanted("claude-flow.connect-timing"):
         # 6. per-connection start cost
         t = Transcript()
         t.note("five fresh connections: time from connect to the initialize answer = one server process start")
@@ -283,6 +300,99 @@ def claude_flow(port):
             c.close()
             time.sleep(0.3)
         t.save("claude-flow.connect-timing.jsonl")
+
+
+def installed_versions():
+    """The claude-flow the bridge runs, and the validator package whose list of agent types can change under it."""
+    out = subprocess.check_output([SERVERS, "paths"], text=True)
+    cf_dir = next(l.split(": ", 1)[1] for l in out.splitlines() if l.startswith("claude-flow:"))
+    versions = {}
+    for name in ("claude-flow", "@claude-flow/security", "@claude-flow/cli"):
+        for root in (os.path.join(cf_dir, "node_modules"), os.path.join(cf_dir, "node_modules", "claude-flow", "node_modules")):
+            try:
+                with open(os.path.join(root, name, "package.json"), encoding="utf-8") as f:
+                    versions[name] = json.load(f)["version"]
+                break
+            except OSError:
+                continue
+    return versions
+
+
+def claude_flow_structure(port):
+    """Agents, swarms and tasks as Claude Flow reports them, on a fresh server state (its own bridge)."""
+    pid = start("start-claude-flow", port)
+    versions = json.dumps(installed_versions(), sort_keys=True)
+    try:
+        if wanted("claude-flow.agents"):
+            t = Transcript()
+            t.note(f"agents and swarms on a fresh server ({versions}): swarm_status before any swarm, swarm_init, agent_spawn answers (default model, explicit model, a task), agent_list with several agents, agent_status, swarm_status")
+            c = Conn(port, t)
+            c.initialize()
+            tc = Tools(c)
+            tc.call("swarm_status", {})
+            sid = tc.call("swarm_init", {"topology": "mesh", "maxAgents": 6, "strategy": "balanced"})["swarmId"]
+            tc.call("swarm_status", {})
+            a = tc.call("agent_spawn", {"agentType": "coder", "swarmId": sid})["agentId"]
+            tc.call("agent_spawn", {"agentType": "researcher", "swarmId": sid, "model": "haiku"})
+            tc.call("agent_spawn", {"agentType": "tester", "swarmId": sid, "model": "opus"})
+            tc.call("agent_spawn", {"agentType": "reviewer", "swarmId": sid, "task": "Review the REST API"})
+            tc.call("agent_list", {})
+            tc.call("agent_status", {"agentId": a})
+            tc.call("swarm_status", {"swarmId": sid})
+            c.close()
+            t.save("claude-flow.agents.jsonl")
+
+        if wanted("claude-flow.tasks"):
+            t = Transcript()
+            t.note(f"tasks, continuing claude-flow.agents.jsonl's state ({versions}): task_list, task_create (assigned and not), task_assign, task_status, task_summary, task_list filtered, agent_list after the assignment")
+            c = Conn(port, t)
+            c.initialize()
+            tc = Tools(c)
+            agents = [x["agentId"] for x in tc.call("agent_list", {})["agents"]]
+            tc.call("task_list", {})
+            t1 = tc.call("task_create", {"type": "feature", "description": "Build a REST API", "priority": "high", "assignTo": [agents[0]]})["taskId"]
+            t2 = tc.call("task_create", {"type": "research", "description": "Survey the options", "priority": "low"})["taskId"]
+            tc.call("task_list", {})
+            tc.call("task_assign", {"taskId": t2, "agentIds": agents[1:3]})
+            tc.call("task_status", {"taskId": t2})
+            tc.call("task_status", {"taskId": t1})
+            tc.call("task_summary", {})
+            tc.call("task_list", {"status": "in_progress"})
+            tc.call("agent_list", {})
+            c.close()
+            t.save("claude-flow.tasks.jsonl")
+
+        if wanted("claude-flow.refusals"):
+            t = Transcript()
+            t.note(f"refusals ({versions}): an agent type the server rejects, agent_spawn without agentType (the product's vocabulary probe), then a multi-step initialize that fails half way and is rolled back by hand (swarm_init, a valid spawn, a rejected spawn, agent_terminate, swarm_shutdown, agent_list)")
+            c = Conn(port, t)
+            c.initialize()
+            tc = Tools(c)
+            tc.call("agent_spawn", {"agentType": "coordinator"})
+            tc.call("agent_spawn", {})
+            before = [x["agentId"] for x in tc.call("agent_list", {})["agents"]]
+            sid = tc.call("swarm_init", {"topology": "mesh", "maxAgents": 2})["swarmId"]
+            coder = tc.call("agent_spawn", {"agentType": "coder", "swarmId": sid})["agentId"]
+            tc.call("agent_spawn", {"agentType": "coordinator", "swarmId": sid})
+            tc.call("agent_terminate", {"agentId": coder})
+            tc.call("swarm_shutdown", {"swarmId": sid})
+            after = [x["agentId"] for x in tc.call("agent_list", {})["agents"]]
+            t.note(f"agents before the initialize: {len(before)}, after its rollback: {len(after)} (the same ids: {before == after})")
+            tc.call("swarm_status", {"swarmId": sid})
+            c.close()
+            t.save("claude-flow.refusals.jsonl")
+
+        if wanted("claude-flow.trace-context"):
+            t = Transcript()
+            t.note(f"W3C trace context in params._meta (OpenTelemetry's MCP conventions) on ping and tools/call: answered as without it ({versions})")
+            c = Conn(port, t)
+            c.initialize()
+            meta = {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "tracestate": "vendor=opaque"}
+            c.request(2, "ping", {"_meta": meta})
+            c.request(3, "tools/call", {"name": "agent_list", "arguments": {}, "_meta": meta})
+            c.request(4, "tools/call", {"name": "swarm_status", "arguments": {}, "_meta": meta})
+            c.close()
+            t.save("claude-flow.trace-context.jsonl")
     finally:
         stop(pid)
 
@@ -309,8 +419,14 @@ def everything(port):
         stop(pid)
 
 
+ONLY = None
+
 if __name__ == "__main__":
     base = int(sys.argv[sys.argv.index("--port-base") + 1]) if "--port-base" in sys.argv else 19500
+    if "--only" in sys.argv:
+        ONLY = set(sys.argv[sys.argv.index("--only") + 1].split(","))
     os.makedirs(FIXTURES, exist_ok=True)
     claude_flow(base)
-    everything(base + 1)
+    claude_flow_structure(base + 2)
+    if wanted("server-everything.session"):
+        everything(base + 1)

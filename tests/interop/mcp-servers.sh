@@ -1,48 +1,64 @@
 #!/usr/bin/env bash
 # Installs and runs the real MCP servers the interop tests talk to, behind socat TCP bridges.
-#   mcp-servers.sh install                 install pinned versions into the cache (idempotent, skips when present)
+#   mcp-servers.sh install                 install the tree pinned by tests/interop/package-lock.json (npm ci; skips when present)
+#   mcp-servers.sh install-latest          install the newest published claude-flow, freshly resolved, for ./build.sh interop-latest
 #   mcp-servers.sh start-claude-flow PORT  bridge 127.0.0.1:PORT -> `claude-flow mcp start` (stdio); prints the bridge PID
 #   mcp-servers.sh start-everything PORT   bridge 127.0.0.1:PORT -> `mcp-server-everything stdio`; prints the bridge PID
 #   mcp-servers.sh stop PID                stop a bridge and every server process it forked
 #   mcp-servers.sh paths                   print the resolved install folders
 # Every TCP connection forks its own stdio server process (socat `fork`), exactly like the original's bridge test setup.
-# Environment: VISIONFLOW_CACHE (default ~/.cache/visionflow), CLAUDE_FLOW_VERSION (default 3.43.0, then the
-# fallbacks in CLAUDE_FLOW_FALLBACKS if it does not install), SERVER_EVERYTHING_VERSION (default 2026.8.31).
+# The pinned install lives in $VISIONFLOW_CACHE/npm/interop-<hash of the lockfile> (default cache ~/.cache/visionflow), so
+# a changed lockfile installs anew and the tests always run against the tree it names. CLAUDE_FLOW_DIR points the bridge
+# at another claude-flow install (a folder with node_modules/claude-flow), e.g. the one install-latest made.
 set -euo pipefail
 
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${VISIONFLOW_CACHE:-$HOME/.cache/visionflow}"
-CLAUDE_FLOW_VERSION="${CLAUDE_FLOW_VERSION:-3.43.0}"
-CLAUDE_FLOW_FALLBACKS="${CLAUDE_FLOW_FALLBACKS:-3.42.5 3.41.2}"
-SERVER_EVERYTHING_VERSION="${SERVER_EVERYTHING_VERSION:-2026.8.31}"
-# The claude-flow install in use: the pinned version, else the first fallback that is installed.
-CF_DIR="$CACHE/npm/claude-flow@$CLAUDE_FLOW_VERSION"
-for v in $CLAUDE_FLOW_FALLBACKS; do
-  [[ -f "$CF_DIR/.installed" ]] && break
-  [[ -f "$CACHE/npm/claude-flow@$v/.installed" ]] && CF_DIR="$CACHE/npm/claude-flow@$v"
-done
-SE_DIR="$CACHE/npm/@modelcontextprotocol/server-everything@$SERVER_EVERYTHING_VERSION"
+LOCK_HASH="$(sha256sum "$HERE/package-lock.json" "$HERE/package.json" | sha256sum | cut -c1-16)"
+PINNED_DIR="$CACHE/npm/interop-$LOCK_HASH"
+CF_DIR="${CLAUDE_FLOW_DIR:-$PINNED_DIR}"
+SE_DIR="$PINNED_DIR"
+LATEST_ROOT="$CACHE/npm/claude-flow-latest"
 RUN_DIR="$CACHE/run"
 
 die() { echo "mcp-servers.sh: $*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not installed"; }
 
-# install_pkg DIR SPEC [npm flags...]: installs into DIR.partial then renames, so an interrupted install is never reused.
-install_pkg() {
-  local dir="$1" spec="$2"; shift 2
+# ci_install DIR: `npm ci` of the committed lockfile into DIR.partial, then renamed, so an interrupted install is never reused.
+# --ignore-scripts: claude-flow's native deps (better-sqlite3, argon2, onnxruntime-node, agentdb) download prebuilt
+# binaries in install scripts, which fails without internet; the MCP server's swarm/agent/task tools do not need them
+# (verified by the probe and by the transcripts in fixtures/).
+ci_install() {
+  local dir="$1"
   if [[ -f "$dir/.installed" ]]; then
-    echo "already installed: $spec ($dir)"
+    echo "already installed: the lockfile's tree ($dir)"
     return 0
   fi
   need node; need npm
   local tmp="$dir.partial"
   rm -rf "$tmp"
   mkdir -p "$tmp"
-  echo '{"private":true}' > "$tmp/package.json"
-  echo "installing $spec into $dir ..."
-  npm install --prefix "$tmp" --no-audit --no-fund --loglevel=error "$@" "$spec" || { rm -rf "$tmp"; return 1; }
+  cp "$HERE/package.json" "$HERE/package-lock.json" "$tmp/"
+  echo "installing tests/interop/package-lock.json into $dir (npm ci) ..."
+  # npm 11's ci refuses this lockfile ("Missing: @ruvector/…-darwin-arm64@ from lock file": optional packages for other
+  # platforms, npm's own bug); plain install then installs the same tree from the lockfile, which locked_tree checks.
+  (cd "$tmp" && { npm ci --no-audit --no-fund --loglevel=error --ignore-scripts 2>/dev/null \
+      || npm install --no-audit --no-fund --loglevel=error --ignore-scripts; }) || { rm -rf "$tmp"; return 1; }
+  locked_tree "$tmp" || { rm -rf "$tmp"; return 1; }
   rm -rf "$dir"
   mv "$tmp" "$dir"
-  echo "$spec" > "$dir/.installed"
+  date -u +%FT%TZ > "$dir/.installed"
+}
+
+# locked_tree DIR: every package installed in DIR is at the version the committed lockfile names (none drifted).
+locked_tree() {
+  node -e '
+    const locked = require(process.argv[1]).packages, installed = require(process.argv[2] + "/node_modules/.package-lock.json").packages;
+    const drift = Object.keys(installed).filter(k => locked[k] && locked[k].version !== installed[k].version)
+      .map(k => `${k} ${installed[k].version} (lockfile: ${locked[k].version})`);
+    const missing = ["node_modules/claude-flow", "node_modules/@modelcontextprotocol/server-everything"].filter(k => !installed[k]);
+    if (drift.length || missing.length) { console.error("not the locked tree: " + drift.concat(missing).join(", ")); process.exit(1); }
+  ' "$HERE/package-lock.json" "$1"
 }
 
 # A probe that the stdio server answers `initialize` (catches installs that are present but broken).
@@ -61,24 +77,35 @@ se_cmd() { echo "node $SE_DIR/node_modules/@modelcontextprotocol/server-everythi
 
 cmd_install() {
   mkdir -p "$RUN_DIR"
-  # --ignore-scripts: claude-flow's native deps (better-sqlite3, argon2, onnxruntime-node, agentdb) download
-  # prebuilt binaries in install scripts, which fails without internet; the MCP server's swarm/agent/task tools
-  # do not need them (verified by the probe and by the transcripts in fixtures/).
-  local v ok=""
-  for v in "$CLAUDE_FLOW_VERSION" $CLAUDE_FLOW_FALLBACKS; do
-    CF_DIR="$CACHE/npm/claude-flow@$v"
-    # shellcheck disable=SC2046
-    if install_pkg "$CF_DIR" "claude-flow@$v" --ignore-scripts && probe "claude-flow@$v" $(cf_cmd); then
-      echo "ok: claude-flow@$v answers initialize ($CF_DIR)"; ok=1; break
-    fi
-    echo "claude-flow@$v did not install or does not answer initialize; trying the next version" >&2
-    rm -rf "$CF_DIR" "$CF_DIR.partial"
-  done
-  [[ -n "$ok" ]] || die "no claude-flow version in '$CLAUDE_FLOW_VERSION $CLAUDE_FLOW_FALLBACKS' works here"
-  install_pkg "$SE_DIR" "@modelcontextprotocol/server-everything@$SERVER_EVERYTHING_VERSION"
+  ci_install "$PINNED_DIR" || die "npm ci of tests/interop/package-lock.json failed"
   # shellcheck disable=SC2046
-  probe "server-everything@$SERVER_EVERYTHING_VERSION" $(se_cmd) || die "server-everything does not answer initialize over stdio"
-  echo "ok: server-everything@$SERVER_EVERYTHING_VERSION answers initialize ($SE_DIR)"
+  probe claude-flow $(cf_cmd) || die "claude-flow from the lockfile does not answer initialize over stdio ($CF_DIR)"
+  echo "ok: claude-flow $(node -p "require('$CF_DIR/node_modules/claude-flow/package.json').version") answers initialize ($CF_DIR)"
+  # shellcheck disable=SC2046
+  probe server-everything $(se_cmd) || die "server-everything does not answer initialize over stdio"
+  echo "ok: server-everything answers initialize ($SE_DIR)"
+}
+
+# The newest claude-flow with its dependency tree resolved today (what a user installing it now gets); prints its folder.
+cmd_install_latest() {
+  need node; need npm
+  local version dir tmp
+  version="$(npm view claude-flow version 2>/dev/null)" || die "npm view claude-flow version failed"
+  dir="$LATEST_ROOT/$version-$(date -u +%F)"
+  if [[ ! -f "$dir/.installed" ]]; then
+    tmp="$dir.partial"
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    echo '{"private":true}' > "$tmp/package.json"
+    (cd "$tmp" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts "claude-flow@$version") >&2 || { rm -rf "$tmp"; die "installing claude-flow@$version failed"; }
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+    date -u +%FT%TZ > "$dir/.installed"
+  fi
+  CF_DIR="$dir"
+  # shellcheck disable=SC2046
+  probe claude-flow $(cf_cmd) >&2 || die "claude-flow@$version does not answer initialize over stdio ($dir)"
+  echo "$dir"
 }
 
 # start_bridge NAME PORT INSTALL_DIR COMMAND...: writes a launcher (socat's EXEC address cannot quote paths safely),
@@ -125,11 +152,12 @@ cmd_stop() {
 
 case "${1:-}" in
   install) cmd_install ;;
+  install-latest) cmd_install_latest ;;
   # shellcheck disable=SC2046
   start-claude-flow) start_bridge claude-flow "${2:-}" "$CF_DIR" $(cf_cmd) ;;
   # shellcheck disable=SC2046
   start-everything) start_bridge everything "${2:-}" "$SE_DIR" $(se_cmd) ;;
   stop) cmd_stop "${2:-}" ;;
   paths) echo "claude-flow: $CF_DIR"; echo "server-everything: $SE_DIR"; echo "run: $RUN_DIR" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -198,6 +198,9 @@ public sealed class AgentCache
             MemoryUsage = ev.MemoryUsage,
             TasksActive = ev.TasksActive,
             TokensUsed = ev.TokensUsed,
+            Health = ev.Health,
+            CreatedAtTicks = ev.CreatedAtUtcTicks,
+            ModelKey = ev.ModelKey,
             TelemetryTicks = ev.TimestampUtcTicks,
         };
         CopyFields(ref p.Value, in incoming, ev.Fields);
@@ -268,7 +271,7 @@ public sealed class AgentCache
                     {
                         _rejectedOverLimit++;
                         s = default;
-                        s.TypeKey = s.StatusKey = s.SwarmKey = -1;
+                        s.TypeKey = s.StatusKey = s.SwarmKey = s.ModelKey = -1;
                         s.Untracked = true;
                         _untrackedIndex[key] = _untrackedCount;
                         _untracked[_untrackedCount++] = key;
@@ -283,7 +286,7 @@ public sealed class AgentCache
                     else
                     {
                         s = default;
-                        s.TypeKey = s.StatusKey = s.SwarmKey = -1;
+                        s.TypeKey = s.StatusKey = s.SwarmKey = s.ModelKey = -1;
                     }
 
                     Merge(ref s, in p);
@@ -403,6 +406,9 @@ public sealed class AgentCache
         if ((fields & TelemetryFields.MemoryUsage) != 0) target.MemoryUsage = source.MemoryUsage;
         if ((fields & TelemetryFields.TasksActive) != 0) target.TasksActive = source.TasksActive;
         if ((fields & TelemetryFields.TokensUsed) != 0) target.TokensUsed = source.TokensUsed;
+        if ((fields & TelemetryFields.Health) != 0) target.Health = source.Health;
+        if ((fields & TelemetryFields.CreatedAt) != 0) target.CreatedAtTicks = source.CreatedAtTicks;
+        if ((fields & TelemetryFields.Model) != 0) target.ModelKey = source.ModelKey;
         if ((fields & TelemetryFields.Timestamp) != 0) target.TelemetryTicks = source.TelemetryTicks;
     }
 
@@ -412,7 +418,8 @@ public sealed class AgentCache
         CopyFields(ref s, in p.Value, p.Fields);
         return s.Known != before.Known || s.TypeKey != before.TypeKey || s.StatusKey != before.StatusKey || s.SwarmKey != before.SwarmKey
             || s.CpuUsage != before.CpuUsage || s.MemoryUsage != before.MemoryUsage || s.TasksActive != before.TasksActive
-            || s.TokensUsed != before.TokensUsed;
+            || s.TokensUsed != before.TokensUsed || s.Health != before.Health || s.CreatedAtTicks != before.CreatedAtTicks
+            || s.ModelKey != before.ModelKey;
     }
 
     internal struct AgentState
@@ -430,6 +437,9 @@ public sealed class AgentCache
         public float MemoryUsage;
         public int TasksActive;
         public long TokensUsed;
+        public float Health;
+        public long CreatedAtTicks;
+        public int ModelKey;
         public long TelemetryTicks;
         public long LastSeenTicks;
     }

@@ -7,6 +7,7 @@ using VisionFlow.Agents.Flows;
 using VisionFlow.Agents.Graph;
 using VisionFlow.Agents.Telemetry;
 using VisionFlow.Connections.Link;
+using VisionFlow.Protocol.Dialects;
 
 namespace VisionFlow.Agents.Intake;
 
@@ -156,19 +157,28 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
     /// that pushes at 10 Hz) or poll. Ignored unless <paramref name="session"/> is the open session; the server's own
     /// event for it, when it comes, finds the agent there. Not counted as a received telemetry line.
     /// </summary>
-    public void OnAgentSpawned(long session, string agentId, string? type, string? swarmId, string? status)
+    public void OnAgentSpawned(long session, AgentSummary agent)
     {
-        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentException.ThrowIfNullOrEmpty(agent.Id);
         var line = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(line))
         {
+            // Written with the vocabulary's own names, so the parser reads every field the server's answer carried.
             writer.WriteStartObject();
             writer.WriteString("type"u8, "agent.spawned"u8);
             writer.WriteStartObject("data"u8);
-            writer.WriteString("agent_id"u8, agentId);
-            if (type is not null) writer.WriteString("type"u8, type);
-            if (swarmId is not null) writer.WriteString("swarm_id"u8, swarmId);
-            if (status is not null) writer.WriteString("status"u8, status);
+            writer.WriteString("agent_id"u8, agent.Id);
+            if (agent.Type is not null) writer.WriteString("type"u8, agent.Type);
+            if (agent.SwarmId is not null) writer.WriteString("swarm_id"u8, agent.SwarmId);
+            if (agent.Status is not null) writer.WriteString("status"u8, agent.Status);
+            if (agent.Model is not null) writer.WriteString("model"u8, agent.Model);
+            if (agent.Health is { } health) writer.WriteNumber("health"u8, health);
+            if (agent.TasksActive is { } tasks) writer.WriteNumber("tasks_active"u8, tasks);
+            if (agent.CpuUsage is { } cpu) writer.WriteNumber("cpu_usage"u8, cpu);
+            if (agent.MemoryUsage is { } memory) writer.WriteNumber("memory_usage"u8, memory);
+            if (agent.TokensUsed is { } tokens) writer.WriteNumber("tokens_used"u8, tokens);
+            if (agent.CreatedAt is { } created) writer.WriteString("created_at"u8, created);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
@@ -434,7 +444,10 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
                 Known(known, TelemetryFields.Swarm, s.SwarmKey),
                 new DateTimeOffset(s.LastSeenTicks, TimeSpan.Zero),
                 s.TelemetryTicks > 0 ? new DateTimeOffset(s.TelemetryTicks, TimeSpan.Zero) : null,
-                s.Stale);
+                s.Stale,
+                (known & TelemetryFields.Health) != 0 ? s.Health : null,
+                (known & TelemetryFields.CreatedAt) != 0 ? new DateTimeOffset(s.CreatedAtTicks, TimeSpan.Zero) : null,
+                Known(known, TelemetryFields.Model, s.ModelKey));
         }
 
         Array.Sort(agents, static (x, y) => string.CompareOrdinal(x.Id, y.Id));

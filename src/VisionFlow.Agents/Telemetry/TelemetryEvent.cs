@@ -26,6 +26,12 @@ internal struct TelemetryEvent
     public int TasksActive;
     /// <summary>tokens_used.</summary>
     public long TokensUsed;
+    /// <summary>Health score as reported (Claude Flow: 0 to 1).</summary>
+    public float Health;
+    /// <summary>When the agent was made, UTC ticks.</summary>
+    public long CreatedAtUtcTicks;
+    /// <summary>Interned model label (<c>model</c>).</summary>
+    public int ModelKey;
     /// <summary>Event timestamp as UTC ticks, 0 when absent.</summary>
     public long TimestampUtcTicks;
     /// <summary>message.flow sender (interned agent id, -1 when not a known agent).</summary>
@@ -44,7 +50,7 @@ internal struct TelemetryEvent
     internal void Reset()
     {
         this = default;
-        AgentKey = TypeKey = StatusKey = SwarmKey = FromKey = ToKey = MessageTypeKey = MetricKey = -1;
+        AgentKey = TypeKey = StatusKey = SwarmKey = ModelKey = FromKey = ToKey = MessageTypeKey = MetricKey = -1;
         MetricValue = double.NaN;
     }
 }

@@ -22,4 +22,10 @@ internal enum TelemetryFields : ushort
     Swarm = 1 << 6,
     /// <summary>Event timestamp.</summary>
     Timestamp = 1 << 7,
+    /// <summary>Health score (Claude Flow's <c>health</c>, 0 to 1).</summary>
+    Health = 1 << 8,
+    /// <summary>When the agent was made (<c>createdAt</c>).</summary>
+    CreatedAt = 1 << 9,
+    /// <summary>The agent's model (<c>model</c>).</summary>
+    Model = 1 << 10,
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
+using VisionFlow.Protocol.Dialects;
 
 namespace VisionFlow.Agents.Telemetry;
 
@@ -276,7 +277,8 @@ internal sealed class TelemetryParser
             ev.Kind = TelemetryEventKind.Metrics;
             ev.MetricKey = Intern(type[8..]);
             ev.Fields &= TelemetryFields.Timestamp;
-            if (raw.Id.Length > 0) ev.AgentKey = _agents.Find(raw.Id);
+            var agent = raw.Id.IsEmpty ? raw.BareId : raw.Id;
+            if (agent.Length > 0) ev.AgentKey = _agents.Find(agent);
             return TelemetryParseStatus.Ok;
         }
 
@@ -285,8 +287,9 @@ internal sealed class TelemetryParser
 
     private TelemetryParseStatus CompleteAgent(TelemetryEventKind kind, ref RawFields raw, ref TelemetryEvent ev)
     {
+        if (raw.Id.IsEmpty) raw.Id = raw.BareId;
         if (raw.Id.IsEmpty) return TelemetryParseStatus.MissingField;
-        if (raw.Status.SequenceEqual("terminated"u8)) kind = TelemetryEventKind.AgentTerminated;
+        if (WireVocabulary.IsTerminalStatus(raw.Status)) kind = TelemetryEventKind.AgentTerminated;
         ev.Kind = kind;
         if (kind == TelemetryEventKind.AgentTerminated)
         {
@@ -301,6 +304,7 @@ internal sealed class TelemetryParser
         SetLabel(raw.Type, ref ev.TypeKey, ref ev.Fields, TelemetryFields.Type);
         SetLabel(raw.Status, ref ev.StatusKey, ref ev.Fields, TelemetryFields.Status);
         SetLabel(raw.Swarm, ref ev.SwarmKey, ref ev.Fields, TelemetryFields.Swarm);
+        SetLabel(raw.Model, ref ev.ModelKey, ref ev.Fields, TelemetryFields.Model);
         return TelemetryParseStatus.Ok;
     }
 
@@ -339,37 +343,49 @@ internal sealed class TelemetryParser
             if (!reader.ValueIsEscaped) name = reader.ValueSpan;
             else if (reader.ValueSpan.Length <= nameBuffer.Length) name = nameBuffer[..reader.CopyString(nameBuffer)];
             else name = default;
-            var field = Classify(name);
+            var field = WireVocabulary.Classify(name);
             reader.Read();
             switch (field)
             {
-                case Field.Id: ReadId(ref reader, ref raw, ref raw.Id); break;
-                case Field.Type: ReadId(ref reader, ref raw, ref raw.Type); break;
-                case Field.Status: ReadId(ref reader, ref raw, ref raw.Status); break;
-                case Field.Swarm: ReadId(ref reader, ref raw, ref raw.Swarm); break;
-                case Field.From: ReadId(ref reader, ref raw, ref raw.From); break;
-                case Field.To: ReadId(ref reader, ref raw, ref raw.To); break;
-                case Field.MessageType: ReadId(ref reader, ref raw, ref raw.MessageType); break;
-                case Field.Cpu:
+                case WireVocabulary.AgentId: ReadId(ref reader, ref raw, ref raw.Id); break;
+                case WireVocabulary.Id: ReadId(ref reader, ref raw, ref raw.BareId); break;
+                case WireVocabulary.Type: ReadId(ref reader, ref raw, ref raw.Type); break;
+                case WireVocabulary.Status: ReadId(ref reader, ref raw, ref raw.Status); break;
+                case WireVocabulary.SwarmId: ReadId(ref reader, ref raw, ref raw.Swarm); break;
+                case WireVocabulary.Model: ReadId(ref reader, ref raw, ref raw.Model); break;
+                case WireVocabulary.From: ReadId(ref reader, ref raw, ref raw.From); break;
+                case WireVocabulary.To: ReadId(ref reader, ref raw, ref raw.To); break;
+                case WireVocabulary.MessageType: ReadId(ref reader, ref raw, ref raw.MessageType); break;
+                case WireVocabulary.CpuUsage:
                     if (TryReadNumber(ref reader, out var cpu)) { ev.CpuUsage = (float)cpu; ev.Fields |= TelemetryFields.CpuUsage; }
                     break;
-                case Field.Memory:
+                case WireVocabulary.MemoryUsage:
                     if (TryReadNumber(ref reader, out var memory)) { ev.MemoryUsage = (float)memory; ev.Fields |= TelemetryFields.MemoryUsage; }
                     break;
-                case Field.Tasks:
-                    if (TryReadInteger(ref reader, out var tasks)) { ev.TasksActive = (int)Math.Min(tasks, int.MaxValue); ev.Fields |= TelemetryFields.TasksActive; }
+                case WireVocabulary.Health:
+                    if (TryReadNumber(ref reader, out var health)) { ev.Health = (float)health; ev.Fields |= TelemetryFields.Health; }
                     break;
-                case Field.Tokens:
+                case WireVocabulary.TasksActive:
+                    if (TryReadInteger(ref reader, out var active)) { ev.TasksActive = (int)Math.Min(active, int.MaxValue); ev.Fields |= TelemetryFields.TasksActive; raw.ActiveTasksSaid = true; }
+                    break;
+                case WireVocabulary.TaskCount:
+                    // Claude Flow's count stands for the active tasks unless the object says those itself (the simulator sends both).
+                    if (TryReadInteger(ref reader, out var tasks) && !raw.ActiveTasksSaid) { ev.TasksActive = (int)Math.Min(tasks, int.MaxValue); ev.Fields |= TelemetryFields.TasksActive; }
+                    break;
+                case WireVocabulary.TokensUsed:
                     if (TryReadInteger(ref reader, out var tokens)) { ev.TokensUsed = tokens; ev.Fields |= TelemetryFields.TokensUsed; }
                     break;
-                case Field.Size:
+                case WireVocabulary.Size:
                     if (TryReadNumber(ref reader, out var size)) ev.MessageSize = ClampInt(size);
                     break;
-                case Field.Value:
+                case WireVocabulary.Value:
                     if (TryReadNumber(ref reader, out var value)) ev.MetricValue = value;
                     break;
-                case Field.Timestamp:
+                case WireVocabulary.Timestamp:
                     ReadTimestamp(ref reader, ref ev);
+                    break;
+                case WireVocabulary.CreatedAt:
+                    if (TryReadInstant(ref reader, out var created)) { ev.CreatedAtUtcTicks = created; ev.Fields |= TelemetryFields.CreatedAt; }
                     break;
                 default:
                     reader.Skip();
@@ -494,6 +510,26 @@ internal sealed class TelemetryParser
         }
     }
 
+    /// <summary>An ISO 8601 text or a Unix time in milliseconds, as UTC ticks.</summary>
+    private static bool TryReadInstant(ref Utf8JsonReader reader, out long utcTicks)
+    {
+        utcTicks = 0;
+        if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var stamp))
+        {
+            utcTicks = stamp.UtcTicks;
+            return true;
+        }
+
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var unixMs) && unixMs is > 0 and < 253402300799999)
+        {
+            utcTicks = DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcTicks;
+            return true;
+        }
+
+        reader.Skip();
+        return false;
+    }
+
     private static bool TryReadInteger(ref Utf8JsonReader reader, out long value)
     {
         // Counters are integers on the wire; the integer path is several times cheaper than parsing a double.
@@ -512,51 +548,12 @@ internal sealed class TelemetryParser
 
     private static long ClampLong(double value) => value <= 0 ? 0 : value >= long.MaxValue ? long.MaxValue : (long)value;
 
-    private static Field Classify(ReadOnlySpan<byte> n) => n.Length switch
-    {
-        2 => n.SequenceEqual("id"u8) ? Field.Id : n.SequenceEqual("to"u8) ? Field.To : Field.None,
-        3 => n.SequenceEqual("cpu"u8) ? Field.Cpu : Field.None,
-        4 => n.SequenceEqual("type"u8) ? Field.Type : n.SequenceEqual("from"u8) ? Field.From : n.SequenceEqual("size"u8) ? Field.Size : Field.None,
-        5 => n.SequenceEqual("state"u8) ? Field.Status : n.SequenceEqual("swarm"u8) ? Field.Swarm : n.SequenceEqual("value"u8) ? Field.Value
-            : n.SequenceEqual("bytes"u8) ? Field.Size : Field.None,
-        6 => n.SequenceEqual("status"u8) ? Field.Status : n.SequenceEqual("memory"u8) ? Field.Memory : n.SequenceEqual("tokens"u8) ? Field.Tokens
-            : n.SequenceEqual("source"u8) || n.SequenceEqual("sender"u8) ? Field.From : n.SequenceEqual("target"u8) ? Field.To : Field.None,
-        7 => n.SequenceEqual("agentId"u8) ? Field.Id : n.SequenceEqual("swarmId"u8) ? Field.Swarm : n.SequenceEqual("toAgent"u8) ? Field.To : Field.None,
-        8 => n.SequenceEqual("agent_id"u8) ? Field.Id : n.SequenceEqual("cpuUsage"u8) ? Field.Cpu : n.SequenceEqual("swarm_id"u8) ? Field.Swarm
-            : n.SequenceEqual("to_agent"u8) || n.SequenceEqual("receiver"u8) ? Field.To : Field.None,
-        9 => n.SequenceEqual("cpu_usage"u8) ? Field.Cpu : n.SequenceEqual("agentType"u8) ? Field.Type : n.SequenceEqual("timestamp"u8) ? Field.Timestamp
-            : n.SequenceEqual("fromAgent"u8) ? Field.From : Field.None,
-        10 => n.SequenceEqual("agent_type"u8) ? Field.Type : n.SequenceEqual("tokensUsed"u8) ? Field.Tokens : n.SequenceEqual("from_agent"u8) ? Field.From : Field.None,
-        11 => n.SequenceEqual("memoryUsage"u8) ? Field.Memory : n.SequenceEqual("tasksActive"u8) || n.SequenceEqual("activeTasks"u8) ? Field.Tasks
-            : n.SequenceEqual("tokens_used"u8) ? Field.Tokens : n.SequenceEqual("messageType"u8) ? Field.MessageType
-            : n.SequenceEqual("messageSize"u8) ? Field.Size : Field.None,
-        12 => n.SequenceEqual("memory_usage"u8) ? Field.Memory : n.SequenceEqual("tasks_active"u8) || n.SequenceEqual("active_tasks"u8) ? Field.Tasks
-            : n.SequenceEqual("message_type"u8) ? Field.MessageType : n.SequenceEqual("message_size"u8) ? Field.Size : Field.None,
-        _ => Field.None,
-    };
-
-    private enum Field : byte
-    {
-        None,
-        Id,
-        Type,
-        Status,
-        Swarm,
-        Cpu,
-        Memory,
-        Tasks,
-        Tokens,
-        From,
-        To,
-        MessageType,
-        Size,
-        Value,
-        Timestamp,
-    }
-
     private ref struct RawFields
     {
+        /// <summary>The agent's id as an agent id (<c>agentId</c>, <c>agent_id</c>): wins over a bare <c>id</c>.</summary>
         public ReadOnlySpan<byte> Id;
+        public ReadOnlySpan<byte> BareId;
+        public ReadOnlySpan<byte> Model;
         public ReadOnlySpan<byte> Type;
         public ReadOnlySpan<byte> Status;
         public ReadOnlySpan<byte> Swarm;
@@ -565,5 +562,6 @@ internal sealed class TelemetryParser
         public ReadOnlySpan<byte> MessageType;
         public bool TooLong;
         public bool InvalidText;
+        public bool ActiveTasksSaid;
     }
 }

@@ -63,6 +63,12 @@ internal sealed class McpCallInvoker(IJsonRpcInvoker inner, Histogram<double>? d
         string method, string? tool, TParams parameters, JsonTypeInfo<TParams> parametersType, JsonTypeInfo<TResult> resultType, CancellationToken cancellationToken)
     {
         var call = Begin(method, tool);
+        if (call.Span is { } traced && parameters is McpToolCallParams request)
+        {
+            // OpenTelemetry's MCP conventions: the client span's context travels in params._meta.
+            parameters = (TParams)(object)request.WithTraceContext(traced);
+        }
+
         try
         {
             var result = await inner.InvokeAsync(method, parameters, parametersType, resultType, cancellationToken).ConfigureAwait(false);

@@ -49,4 +49,19 @@ public interface ISwarmClient
 
     /// <summary>Cancels a task.</summary>
     ValueTask<TaskSummary> CancelTaskAsync(string taskId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The server's task listing (Claude Flow's <c>task_list</c>, newest first) and how many tasks it says it has (null
+    /// when it does not say); not offered where the server has none.
+    /// </summary>
+    ValueTask<(IReadOnlyList<TaskSummary> Tasks, int? Total)> ListTasksAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The swarms the server shows, and those of <paramref name="knownSwarmIds"/> it still has, with how many it says it
+    /// has. Claude Flow 3.x lists none: <c>swarm_status</c> answers its newest swarm and <c>totalSwarms</c>.
+    /// </summary>
+    ValueTask<(IReadOnlyList<SwarmInfo> Swarms, int? Total)> ListSwarmsAsync(IReadOnlyCollection<string> knownSwarmIds, CancellationToken cancellationToken);
+
+    /// <summary>Assigns an existing task to <paramref name="agentIds"/>; answers the task as it now is.</summary>
+    ValueTask<TaskSummary> AssignTaskAsync(string taskId, IReadOnlyList<string> agentIds, CancellationToken cancellationToken);
 }

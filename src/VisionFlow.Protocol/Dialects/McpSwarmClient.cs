@@ -35,9 +35,21 @@ internal sealed class McpSwarmClient : ISwarmClient
     public async ValueTask PingAsync(CancellationToken cancellationToken) => await _mcp.PingAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Several calls (<c>swarm_init</c>, then one <c>agent_spawn</c> per type), all or nothing: when the server refuses one
+    /// of them, what this command made is undone (its agents terminated, the swarm shut down) and
+    /// <see cref="SwarmInitFailedException"/> says what failed, why, what was undone and what could not be. A transport
+    /// failure half way is not undone (the server cannot be reached to undo it) and surfaces as it is.
+    /// </remarks>
     public async ValueTask<SwarmInfo> InitializeSwarmAsync(SwarmInitRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.AgentTypes.Count > 0)
+        {
+            // Not offered means nothing may be made first.
+            ToolMapping.Resolve(Profile, SwarmOperation.SpawnAgent);
+        }
+
         var swarm = await CallAsync(SwarmOperation.InitializeSwarm, (_, w) =>
         {
             w.WriteString("topology", request.Topology);
@@ -48,13 +60,61 @@ internal sealed class McpSwarmClient : ISwarmClient
             }
         }, static (root, _) => Summaries.Swarm(root), cancellationToken).ConfigureAwait(false);
 
-        var agents = new List<string>(request.AgentTypes.Count);
+        var agents = new List<AgentSummary>(request.AgentTypes.Count);
         foreach (var type in request.AgentTypes)
         {
-            agents.Add((await SpawnAgentAsync(new AgentSpawnRequest(type, swarm.Id, request.Task), cancellationToken).ConfigureAwait(false)).Id);
+            try
+            {
+                agents.Add(await SpawnAgentAsync(new AgentSpawnRequest(type, swarm.Id, request.Task), cancellationToken).ConfigureAwait(false));
+            }
+            catch (ToolFailedException refused)
+            {
+                throw await RollBackAsync(swarm.Id, agents, type, refused).ConfigureAwait(false);
+            }
         }
 
-        return request.AgentTypes.Count > 0 ? swarm with { AgentCount = agents.Count, AgentIds = agents } : swarm;
+        return request.AgentTypes.Count > 0
+            ? swarm with { AgentCount = agents.Count, AgentIds = agents.Select(a => a.Id).ToList(), Agents = agents }
+            : swarm;
+    }
+
+    /// <summary>Undoes a half-made initialize; answers the exception that says what happened and what is left.</summary>
+    private async ValueTask<SwarmInitFailedException> RollBackAsync(string swarmId, List<AgentSummary> made, string failedType, ToolFailedException refused)
+    {
+        // Undone even when the caller has gone: what we made must not be left behind because a browser closed.
+        using var undo = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var rolledBack = new List<string>();
+        var remaining = new List<string>();
+        foreach (var agent in made)
+        {
+            try
+            {
+                await TerminateAgentAsync(agent.Id, undo.Token).ConfigureAwait(false);
+                rolledBack.Add(agent.Id);
+            }
+            catch (Exception ex) when (ex is JsonRpcException or OperationCanceledException or IOException or InvalidOperationException)
+            {
+                remaining.Add(agent.Id);
+            }
+        }
+
+        var swarmGone = false;
+        try
+        {
+            // The id is the one swarm_init just answered, so swarm_shutdown cannot fall back to another swarm.
+            await CallAsync(SwarmOperation.DissolveSwarm, (_, w) => w.WriteString("swarmId", swarmId),
+                static (_, _) => true, undo.Token).ConfigureAwait(false);
+            swarmGone = true;
+        }
+        catch (Exception ex) when (ex is JsonRpcException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+        }
+
+        var reason = refused.Message.StartsWith($"{refused.Tool} failed: ", StringComparison.Ordinal)
+            ? refused.Message[(refused.Tool.Length + 9)..]
+            : refused.Message;
+        return new SwarmInitFailedException(
+            string.IsNullOrEmpty(refused.Tool) ? "agent_spawn" : refused.Tool, reason, failedType, swarmId, rolledBack, swarmGone, remaining, Profile.AgentTypes.Types);
     }
 
     /// <inheritdoc />
@@ -77,10 +137,24 @@ internal sealed class McpSwarmClient : ISwarmClient
     }
 
     /// <inheritdoc />
+    /// <remarks>Any type is forwarded; a refusal that lists the accepted types teaches <see cref="ServerProfile.AgentTypes"/>.</remarks>
     public async ValueTask<AgentSummary> SpawnAgentAsync(AgentSpawnRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(request.Type);
+        try
+        {
+            return await SpawnOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ToolFailedException refused)
+        {
+            Profile.AgentTypes.LearnFromRefusal(refused.Message);
+            throw;
+        }
+    }
+
+    private async ValueTask<AgentSummary> SpawnOnceAsync(AgentSpawnRequest request, CancellationToken cancellationToken)
+    {
         return await CallAsync(SwarmOperation.SpawnAgent, (tool, w) =>
         {
             // 3.x names it agentType; older servers type.
@@ -93,6 +167,12 @@ internal sealed class McpSwarmClient : ISwarmClient
             if (request.Task is not null && ToolMapping.Accepts(tool, "task"))
             {
                 w.WriteString("task", request.Task);
+            }
+
+            if (request.Model is not null)
+            {
+                w.WriteString(ToolMapping.Accepts(tool, "model") ? "model" : throw new OperationNotOfferedException(
+                    $"{Profile.ServerName}'s {tool.Name} takes no model"), request.Model);
             }
 
             // Model settings go where the schema takes them: a config object, or top-level fields; a server that takes
@@ -118,7 +198,7 @@ internal sealed class McpSwarmClient : ISwarmClient
         }, (root, _) =>
         {
             var agent = Summaries.Agent(root);
-            return agent with { Type = request.Type, SwarmId = agent.SwarmId ?? request.SwarmId };
+            return agent with { Type = agent.Type ?? request.Type, SwarmId = agent.SwarmId ?? request.SwarmId };
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -241,6 +321,75 @@ internal sealed class McpSwarmClient : ISwarmClient
         ArgumentException.ThrowIfNullOrEmpty(taskId);
         return await CallAsync(SwarmOperation.CancelTask, (_, w) => w.WriteString("taskId", taskId),
             (root, _) => Summaries.Task(root, taskId), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<(IReadOnlyList<TaskSummary> Tasks, int? Total)> ListTasksAsync(CancellationToken cancellationToken) =>
+        await CallAsync(SwarmOperation.ListTasks, static (_, _) => { }, static (root, _) =>
+            ((IReadOnlyList<TaskSummary>)Summaries.Items(root, "tasks", static t => Summaries.Task(t)), Summaries.Count(root, "total")),
+            cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Claude Flow 3.x lists no swarms: <c>swarm_status</c> without an id answers its newest swarm and <c>totalSwarms</c>;
+    /// each of <paramref name="knownSwarmIds"/> is read by id (an answer naming another swarm means it is gone).
+    /// </remarks>
+    public async ValueTask<(IReadOnlyList<SwarmInfo> Swarms, int? Total)> ListSwarmsAsync(IReadOnlyCollection<string> knownSwarmIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(knownSwarmIds);
+        var (newest, total) = await CallAsync(SwarmOperation.GetSwarm, static (_, _) => { }, static (root, tool) =>
+        {
+            var total = Summaries.Count(root, "totalSwarms");
+            // No swarm yet: {"status":"no_swarm","totalSwarms":0} has no id.
+            var hasId = root.TryGetProperty("swarmId", out _) || root.TryGetProperty("swarm_id", out _) || root.TryGetProperty("id", out _);
+            return (Swarm: hasId ? Summaries.Swarm(root) : null, Total: total);
+        }, cancellationToken).ConfigureAwait(false);
+
+        var swarms = new List<SwarmInfo>();
+        if (newest is not null)
+        {
+            swarms.Add(newest);
+        }
+
+        foreach (var id in knownSwarmIds)
+        {
+            if (swarms.Exists(s => s.Id == id))
+            {
+                continue;
+            }
+
+            try
+            {
+                swarms.Add(await GetSwarmAsync(id, cancellationToken).ConfigureAwait(false));
+            }
+            catch (ToolFailedException ex) when (ex.IsNotFound)
+            {
+                // Known to us, gone from the server: not listed.
+            }
+        }
+
+        return (swarms, total);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<TaskSummary> AssignTaskAsync(string taskId, IReadOnlyList<string> agentIds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(taskId);
+        ArgumentNullException.ThrowIfNull(agentIds);
+        await CallAsync(SwarmOperation.AssignTask, (_, w) =>
+        {
+            w.WriteString("taskId", taskId);
+            w.WriteStartArray("agentIds");
+            foreach (var id in agentIds)
+            {
+                w.WriteStringValue(id);
+            }
+
+            w.WriteEndArray();
+        }, static (_, _) => true, cancellationToken).ConfigureAwait(false);
+
+        // task_assign answers only the assignment ({taskId, assignedTo, previouslyAssigned, status}): the task as it now is.
+        return await GetTaskAsync(taskId, cancellationToken).ConfigureAwait(false);
     }
 
     private static void WriteModelSettings(Utf8JsonWriter w, AgentSpawnRequest request, string maxTokensName)

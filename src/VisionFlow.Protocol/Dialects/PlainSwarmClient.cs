@@ -137,6 +137,42 @@ internal sealed class PlainSwarmClient : ISwarmClient
             _plain.CancelTaskAsync(new TaskIdParams { TaskId = taskId }, cancellationToken)).ConfigureAwait(false));
     }
 
+    /// <inheritdoc />
+    /// <remarks>The original's plain methods have no task listing; a server that adds <c>task.list</c> is read, any other is 501.</remarks>
+    public async ValueTask<(IReadOnlyList<TaskSummary> Tasks, int? Total)> ListTasksAsync(CancellationToken cancellationToken)
+    {
+        var root = await Call(TaskListMethod, _invoker.InvokeAsync(TaskListMethod, PlainDialectJsonContext.Default.JsonElement, cancellationToken)).ConfigureAwait(false);
+        return (Summaries.Items(root, "tasks", static t => Summaries.Task(t)), Summaries.Count(root, "total"));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The plain dialect lists no swarms: each known one is read with <c>multi-agent.status</c>.</remarks>
+    public async ValueTask<(IReadOnlyList<SwarmInfo> Swarms, int? Total)> ListSwarmsAsync(IReadOnlyCollection<string> knownSwarmIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(knownSwarmIds);
+        var swarms = new List<SwarmInfo>();
+        foreach (var id in knownSwarmIds)
+        {
+            try
+            {
+                swarms.Add(await GetSwarmAsync(id, cancellationToken).ConfigureAwait(false));
+            }
+            catch (ToolFailedException ex) when (ex.IsNotFound)
+            {
+            }
+        }
+
+        return (swarms, null);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The plain dialect's <c>task.assign</c> creates a task for one agent; it cannot assign an existing one.</remarks>
+    public ValueTask<TaskSummary> AssignTaskAsync(string taskId, IReadOnlyList<string> agentIds, CancellationToken cancellationToken) =>
+        ValueTask.FromException<TaskSummary>(new OperationNotOfferedException(
+            $"assigning an existing task is not offered by this server ({Profile.ServerName}): the plain dialect's task.assign creates a new task"));
+
+    private const string TaskListMethod = "task.list";
+
     /// <summary>Awaits one call and gives the dialect's errors their meaning.</summary>
     private async ValueTask<T> Call<T>(string method, ValueTask<T> call)
     {

@@ -32,6 +32,9 @@ public sealed record ServerProfile
     /// <summary>Offered tools by name (MCP only; empty for the plain dialect).</summary>
     public FrozenDictionary<string, McpTool> Tools { get; init; } = FrozenDictionary<string, McpTool>.Empty;
 
+    /// <summary>The agent types the server accepts, learnt this session (null types while it has not said).</summary>
+    public AgentTypeVocabulary AgentTypes { get; init; } = new();
+
     /// <summary>True when the server pushes telemetry itself (plain dialect); MCP servers are polled.</summary>
     public bool PushesTelemetry => Dialect == ServerDialect.Plain;
 
@@ -127,6 +130,12 @@ public sealed record ServerProfile
         }
 
         var name = init.ServerInfo?.Name ?? "unknown-mcp-server";
+        var vocabulary = new AgentTypeVocabulary();
+        if (tools.TryGetValue("agent_spawn", out var spawn) && !vocabulary.LearnFromSchema(spawn))
+        {
+            await ProbeAgentTypesAsync(mcp, vocabulary, cancellationToken).ConfigureAwait(false);
+        }
+
         return new ServerProfile
         {
             Dialect = ServerDialect.Mcp,
@@ -135,7 +144,53 @@ public sealed record ServerProfile
             ProtocolVersion = init.ProtocolVersion,
             IsSimulator = name.Contains("simulator", StringComparison.OrdinalIgnoreCase),
             Tools = tools.ToFrozenDictionary(StringComparer.Ordinal),
+            AgentTypes = vocabulary,
         };
+    }
+
+    /// <summary>
+    /// Asks the server which agent types it accepts when its schema does not say: an <c>agent_spawn</c> without the
+    /// <c>agentType</c> its schema requires, which a validating server refuses with the list (Claude Flow 3.43 does,
+    /// creating nothing). A server that makes an agent anyway gets it terminated at once, and the list stays unknown.
+    /// </summary>
+    private static async ValueTask ProbeAgentTypesAsync(McpDialectClient mcp, AgentTypeVocabulary vocabulary, CancellationToken cancellationToken)
+    {
+        McpToolCallResult result;
+        try
+        {
+            using var empty = JsonDocument.Parse("{}");
+            result = await mcp.CallToolAsync(new McpToolCallParams { Name = "agent_spawn", Arguments = empty.RootElement.Clone() }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonRpcException)
+        {
+            return; // the server refused the call itself: nothing learnt, nothing made
+        }
+
+        if (ToolResults.ReportedFailure(result) is { } refusal)
+        {
+            vocabulary.LearnFromRefusal(refusal);
+            return;
+        }
+
+        try
+        {
+            using var made = ToolResults.Read("agent_spawn", result);
+            var agent = Summaries.Agent(made.RootElement);
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                w.WriteString("agentId", agent.Id);
+                w.WriteEndObject();
+            }
+
+            using var args = JsonDocument.Parse(buffer.WrittenMemory);
+            await mcp.CallToolAsync(new McpToolCallParams { Name = "agent_terminate", Arguments = args.RootElement.Clone() }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is JsonRpcException or JsonException)
+        {
+            // Nothing to undo that the server told us about.
+        }
     }
 
     private static string? ReadString(JsonElement e, string name) =>

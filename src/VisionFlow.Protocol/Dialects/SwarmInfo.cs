@@ -8,4 +8,17 @@ namespace VisionFlow.Protocol.Dialects;
 /// <param name="AgentCount">Agents in the swarm.</param>
 /// <param name="Strategy">The distribution strategy.</param>
 /// <param name="AgentIds">The agents the server reported in the swarm (those spawned with it, after an initialize).</param>
-public sealed record SwarmInfo(string Id, string? Topology, string? Status, int? MaxAgents, int? AgentCount, string? Strategy, IReadOnlyList<string>? AgentIds = null);
+/// <param name="TaskCount">Tasks in the swarm (Claude Flow's <c>swarm_status</c>).</param>
+/// <param name="CreatedAt">When it was made.</param>
+/// <param name="Agents">The agents an initialize spawned into it, as the server answered each spawn.</param>
+public sealed record SwarmInfo(
+    string Id,
+    string? Topology,
+    string? Status,
+    int? MaxAgents,
+    int? AgentCount,
+    string? Strategy,
+    IReadOnlyList<string>? AgentIds = null,
+    int? TaskCount = null,
+    DateTimeOffset? CreatedAt = null,
+    IReadOnlyList<AgentSummary>? Agents = null);

@@ -32,4 +32,10 @@ internal enum SwarmOperation
 
     /// <summary>Cancel a task.</summary>
     CancelTask,
+
+    /// <summary>List the server's tasks.</summary>
+    ListTasks,
+
+    /// <summary>Assign an existing task to agents.</summary>
+    AssignTask,
 }

@@ -4,7 +4,9 @@ namespace VisionFlow.Protocol.Dialects;
 /// A tool ran and reported failure inside a successful JSON-RPC result (<c>isError</c>, <c>"success": false</c>, or an
 /// <c>"error"</c> member — Claude Flow's style), surfaced as an application error, never retried as transient.
 /// </summary>
-public sealed class ToolFailedException : JsonRpcException
+// Not sealed: a refusal that needs more said (SwarmInitFailedException: what was rolled back) is still a refusal to
+// the one failure classifier.
+public class ToolFailedException : JsonRpcException
 {
     /// <summary>Creates the error for <paramref name="tool"/> with the server's explanation.</summary>
     public ToolFailedException(string tool, string message, bool notFound)

@@ -20,6 +20,8 @@ internal static class ToolMapping
         [SwarmOperation.CreateTask] = ["task_create", "task_orchestrate"],
         [SwarmOperation.GetTask] = ["task_status"],
         [SwarmOperation.CancelTask] = ["task_cancel"],
+        [SwarmOperation.ListTasks] = ["task_list"],
+        [SwarmOperation.AssignTask] = ["task_assign"],
     };
 
     /// <summary>Picks the tool for <paramref name="operation"/>, or throws <see cref="OperationNotOfferedException"/>.</summary>

@@ -1,6 +1,10 @@
 namespace VisionFlow.Server.Api;
 
-/// <summary>One agent in REST answers; <see cref="NodeId"/> is its graph node (bit 31 set). Null where the peer never said.</summary>
+/// <summary>
+/// One agent in REST answers; <see cref="NodeId"/> is its graph node (bit 31 set). Null where the peer never said;
+/// <see cref="Health"/> (0-1), <see cref="TasksActive"/> (Claude Flow's <c>taskCount</c>), <see cref="CreatedAt"/> and
+/// <see cref="Model"/> as the server reported them.
+/// </summary>
 /// <remarks>A struct: the agents body maps 10,000 of these per build, ten builds a second, and none should reach the heap.</remarks>
 internal readonly record struct AgentView(
     string Id,
@@ -13,4 +17,7 @@ internal readonly record struct AgentView(
     long? TokensUsed,
     string? SwarmId,
     DateTimeOffset LastSeen,
-    bool Stale);
+    bool Stale,
+    float? Health,
+    DateTimeOffset? CreatedAt,
+    string? Model);

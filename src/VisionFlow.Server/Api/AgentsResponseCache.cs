@@ -90,7 +90,7 @@ internal sealed class AgentsResponseCache
     internal int BuffersCreated => _buffers.Created;
 
     internal static AgentView ToView(AgentInfo a) =>
-        new(a.Id, a.NodeId, a.Type, a.Status, a.CpuUsage, a.MemoryUsage, a.TasksActive, a.TokensUsed, a.SwarmId, a.LastSeen, a.IsStale);
+        new(a.Id, a.NodeId, a.Type, a.Status, a.CpuUsage, a.MemoryUsage, a.TasksActive, a.TokensUsed, a.SwarmId, a.LastSeen, a.IsStale, a.Health, a.CreatedAt, a.Model);
 
     private AgentsBody Build(Key key)
     {

@@ -13,6 +13,9 @@ namespace VisionFlow.Server.Api;
 [JsonSerializable(typeof(AgentSpawnBody))]
 [JsonSerializable(typeof(AgentSpawnConfig))]
 [JsonSerializable(typeof(TaskCreateBody))]
+[JsonSerializable(typeof(TaskAssignBody))]
+[JsonSerializable(typeof(TasksResponse))]
+[JsonSerializable(typeof(SwarmsResponse))]
 [JsonSerializable(typeof(AgentView))]
 [JsonSerializable(typeof(AgentsResponse))]
 [JsonSerializable(typeof(AgentQueryResponse))]
@@ -21,4 +24,7 @@ namespace VisionFlow.Server.Api;
 [JsonSerializable(typeof(Protocol.Dialects.SwarmInfo))]
 [JsonSerializable(typeof(Protocol.Dialects.AgentSummary))]
 [JsonSerializable(typeof(Protocol.Dialects.TaskSummary))]
+// Problem extensions (a refused initialize's rolled-back ids and flags) are written through this context too.
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(bool))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -27,6 +27,9 @@ internal static class BotsEndpoints
 
     private static readonly SearchValues<char> IdChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:");
     private static readonly HashSet<string> Topologies = new(StringComparer.Ordinal) { "mesh", "hierarchical", "ring", "star", "hierarchical-mesh", "hybrid", "adaptive" };
+    /// <summary>Swarms read one by one for <c>GET /api/bots/swarms</c> at most (Claude Flow has no swarm listing).</summary>
+    private const int MaxSwarmLookups = 32;
+
     private static readonly HashSet<string> Priorities = new(StringComparer.Ordinal) { "low", "normal", "medium", "high", "critical" };
 
     public static IEndpointRouteBuilder MapBotsEndpoints(this IEndpointRouteBuilder app)
@@ -43,6 +46,9 @@ internal static class BotsEndpoints
         bots.MapPost("/tasks", CreateTaskAsync);
         bots.MapGet("/tasks/{id}", GetTaskAsync);
         bots.MapDelete("/tasks/{id}", CancelTaskAsync);
+        bots.MapGet("/tasks", ListTasksAsync);
+        bots.MapPost("/tasks/{id}/assign", AssignTaskAsync);
+        bots.MapGet("/swarms", ListSwarmsAsync);
         return app;
     }
 
@@ -72,7 +78,9 @@ internal static class BotsEndpoints
                 snapshot.MaxAgents,
                 snapshot.Available && degradation.AgentGraphEnabled,
                 counters.EventsAccepted,
-                counters.Refused),
+                counters.Refused,
+                link.Profile?.AgentTypes.Types,
+                link.Profile?.AgentTypes.Source),
             ApiJsonContext.Default.BotsStatusResponse);
     }
 
@@ -163,7 +171,12 @@ internal static class BotsEndpoints
             return JsonBody.Bad("config.temperature must be a number from 0 to 2");
         }
 
-        var request = new AgentSpawnRequest(body.Type!, body.SwarmId, body.Task, body.Config?.MaxTokens, body.Config?.Temperature);
+        if (body.Model is not null && BadName(body.Model, "model") is { } badModel)
+        {
+            return badModel;
+        }
+
+        var request = new AgentSpawnRequest(body.Type!, body.SwarmId, body.Task, body.Config?.MaxTokens, body.Config?.Temperature, body.Model);
         return await AdmitAsync(mcp, 1, time, async () =>
         {
             var session = 0L;
@@ -177,7 +190,7 @@ internal static class BotsEndpoints
             // Shown now, not at the server's next telemetry frame: our own change within one round trip. Tagged with the
             // session it was sent in, which the intake ignores once a newer one has begun: a peer that restarted in the
             // meantime reports what it really has in its new session's listing, and no agent of ours outlives that.
-            mcp.Intake.OnAgentSpawned(session, agent.Id, agent.Type, agent.SwarmId, agent.Status);
+            mcp.Intake.OnAgentSpawned(session, agent);
             return ([agent.Id], TypedResults.Json(agent, ApiJsonContext.Default.AgentSummary, statusCode: StatusCodes.Status201Created));
         }).ConfigureAwait(false);
     }
@@ -190,6 +203,7 @@ internal static class BotsEndpoints
                 await c.TerminateAgentAsync(id, t).ConfigureAwait(false);
                 return true;
             }, ct, changesState: true).ConfigureAwait(false);
+            await RefreshAgentsAsync(mcp, ct).ConfigureAwait(false);
             return Results.NoContent();
         }).ConfigureAwait(false);
 
@@ -241,7 +255,29 @@ internal static class BotsEndpoints
         var request = new SwarmInitRequest(topology, max, body.Strategy, types, body.Task);
         async Task<(IReadOnlyList<string> Agents, IResult Result)> Initialize()
         {
-            var swarm = await mcp.Link.ExecuteAsync((c, t) => c.InitializeSwarmAsync(request, t), ct, changesState: true).ConfigureAwait(false);
+            var session = 0L;
+            SwarmInfo swarm;
+            try
+            {
+                swarm = await mcp.Link.ExecuteAsync((c, t) =>
+                {
+                    session = mcp.Link.Status.Session;
+                    return c.InitializeSwarmAsync(request, t);
+                }, ct, changesState: true).ConfigureAwait(false);
+            }
+            catch (SwarmInitFailedException)
+            {
+                // Rolled back (or not entirely): the answer says what exists, and so must the agents list when it is read next.
+                await RefreshAgentsAsync(mcp, ct).ConfigureAwait(false);
+                throw;
+            }
+
+            // The swarm's agents are shown with their swarm at once: agent_list does not say which swarm an agent is in.
+            foreach (var agent in swarm.Agents ?? [])
+            {
+                mcp.Intake.OnAgentSpawned(session, agent);
+            }
+
             return (swarm.AgentIds ?? [], TypedResults.Json(swarm, ApiJsonContext.Default.SwarmInfo, statusCode: StatusCodes.Status201Created));
         }
 
@@ -262,6 +298,7 @@ internal static class BotsEndpoints
                 await c.DissolveSwarmAsync(id, t).ConfigureAwait(false);
                 return true;
             }, ct, changesState: true).ConfigureAwait(false);
+            await RefreshAgentsAsync(mcp, ct).ConfigureAwait(false);
             return Results.NoContent();
         }).ConfigureAwait(false);
 
@@ -313,6 +350,88 @@ internal static class BotsEndpoints
         BadId(id, "task") ?? await RunAsync(mcp, async () =>
             TypedResults.Json(await mcp.Link.ExecuteAsync((c, t) => c.CancelTaskAsync(id, t), ct, changesState: true).ConfigureAwait(false), ApiJsonContext.Default.TaskSummary)).ConfigureAwait(false);
 
+    private static async Task<IResult> ListTasksAsync(McpServices mcp, CancellationToken ct) =>
+        await RunAsync(mcp, async () =>
+        {
+            var listing = await mcp.Link.ExecuteAsync((c, t) => c.ListTasksAsync(t), ct).ConfigureAwait(false);
+            var profile = mcp.Link.Status.Profile;
+            return TypedResults.Json(
+                new TasksResponse(profile?.Describe(), profile?.IsSimulator ?? false, listing.Total, listing.Tasks.Count, listing.Tasks),
+                ApiJsonContext.Default.TasksResponse);
+        }).ConfigureAwait(false);
+
+    private static async Task<IResult> ListSwarmsAsync(McpServices mcp, CancellationToken ct)
+    {
+        // The swarms our agents name (those our commands spawned into a swarm) are read too: Claude Flow answers only its newest.
+        var known = mcp.Intake.Cache.Snapshot.Agents.Select(a => a.SwarmId).OfType<string>().Distinct(StringComparer.Ordinal).Take(MaxSwarmLookups).ToList();
+        return await RunAsync(mcp, async () =>
+        {
+            var listing = await mcp.Link.ExecuteAsync((c, t) => c.ListSwarmsAsync(known, t), ct).ConfigureAwait(false);
+            var profile = mcp.Link.Status.Profile;
+            return TypedResults.Json(
+                new SwarmsResponse(profile?.Describe(), profile?.IsSimulator ?? false, listing.Total, listing.Swarms.Count,
+                    listing.Total is { } total ? listing.Swarms.Count >= total : null, listing.Swarms),
+                ApiJsonContext.Default.SwarmsResponse);
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> AssignTaskAsync(string id, HttpContext context, McpServices mcp, CancellationToken ct)
+    {
+        if (BadId(id, "task") is { } badTask)
+        {
+            return badTask;
+        }
+
+        var read = await JsonBody.ReadAsync(context, ApiJsonContext.Default.TaskAssignBody).ConfigureAwait(false);
+        if (read.Problem is not null)
+        {
+            return read.Problem;
+        }
+
+        var agents = read.Value!.AgentIds ?? [];
+        if (agents.Count is 0 or > 100)
+        {
+            return JsonBody.Bad("agent_ids is required: 1 to 100 agent ids");
+        }
+
+        foreach (var agent in agents)
+        {
+            if (BadId(agent, "agent_ids[]") is { } bad)
+            {
+                return bad;
+            }
+        }
+
+        return await RunAsync(mcp, async () =>
+        {
+            var task = await mcp.Link.ExecuteAsync((c, t) => c.AssignTaskAsync(id, agents, t), ct, changesState: true).ConfigureAwait(false);
+            return TypedResults.Json(task, ApiJsonContext.Default.TaskSummary);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a command that removed agents from a polled server, reads its listing into the cache before answering, so
+    /// what <c>GET /api/bots/agents</c> shows next is what the answer said exists (not the listing of a poll from before).
+    /// A server that pushes its own events needs none; a refresh that fails leaves the next poll to it.
+    /// </summary>
+    private static async Task RefreshAgentsAsync(McpServices mcp, CancellationToken ct)
+    {
+        var status = mcp.Link.Status;
+        if (status.Telemetry != TelemetryMode.Poll || status.Session <= 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var listing = await mcp.Link.ExecuteAsync((c, t) => c.ListAgentsRawAsync(t), ct).ConfigureAwait(false);
+            await mcp.Intake.ApplyListingAsync(status.Session, listing, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FailureClassifier.Classify(ex) is { IsExpected: true, Kind: not McpFailureKind.Cancelled })
+        {
+        }
+    }
+
     /// <summary>
     /// Runs a spawn under the agent limit: its slots are reserved before anything is sent (409 when none are left, however
     /// many spawns arrive at once), released when it fails, and kept for the agents it made until telemetry shows them.
@@ -356,6 +475,8 @@ internal static class BotsEndpoints
             {
                 McpFailureKind.NotOffered => Problem(StatusCodes.Status501NotImplemented, "Not offered by this MCP server", failure.Message, mcp),
                 McpFailureKind.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", failure.Message, mcp),
+                McpFailureKind.Refusal when ex is SwarmInitFailedException init => Problem(StatusCodes.Status422UnprocessableEntity,
+                    "The MCP server refused the command; what it made was rolled back", failure.Message, mcp, Undone(init)),
                 McpFailureKind.Refusal => Problem(StatusCodes.Status422UnprocessableEntity, "The MCP server refused the command", failure.Message, mcp),
                 McpFailureKind.InvalidParams => Problem(StatusCodes.Status422UnprocessableEntity, "The MCP server rejected the arguments", failure.Message, mcp),
                 McpFailureKind.ServerError => Problem(StatusCodes.Status502BadGateway,
@@ -368,19 +489,27 @@ internal static class BotsEndpoints
         }
     }
 
-    private static IResult Problem(int status, string title, string detail, McpServices mcp)
+    private static IResult Problem(int status, string title, string detail, McpServices mcp, Dictionary<string, object?>? more = null)
     {
         var degradation = mcp.Link.Degradation.Current;
-        return Results.Problem(
-            statusCode: status,
-            title: title,
-            detail: detail,
-            extensions: new Dictionary<string, object?>
-            {
-                ["degradation_level"] = degradation.LevelName,
-                ["degradation_message"] = degradation.Message,
-            });
+        var extensions = more ?? [];
+        extensions["degradation_level"] = degradation.LevelName;
+        extensions["degradation_message"] = degradation.Message;
+        return Results.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
     }
+
+    /// <summary>What a refused initialize made and undid, for its problem answer: exactly what exists afterwards.</summary>
+    private static Dictionary<string, object?> Undone(SwarmInitFailedException init) => new()
+    {
+        ["failed_type"] = init.FailedType,
+        ["reason"] = init.Reason,
+        ["accepted_types"] = init.AcceptedTypes?.ToArray(),
+        ["swarm_id"] = init.SwarmId,
+        ["rolled_back_agent_ids"] = init.RolledBackAgentIds.ToArray(),
+        ["swarm_rolled_back"] = init.SwarmRolledBack,
+        ["remaining_agent_ids"] = init.RemainingAgentIds.ToArray(),
+        ["swarm_remains"] = init.SwarmId is not null && !init.SwarmRolledBack,
+    };
 
     private static IResult? BadId(string? id, string what) =>
         string.IsNullOrEmpty(id) || id.Length > 128 || id.AsSpan().ContainsAnyExcept(IdChars)

@@ -20,6 +20,9 @@ namespace VisionFlow.Server.Api;
 /// <param name="AgentGraphAvailable">Whether the agent graph is shown.</param>
 /// <param name="TelemetryLinesAccepted">Telemetry events accepted so far.</param>
 /// <param name="TelemetryLinesRefused">Telemetry lines refused (malformed, unknown, too long).</param>
+/// <param name="AgentTypes">The agent types the connected server accepts, learnt this session (its schema's enum, else its own
+/// validation message); null while it has not said. The simulator reports its own.</param>
+/// <param name="AgentTypesSource"><c>schema</c> or <c>validation</c>: where <see cref="AgentTypes"/> came from; null while unknown.</param>
 internal sealed record BotsStatusResponse(
     string McpState,
     string McpDetail,
@@ -39,7 +42,9 @@ internal sealed record BotsStatusResponse(
     int MaxAgents,
     bool AgentGraphAvailable,
     long TelemetryLinesAccepted,
-    long TelemetryLinesRefused);
+    long TelemetryLinesRefused,
+    IReadOnlyList<string>? AgentTypes,
+    string? AgentTypesSource);
 
 /// <summary>A classified link failure: <c>kind</c> (refused, timeout, reset, closed, dns, unreachable, auth, protocol, …), message, when.</summary>
 internal sealed record LinkFailureView(string Kind, string Message, DateTimeOffset? At);

@@ -227,8 +227,14 @@ internal sealed class McpDialect(SwarmState state) : ISimulatorMcpDialect
 
     private ToolText AgentSpawn(Args a)
     {
-        if (!a.TryGetString("agentType", true, out var type, out var e)
-            || !a.TryGetString("agentId", false, out var agentId, out e)
+        if (!a.TryGetString("agentType", true, out var type, out var e))
+        {
+            // As Claude Flow 3.43 does, a missing or empty type is refused with the types this server offers (it still
+            // accepts others, as earlier Claude Flow releases did), so a client learns its vocabulary the same way.
+            return Failure($"{Validation(e)}; type: Invalid option: expected one of {string.Join('|', Names.DefaultAgentTypes.Select(t => $"\"{t}\""))}");
+        }
+
+        if (!a.TryGetString("agentId", false, out var agentId, out e)
             || !a.TryGetString("swarmId", false, out var swarmId, out e)
             || !a.TryGetString("model", false, out var model, out e))
         {

@@ -5,12 +5,14 @@
 import { state, on, changed } from '../state.js';
 import { known, text } from '../format.js';
 import { PALETTE, C_ACTIVE, C_STALE } from '../palette.js';
-import { api, del, path, postJson, describeError } from '../api.js';
+import { del, path, postJson } from '../api.js';
 import * as session from '../session-store.js';
 import { $, el, set, keyedChildren } from '../dom.js';
 import { command, answerLine, updateAnswerLine } from './answers.js';
+import { readEntry, lookUp, cardTitle, updateCardTitle } from './entries.js';
 
 const KEY = 'visionflow.swarms';
+const SWARM = '/api/bots/multi-agent/';
 const READ_AT_MOST = 40;
 let lastRead = -Infinity;
 
@@ -30,17 +32,7 @@ export function swarmMeta(info, seen, fromViewer) {
 
 const save = () => session.save(KEY, [...state.swarms.values()].filter((s) => s.origin === 'viewer').map((s) => s.id));
 
-async function read(id) {
-  const entry = state.swarms.get(id) || { id, origin: 'agents' };
-  state.swarms.set(id, entry);
-  try {
-    entry.info = (await api(path('/api/bots/multi-agent/', id))).body;
-    entry.error = null;
-  } catch (e) {
-    entry.error = describeError(e);
-    if (e.status === 404) entry.gone = true;
-  }
-}
+const read = (id) => readEntry(state.swarms, id, SWARM, { id, origin: 'agents' });
 
 /** Reads every known swarm (at most 40) that is not gone, then shows them. */
 export async function refresh() {
@@ -53,10 +45,7 @@ export async function refresh() {
 // A card is made once per swarm and brought up to date in place (dom.js keyedChildren).
 function makeCard(id) {
   return el('li', { 'data-id': id },
-    el('div', { class: 'title' },
-      el('code', { text: id }),
-      el('span', { class: 'status swarm-status' }),
-      el('button', { type: 'button', class: 'danger dissolve', text: 'Dissolve', onclick: () => dissolve(id) })),
+    cardTitle(id, 'swarm-status', 'dissolve', 'Dissolve', dissolve),
     el('div', { class: 'meta' }),
     answerLine());
 }
@@ -64,10 +53,7 @@ function makeCard(id) {
 function updateCard(li, id, counts) {
   const s = state.swarms.get(id);
   const [title, meta, answer] = li.children;
-  const [, status, button] = title.children;
-  status.style.setProperty('--c', s.gone ? PALETTE[C_STALE] : PALETTE[C_ACTIVE]);
-  set(status, 'textContent', s.gone ? 'gone' : text((s.info || {}).status));
-  set(button, 'disabled', !!s.gone);
+  updateCardTitle(title, s.gone ? PALETTE[C_STALE] : PALETTE[C_ACTIVE], s.gone ? 'gone' : text((s.info || {}).status), !!s.gone);
   set(meta, 'textContent', swarmMeta(s.info || {}, counts.get(id), s.origin === 'viewer'));
   updateAnswerLine(answer, s);
 }
@@ -93,7 +79,7 @@ function render() {
 let refreshAgents = () => {};
 
 async function dissolve(id) {
-  const result = await command('Dissolve ' + id, () => del(path('/api/bots/multi-agent/', id)), () => 'swarm ' + id + ' dissolved', state.swarms.get(id));
+  const result = await command('Dissolve ' + id, () => del(path(SWARM, id)), () => 'swarm ' + id + ' dissolved', state.swarms.get(id));
   if (result) await read(id);
   changed('swarms');
   if (result) refreshAgents();
@@ -116,16 +102,6 @@ async function start(event) {
   }
 }
 
-async function lookUp(event) {
-  event.preventDefault();
-  const id = new FormData(event.target).get('id').trim();
-  const result = await command('Look up swarm ' + id, () => api(path('/api/bots/multi-agent/', id)), (s) => 'swarm ' + id + ' is ' + text(s && s.status));
-  if (result) {
-    state.swarms.set(id, { id, origin: 'viewer', info: result.body });
-    save();
-    changed('swarms');
-  }
-}
 
 /** While the tab is open every 3 s, else every 10 s (the spawn form's swarm choice needs them too). */
 export function startPolling() {
@@ -136,7 +112,11 @@ export function init(readAgents) {
   refreshAgents = readAgents;
   for (const id of session.load(KEY)) state.swarms.set(id, { id, origin: 'viewer' });
   $('swarm-form').addEventListener('submit', start);
-  $('swarm-lookup').addEventListener('submit', lookUp);
+  $('swarm-lookup').addEventListener('submit', (event) => lookUp(event, 'swarm', SWARM, (id, info) => {
+    state.swarms.set(id, { id, origin: 'viewer', info });
+    save();
+    changed('swarms');
+  }));
   on('swarms', render);
   on('agents', render);
   on('tab', (name) => { if (name === 'swarms') refresh(); });

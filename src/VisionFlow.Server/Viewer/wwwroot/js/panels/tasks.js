@@ -5,12 +5,14 @@
 import { state, on, changed } from '../state.js';
 import { DASH, known, text, pct } from '../format.js';
 import { PALETTE, C_BUSY, C_STALE } from '../palette.js';
-import { api, del, path, postJson, describeError } from '../api.js';
+import { del, path, postJson } from '../api.js';
 import * as session from '../session-store.js';
 import { $, el, set, keyedChildren } from '../dom.js';
 import { answer, command, answerLine, updateAnswerLine } from './answers.js';
+import { readEntry, lookUp, cardTitle, updateCardTitle } from './entries.js';
 
 const KEY = 'visionflow.tasks';
+const TASK = '/api/bots/tasks/';
 const READ_AT_MOST = 40;
 const TERMINAL = new Set(['completed', 'cancelled', 'canceled', 'failed', 'done']);
 
@@ -25,17 +27,7 @@ export function progressLine(info) {
 
 const save = () => session.save(KEY, [...state.tasks.keys()]);
 
-async function read(id) {
-  const entry = state.tasks.get(id) || { id };
-  state.tasks.set(id, entry);
-  try {
-    entry.info = (await api(path('/api/bots/tasks/', id))).body;
-    entry.error = null;
-  } catch (e) {
-    entry.error = describeError(e);
-    if (e.status === 404) entry.gone = true;
-  }
-}
+const read = (id) => readEntry(state.tasks, id, TASK);
 
 /** Reads the open tasks again (at most 40), then shows them. */
 export async function refresh() {
@@ -47,10 +39,7 @@ export async function refresh() {
 // A card is made once per task and brought up to date in place (dom.js keyedChildren).
 function makeCard(id) {
   return el('li', { 'data-id': id },
-    el('div', { class: 'title' },
-      el('code', { text: id }),
-      el('span', { class: 'status task-status' }),
-      el('button', { type: 'button', class: 'danger cancel', text: 'Cancel', onclick: () => cancel(id) })),
+    cardTitle(id, 'task-status', 'cancel', 'Cancel', cancel),
     el('div', { class: 'meta' }),
     el('div', { class: 'meta task-progress' }),
     el('div', { class: 'progress', hidden: true }, el('span')),
@@ -62,10 +51,7 @@ function updateCard(li, id) {
   const info = t.info || {};
   const done = t.gone || isTerminal(info.status);
   const [title, description, progress, bar, answer] = li.children;
-  const [, status, button] = title.children;
-  status.style.setProperty('--c', PALETTE[done ? C_STALE : C_BUSY]);
-  set(status, 'textContent', t.gone ? 'gone' : text(info.status));
-  set(button, 'disabled', !!done);
+  updateCardTitle(title, PALETTE[done ? C_STALE : C_BUSY], t.gone ? 'gone' : text(info.status), !!done);
   set(description, 'textContent', text(info.description));
   set(progress, 'textContent', progressLine(info));
   set(bar, 'hidden', !known(info.progress));
@@ -85,7 +71,7 @@ function render() {
 
 async function cancel(id) {
   const entry = state.tasks.get(id);
-  const result = await command('Cancel task ' + id, () => del(path('/api/bots/tasks/', id)), (t) => 'task ' + id + ' is ' + text(t && t.status), entry);
+  const result = await command('Cancel task ' + id, () => del(path(TASK, id)), (t) => 'task ' + id + ' is ' + text(t && t.status), entry);
   if (result && result.body) entry.info = result.body;
   changed('tasks');
 }
@@ -109,16 +95,6 @@ async function create(event) {
   }
 }
 
-async function lookUp(event) {
-  event.preventDefault();
-  const id = new FormData(event.target).get('id').trim();
-  const result = await command('Look up task ' + id, () => api(path('/api/bots/tasks/', id)), (t) => 'task ' + id + ' is ' + text(t && t.status));
-  if (result) {
-    state.tasks.set(id, { id, info: result.body });
-    save();
-    changed('tasks');
-  }
-}
 
 export function startPolling() {
   setInterval(() => { if (!$('tab-tasks').hidden) refresh(); }, 2000);
@@ -127,7 +103,11 @@ export function startPolling() {
 export function init() {
   for (const id of session.load(KEY)) state.tasks.set(id, { id });
   $('task-form').addEventListener('submit', create);
-  $('task-lookup').addEventListener('submit', lookUp);
+  $('task-lookup').addEventListener('submit', (event) => lookUp(event, 'task', TASK, (id, info) => {
+    state.tasks.set(id, { id, info });
+    save();
+    changed('tasks');
+  }));
   on('tasks', render);
   on('tab', (name) => { if (name === 'tasks') refresh(); });
   render();

@@ -4,8 +4,8 @@
 // /ws agent-field messages and a history replay as further sources later, all writing through the same topics.
 //
 // Topics: 'graph' (meta, edges, graphInfo) · 'agents' (agents, agentsById, agentsBody, source) · 'status' (status,
-// health, degradation) · 'stream' (streamOpen) · 'filter' · 'pinned' · 'swarms' · 'tasks' · 'tab' · 'terminate'
-// (pendingTerminate).
+// health; detail {unanswered} when neither answered) · 'degradation' (a /ws notice: {level, message}) · 'stream'
+// (streamOpen) · 'filter' · 'pinned' · 'swarms' · 'tasks' · 'tab' (the tab shown) · 'terminate' (pendingTerminate).
 
 import { createGraph } from './nodes.js';
 

@@ -170,6 +170,34 @@ cmd_run() {
   exec "$exe" "$@"
 }
 
+# The viewer's pure JavaScript (src/VisionFlow.Server/Viewer/wwwroot/js: stream decoding, formatting, failure wording,
+# layout, pixels, panels' words) under Node's built-in test runner: `node --test tests/viewer/`. Sets VIEWER_JS_PASSED
+# and VIEWER_JS_FAILED for cmd_test's summary line. A run that cannot start, crashes or reports no test counts as one
+# failure, so the summary never reads green without them.
+run_viewer_js_tests() {
+  local tap="$ARTIFACTS/viewer-js.tap" rc=0 cancelled
+  VIEWER_JS_PASSED=0
+  VIEWER_JS_FAILED=0
+  say "running the viewer's JavaScript unit tests (node --test tests/viewer/)"
+  if ! command -v node >/dev/null 2>&1; then
+    echo "node not found: the viewer's JavaScript tests did not run"
+    VIEWER_JS_FAILED=1
+    return 0
+  fi
+  rm -f "$tap"
+  node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$tap" tests/viewer/ || rc=$?
+  VIEWER_JS_PASSED="$(grep -E '^# pass [0-9]+' "$tap" 2>/dev/null | tail -n1 | grep -oE '[0-9]+' || echo 0)"
+  VIEWER_JS_FAILED="$(grep -E '^# fail [0-9]+' "$tap" 2>/dev/null | tail -n1 | grep -oE '[0-9]+' || echo 0)"
+  cancelled="$(grep -E '^# cancelled [0-9]+' "$tap" 2>/dev/null | tail -n1 | grep -oE '[0-9]+' || echo 0)"
+  VIEWER_JS_FAILED=$((VIEWER_JS_FAILED + cancelled))
+  if [[ $VIEWER_JS_PASSED -eq 0 || ($rc -ne 0 && $VIEWER_JS_FAILED -eq 0) ]]; then
+    echo "node --test exited with code $rc after $VIEWER_JS_PASSED passed tests and no reported failure"
+    VIEWER_JS_FAILED=$((VIEWER_JS_FAILED + 1))
+  fi
+  echo "viewer JavaScript: $VIEWER_JS_PASSED passed, $VIEWER_JS_FAILED failed"
+}
+
 cmd_test() {
   cmd_setup
   cmd_interop_servers
@@ -185,6 +213,8 @@ cmd_test() {
   failed="$(grep -E '^\s+failed: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || echo 0)"
   passed="$(grep -E '^\s+succeeded: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || echo 0)"
   skipped="$(grep -E '^\s+skipped: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || echo 0)"
+  run_viewer_js_tests
+  passed=$((passed + VIEWER_JS_PASSED)) failed=$((failed + VIEWER_JS_FAILED)) total=$((total + VIEWER_JS_PASSED + VIEWER_JS_FAILED))
   if [[ $rc -ne 0 && $failed -eq 0 ]]; then
     # A crashed test host reports no failed test; count it so the summary can never read green.
     echo "a test host exited with code $rc without reporting a failed test"

@@ -23,19 +23,26 @@ internal static class ViewerHarness
         // Zoomed out to the whole graph (the default fit), after the view has settled on it. The renderer the viewer
         // picks by itself, then the vector one forced, as the baseline of the same run.
         await Task.Delay(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-        Console.WriteLine("| renderer | agents | nodes drawn | edges | frames/s | frame interval p50 / p95 / max, ms | draw, ms a frame (wall) | load average before → after |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---|---:|---|");
+        Console.WriteLine("| renderer | agents | nodes drawn | edges | frames/s | frame interval p50 / p95 / max, ms | draw, ms a frame (wall) | page main thread, CPU ms a frame | page process, CPU % of a core | load average before → after |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---|---:|---:|---:|---|");
         foreach (var renderer in new[] { "auto", "vector" })
         {
             await browser.EvaluateAsync($"visionflow.renderer = '{renderer}'").ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
             var before = Load.ProcSampler.LoadAverage();
+            // CPU time of the page (DevTools counters) over the same window: what drawing costs, whatever else runs.
+            var cpuBefore = await browser.MetricsAsync().ConfigureAwait(false);
             var r = await MeasureAsync(browser, seconds).ConfigureAwait(false);
+            var cpuAfter = await browser.MetricsAsync().ConfigureAwait(false);
             var after = Load.ProcSampler.LoadAverage();
+            var frames = r["frames"]!.GetValue<double>();
+            var window = cpuAfter["Timestamp"] - cpuBefore["Timestamp"];
+            var threadMsPerFrame = (cpuAfter["ThreadTime"] - cpuBefore["ThreadTime"]) * 1000 / Math.Max(frames, 1);
+            var processShare = (cpuAfter["ProcessTime"] - cpuBefore["ProcessTime"]) * 100 / window;
             Console.WriteLine(
                 $"| {renderer} | {agents:N0} | {r["drawn"]} | {r["edges"]} | {r["fps"]!.GetValue<double>():F1} | " +
                 $"{r["p50"]!.GetValue<double>():F1} / {r["p95"]!.GetValue<double>():F1} / {r["max"]!.GetValue<double>():F1} | " +
-                $"{r["drawMs"]!.GetValue<double>():F2} | `{Short(before)}` → `{Short(after)}` |");
+                $"{r["drawMs"]!.GetValue<double>():F2} | {threadMsPerFrame:F2} | {processShare:F0} % | `{Short(before)}` → `{Short(after)}` |");
         }
 
         Console.WriteLine($"load average at start {Short(loadStart)}, at end {Short(Load.ProcSampler.LoadAverage())}");

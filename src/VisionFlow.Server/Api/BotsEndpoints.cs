@@ -471,30 +471,40 @@ internal static class BotsEndpoints
         {
             // The request's span (when traced) says why, also when no MCP call was made (link down, circuit open).
             Activity.Current?.SetTag("error.type", failure.KindName);
+            // The problem carries the failure's kind (failure_kind), so a client words or handles it without reading the text.
+            var kind = failure.KindName;
             return failure.Kind switch
             {
-                McpFailureKind.NotOffered => Problem(StatusCodes.Status501NotImplemented, "Not offered by this MCP server", failure.Message, mcp),
-                McpFailureKind.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", failure.Message, mcp),
+                McpFailureKind.NotOffered => Problem(StatusCodes.Status501NotImplemented, "Not offered by this MCP server", failure.Message, mcp, kind),
+                McpFailureKind.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", failure.Message, mcp, kind),
                 McpFailureKind.Refusal when ex is SwarmInitFailedException init => Problem(StatusCodes.Status422UnprocessableEntity,
-                    "The MCP server refused the command; what it made was rolled back", failure.Message, mcp, Undone(init)),
-                McpFailureKind.Refusal => Problem(StatusCodes.Status422UnprocessableEntity, "The MCP server refused the command", failure.Message, mcp),
-                McpFailureKind.InvalidParams => Problem(StatusCodes.Status422UnprocessableEntity, "The MCP server rejected the arguments", failure.Message, mcp),
+                    "The MCP server refused the command; what it made was rolled back", failure.Message, mcp, kind, Undone(init)),
+                McpFailureKind.Refusal => Problem(StatusCodes.Status422UnprocessableEntity, "The MCP server refused the command", failure.Message, mcp, kind),
+                McpFailureKind.InvalidParams => Problem(StatusCodes.Status422UnprocessableEntity, "The MCP server rejected the arguments", failure.Message, mcp, kind),
                 McpFailureKind.ServerError => Problem(StatusCodes.Status502BadGateway,
-                    ex is JsonRpcException rpc ? $"MCP error {rpc.Code}" : "MCP error", failure.Message, mcp),
-                McpFailureKind.Timeout => Problem(StatusCodes.Status504GatewayTimeout, "MCP server timed out", $"MCP server {mcp.Link.Status.Address} {failure.Phrase}: {failure.Message}", mcp),
+                    ex is JsonRpcException rpc ? $"MCP error {rpc.Code}" : "MCP error", failure.Message, mcp, kind),
+                McpFailureKind.Timeout => Problem(StatusCodes.Status504GatewayTimeout, "MCP server timed out", $"MCP server {mcp.Link.Status.Address} {failure.Phrase}: {failure.Message}", mcp, kind),
                 // The link's own refusal already says what is wrong and what happens next.
-                McpFailureKind.LinkDown => Problem(StatusCodes.Status503ServiceUnavailable, "MCP server unavailable", failure.Message, mcp),
-                _ => Problem(StatusCodes.Status503ServiceUnavailable, "MCP server unavailable", $"MCP server {mcp.Link.Status.Address} {failure.Phrase}: {failure.Message}", mcp),
+                McpFailureKind.LinkDown => Problem(StatusCodes.Status503ServiceUnavailable, "MCP server unavailable", failure.Message, mcp, kind),
+                _ => Problem(StatusCodes.Status503ServiceUnavailable, "MCP server unavailable", $"MCP server {mcp.Link.Status.Address} {failure.Phrase}: {failure.Message}", mcp, kind),
             };
         }
     }
 
-    private static IResult Problem(int status, string title, string detail, McpServices mcp, Dictionary<string, object?>? more = null)
+    /// <param name="failureKind">The classified MCP failure's name (<see cref="FailureClassifier.Name"/>) when the problem is
+    /// one; null for our own refusals (the agent limit).</param>
+    /// <param name="more">Further members of the problem (what a half-done command made and undid).</param>
+    private static IResult Problem(int status, string title, string detail, McpServices mcp, string? failureKind = null, Dictionary<string, object?>? more = null)
     {
         var degradation = mcp.Link.Degradation.Current;
         var extensions = more ?? [];
         extensions["degradation_level"] = degradation.LevelName;
         extensions["degradation_message"] = degradation.Message;
+        if (failureKind is not null)
+        {
+            extensions["failure_kind"] = failureKind;
+        }
+
         return Results.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
     }
 

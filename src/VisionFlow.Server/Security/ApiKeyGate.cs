@@ -31,7 +31,7 @@ internal static class ApiKeyGate
     {
         var path = request.Path.Value ?? "/";
         return ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-                   && path is "/" or "/viewer.js" or "/viewer.css" or "/api/health" or "/api/health/live" or "/api/health/ready")
+                   && (path is "/api/health" or "/api/health/live" or "/api/health/ready" || Viewer.ViewerEndpoints.IsAsset(path)))
                || (HttpMethods.IsPost(request.Method) && path == "/api/session");
     }
 

@@ -7,7 +7,8 @@ namespace VisionFlow.Server.Security;
 
 /// <summary>
 /// Per-client token buckets; <c>/api/health</c> and its probes are exempt so a flood never hides whether the process is
-/// alive (an orchestrator would restart a healthy process whose liveness probe got 429).
+/// alive (an orchestrator would restart a healthy process whose liveness probe got 429), and so are the viewer's files:
+/// served from memory (mostly as 304), and one page load asks for some thirty modules, which a low limit would refuse.
 /// </summary>
 internal static class RateLimiting
 {
@@ -17,6 +18,8 @@ internal static class RateLimiting
         options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             context.Request.Path.Value is "/api/health" or "/api/health/live" or "/api/health/ready"
                 ? RateLimitPartition.GetNoLimiter("health")
+                : Viewer.ViewerEndpoints.IsAsset(context.Request.Path.Value)
+                ? RateLimitPartition.GetNoLimiter("viewer")
                 : RateLimitPartition.GetTokenBucketLimiter(
                     context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new TokenBucketRateLimiterOptions

@@ -17,6 +17,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     private readonly string _profile;
     private readonly ClientWebSocket _cdp = new();
     private int _nextId;
+    private bool _performanceEnabled;
 
     private HeadlessChromium(Process process, string profile)
     {
@@ -134,6 +135,23 @@ internal sealed class HeadlessChromium : IAsyncDisposable
 
         var state = await EvaluateAsync("JSON.stringify({frames: visionflow.frames, nodes: visionflow.nodes.count, drawn: visionflow.drawnNodes, agents: visionflow.agents.size, degradation: visionflow.degradation, stream: visionflow.streamOpen, answer: visionflow.lastAnswer})");
         throw new TimeoutException($"viewer never showed {what}; last value {last?.ToJsonString() ?? "null"}; viewer state {state}");
+    }
+
+    /// <summary>
+    /// The page's DevTools performance counters by name: <c>ThreadTime</c> and <c>ProcessTime</c> are the CPU seconds
+    /// of the renderer's main thread and of its process so far, which move little with other load on the machine
+    /// (unlike a frame rate); <c>ScriptDuration</c> and <c>TaskDuration</c> are wall seconds.
+    /// </summary>
+    public async Task<Dictionary<string, double>> MetricsAsync()
+    {
+        if (!_performanceEnabled)
+        {
+            await SendAsync("Performance.enable", new JsonObject());
+            _performanceEnabled = true;
+        }
+
+        var metrics = (await SendAsync("Performance.getMetrics", new JsonObject()))!["metrics"]!.AsArray();
+        return metrics.ToDictionary(m => m!["name"]!.GetValue<string>(), m => m!["value"]!.GetValue<double>(), StringComparer.Ordinal);
     }
 
     /// <summary>Moves the mouse to page coordinates (CSS pixels), as a user's pointer would.</summary>

@@ -265,6 +265,21 @@ public sealed class ViewerWorkTests
         var level = (await browser.EvaluateAsync("document.getElementById('banner').className"))!.GetValue<string>();
         await Assert.That(level).DoesNotContain("level-fully_operational");
 
+        // A command refused while the link is down: its problem carries the failure's kind, and the viewer words the
+        // remedy from that kind (the same words as the banner's), not from the text.
+        using (var spawn = await server.Http.PostAsync("/api/bots/agents", new StringContent("{\"type\":\"coder\"}", System.Text.Encoding.UTF8, "application/json")))
+        {
+            await Assert.That(spawn.StatusCode).IsEqualTo(System.Net.HttpStatusCode.ServiceUnavailable);
+            using var problem = JsonDocument.Parse(await spawn.Content.ReadAsStringAsync());
+            await Assert.That(problem.RootElement.GetProperty("failure_kind").GetString()).IsEqualTo("link_down");
+        }
+
+        await browser.ClickElementAsync("#spawn-form button[type=submit]");
+        var refused = (await browser.WaitForAsync("document.getElementById('command-result').textContent.includes('503') && document.getElementById('command-result').textContent", Wait, "the 503 answer"))!.GetValue<string>();
+        await Assert.That(refused).StartsWith("Spawn coder → 503 Service Unavailable: MCP server unavailable — ");
+        await Assert.That(refused).Contains(address);
+        await Assert.That(refused).EndsWith(" · set CLAUDE_FLOW_HOST / MCP_TCP_PORT, or start the built-in simulator with visionflow --simulator");
+
         // The knowledge graph needs no MCP: laid out, streamed and drawn although real-time updates are off.
         var drawn = (await browser.WaitForAsync("window.visionflow.drawnNodes >= 13 && window.visionflow.drawnNodes", Wait, "the knowledge graph drawn"))!.GetValue<int>();
         await Assert.That(drawn).IsEqualTo(13);

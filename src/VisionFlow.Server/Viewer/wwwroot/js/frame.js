@@ -1,0 +1,63 @@
+// The /ws wire: binary frames of 28-byte node records and JSON text notices. Pure; no socket, no DOM.
+//
+// A record, little-endian: u32 id (bit 31 set = agent node) · f32 x, y, z · f32 vx, vy, vz. A frame carries the nodes
+// that moved since this client's last frame, except the first after connect or after a topology notice: that one is
+// complete. Text frames are notices: {"type": "hello" | "topology" | "degradation" | "rate" | "error", …}.
+
+export const RECORD = 28;
+export const AGENT_FLAG = 0x80000000;
+
+export const isAgentId = (id) => (id & AGENT_FLAG) !== 0;
+
+/** The number part of a node id, without the agent flag. */
+export const serialOf = (id) => id & 0x7fffffff;
+
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Calls place(id, x, y) for each whole record of the frame, in order, and returns how many there were (a torn tail is
+ * ignored). Reads the buffer through typed-array views where the machine is little-endian: nothing is allocated per
+ * record.
+ */
+export function decodeFrame(buffer, place, littleEndian = LITTLE_ENDIAN) {
+  const count = Math.floor(buffer.byteLength / RECORD);
+  if (littleEndian) {
+    const u32 = new Uint32Array(buffer, 0, count * 7);
+    const f32 = new Float32Array(buffer, 0, count * 7);
+    for (let i = 0, o = 0; i < count; i++, o += 7) place(u32[o], f32[o + 1], f32[o + 2]);
+  } else {
+    const view = new DataView(buffer);
+    for (let i = 0, o = 0; i < count; i++, o += RECORD) place(view.getUint32(o, true), view.getFloat32(o + 4, true), view.getFloat32(o + 8, true));
+  }
+  return count;
+}
+
+/** A text notice as an object with a string `type`; null for anything else (not JSON, no type). */
+export function parseNotice(message) {
+  let notice;
+  try { notice = JSON.parse(message); } catch { return null; }
+  return notice && typeof notice === 'object' && typeof notice.type === 'string' ? notice : null;
+}
+
+/**
+ * What a notice asks of the page: `complete` (the next binary frame is complete), `graph` and `agents` (re-read them),
+ * `status` (re-read the link's status), `degradation` ({level, message} to show until the status is read).
+ */
+export function noticeEffects(notice, nodesDrawn) {
+  switch (notice.type) {
+    case 'topology':
+      // Nodes came or went; the agents too unless the count is the same (a re-published layout).
+      return { complete: true, graph: true, agents: notice.nodes !== nodesDrawn };
+    case 'degradation':
+      return { degradation: { level: notice.level, message: notice.message }, status: true };
+    case 'hello':
+    case 'rate':
+      return {};
+    default:
+      // Any other notice (link state, errors) may change what the banner should say.
+      return { status: true };
+  }
+}
+
+/** The reconnect delay after one of `delay` ms: doubled, at most 5 s. */
+export const nextRetry = (delay) => Math.min(delay * 2, 5000);

@@ -1,0 +1,31 @@
+// A read paced by its own cost: one that took c ms waits at least max(minimumMs, 20·c) after it ended before the next
+// starts, so a 10,000-agent body (megabytes of JSON) is parsed a few percent of the time at most and drawing keeps its
+// frames. `now()` reads at once (or right after a read in progress), `soon()` when the pace allows; calls while one is
+// due collapse into one. The clock and timers are arguments so Node's tests can drive them.
+
+export function paced(read, minimumMs, clock = performance, timers = globalThis) {
+  let running = false, again = false, last = -Infinity, cost = 0, timer = 0;
+
+  async function now() {
+    if (timer) { timers.clearTimeout(timer); timer = 0; }
+    if (running) { again = true; return; }
+    running = true;
+    const began = clock.now();
+    try {
+      await read();
+    } finally {
+      cost = clock.now() - began;
+      last = clock.now();
+      running = false;
+      if (again) { again = false; soon(); }
+    }
+  }
+
+  function soon() {
+    if (running) { again = true; return; }
+    if (timer) return;
+    timer = timers.setTimeout(() => { timer = 0; now(); }, Math.max(0, last + Math.max(minimumMs, cost * 20) - clock.now()));
+  }
+
+  return { now, soon };
+}

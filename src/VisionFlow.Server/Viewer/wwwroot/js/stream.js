@@ -1,0 +1,56 @@
+// The /ws connection: binary frames into the drawn graph, text notices turned into what they ask of the page, and a
+// reconnect with backoff when the socket closes. frame.js does the decoding; this module owns the socket.
+
+import { state, graph, changed } from './state.js';
+import { RECORD, decodeFrame, parseNotice, noticeEffects, nextRetry } from './frame.js';
+import { clearNodes, ensureCapacity, place } from './nodes.js';
+
+let socket = null;
+let retry = 250;
+let expectComplete = true;   // the next binary frame is complete: forget what is drawn first
+let handlers = { notice: () => {}, closed: () => {} };
+const placeNode = (id, x, y) => place(graph, id, x, y);
+
+/**
+ * Opens the stream (once; again after it closed). `notice(effects)` gets what a text notice asks of the page (see
+ * frame.js noticeEffects), `closed()` runs each time the socket closed.
+ */
+export function connect(on) {
+  if (on) handlers = on;
+  if (socket && socket.readyState <= 1) return;
+  const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
+  socket = new WebSocket(url);
+  socket.binaryType = 'arraybuffer';
+  socket.onopen = () => {
+    state.streamOpen = true;
+    expectComplete = true;
+    retry = 250;
+    changed('stream');
+  };
+  socket.onclose = () => {
+    state.streamOpen = false;
+    changed('stream');
+    setTimeout(() => connect(), retry);
+    retry = nextRetry(retry);
+    handlers.closed();
+  };
+  socket.onmessage = (event) => {
+    if (typeof event.data === 'string') onText(event.data); else onFrame(event.data);
+  };
+}
+
+function onText(message) {
+  const notice = parseNotice(message);
+  if (!notice) return;
+  const effects = noticeEffects(notice, graph.count);
+  if (effects.complete) expectComplete = true;
+  handlers.notice(effects);
+}
+
+function onFrame(buffer) {
+  if (expectComplete) clearNodes(graph);
+  ensureCapacity(graph, graph.count + Math.floor(buffer.byteLength / RECORD));
+  decodeFrame(buffer, placeNode);
+  expectComplete = false;
+  state.frames++;
+}

@@ -14,7 +14,7 @@ internal static class FrameIO
     /// Encodes one frame (header and stored payload) of <paramref name="raw"/> into <paramref name="output"/>, which is
     /// reset first. Deflate at its fastest level unless that does not make it smaller.
     /// </summary>
-    public static FrameHeader Encode(FrameKind kind, ReadOnlySpan<byte> raw, int records, long first, long last, MemoryStream output)
+    public static FrameHeader Encode(FrameKind kind, ReadOnlySpan<byte> raw, int records, long first, long last, MemoryStream output, CompressionLevel level = CompressionLevel.Optimal)
     {
         output.SetLength(0);
         output.Position = HistoryFormat.FrameHeaderSize;
@@ -22,7 +22,7 @@ internal static class FrameIO
         var codec = FrameCodec.None;
         if (raw.Length >= CompressAbove)
         {
-            using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
+            using (var deflate = new DeflateStream(output, level, leaveOpen: true))
             {
                 deflate.Write(raw);
             }

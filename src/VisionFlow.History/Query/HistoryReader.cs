@@ -21,9 +21,10 @@ public sealed class HistoryReader
     internal HistoryReader(IHistorySource source) => _source = source;
 
     /// <summary>First and last moment, bytes and events.</summary>
-    public HistorySummary Summary()
+    public HistorySummary Summary() => Summarize(_source.Snapshot());
+
+    private HistorySummary Summarize(IReadOnlyList<SegmentSnapshot> segments)
     {
-        var segments = _source.Snapshot();
         var tail = _source.Tail;
         long? first = null, last = null;
         foreach (var s in segments)
@@ -53,7 +54,7 @@ public sealed class HistoryReader
     public StateAtResult StateAt(DateTimeOffset at)
     {
         var segments = _source.Snapshot();
-        var summary = Summary();
+        var summary = Summarize(segments);
         if (summary.First is not { } first || summary.Last is not { } last)
         {
             return new StateAtResult(StateAtOutcome.Empty, null, null, null);

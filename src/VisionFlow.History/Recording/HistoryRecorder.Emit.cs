@@ -322,7 +322,7 @@ public sealed partial class HistoryRecorder
         _bytesSinceKeyframe += block.Buffer.Length;
         _current = next;
         Enqueue(block);
-        if (_bytesSinceKeyframe >= Math.Max(_options.KeyframeMinBytes, 8 * _lastKeyframeBytes))
+        if (_bytesSinceKeyframe >= Math.Max(_options.KeyframeMinBytes, 4 * _lastKeyframeBytes))
         {
             Keyframe(block.LastMicros, newSegment: false, resume: false);
         }

@@ -67,7 +67,7 @@ public sealed partial class HistoryRecorder
                 _store.StartSegment(block.FirstMicros, now);
             }
 
-            var header = FrameIO.Encode(block.Kind, block.Buffer.Written, block.Records, block.FirstMicros, block.LastMicros, _frame);
+            var header = FrameIO.Encode(block.Kind, block.Buffer.Written, block.Records, block.FirstMicros, block.LastMicros, _frame, _options.Compression);
             _store.Append(_frame.GetBuffer().AsSpan(0, (int)_frame.Length), header);
             if (_store.ActiveBytes >= _store.SegmentBytes)
             {

@@ -116,7 +116,7 @@ internal sealed class HistoryStore : IHistorySource, IDisposable
             for (var i = 0; i < result.Length; i++)
             {
                 var s = _segments[i];
-                result[i] = new SegmentSnapshot(s.Path, s.Header, [.. s.Chunks], s.FirstMicros, s.LastMicros, s.Length, s.Events);
+                result[i] = new SegmentSnapshot(s.Path, s.Header, s.Frozen, s.FirstMicros, s.LastMicros, s.Length, s.Events);
             }
 
             return result;

@@ -13,6 +13,7 @@ internal sealed class SegmentIndex
     public const int ChunkBytes = 64 * 1024;
 
     private readonly List<IndexChunk> _chunks = [];
+    private IndexChunk[]? _frozen;
 
     public SegmentIndex(string path, FileHeader header)
     {
@@ -39,9 +40,13 @@ internal sealed class SegmentIndex
 
     public IReadOnlyList<IndexChunk> Chunks => _chunks;
 
+    /// <summary>The chunks as an array readers may keep: copied once per change, so a closed segment is copied once.</summary>
+    public IndexChunk[] Frozen => _frozen ??= [.. _chunks];
+
     /// <summary>Notes a whole frame written (or found) at <see cref="Length"/>.</summary>
     public void Add(in FrameHeader frame)
     {
+        _frozen = null;
         var offset = Length;
         var length = checked((int)frame.TotalLength);
         var records = frame.Kind == FrameKind.Changes ? frame.Records : 0;

@@ -19,6 +19,8 @@ public sealed class ArchitectureTests
         ["VisionFlow.Agents"] = ["VisionFlow.Connections", "VisionFlow.Protocol"],
         ["VisionFlow.Physics"] = ["VisionFlow.Agents", "VisionFlow.Connections", "VisionFlow.Protocol"],
         ["VisionFlow.Simulator"] = ["VisionFlow.Protocol"],
+        // The history store is handed typed change records and knows no other layer (the server maps change sets onto them).
+        ["VisionFlow.History"] = [],
         ["VisionFlow.Server"] = ["VisionFlow.Physics", "VisionFlow.Agents", "VisionFlow.Connections", "VisionFlow.Protocol", "VisionFlow.Simulator"],
     };
 

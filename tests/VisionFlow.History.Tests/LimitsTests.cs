@@ -39,6 +39,33 @@ public sealed class LimitsTests
     }
 
     [Test]
+    public async Task A_flood_that_never_lets_the_tick_run_still_rolls_segments_at_their_size()
+    {
+        // No clock advance: the once-a-second tick never runs, as when a flood holds the recorder's lock back to back.
+        const long max = 1024 * 1024;
+        await using var h = HistoryFixture.Create(o => new() { Directory = o.Directory, MaxBytes = max, GaugeInterval = TimeSpan.Zero });
+        var random = new Random(9);
+        for (var round = 0; round < 400; round++)
+        {
+            using (var b = h.Recorder.Begin())
+            {
+                for (var a = 0; a < 100; a++)
+                {
+                    b.AgentChanged($"agent-{a:D4}", [new(AgentField.CpuUsage, (float)random.NextDouble()), new(AgentField.MemoryUsage, (float)random.NextDouble())]);
+                }
+            }
+
+            await h.Recorder.WhenWrittenAsync();
+        }
+
+        await h.Recorder.FlushAsync();
+        var sizes = h.Segments().Select(f => new FileInfo(f).Length).ToList();
+        await Assert.That(sizes.Count).IsGreaterThan(2);
+        await Assert.That(sizes.Max()).IsLessThanOrEqualTo(h.Options.SegmentBytes + (2 * h.Options.BlockBytes)).Because("a segment is rolled at its size, tick or not");
+        await Assert.That(sizes.Sum()).IsLessThanOrEqualTo(max);
+    }
+
+    [Test]
     public async Task Segments_older_than_the_retention_go()
     {
         await using var h = HistoryFixture.Create(o => new() { Directory = o.Directory, Retention = TimeSpan.FromMinutes(2) });

@@ -322,7 +322,15 @@ public sealed partial class HistoryRecorder
         _bytesSinceKeyframe += block.Buffer.Length;
         _current = next;
         Enqueue(block);
-        if (_bytesSinceKeyframe >= Math.Max(_options.KeyframeMinBytes, 4 * _lastKeyframeBytes))
+
+        // Rolled here as well as on the tick: a producer that never lets go of the lock (a flood) must not grow a
+        // segment past its size, which is what bounds the scan after a kill.
+        if (_rollRequested)
+        {
+            _rollRequested = false;
+            Keyframe(block.LastMicros, newSegment: true, resume: false);
+        }
+        else if (_bytesSinceKeyframe >= Math.Max(_options.KeyframeMinBytes, 4 * _lastKeyframeBytes))
         {
             Keyframe(block.LastMicros, newSegment: false, resume: false);
         }

@@ -23,6 +23,7 @@ internal static class BenchSuites
         "peer-cpu [s] [rounds]    real claude-flow's CPU with 10 idle agents: fixed 10 Hz poll against adaptive",
         "viewer [agents] [s]      the viewer's frame rate in headless Chromium (default 10,000 simulated agents, 10 s)",
         "screenshot [agents] [f]  the viewer at 1,000 simulated agents as a PNG (default docs/viewer.png)",
+        "history cost|stateat|recovery  recording: CPU and MB/hour at 1,000 and 10,000 agents, state-at latency in a 24 h recording, kill -9 recovery",
     ];
 
     /// <summary>BenchmarkDotNet options that select benchmarks (or only print), so the interactive picker never opens.</summary>

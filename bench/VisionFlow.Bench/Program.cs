@@ -81,6 +81,12 @@ if (args.Length > 0 && args[0] == "screenshot")
         args.Length > 2 ? args[2] : "docs/viewer.png");
 }
 
+// The history store's costs: CPU and bytes per hour, state-at latency in a long recording, kill -9 recovery.
+if (args.Length > 0 && args[0] == "history")
+{
+    return await VisionFlow.Bench.History.HistoryHarness.RunAsync(args[1..]);
+}
+
 // Never BenchmarkDotNet's interactive picker: without a suite it would wait for keyboard input, in CI forever.
 switch (BenchSuites.Resolve(args))
 {

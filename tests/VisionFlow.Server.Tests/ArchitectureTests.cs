@@ -20,6 +20,7 @@ public sealed class ArchitectureTests
         ["VisionFlow.Simulator"] = 1,
         ["VisionFlow.Agents"] = 2,
         ["VisionFlow.Physics"] = 3,
+        ["VisionFlow.History"] = 3,
         ["VisionFlow.Server"] = 4,
     };
 
@@ -31,6 +32,8 @@ public sealed class ArchitectureTests
         ["VisionFlow.Agents"] = ["VisionFlow.Connections"],
         ["VisionFlow.Physics"] = [],
         ["VisionFlow.Simulator"] = ["VisionFlow.Protocol"],
+        // The history store is handed typed change records and knows no other layer (the server maps change sets onto them).
+        ["VisionFlow.History"] = [],
         ["VisionFlow.Server"] = ["VisionFlow.Physics", "VisionFlow.Agents", "VisionFlow.Connections", "VisionFlow.Protocol", "VisionFlow.Simulator"],
     };
 

@@ -13,7 +13,7 @@ public sealed class PublicSurfaceTests
 {
     private static readonly string[] Libraries = ["VisionFlow.Protocol", "VisionFlow.Connections", "VisionFlow.Agents", "VisionFlow.Physics"];
 
-    private static readonly string[] Products = [.. Libraries, "VisionFlow.Simulator", "visionflow"];
+    private static readonly string[] Products = [.. Libraries, "VisionFlow.Simulator", "VisionFlow.History", "visionflow"];
 
     [Test]
     public async Task No_product_assembly_opens_its_internals_to_another()

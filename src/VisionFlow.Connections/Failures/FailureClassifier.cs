@@ -25,6 +25,9 @@ public static class FailureClassifier
     /// <summary>Shorthand for the retry and breaker predicates: <see cref="McpFailure.IsTransient"/> of the classification.</summary>
     public static bool IsTransient(Exception exception) => exception is not null && new McpFailure(KindOf(exception), string.Empty).IsTransient;
 
+    /// <summary>Shorthand for the breaker and the request counters: <see cref="McpFailure.IsAnswer"/> of the classification.</summary>
+    public static bool IsAnswer(Exception exception) => exception is not null && new McpFailure(KindOf(exception), string.Empty).IsAnswer;
+
     /// <summary>The snake_case name the API and logs use for a kind.</summary>
     public static string Name(McpFailureKind kind) => kind switch
     {

@@ -95,6 +95,10 @@ public sealed record McpLinkOptions
     /// <summary><c>host:port</c>.</summary>
     public string Address => $"{Host}:{Port}";
 
+    /// <summary>What to do when the server cannot be reached, for the log line that says so.</summary>
+    internal string Remedy =>
+        "Point CLAUDE_FLOW_HOST / MCP_TCP_PORT at your MCP server, or run `visionflow --simulator` to try VisionFlow with the built-in simulator";
+
     /// <summary>Throws <see cref="ArgumentException"/> naming every invalid setting.</summary>
     public void Validate()
     {

@@ -3,6 +3,7 @@ using Polly.CircuitBreaker;
 using Polly.Timeout;
 using VisionFlow.Connections.Pooling;
 using VisionFlow.Protocol;
+using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Protocol.Dialects;
 using VisionFlow.Protocol.Engine;
 
@@ -80,6 +81,9 @@ public static class FailureClassifier
         // The engine wraps a local transport cause (the socket died while sending) in a JSON-RPC error.
         JsonRpcException { InnerException: { } inner } when inner is IOException or SocketException => KindOf(inner),
         JsonRpcException { Code: JsonRpcErrorCodes.MethodNotFound } => McpFailureKind.NotOffered,
+        // The codes a plain server names an unknown id with (MCP's own "resource not found" is -32002 too): the call is
+        // timed with the same outcome the dialect client reports above it.
+        JsonRpcException { Code: PlainErrorCodes.UnknownSwarm or PlainErrorCodes.UnknownAgent or PlainErrorCodes.UnknownTask } => McpFailureKind.NotFound,
         JsonRpcException { Code: JsonRpcErrorCodes.InvalidParams } => McpFailureKind.InvalidParams,
         JsonRpcException => McpFailureKind.ServerError,
         OperationCanceledException => McpFailureKind.Cancelled,

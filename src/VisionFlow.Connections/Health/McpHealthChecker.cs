@@ -63,6 +63,9 @@ internal sealed partial class McpHealthChecker : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether a timed check is running now (a tick that comes meanwhile is skipped: pings never stack).</summary>
+    internal bool Checking => Volatile.Read(ref _checking) != 0;
+
     /// <summary>Starts periodic checks on the time provider (the first after one interval). Idempotent; nothing once disposed.</summary>
     public void Start()
     {

@@ -246,6 +246,9 @@ public sealed partial class McpLink : IAsyncDisposable
     private async Task ConnectOnceAsync(CancellationToken cancellationToken)
     {
         var session = await McpSession.OpenAsync(_state.NextSessionNumber(), _handshake!, _sink, _options, cancellationToken).ConfigureAwait(false);
+
+        // Before the session is seen: a request that sees it connected must not meet the breaker the failed attempts opened.
+        await _policy.OnSessionOpenedAsync().ConfigureAwait(false);
         if (!_state.TryCommit(session))
         {
             await session.DisposeAsync().ConfigureAwait(false);
@@ -258,7 +261,6 @@ public sealed partial class McpLink : IAsyncDisposable
         }
 
         session.WhenClosed(OnSessionClosed);
-        await _policy.OnSessionOpenedAsync().ConfigureAwait(false);
         Background.Detached(_health!.Start);
         _state.Publish();
         LogConnected(_logger, session.Profile.Describe(), _options.Address, Status.TelemetryName);
@@ -267,14 +269,19 @@ public sealed partial class McpLink : IAsyncDisposable
     private Task PollAsync(long session, CancellationToken stop) =>
         _poller!.RunAsync(session, ct => ExecuteAsync(static (client, t) => client.ListAgentsRawAsync(t), ct), _sink.ApplyListingAsync, stop);
 
-    /// <summary>The session's connection closed: news only if it is the open session (not one already given up or dropped).</summary>
+    /// <summary>
+    /// The session's connection closed: news only if it is the open session (not one already given up or dropped), and
+    /// counted before the loss is seen, so whoever sees the link down also sees the level that goes with it.
+    /// </summary>
     private void OnSessionClosed(McpSession session, McpFailure failure)
     {
-        if (_state.TryLose(session.Number, failure) is { } lost)
+        if (_state.Session != session)
         {
-            _policy.OnConnectionClosed(failure);
-            Lost(lost, failure);
+            return;
         }
+
+        _policy.OnConnectionClosed(failure);
+        LoseSession(session.Number, failure);
     }
 
     private void OnHealthChecked(HealthCheckResult result)

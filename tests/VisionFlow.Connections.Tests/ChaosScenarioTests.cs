@@ -59,7 +59,8 @@ public sealed class ChaosScenarioTests
         await using var peer = TestPeer.Start("a1");
         await using var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, peer.Port));
         var time = new LinkClock();
-        await using var link = new McpLink(Options(proxy.EndPoint.Port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(proxy.EndPoint.Port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
         for (var i = 0; i < 3; i++)
@@ -115,7 +116,8 @@ public sealed class ChaosScenarioTests
         await using var peer = TestPeer.Start("a1");
         await using var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, peer.Port));
         var time = new LinkClock();
-        await using var link = new McpLink(Options(proxy.EndPoint.Port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(proxy.EndPoint.Port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
         for (var i = 0; i < 3; i++)

@@ -79,8 +79,8 @@ public sealed class McpLinkTests
     [Test]
     public async Task Disabled_is_reported_as_disabled_and_refuses_every_call()
     {
-        var sink = new RecordingSink();
-        await using var link = new McpLink(Options(9) with { Enabled = false }, sink, NewTime());
+        await using var link = new McpLink(Options(9) with { Enabled = false }, NewTime());
+        var sink = new RecordingSink(link.Sessions);
         link.Start();
 
         await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Disabled);
@@ -100,8 +100,8 @@ public sealed class McpLinkTests
     {
         await using var peer = TestPeer.Start("a1");
         peer.HandshakeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var sink = new RecordingSink();
-        await using var link = new McpLink(Options(peer.Port), sink, NewTime());
+        await using var link = new McpLink(Options(peer.Port), NewTime());
+        var sink = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => peer.Accepted >= 1, "the first connection");
         await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Connecting);
@@ -119,7 +119,8 @@ public sealed class McpLinkTests
     {
         var port = await FreePortAsync();
         var time = NewTime();
-        await using var link = new McpLink(Options(port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         var refused = await Assert.That(async () => await Ping(link).AsTask().WaitAsync(Patience)).Throws<McpUnavailableException>();
 
@@ -138,7 +139,8 @@ public sealed class McpLinkTests
         await using var peer = TestPeer.Start();
         peer.Hung = true;
         var time = NewTime();
-        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(peer.Port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => peer.Accepted >= 1, "the first connection");
 
@@ -161,8 +163,8 @@ public sealed class McpLinkTests
     {
         await using var peer = TestPeer.Start("a1");
         var time = NewTime();
-        var sink = new RecordingSink();
-        await using var link = new McpLink(Options(peer.Port), sink, time);
+        await using var link = new McpLink(Options(peer.Port), time);
+        var sink = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
 
@@ -191,7 +193,8 @@ public sealed class McpLinkTests
     {
         await using var peer = TestPeer.Start("a1");
         var time = NewTime();
-        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(peer.Port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
 
@@ -218,8 +221,8 @@ public sealed class McpLinkTests
     {
         await using var peer = TestPeer.Start("a1", "a2");
         var time = NewTime();
-        var sink = new RecordingSink();
-        await using var link = new McpLink(Options(peer.Port), sink, time);
+        await using var link = new McpLink(Options(peer.Port), time);
+        var sink = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
         await Assert.That(link.Status.Telemetry).IsEqualTo(TelemetryMode.Push);
@@ -249,7 +252,8 @@ public sealed class McpLinkTests
         var port = peer.Port;
         await peer.StopAsync();
         var time = NewTime();
-        await using var link = new McpLink(Options(port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Unavailable, "the refusal");
         await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.EmergencyMode);
@@ -277,8 +281,8 @@ public sealed class McpLinkTests
         await using var peer = TestPeer.Start("a1");
         peer.AcceptsSubscribe = false;
         var time = NewTime();
-        var sink = new RecordingSink();
-        await using var link = new McpLink(Options(peer.Port) with { PollMinInterval = TimeSpan.FromMilliseconds(100), PollMaxInterval = TimeSpan.FromSeconds(1) }, sink, time);
+        await using var link = new McpLink(Options(peer.Port) with { PollMinInterval = TimeSpan.FromMilliseconds(100), PollMaxInterval = TimeSpan.FromSeconds(1) }, time);
+        var sink = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
         await Assert.That(link.Status.Telemetry).IsEqualTo(TelemetryMode.Poll);
@@ -314,7 +318,8 @@ public sealed class McpLinkTests
     public async Task An_operation_the_plain_server_lacks_is_not_offered()
     {
         await using var peer = TestPeer.Start("a1");
-        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), NewTime());
+        await using var link = new McpLink(Options(peer.Port), NewTime());
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         var error = await Assert.That(async () => await link.ExecuteAsync((c, t) => c.CreateTaskAsync("x", null, ["a1"], t), CancellationToken.None))
             .Throws<OperationNotOfferedException>();
@@ -329,7 +334,8 @@ public sealed class McpLinkTests
     {
         await using var peer = TestPeer.Start("a1");
         var time = NewTime();
-        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(peer.Port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
 
@@ -362,7 +368,8 @@ public sealed class McpLinkTests
         await using var peer = TestPeer.Start("a1");
         peer.HandshakeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var time = NewTime();
-        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(peer.Port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => peer.Accepted >= 1, "the first connection");
 
@@ -407,7 +414,8 @@ public sealed class McpLinkTests
             }
         });
         listener.Start();
-        await using var link = new McpLink(Options(peer.Port) with { BreakerFailureThreshold = 3 }, new RecordingSink(), NewTime(), meter: meter);
+        await using var link = new McpLink(Options(peer.Port) with { BreakerFailureThreshold = 3 }, NewTime(), meter: meter);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
 
@@ -439,10 +447,12 @@ public sealed class McpLinkTests
     [Test]
     public async Task Delays_follow_the_settings_at_their_edges()
     {
-        await using var link = new McpLink(Options(9) with { ReconnectAttempts = 0, ReconnectDelay = TimeSpan.FromMilliseconds(10) }, new RecordingSink(), NewTime());
+        await using var link = new McpLink(Options(9) with { ReconnectAttempts = 0, ReconnectDelay = TimeSpan.FromMilliseconds(10) }, NewTime());
+        _ = new RecordingSink(link.Sessions);
         await Assert.That(link.DelayAfter(1)).IsEqualTo(TimeSpan.FromMilliseconds(20));
         await Assert.That(link.DelayAfter(40)).IsEqualTo(TimeSpan.FromSeconds(10));
-        await using var slow = new McpLink(Options(9) with { ReconnectDelay = TimeSpan.FromMinutes(10) }, new RecordingSink(), NewTime());
+        await using var slow = new McpLink(Options(9) with { ReconnectDelay = TimeSpan.FromMinutes(10) }, NewTime());
+        _ = new RecordingSink(slow.Sessions);
         await Assert.That(slow.DelayAfter(1)).IsEqualTo(TimeSpan.FromMinutes(10)); // a delay above the probe cap is honoured, not refused
         await Assert.That(slow.DelayAfter(5)).IsEqualTo(TimeSpan.FromMinutes(10));
     }

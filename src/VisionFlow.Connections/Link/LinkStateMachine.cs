@@ -35,6 +35,7 @@ internal sealed partial class LinkStateMachine
     private long _failedAttempts;
     private long _reconnections;
     private long _disconnects;
+    private int _waiting;
 
     public LinkStateMachine(McpLinkOptions options, TimeProvider time, ILogger logger)
     {
@@ -82,6 +83,9 @@ internal sealed partial class LinkStateMachine
             }
         }
     }
+
+    /// <summary>Requests waiting for the attempt in progress (<see cref="WaitForSessionAsync"/>).</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>Created → running, once; false when already started, stopped or disabled.</summary>
     public bool TryStart()
@@ -300,6 +304,7 @@ internal sealed partial class LinkStateMachine
                     new McpFailure(McpFailureKind.Timeout, "connection attempt still in progress"));
             }
 
+            Interlocked.Increment(ref _waiting);
             try
             {
                 await attempt.WaitAsync(left, _time, cancellationToken).ConfigureAwait(false);
@@ -307,6 +312,10 @@ internal sealed partial class LinkStateMachine
             catch (TimeoutException)
             {
                 // Read the state once more: the deadline check above turns it into the answer.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
             }
         }
     }

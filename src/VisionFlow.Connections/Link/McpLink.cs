@@ -25,7 +25,7 @@ namespace VisionFlow.Connections.Link;
 /// <remarks>
 /// <para>States: <c>Connecting</c> (first attempt) → <c>Connected</c> ⇄ <c>Reconnecting</c> (attempt in progress) /
 /// <c>Unavailable</c> (waiting for the next attempt), or <c>Disabled</c> for good. Every successful attempt opens a
-/// new session: the server's full agent listing replaces what the sink held, and only then does telemetry flow (pushed
+/// new session: the server's full agent listing replaces what was known, and only then does telemetry flow (pushed
 /// on the session's own connection, or polled). A session ends when its connection closes, when health checks find the
 /// peer unresponsive, or when a request proves the connection gone; the next attempt starts at once.</para>
 /// <para>Requests made while an attempt is in progress wait for it (bounded by the request timeout) instead of failing
@@ -34,7 +34,6 @@ namespace VisionFlow.Connections.Link;
 public sealed partial class McpLink : IAsyncDisposable
 {
     private readonly McpLinkOptions _options;
-    private readonly IMcpTelemetrySink _sink;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly LinkStateMachine _state;
@@ -49,17 +48,16 @@ public sealed partial class McpLink : IAsyncDisposable
     private readonly Func<IJsonRpcInvoker, ServerDialect, IJsonRpcInvoker> _measure;
 
     /// <summary>
-    /// Creates the link (not started). <paramref name="sink"/> receives every session's telemetry; <paramref name="meter"/>,
-    /// when given, gets the duration of every MCP request (<see cref="McpCallInvoker"/>). What the link's parts count is
-    /// observed from outside (<c>McpLinkInstruments</c>).
+    /// Creates the link (not started). Every session's telemetry is written to <see cref="Sessions"/>, for whoever reads
+    /// it; <paramref name="meter"/>, when given, gets the duration of every MCP request (<see cref="McpCallInvoker"/>).
+    /// What the link's parts count is observed from outside (<c>McpLinkInstruments</c>).
     /// </summary>
-    public McpLink(McpLinkOptions options, IMcpTelemetrySink sink, TimeProvider? timeProvider = null, ILoggerFactory? loggers = null, Meter? meter = null)
+    public McpLink(McpLinkOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggers = null, Meter? meter = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(sink);
         options.Validate();
         _options = options;
-        _sink = sink;
+        Sessions = new McpSessionFeed(options.PushBufferBytes);
         Time = timeProvider ?? TimeProvider.System;
         var loggerFactory = loggers ?? NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger("VisionFlow.Mcp");
@@ -101,6 +99,9 @@ public sealed partial class McpLink : IAsyncDisposable
     /// <summary>The link now.</summary>
     public McpLinkStatus Status => _state.Status;
 
+    /// <summary>What the sessions deliver (listings, pushed lines, ends), for one reader to take.</summary>
+    public McpSessionFeed Sessions { get; }
+
     /// <summary>The degradation level, driven by this link's failures and recoveries.</summary>
     public GracefulDegradationManager Degradation { get; }
 
@@ -112,6 +113,9 @@ public sealed partial class McpLink : IAsyncDisposable
 
     /// <summary>Counters of attempts and sessions.</summary>
     internal McpLinkStats Stats => _state.Stats;
+
+    /// <summary>Requests waiting for the connection attempt in progress.</summary>
+    internal int Waiting => _state.Waiting;
 
     /// <summary>The request pool; null when disabled.</summary>
     internal IResizablePool? Pool => _pool;
@@ -245,7 +249,7 @@ public sealed partial class McpLink : IAsyncDisposable
     /// <summary>One attempt (run by the reconnector): open a session, make it the link's, and start what runs for it.</summary>
     private async Task ConnectOnceAsync(CancellationToken cancellationToken)
     {
-        var session = await McpSession.OpenAsync(_state.NextSessionNumber(), _handshake!, _sink, _options, cancellationToken).ConfigureAwait(false);
+        var session = await McpSession.OpenAsync(_state.NextSessionNumber(), _handshake!, Sessions, _options, cancellationToken).ConfigureAwait(false);
 
         // Before the session is seen: a request that sees it connected must not meet the breaker the failed attempts opened.
         await _policy.OnSessionOpenedAsync().ConfigureAwait(false);
@@ -267,7 +271,7 @@ public sealed partial class McpLink : IAsyncDisposable
     }
 
     private Task PollAsync(long session, CancellationToken stop) =>
-        _poller!.RunAsync(session, ct => ExecuteAsync(static (client, t) => client.ListAgentsRawAsync(t), ct), _sink.ApplyListingAsync, stop);
+        _poller!.RunAsync(session, ct => ExecuteAsync(static (client, t) => client.ListAgentsRawAsync(t), ct), Sessions.PublishListingAsync, stop);
 
     /// <summary>
     /// The session's connection closed: news only if it is the open session (not one already given up or dropped), and

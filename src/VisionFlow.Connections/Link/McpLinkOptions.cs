@@ -89,6 +89,9 @@ public sealed record McpLinkOptions
     /// <summary>Slowest poll, reached by doubling while the listing stays the same (<c>VISIONFLOW_POLL_MAX_INTERVAL</c>; never below the minimum).</summary>
     public TimeSpan PollMaxInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Bytes of pushed telemetry buffered for the reader of <see cref="McpLink.Sessions"/> (lines beyond it are dropped and counted).</summary>
+    public int PushBufferBytes { get; init; } = 4 * 1024 * 1024;
+
     /// <summary>Event globs asked for in <c>telemetry.subscribe</c>.</summary>
     public IReadOnlyList<string> TelemetryEvents { get; init; } = ["agent.*", "message.*", "metrics.*"];
 
@@ -124,6 +127,7 @@ public sealed record McpLinkOptions
         Positive(errors, TelemetryInterval, nameof(TelemetryInterval));
         Positive(errors, PollMinInterval, nameof(PollMinInterval));
         Positive(errors, PollMaxInterval, nameof(PollMaxInterval));
+        if (PushBufferBytes < 4096) errors.Add($"PushBufferBytes must be >= 4096 (was {PushBufferBytes})");
         if (TelemetryEvents is null || TelemetryEvents.Count == 0) errors.Add("TelemetryEvents must name at least one event glob");
         OptionsErrors.ThrowIfAny(errors, "MCP link options");
     }

@@ -8,24 +8,24 @@ namespace VisionFlow.Connections.Link;
 /// <summary>
 /// One session with the MCP server: its connection, the server's dialect, how telemetry arrives, and the stop of
 /// everything that runs for it (the poller), made together by <see cref="OpenAsync"/> and dropped together by
-/// <see cref="DisposeAsync"/>. Its number tags every delivery to the sink, so nothing of an ended session is applied.
+/// <see cref="DisposeAsync"/>. Its number tags everything it delivers to the link's feed, so nothing of an ended session is applied.
 /// </summary>
 internal sealed class McpSession : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly IMcpTelemetrySink _sink;
+    private readonly McpSessionFeed _feed;
     private readonly string? _gap;
     private Task _poller = Task.CompletedTask;
     private int _dropped;
 
-    private McpSession(long number, JsonRpcConnection connection, ServerProfile profile, TelemetryMode telemetry, string? gap, IMcpTelemetrySink sink)
+    private McpSession(long number, JsonRpcConnection connection, ServerProfile profile, TelemetryMode telemetry, string? gap, McpSessionFeed feed)
     {
         Number = number;
         Connection = connection;
         Profile = profile;
         Telemetry = telemetry;
         _gap = gap;
-        _sink = sink;
+        _feed = feed;
     }
 
     /// <summary>The session's number (never reused).</summary>
@@ -50,16 +50,16 @@ internal sealed class McpSession : IAsyncDisposable
 
     /// <summary>
     /// Opens session <paramref name="number"/>: the handshake (open, authenticate, detect), the server's full agent
-    /// listing into the sink (which starts the session there), then pushed telemetry subscribed, or polling chosen when
+    /// listing into the feed (which starts the session there), then pushed telemetry subscribed, or polling chosen when
     /// the server pushes none. List before watch: pushes start only after the listing is applied, so nothing older than
-    /// it can land on top. When it fails, nothing of it is left open and the sink is told the session ended.
+    /// it can land on top. When it fails, nothing of it is left open and the feed says the session ended.
     /// </summary>
-    public static async Task<McpSession> OpenAsync(long number, McpHandshake handshake, IMcpTelemetrySink sink, McpLinkOptions options, CancellationToken cancellationToken)
+    public static async Task<McpSession> OpenAsync(long number, McpHandshake handshake, McpSessionFeed feed, McpLinkOptions options, CancellationToken cancellationToken)
     {
         JsonRpcConnection? rpc = null;
         try
         {
-            (rpc, var profile) = await handshake.OpenAsync(known: null, line => sink.OnPushLine(number, line), cancellationToken).ConfigureAwait(false);
+            (rpc, var profile) = await handshake.OpenAsync(known: null, line => feed.PublishLine(number, line), cancellationToken).ConfigureAwait(false);
             var client = profile.CreateClient(rpc);
             byte[]? listing = null;
             string? gap = null;
@@ -75,17 +75,17 @@ internal sealed class McpSession : IAsyncDisposable
             var mode = TelemetryMode.Unsupported;
             if (listing is not null)
             {
-                await sink.ApplyListingAsync(number, listing, cancellationToken).ConfigureAwait(false);
+                await feed.PublishListingAsync(number, listing, cancellationToken).ConfigureAwait(false);
                 mode = await ServerProfile.SubscribeTelemetryAsync(rpc, options.TelemetryEvents, options.TelemetryInterval, cancellationToken).ConfigureAwait(false)
                     ? TelemetryMode.Push
                     : TelemetryMode.Poll;
             }
 
-            return new McpSession(number, rpc, profile, mode, gap, sink);
+            return new McpSession(number, rpc, profile, mode, gap, feed);
         }
         catch
         {
-            sink.EndSession(number);
+            feed.PublishEnd(number);
             if (rpc is not null)
             {
                 await rpc.DisposeAsync().ConfigureAwait(false);
@@ -134,7 +134,7 @@ internal sealed class McpSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Drops the session: its stop is signalled and the sink told at once (before the first await, so a caller that does
+    /// Drops the session: its stop is signalled and its end written to the feed at once (before the first await, so a caller that does
     /// not wait still ends it now), then the connection is closed and the poller awaited.
     /// </summary>
     public ValueTask DisposeAsync()
@@ -145,7 +145,7 @@ internal sealed class McpSession : IAsyncDisposable
         }
 
         _stop.Cancel();
-        _sink.EndSession(Number);
+        _feed.PublishEnd(Number);
         return CloseAsync();
     }
 

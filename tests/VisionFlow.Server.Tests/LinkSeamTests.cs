@@ -159,6 +159,28 @@ public sealed class LinkSeamTests
     }
 
     [Test]
+    public async Task Lookups_of_unknown_ids_are_answers_not_failures_of_the_link()
+    {
+        await using var swarm = SimulatedSwarm.Start(agents: 1);
+        await using var server = await RunningServer.StartAsync(OptionsFor(swarm.Port));
+        await WaitForJsonAsync(server.Http, "/api/bots/status", r => r.GetProperty("mcp_state").GetString() == "connected", "the link");
+
+        for (var i = 0; i < 12; i++)
+        {
+            using var lookup = await server.Http.GetAsync($"/api/bots/agents/ghost-{i}");
+            await Assert.That(lookup.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
+        }
+
+        // The server answered every one: the link's statistics (and the tuning that reads them) saw no failure.
+        var health = JsonDocument.Parse(await server.Http.GetStringAsync("/api/health/network")).RootElement;
+        var stats = health.GetProperty("network_stats");
+        await Assert.That(stats.GetProperty("failed_requests").GetInt64()).IsEqualTo(0L);
+        await Assert.That(stats.GetProperty("successful_requests").GetInt64()).IsGreaterThanOrEqualTo(12L);
+        await Assert.That(health.GetProperty("degradation_level").GetString()).IsEqualTo("fully_operational");
+        await Assert.That(health.GetProperty("mcp_connection").GetProperty("circuit_breaker_state").GetString()).IsEqualTo("closed");
+    }
+
+    [Test]
     public async Task A_command_to_a_peer_that_is_not_there_says_what_was_tried()
     {
         var port = FreePort();

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using VisionFlow.Connections.Pooling;
+using VisionFlow.Connections.Transport;
 using VisionFlow.Protocol;
 using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Protocol.Dialects;
@@ -64,6 +65,7 @@ public static class FailureClassifier
             ConnectFailureKind.Unreachable => McpFailureKind.Unreachable,
             _ => connect.InnerException is SocketException socket ? OfSocket(socket) : McpFailureKind.Unreachable,
         },
+        McpServerStartException => McpFailureKind.Unreachable,
         TimeoutRejectedException or TimeoutException => McpFailureKind.Timeout,
         BrokenCircuitException => McpFailureKind.CircuitOpen,
         PoolExhaustedException => McpFailureKind.PoolExhausted,

@@ -10,10 +10,15 @@ namespace VisionFlow.Connections.Link;
 /// distinct status, in order, outside the lock (<see cref="Publish"/>).
 /// </summary>
 /// <remarks>
-/// Nothing else is remembered beside the status: whether an attempt is running follows from the state (the reconnector
+/// <para>States: <c>Connecting</c> (first attempt) → <c>Connected</c> ⇄ <c>Reconnecting</c> (attempt in progress) /
+/// <c>Unavailable</c> (waiting for the next attempt), or <c>Disabled</c> for good. Every successful attempt opens a
+/// new session: the server's full agent listing replaces what was known, and only then does telemetry flow (pushed on
+/// the session's own connection, or polled). A session ends when its connection closes, when health checks find the
+/// peer unresponsive, or when a request proves the connection gone; the next attempt starts at once.</para>
+/// <para>Nothing else is remembered beside the status: whether an attempt is running follows from the state (the reconnector
 /// runs from every transition into <c>Connecting</c>/<c>Reconnecting</c> until one commits a session), whether the
 /// link was ever connected from the session count, and the open session's number is the status's own
-/// <see cref="McpLinkStatus.Session"/>.
+/// <see cref="McpLinkStatus.Session"/>.</para>
 /// </remarks>
 internal sealed partial class LinkStateMachine
 {

@@ -1,3 +1,4 @@
+using VisionFlow.Connections.Failures;
 using VisionFlow.Connections.Pooling;
 using VisionFlow.Protocol.Dialects;
 using VisionFlow.Protocol.Engine;
@@ -22,4 +23,25 @@ internal sealed class McpConnection(JsonRpcConnection rpc, ISwarmClient client, 
     public ValueTask<bool> CheckHealthAsync(CancellationToken cancellationToken) => ValueTask.FromResult(IsAlive);
 
     public ValueTask DisposeAsync() => ownsConnection ? Rpc.DisposeAsync() : default;
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> on a connection rented from <paramref name="pool"/>; a failure that proves the
+    /// connection gone marks it broken, so it is closed rather than handed out again.
+    /// </summary>
+    public static async ValueTask<T> RunAsync<T>(ConnectionPool<McpConnection> pool, Func<ISwarmClient, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
+    {
+        var lease = await pool.RentAsync(cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            try
+            {
+                return await operation(lease.Connection.Client, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (FailureClassifier.Classify(ex).LosesLink)
+            {
+                lease.MarkBroken();
+                throw;
+            }
+        }
+    }
 }

@@ -51,10 +51,10 @@ internal sealed class McpHandshake(IMcpTransport transport, McpLinkOptions optio
         }
     }
 
-    /// <summary>The Claude Flow TCP bridge's optional first request; a refusal is an authentication failure (SafeMode).</summary>
+    /// <summary>The Claude Flow TCP bridge's optional first request (TCP only); a refusal is an authentication failure (SafeMode).</summary>
     private async ValueTask AuthenticateAsync(JsonRpcConnection rpc, CancellationToken cancellationToken)
     {
-        if (options.ApiKey is not { } key)
+        if (options.ApiKey is not { } key || !transport.ViaBridge)
         {
             return;
         }

@@ -23,13 +23,9 @@ namespace VisionFlow.Connections.Link;
 /// them to the pool, the request pipeline, the health checker and the adaptive tuner, and routes events between them.
 /// </summary>
 /// <remarks>
-/// <para>States: <c>Connecting</c> (first attempt) → <c>Connected</c> ⇄ <c>Reconnecting</c> (attempt in progress) /
-/// <c>Unavailable</c> (waiting for the next attempt), or <c>Disabled</c> for good. Every successful attempt opens a
-/// new session: the server's full agent listing replaces what was known, and only then does telemetry flow (pushed
-/// on the session's own connection, or polled). A session ends when its connection closes, when health checks find the
-/// peer unresponsive, or when a request proves the connection gone; the next attempt starts at once.</para>
-/// <para>Requests made while an attempt is in progress wait for it (bounded by the request timeout) instead of failing
-/// with "not connected"; requests made while the link is known down fail at once with the reason.</para>
+/// Requests made while an attempt is in progress wait for it (bounded by the request timeout) instead of failing with
+/// "not connected"; requests made while the link is known down fail at once with the reason. The states and sessions
+/// are described on <see cref="LinkStateMachine"/>.
 /// </remarks>
 public sealed partial class McpLink : IAsyncDisposable
 {
@@ -67,14 +63,17 @@ public sealed partial class McpLink : IAsyncDisposable
         Degradation = new GracefulDegradationManager(
             new DegradationOptions { RecoveryInterval = options.RecoveryInterval }, Time, loggerFactory.CreateLogger("VisionFlow.Degradation"));
         _policy = new LinkHealthPolicy(Degradation, Resilience.CircuitBreaker, _logger);
+        IMcpTransport transport = options.Command is { } command
+            ? new StdioTransport(command, loggerFactory.CreateLogger("VisionFlow.Mcp.Process"))
+            : new TcpTransport(options.Host, options.Port, options.ConnectionTimeout, Time);
         var duration = meter is null ? null : McpCallInvoker.CreateDuration(meter);
-        _measure = (rpc, dialect) => new McpCallInvoker(rpc, duration, dialect, options.Host, options.Port);
+        var (host, port) = transport.NetworkTransport == "tcp" ? (options.Host, options.Port) : (null, 0);
+        _measure = (rpc, dialect) => new McpCallInvoker(rpc, duration, dialect, host, port, transport.NetworkTransport);
         if (!options.Enabled)
         {
             return;
         }
 
-        var transport = new TcpTransport(options.Host, options.Port, options.ConnectionTimeout, Time);
         _handshake = new McpHandshake(transport, options, Time, loggerFactory);
         _reconnector = new McpReconnector(options, _state, _policy, Resilience.Attempts, ConnectOnceAsync, Time, _logger, _stopping.Token);
         _poller = new ListingPoller(options, Time, _logger);
@@ -165,24 +164,7 @@ public sealed partial class McpLink : IAsyncDisposable
         try
         {
             var result = await Resilience.Pipeline.ExecuteAsync(
-                static async (pool, ct) =>
-                {
-                    var lease = await pool.Pool.RentAsync(ct).ConfigureAwait(false);
-                    await using (lease.ConfigureAwait(false))
-                    {
-                        try
-                        {
-                            return await pool.Operation(lease.Connection.Client, ct).ConfigureAwait(false);
-                        }
-                        catch (Exception ex) when (FailureClassifier.Classify(ex).LosesLink)
-                        {
-                            lease.MarkBroken();
-                            throw;
-                        }
-                    }
-                },
-                (Pool: _pool!, Operation: operation),
-                cancellationToken).ConfigureAwait(false);
+                static (call, ct) => McpConnection.RunAsync(call.Pool, call.Operation, ct), (Pool: _pool!, Operation: operation), cancellationToken).ConfigureAwait(false);
             _policy.OnRequestSucceeded();
             return result;
         }

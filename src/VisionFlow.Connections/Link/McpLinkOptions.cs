@@ -17,6 +17,13 @@ public sealed record McpLinkOptions
     /// <summary>Server TCP port (<c>MCP_TCP_PORT</c>).</summary>
     public int Port { get; init; } = 9500;
 
+    /// <summary>
+    /// The command that starts the MCP server as a child process spoken to over stdio (<c>VISIONFLOW_MCP_COMMAND</c>, for
+    /// example <c>npx claude-flow mcp start</c>), split like a shell command line without a shell; null connects over TCP
+    /// to <see cref="Host"/>:<see cref="Port"/>.
+    /// </summary>
+    public string? Command { get; init; }
+
     /// <summary>Whether to connect at all (<c>ENABLE_MCP</c>).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -95,18 +102,20 @@ public sealed record McpLinkOptions
     /// <summary>Event globs asked for in <c>telemetry.subscribe</c>.</summary>
     public IReadOnlyList<string> TelemetryEvents { get; init; } = ["agent.*", "message.*", "metrics.*"];
 
-    /// <summary><c>host:port</c>.</summary>
-    public string Address => $"{Host}:{Port}";
+    /// <summary>The server as people are told it: <c>host:port</c>, or the command that starts it.</summary>
+    public string Address => Command ?? $"{Host}:{Port}";
 
     /// <summary>What to do when the server cannot be reached, for the log line that says so.</summary>
-    internal string Remedy =>
-        "Point CLAUDE_FLOW_HOST / MCP_TCP_PORT at your MCP server, or run `visionflow --simulator` to try VisionFlow with the built-in simulator";
+    internal string Remedy => Command is null
+        ? "Point CLAUDE_FLOW_HOST / MCP_TCP_PORT at your MCP server, or run `visionflow --simulator` to try VisionFlow with the built-in simulator"
+        : "Check VISIONFLOW_MCP_COMMAND (the command that starts your MCP server over stdio), or run `visionflow --simulator` to try VisionFlow with the built-in simulator";
 
     /// <summary>Throws <see cref="ArgumentException"/> naming every invalid setting.</summary>
     public void Validate()
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Host)) errors.Add("Host is required");
+        if (Command is not null && Transport.CommandLine.Split(Command, out var commandError) is null) errors.Add($"Command '{Command}': {commandError}");
         if (Port is < 1 or > 65535) errors.Add($"Port must be in [1, 65535] (was {Port})");
         if (ReconnectAttempts is < 0 or > 100) errors.Add($"ReconnectAttempts must be in [0, 100] (was {ReconnectAttempts})");
         Positive(errors, ReconnectDelay, nameof(ReconnectDelay));

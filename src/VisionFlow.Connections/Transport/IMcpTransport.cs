@@ -21,6 +21,12 @@ internal interface IMcpTransport
     /// </summary>
     bool Multiplexed { get; }
 
+    /// <summary>
+    /// True when connections may reach the server through Claude Flow's TCP bridge, which asks for <c>MCP_API_KEY</c> in
+    /// an <c>authenticate</c> request first; a server started over stdio has no bridge in front of it.
+    /// </summary>
+    bool ViaBridge { get; }
+
     /// <summary>Opens a connection and starts a JSON-RPC peer over it, which owns it from then on.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     ValueTask<JsonRpcConnection> ConnectAsync(JsonRpcConnectionOptions options, CancellationToken cancellationToken);

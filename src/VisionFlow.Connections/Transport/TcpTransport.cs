@@ -14,6 +14,8 @@ internal sealed class TcpTransport(string host, int port, TimeSpan connectTimeou
 
     public bool Multiplexed => false;
 
+    public bool ViaBridge => true;
+
     public async ValueTask<JsonRpcConnection> ConnectAsync(JsonRpcConnectionOptions options, CancellationToken cancellationToken)
     {
         var socket = await _connector.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);

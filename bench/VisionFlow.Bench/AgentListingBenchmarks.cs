@@ -5,6 +5,7 @@ using BenchmarkDotNet.Attributes;
 using VisionFlow.Agents;
 using VisionFlow.Agents.Intake;
 using VisionFlow.Agents.Telemetry;
+using VisionFlow.Connections.Link;
 
 namespace VisionFlow.Bench;
 
@@ -19,6 +20,7 @@ public class AgentListingBenchmarks
 {
     private const int Agents = 1000;
     private byte[][] _listings = [];
+    private McpSessionFeed _feed = null!;
     private TelemetryIntake _intake = null!;
     private CountingSink _sink = null!;
     private int _turn;
@@ -28,8 +30,9 @@ public class AgentListingBenchmarks
     {
         var options = new AgentTelemetryOptions { MaxAgents = Agents, StaleAfterIntervals = 1_000_000, RemoveAfterIntervals = 2_000_000 };
         _listings = [Build(0), Build(1)];
-        _intake = new TelemetryIntake(options, TimeProvider.System);
-        _ = _intake.ApplyListingAsync(AgentsCacheBenchmarks.Session, _listings[0], CancellationToken.None);
+        _feed = new McpSessionFeed(64 * 1024);
+        _intake = new TelemetryIntake(options, TimeProvider.System, _feed);
+        _ = _feed.PublishListingAsync(AgentsCacheBenchmarks.Session, _listings[0], CancellationToken.None);
         _intake.ProcessBatchAsync().AsTask().GetAwaiter().GetResult();
         _sink = new CountingSink();
         for (var i = 0; i < 4; i++)
@@ -52,7 +55,7 @@ public class AgentListingBenchmarks
     [Benchmark(OperationsPerInvoke = Agents)]
     public bool ParseApplyListing()
     {
-        var applied = _intake.ApplyListingAsync(AgentsCacheBenchmarks.Session, _listings[_turn++ & 1], CancellationToken.None);
+        var applied = _feed.PublishListingAsync(AgentsCacheBenchmarks.Session, _listings[_turn++ & 1], CancellationToken.None);
         _intake.ProcessBatchAsync().GetAwaiter().GetResult();
         return applied.IsCompleted;
     }

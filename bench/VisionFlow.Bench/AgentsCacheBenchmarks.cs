@@ -3,6 +3,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using VisionFlow.Agents;
 using VisionFlow.Agents.Intake;
+using VisionFlow.Connections.Link;
 using VisionFlow.Agents.Telemetry;
 
 namespace VisionFlow.Bench;
@@ -27,7 +28,7 @@ public class AgentsCacheBenchmarks
     public void Setup()
     {
         var options = new AgentTelemetryOptions { MaxAgents = Agents, StaleAfterIntervals = 1_000_000, RemoveAfterIntervals = 2_000_000 };
-        _intake = new TelemetryIntake(options, TimeProvider.System);
+        _intake = new TelemetryIntake(options, TimeProvider.System, new McpSessionFeed(4 * 1024 * 1024));
         OpenSession(_intake);
         _allLines = [Lines(0), Lines(1)];
         _oneLine = [_allLines[0][0], _allLines[1][0]];
@@ -84,7 +85,7 @@ public class AgentsCacheBenchmarks
     /// <summary>Opens <see cref="Session"/> on <paramref name="intake"/> with an empty listing, as the link does on connect.</summary>
     internal static void OpenSession(TelemetryIntake intake)
     {
-        var applied = intake.ApplyListingAsync(Session, "{\"agents\":[]}"u8.ToArray(), CancellationToken.None);
+        var applied = intake.Feed.PublishListingAsync(Session, "{\"agents\":[]}"u8.ToArray(), CancellationToken.None);
         intake.ProcessBatchAsync().AsTask().GetAwaiter().GetResult();
         applied.AsTask().GetAwaiter().GetResult();
     }

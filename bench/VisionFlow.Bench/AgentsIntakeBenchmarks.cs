@@ -3,6 +3,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using VisionFlow.Agents;
 using VisionFlow.Agents.Intake;
+using VisionFlow.Connections.Link;
 
 namespace VisionFlow.Bench;
 
@@ -18,6 +19,7 @@ public class AgentsIntakeBenchmarks
     internal const int LinesPerBatch = 10_000;
     private const long Session = AgentsCacheBenchmarks.Session;
     private byte[][] _framed = [];
+    private McpSessionFeed _feed = null!;
     private TelemetryIntake _ringIntake = null!;
     private TelemetryIntake _directIntake = null!;
     private int _turn;
@@ -25,16 +27,17 @@ public class AgentsIntakeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = new AgentTelemetryOptions { MaxAgents = Agents, PushBufferBytes = 16 * 1024 * 1024 };
+        var options = new AgentTelemetryOptions { MaxAgents = Agents };
         _framed = [Build(0), Build(1)];
-        _ringIntake = new TelemetryIntake(options, TimeProvider.System);
+        _feed = new McpSessionFeed(16 * 1024 * 1024);
+        _ringIntake = new TelemetryIntake(options, TimeProvider.System, _feed);
         AgentsCacheBenchmarks.OpenSession(_ringIntake);
-        _directIntake = new TelemetryIntake(options, TimeProvider.System);
+        _directIntake = new TelemetryIntake(options, TimeProvider.System, new McpSessionFeed(16 * 1024 * 1024));
         AgentsCacheBenchmarks.OpenSession(_directIntake);
         var spawn = new StringBuilder();
         for (var i = 0; i < Agents; i++) spawn.Append(CultureInfo.InvariantCulture, $"{{\"type\":\"agent.spawned\",\"data\":{{\"agent_id\":\"agent-{i:0000}\",\"type\":\"coder\",\"status\":\"active\",\"swarm_id\":\"swarm-1\"}}}}\n");
         var spawnBytes = Encoding.UTF8.GetBytes(spawn.ToString());
-        ForEachLine(spawnBytes, line => _ringIntake.OnPushLine(Session, line));
+        ForEachLine(spawnBytes, line => _feed.PublishLine(Session, line));
         _ringIntake.ProcessBatchAsync().AsTask().GetAwaiter().GetResult();
         ForEachLine(spawnBytes, line => _directIntake.StageLine(line));
         _directIntake.ProcessBatchAsync().AsTask().GetAwaiter().GetResult();
@@ -46,7 +49,7 @@ public class AgentsIntakeBenchmarks
         }
     }
 
-    /// <summary>Producer posts each framed line into the push ring; the owner drains, parses, coalesces and applies.</summary>
+    /// <summary>The link's push path posts each framed line into its feed's ring; the intake drains, parses, coalesces and applies.</summary>
     [Benchmark(OperationsPerInvoke = LinesPerBatch)]
     public bool PushRingToChangeSet()
     {
@@ -55,7 +58,7 @@ public class AgentsIntakeBenchmarks
         while (!span.IsEmpty)
         {
             var end = span.IndexOf((byte)'\n');
-            _ringIntake.OnPushLine(Session, span[..end]);
+            _feed.PublishLine(Session, span[..end]);
             span = span[(end + 1)..];
         }
 

@@ -27,9 +27,6 @@ public sealed record AgentTelemetryOptions
     /// <summary>Upper bound on live agent-to-agent edges; new edges beyond it are counted and dropped.</summary>
     public int MaxEdges { get; init; } = 4096;
 
-    /// <summary>Bytes buffered between the push producer and the intake owner; lines beyond it are counted and dropped.</summary>
-    public int PushBufferBytes { get; init; } = 4 * 1024 * 1024;
-
     /// <summary>Longest accepted identifier (agent id, type, status, swarm) in UTF-8 bytes.</summary>
     public int MaxIdBytes { get; init; } = 256;
 
@@ -45,7 +42,6 @@ public sealed record AgentTelemetryOptions
         if (EdgeHalfLife <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(EdgeHalfLife));
         if (EdgeWeightFloor <= 0) throw new ArgumentOutOfRangeException(nameof(EdgeWeightFloor));
         if (MaxEdges < 1) throw new ArgumentOutOfRangeException(nameof(MaxEdges));
-        if (PushBufferBytes < 4096) throw new ArgumentOutOfRangeException(nameof(PushBufferBytes));
         if (MaxIdBytes < 8) throw new ArgumentOutOfRangeException(nameof(MaxIdBytes));
     }
 }

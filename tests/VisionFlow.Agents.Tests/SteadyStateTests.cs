@@ -7,7 +7,7 @@ public sealed class SteadyStateTests
     [Test]
     public async Task Concurrent_producers_never_corrupt_the_ring()
     {
-        var intake = new TelemetryIntake(new AgentTelemetryOptions { MaxAgents = 100, PushBufferBytes = 64 * 1024 }, TimeProvider.System);
+        var intake = Session.NewIntake(new AgentTelemetryOptions { MaxAgents = 100 }, TimeProvider.System, pushBufferBytes: 64 * 1024);
         var source = await Session.OpenAsync(intake);
         const int producers = 4;
         const int perProducer = 20_000;
@@ -31,7 +31,7 @@ public sealed class SteadyStateTests
     [Test]
     public async Task Steady_state_batches_allocate_nothing()
     {
-        var intake = new TelemetryIntake(new AgentTelemetryOptions { MaxAgents = 64 }, TimeProvider.System);
+        var intake = Session.NewIntake(new AgentTelemetryOptions { MaxAgents = 64 }, TimeProvider.System);
         var source = await Session.OpenAsync(intake);
         byte[][][] batches =
         [

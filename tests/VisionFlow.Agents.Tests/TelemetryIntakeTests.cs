@@ -13,7 +13,7 @@ public sealed class TelemetryIntakeTests
     private static (TelemetryIntake Intake, Session Source, FakeTimeProvider Time, Recorder Recorder) Push(AgentTelemetryOptions? options = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var intake = new TelemetryIntake(options ?? new AgentTelemetryOptions(), time);
+        var intake = Session.NewIntake(options ?? new AgentTelemetryOptions(), time);
         var source = Session.OpenAsync(intake).GetAwaiter().GetResult();
         return (intake, source, time, new Recorder(intake));
     }
@@ -309,8 +309,8 @@ public sealed class TelemetryIntakeTests
         // The peer restarts: the link opens session 2 before the intake has seen session 1 end, and a late line of
         // session 1 is still buffered. The new listing wins, whole.
         first.Post(Wire.Status("old-1", 99));
-        var second = intake.ApplyListingAsync(2, Wire.List(("new-1", "coder", "active", 0)), CancellationToken.None);
-        intake.EndSession(1);
+        var second = intake.Feed.PublishListingAsync(2, Wire.List(("new-1", "coder", "active", 0)), CancellationToken.None);
+        intake.Feed.PublishEnd(1);
         await intake.ProcessBatchAsync();
         await Assert.That(await second).IsTrue();
         var snapshot = await GetSnapshot(intake);
@@ -321,7 +321,7 @@ public sealed class TelemetryIntakeTests
         await Assert.That(recorder.Last.Added).IsEquivalentTo(new[] { "new-1" });
 
         // A listing of the old session arriving now is ignored.
-        var stale = intake.ApplyListingAsync(1, Wire.List(("old-1", "coder", "active", 0)), CancellationToken.None);
+        var stale = intake.Feed.PublishListingAsync(1, Wire.List(("old-1", "coder", "active", 0)), CancellationToken.None);
         await intake.ProcessBatchAsync();
         await Assert.That(await stale).IsFalse();
         await Assert.That((await GetSnapshot(intake)).Agents.Select(a => a.Id)).IsEquivalentTo(new[] { "new-1" });
@@ -330,7 +330,7 @@ public sealed class TelemetryIntakeTests
     [Test]
     public async Task Pushed_and_polled_histories_produce_the_same_change_sets()
     {
-        var pollIntake = new TelemetryIntake(new AgentTelemetryOptions(), new FakeTimeProvider());
+        var pollIntake = Session.NewIntake(new AgentTelemetryOptions(), new FakeTimeProvider());
         var poll = await Session.OpenAsync(pollIntake);
         var pollRecorder = new Recorder(pollIntake);
         byte[][] listings =
@@ -438,7 +438,7 @@ public sealed class TelemetryIntakeTests
     [Test]
     public async Task Push_buffer_is_bounded_and_drops_are_counted()
     {
-        var intake = new TelemetryIntake(new AgentTelemetryOptions { PushBufferBytes = 4096 }, new FakeTimeProvider());
+        var intake = Session.NewIntake(new AgentTelemetryOptions(), new FakeTimeProvider(), pushBufferBytes: 4096);
         var source = await Session.OpenAsync(intake);
         var line = Wire.Status("a", 1);
         for (var i = 0; i < 1000; i++) source.Post(line);

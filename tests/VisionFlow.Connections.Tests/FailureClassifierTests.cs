@@ -36,6 +36,7 @@ public sealed class FailureClassifierTests
         yield return () => (new ToolFailedException("agent_status", "Agent not found", notFound: true), McpFailureKind.NotFound);
         yield return () => (new ToolFailedException("swarm_init", "bad topology", notFound: false), McpFailureKind.Refusal);
         yield return () => (new JsonRpcException(JsonRpcErrorCodes.InvalidParams, "bad"), McpFailureKind.InvalidParams);
+        yield return () => (new JsonRpcException(VisionFlow.Protocol.Contracts.Plain.PlainErrorCodes.UnknownAgent, "Agent not found: x"), McpFailureKind.NotFound);
         // A server error that merely mentions authentication is still just a server error: no message matching.
         yield return () => (new JsonRpcException(JsonRpcErrorCodes.ServerError, "Authentication failed"), McpFailureKind.ServerError);
         yield return () => (new OperationCanceledException(), McpFailureKind.Cancelled);

@@ -57,7 +57,8 @@ public sealed class McpCallTelemetryTests
         };
         ActivitySource.AddActivityListener(activityListener);
 
-        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), new FakeTimeProvider(), meter: meter);
+        await using var link = new McpLink(Options(peer.Port), new FakeTimeProvider(), meter: meter);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "connected");
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using VisionFlow.Connections.Degradation;
 using VisionFlow.Connections.Failures;
 using VisionFlow.Connections.Link;
@@ -30,34 +29,43 @@ public sealed class McpLinkTests
         RequestAttempts = 1,
     };
 
-    private static FakeTimeProvider NewTime() => new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private static LinkClock NewTime() => new();
 
     /// <summary>Waits (real time, bounded) until <paramref name="condition"/> holds.</summary>
     private static Task Until(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, Patience);
 
-    /// <summary>Moves the link's clock on in <paramref name="step"/>s, letting the link run between steps, until <paramref name="condition"/> holds.</summary>
-    private static async Task AdvanceUntil(FakeTimeProvider time, TimeSpan step, Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"never saw {what} (clock at {time.GetUtcNow():O})");
-            }
+    // The timers the link waits on, told apart by what they belong to and how long they run.
+    private static Func<LinkClock.Armed, bool> Bound(TimeSpan length) => t => t.IsTimeout && t.Length == length;
 
-            time.Advance(step);
-            await Task.Delay(5);
-        }
+    private static Func<LinkClock.Armed, bool> Backoff(TimeSpan length) => t => t.IsDelay && t.Length == length;
+
+    private static bool HealthTick(LinkClock.Armed t) => t.State is Health.McpHealthChecker;
+
+    private static bool PollWait(LinkClock.Armed t) => t.IsDelay && t.Length <= TimeSpan.FromSeconds(1);
+
+    /// <summary>One health check of <paramref name="link"/>: its tick once the last check is over, then (for a peer that does not answer) its deadline.</summary>
+    private static async Task PingUnansweredAsync(LinkClock time, McpLink link)
+    {
+        await Until(() => !link.Health!.Checking, "the last check over");
+        await time.FireAsync(HealthTick, "the next health check");
+        await time.FireAsync(Bound(TimeSpan.FromSeconds(3)), "the ping's deadline");
     }
 
     /// <summary>
-    /// Moves the clock on only until the link dials the restarted peer, then waits in real time for the session: moving it
-    /// on while the real handshake is in flight would time that attempt out on a busy machine and start another session.
+    /// Fires the link's backoff delays until it dials the restarted peer, then waits in real time for the session: the
+    /// clock never moves while the handshake is in flight, so a busy machine cannot time that attempt out.
     /// </summary>
-    private static async Task ReconnectAsync(FakeTimeProvider time, TimeSpan step, TestPeer peer, int acceptedBefore, McpLink link)
+    private static async Task ReconnectAsync(LinkClock time, TestPeer peer, int acceptedBefore, McpLink link)
     {
-        await AdvanceUntil(time, step, () => peer.Accepted > acceptedBefore, "the link dialling the restarted peer");
+        while (peer.Accepted <= acceptedBefore)
+        {
+            await Until(() => peer.Accepted > acceptedBefore || time.Pending(t => t.IsDelay) is not null, "the link dialling or waiting to");
+            if (peer.Accepted <= acceptedBefore && time.Pending(t => t.IsDelay) is { Due: { } due })
+            {
+                time.Advance(due - time.GetUtcNow());
+            }
+        }
+
         await Until(() => link.Status.State == McpLinkState.Connected, "the new session");
     }
 
@@ -71,8 +79,8 @@ public sealed class McpLinkTests
     [Test]
     public async Task Disabled_is_reported_as_disabled_and_refuses_every_call()
     {
-        var sink = new RecordingSink();
-        await using var link = new McpLink(Options(9) with { Enabled = false }, sink, NewTime());
+        await using var link = new McpLink(Options(9) with { Enabled = false }, NewTime());
+        var sink = new RecordingSink(link.Sessions);
         link.Start();
 
         await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Disabled);
@@ -92,8 +100,8 @@ public sealed class McpLinkTests
     {
         await using var peer = TestPeer.Start("a1");
         peer.HandshakeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var sink = new RecordingSink();
-        await using var link = new McpLink(Options(peer.Port), sink, NewTime());
+        await using var link = new McpLink(Options(peer.Port), NewTime());
+        var sink = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => peer.Accepted >= 1, "the first connection");
         await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Connecting);
@@ -111,7 +119,8 @@ public sealed class McpLinkTests
     {
         var port = await FreePortAsync();
         var time = NewTime();
-        await using var link = new McpLink(Options(port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         var refused = await Assert.That(async () => await Ping(link).AsTask().WaitAsync(Patience)).Throws<McpUnavailableException>();
 
@@ -130,15 +139,20 @@ public sealed class McpLinkTests
         await using var peer = TestPeer.Start();
         peer.Hung = true;
         var time = NewTime();
-        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(peer.Port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => peer.Accepted >= 1, "the first connection");
 
-        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => link.Status.State == McpLinkState.Unavailable, "the first attempt timing out");
+        await time.FireAsync(Bound(TimeSpan.FromSeconds(10)), "the first attempt's bound");
+        await Until(() => link.Status.State == McpLinkState.Unavailable, "the first attempt timing out");
         await Assert.That(link.Status.LastFailure?.Kind).IsEqualTo(McpFailureKind.Timeout);
         await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.PartialDegradation);
 
-        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => link.Degradation.Level == DegradationLevel.EmergencyMode, "the second timeout");
+        await time.FireAsync(Backoff(TimeSpan.FromSeconds(1)), "the backoff");
+        await Until(() => peer.Accepted >= 2, "the second attempt");
+        await time.FireAsync(Bound(TimeSpan.FromSeconds(10)), "the second attempt's bound");
+        await Until(() => link.Degradation.Level == DegradationLevel.EmergencyMode, "the second timeout");
         var metrics = NetworkResilienceMetrics.Capture(link);
         await Assert.That(metrics.Status).IsEqualTo("unhealthy");
         await Assert.That(metrics.Degradation.LevelName).IsEqualTo("emergency_mode");
@@ -149,17 +163,29 @@ public sealed class McpLinkTests
     {
         await using var peer = TestPeer.Start("a1");
         var time = NewTime();
-        var sink = new RecordingSink();
-        await using var link = new McpLink(Options(peer.Port), sink, time);
+        await using var link = new McpLink(Options(peer.Port), time);
+        var sink = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
 
         peer.Hung = true;
-        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => link.Status.State != McpLinkState.Connected, "the hang noticed");
+        for (var i = 1; i <= 3; i++)
+        {
+            await PingUnansweredAsync(time, link);
+            await Until(() => link.Health!.GetStats().FailedChecks >= i, "the check recorded");
+        }
+
+        await Until(() => link.Status.State != McpLinkState.Connected, "the hang noticed");
+
         await Assert.That(link.Status.LastFailure?.Kind).IsEqualTo(McpFailureKind.Timeout);
         await Assert.That(link.Degradation.Level).IsNotEqualTo(DegradationLevel.FullyOperational);
         await Assert.That(sink.Events).Contains("end 1");
-        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => link.Degradation.Level == DegradationLevel.EmergencyMode, "the reconnect timing out too");
+        if (link.Degradation.Level != DegradationLevel.EmergencyMode)
+        {
+            await time.FireAsync(Bound(TimeSpan.FromSeconds(5)), "the reconnect attempt's bound");
+        }
+
+        await Until(() => link.Degradation.Level == DegradationLevel.EmergencyMode, "the reconnect timing out too");
     }
 
     [Test]
@@ -167,20 +193,26 @@ public sealed class McpLinkTests
     {
         await using var peer = TestPeer.Start("a1");
         var time = NewTime();
-        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(peer.Port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
 
         // Pings every 5 s, each timed out after 3 s; three failures in a row give the link up. The first two are
         // connection timeouts too, and the contract steps one level down for each: a hung peer shows at once.
         peer.Hung = true;
-        await AdvanceUntil(time, TimeSpan.FromMilliseconds(500), () => link.Degradation.Level == DegradationLevel.PartialDegradation, "the first ping timing out");
+        await PingUnansweredAsync(time, link);
+        await Until(() => link.Degradation.Level == DegradationLevel.PartialDegradation, "the first ping timing out");
+        await Until(() => link.Health!.GetStats().FailedChecks >= 1, "the first check recorded");
         await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Connected);
         await Assert.That(link.Health!.GetStats().FailedChecks).IsEqualTo(1);
-        await AdvanceUntil(time, TimeSpan.FromMilliseconds(500), () => link.Degradation.Level == DegradationLevel.EmergencyMode, "the second ping timing out");
+        await PingUnansweredAsync(time, link);
+        await Until(() => link.Degradation.Level == DegradationLevel.EmergencyMode, "the second ping timing out");
+        await Until(() => link.Health!.GetStats().FailedChecks >= 2, "the second check recorded");
         await Assert.That(link.Status.State).IsEqualTo(McpLinkState.Connected);
         await Assert.That(link.Health!.GetStats().FailedChecks).IsEqualTo(2);
-        await AdvanceUntil(time, TimeSpan.FromMilliseconds(500), () => link.Status.State != McpLinkState.Connected, "the third, and the link given up");
+        await PingUnansweredAsync(time, link);
+        await Until(() => link.Status.State != McpLinkState.Connected, "the third, and the link given up");
         await Assert.That(link.Status.LastFailure?.Kind).IsEqualTo(McpFailureKind.Timeout);
     }
 
@@ -189,8 +221,8 @@ public sealed class McpLinkTests
     {
         await using var peer = TestPeer.Start("a1", "a2");
         var time = NewTime();
-        var sink = new RecordingSink();
-        await using var link = new McpLink(Options(peer.Port), sink, time);
+        await using var link = new McpLink(Options(peer.Port), time);
+        var sink = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
         await Assert.That(link.Status.Telemetry).IsEqualTo(TelemetryMode.Push);
@@ -202,7 +234,7 @@ public sealed class McpLinkTests
         await Assert.That(link.Status.State).IsNotEqualTo(McpLinkState.Connected);
         var accepted = peer.Accepted;
         peer.Restart("b1");
-        await ReconnectAsync(time, TimeSpan.FromMilliseconds(500), peer, accepted, link);
+        await ReconnectAsync(time, peer, accepted, link);
 
         var events = sink.Events.ToList();
         await Assert.That(events[0]).IsEqualTo("listing 1 [a1,a2]");
@@ -220,7 +252,8 @@ public sealed class McpLinkTests
         var port = peer.Port;
         await peer.StopAsync();
         var time = NewTime();
-        await using var link = new McpLink(Options(port), new RecordingSink(), time);
+        await using var link = new McpLink(Options(port), time);
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Unavailable, "the refusal");
         await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.EmergencyMode);
@@ -229,7 +262,7 @@ public sealed class McpLinkTests
 
         var accepted = peer.Accepted;
         peer.Restart("a1");
-        await ReconnectAsync(time, TimeSpan.FromMilliseconds(100), peer, accepted, link);
+        await ReconnectAsync(time, peer, accepted, link);
         var back = link.Status.ConnectedSince!.Value;
         await Assert.That(link.Degradation.HealthySince).IsEqualTo(back);
         await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.EmergencyMode); // not in the same instant
@@ -248,17 +281,26 @@ public sealed class McpLinkTests
         await using var peer = TestPeer.Start("a1");
         peer.AcceptsSubscribe = false;
         var time = NewTime();
-        var sink = new RecordingSink();
-        await using var link = new McpLink(Options(peer.Port) with { PollMinInterval = TimeSpan.FromMilliseconds(100), PollMaxInterval = TimeSpan.FromSeconds(1) }, sink, time);
+        await using var link = new McpLink(Options(peer.Port) with { PollMinInterval = TimeSpan.FromMilliseconds(100), PollMaxInterval = TimeSpan.FromSeconds(1) }, time);
+        var sink = new RecordingSink(link.Sessions);
         link.Start();
         await Until(() => link.Status.State == McpLinkState.Connected, "the session");
         await Assert.That(link.Status.Telemetry).IsEqualTo(TelemetryMode.Poll);
 
         var before = peer.Listings;
-        for (var i = 0; i < 100; i++) // ten seconds of the link's time, in 100 ms steps
+        var end = time.GetUtcNow() + TimeSpan.FromSeconds(10); // ten seconds of the link's time, poll by poll
+        while (true)
         {
-            time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Delay(5);
+            var polled = peer.Listings;
+            LinkClock.Armed? wait = null;
+            await Until(() => (wait = time.Pending(PollWait)) is not null, "the poller waiting");
+            if (wait!.Due > end)
+            {
+                break;
+            }
+
+            time.Advance(wait.Due!.Value - time.GetUtcNow());
+            await Until(() => peer.Listings > polled, "the poll");
         }
 
         // At a fixed 100 ms that would be 100 polls; backing off to 1 s while nothing changes makes it about 13.
@@ -276,7 +318,8 @@ public sealed class McpLinkTests
     public async Task An_operation_the_plain_server_lacks_is_not_offered()
     {
         await using var peer = TestPeer.Start("a1");
-        await using var link = new McpLink(Options(peer.Port), new RecordingSink(), NewTime());
+        await using var link = new McpLink(Options(peer.Port), NewTime());
+        _ = new RecordingSink(link.Sessions);
         link.Start();
         var error = await Assert.That(async () => await link.ExecuteAsync((c, t) => c.CreateTaskAsync("x", null, ["a1"], t), CancellationToken.None))
             .Throws<OperationNotOfferedException>();
@@ -287,14 +330,142 @@ public sealed class McpLinkTests
     }
 
     [Test]
+    public async Task One_ping_timeout_steps_the_level_down_once_even_when_it_gives_the_session_up()
+    {
+        await using var peer = TestPeer.Start("a1");
+        var time = NewTime();
+        await using var link = new McpLink(Options(peer.Port), time);
+        _ = new RecordingSink(link.Sessions);
+        link.Start();
+        await Until(() => link.Status.State == McpLinkState.Connected, "the session");
+
+        // Two pings answered with an error (the server answers: no step down) leave the checks one failure short of
+        // giving the session up; the third is never answered. That one timeout is one step, not one for the ping and
+        // another for the session it ends.
+        peer.PingErrors = 2;
+        for (var i = 1; i <= 2; i++)
+        {
+            await Until(() => !link.Health!.Checking, "the last check over");
+            await time.FireAsync(HealthTick, "a health check");
+            await Until(() => link.Health!.GetStats().FailedChecks >= i, "the answered ping recorded as a failed check");
+        }
+
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.FullyOperational);
+        peer.Hung = true;
+        await PingUnansweredAsync(time, link);
+        await Until(() => link.Status.State != McpLinkState.Connected, "the session given up");
+
+        await Assert.That(link.Status.LastFailure?.Kind).IsEqualTo(McpFailureKind.Timeout);
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.PartialDegradation);
+        var steps = link.Degradation.GetStats().History;
+        await Assert.That(steps.Count).IsEqualTo(1);
+        await Assert.That(steps[0].To).IsEqualTo(DegradationLevel.PartialDegradation);
+    }
+
+    [Test]
+    public async Task No_health_check_runs_before_the_first_session_and_the_first_comes_one_interval_after_it()
+    {
+        await using var peer = TestPeer.Start("a1");
+        peer.HandshakeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var time = NewTime();
+        await using var link = new McpLink(Options(peer.Port), time);
+        _ = new RecordingSink(link.Sessions);
+        link.Start();
+        await Until(() => peer.Accepted >= 1, "the first connection");
+
+        // A slow first handshake (a busy machine) spans several health intervals: there is no peer to check yet, so
+        // nothing is checked, nothing is "degraded", and nothing is logged as a failed ping.
+        time.Advance(TimeSpan.FromSeconds(9));
+        await Assert.That(link.Health!.GetStats().TotalChecks).IsEqualTo(0L);
+        await Assert.That(link.Health.Status).IsEqualTo(Health.HealthStatus.Unknown);
+
+        peer.HandshakeGate.SetResult();
+        await Until(() => link.Status.State == McpLinkState.Connected, "the session");
+        var tick = await time.FireAsync(HealthTick, "the first health check");
+        await Assert.That(tick).IsEqualTo(link.Status.ConnectedSince!.Value + TimeSpan.FromSeconds(5));
+        await Until(() => link.Health.GetStats().TotalChecks == 1 && !link.Health.Checking, "the first check");
+        await Assert.That(link.Health.Status).IsEqualTo(Health.HealthStatus.Healthy);
+    }
+
+    [Test]
+    public async Task Answers_from_the_server_are_round_trips_that_worked_for_the_links_statistics_breaker_and_tuning()
+    {
+        await using var peer = TestPeer.Start("a1");
+        using var meter = new System.Diagnostics.Metrics.Meter("VisionFlow.Connections.Tests." + Guid.NewGuid());
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "mcp.client.operation.duration")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "error.type")
+                {
+                    errors.Enqueue(tag.Value as string);
+                }
+            }
+        });
+        listener.Start();
+        await using var link = new McpLink(Options(peer.Port) with { BreakerFailureThreshold = 3 }, NewTime(), meter: meter);
+        _ = new RecordingSink(link.Sessions);
+        link.Start();
+        await Until(() => link.Status.State == McpLinkState.Connected, "the session");
+
+        // Twelve lookups of ids the server does not know: each a correct "not found", none a failure of the link.
+        for (var i = 0; i < 12; i++)
+        {
+            var unknown = await Assert.That(async () => await link.ExecuteAsync((c, t) => c.GetAgentAsync($"ghost-{i}", t), CancellationToken.None))
+                .Throws<ToolFailedException>();
+            await Assert.That(FailureClassifier.Classify(unknown!).Kind).IsEqualTo(McpFailureKind.NotFound);
+        }
+
+        var requests = link.Resilience.GetRequestStats();
+        await Assert.That(requests.FailedRequests).IsEqualTo(0L);
+        await Assert.That(requests.SuccessfulRequests).IsEqualTo(12L);
+        var breaker = link.Resilience.CircuitBreaker.GetStats();
+        await Assert.That(breaker.State).IsEqualTo(Polly.CircuitBreaker.CircuitState.Closed);
+        await Assert.That(breaker.FailureCount).IsEqualTo(0L);
+        var tuning = link.Adaptive!.Evaluate(Adaptive.AdaptiveInputSource.Create(link.Resilience, null, null)());
+        await Assert.That(tuning.Where(c => c.Setting == "failure_threshold")).IsEmpty();
+        await Assert.That(link.Resilience.Tuning.Current.FailureThreshold).IsEqualTo(3);
+        await Assert.That(link.Degradation.Level).IsEqualTo(DegradationLevel.FullyOperational);
+        var json = System.Text.Json.JsonDocument.Parse(HealthJson(link)).RootElement.GetProperty("network_stats");
+        await Assert.That(json.GetProperty("failed_requests").GetInt64()).IsEqualTo(0L);
+
+        // Per call, each is still what it was: a call that ended in "not found".
+        await Assert.That(errors.Count(e => e == "not_found")).IsEqualTo(12);
+    }
+
+    [Test]
     public async Task Delays_follow_the_settings_at_their_edges()
     {
-        await using var link = new McpLink(Options(9) with { ReconnectAttempts = 0, ReconnectDelay = TimeSpan.FromMilliseconds(10) }, new RecordingSink(), NewTime());
+        await using var link = new McpLink(Options(9) with { ReconnectAttempts = 0, ReconnectDelay = TimeSpan.FromMilliseconds(10) }, NewTime());
+        _ = new RecordingSink(link.Sessions);
         await Assert.That(link.DelayAfter(1)).IsEqualTo(TimeSpan.FromMilliseconds(20));
         await Assert.That(link.DelayAfter(40)).IsEqualTo(TimeSpan.FromSeconds(10));
-        await using var slow = new McpLink(Options(9) with { ReconnectDelay = TimeSpan.FromMinutes(10) }, new RecordingSink(), NewTime());
+        await using var slow = new McpLink(Options(9) with { ReconnectDelay = TimeSpan.FromMinutes(10) }, NewTime());
+        _ = new RecordingSink(slow.Sessions);
         await Assert.That(slow.DelayAfter(1)).IsEqualTo(TimeSpan.FromMinutes(10)); // a delay above the probe cap is honoured, not refused
         await Assert.That(slow.DelayAfter(5)).IsEqualTo(TimeSpan.FromMinutes(10));
+    }
+
+    private static byte[] HealthJson(McpLink link)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            NetworkResilienceMetricsWriter.WriteHealthJson(writer, NetworkResilienceMetrics.Capture(link));
+        }
+
+        return buffer.ToArray();
     }
 
     private static async Task<int> FreePortAsync()

@@ -16,11 +16,12 @@ public sealed class ClaudeFlowLinkTests(ClaudeFlowBridge bridge)
     [Test]
     public async Task The_link_polls_claude_flow_and_shows_our_spawn_without_inventing_values()
     {
-        var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System);
         using var stop = new CancellationTokenSource();
-        var loop = Task.Run(() => intake.RunAsync(stop.Token));
-        await using (var link = new McpLink(new McpLinkOptions { Host = "127.0.0.1", Port = bridge.Port, ClientVersion = "interop-test", ConnectionTimeout = TimeSpan.FromSeconds(60) }, intake))
+        Task loop;
+        await using (var link = new McpLink(new McpLinkOptions { Host = "127.0.0.1", Port = bridge.Port, ClientVersion = "interop-test", ConnectionTimeout = TimeSpan.FromSeconds(60) }))
         {
+            var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System, link.Sessions);
+            loop = Task.Run(() => intake.RunAsync(stop.Token));
             link.Start();
             await Until(() => link.Status.State == McpLinkState.Connected, "the session");
             await Assert.That(link.Status.Telemetry).IsEqualTo(TelemetryMode.Poll); // claude-flow pushes nothing

@@ -66,10 +66,11 @@ public sealed class ContainerBridgeTests(ClaudeFlowBackend backend)
     public async Task A_notification_broadcast_to_every_pooled_connection_is_one_event()
     {
         await using var bridge = await ContainerBridge.StartAsync(backend.Port);
-        var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System);
+        var link = new McpLink(new McpLinkOptions { Host = "127.0.0.1", Port = bridge.Port, ClientVersion = "bridge-test", ConnectionTimeout = Patience });
+        var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System, link.Sessions);
         using var stop = new CancellationTokenSource();
         var loop = Task.Run(() => intake.RunAsync(stop.Token));
-        await using (var link = new McpLink(new McpLinkOptions { Host = "127.0.0.1", Port = bridge.Port, ClientVersion = "bridge-test", ConnectionTimeout = Patience }, intake))
+        await using (link)
         {
             link.Start();
             await Eventually.UntilAsync(() => link.Status.State == McpLinkState.Connected, "the session", Patience, pollMilliseconds: 20);
@@ -141,10 +142,11 @@ public sealed class ContainerBridgeTests(ClaudeFlowBackend backend)
             await Assert.That(await reader.ReadLineAsync(Timeout)).IsNull();
         }
 
-        var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System);
+        var link = new McpLink(new McpLinkOptions { Host = "127.0.0.1", Port = bridge.Port, ClientVersion = "bridge-test", ApiKey = Token, ConnectionTimeout = Patience });
+        var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System, link.Sessions);
         using var stop = new CancellationTokenSource();
         var loop = Task.Run(() => intake.RunAsync(stop.Token));
-        await using (var link = new McpLink(new McpLinkOptions { Host = "127.0.0.1", Port = bridge.Port, ClientVersion = "bridge-test", ApiKey = Token, ConnectionTimeout = Patience }, intake))
+        await using (link)
         {
             link.Start();
             await Eventually.UntilAsync(() => link.Status.State == McpLinkState.Connected, "the authenticated session", Patience, pollMilliseconds: 20);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using VisionFlow.Agents;
 using VisionFlow.Agents.Cache;
 using VisionFlow.Agents.Intake;
+using VisionFlow.Connections.Link;
 using VisionFlow.Protocol.Dialects;
 using VisionFlow.Testing.Interop;
 
@@ -54,8 +55,9 @@ public sealed class RecordedClaudeFlowTests
         var (profile, replay) = await DetectAsync(listing);
         var answered = await profile.CreateClient(replay).ListAgentsAsync(null, CancellationToken.None);
 
-        var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System);
-        var applied = intake.ApplyListingAsync(1, Encoding.UTF8.GetBytes(listing.Text), CancellationToken.None);
+        var feed = new McpSessionFeed(64 * 1024);
+        var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System, feed);
+        var applied = feed.PublishListingAsync(1, Encoding.UTF8.GetBytes(listing.Text), CancellationToken.None);
         await intake.ProcessBatchAsync();
         await Assert.That(await applied).IsTrue();
         var cached = (await SnapshotAsync(intake)).Agents;
@@ -106,13 +108,14 @@ public sealed class RecordedClaudeFlowTests
         await Assert.That(agent.SwarmId).IsEqualTo(swarm);
         await Assert.That(agent.CreatedAt).IsNotNull();
 
-        var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System);
+        var feed = new McpSessionFeed(64 * 1024);
+        var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System, feed);
         var listing = Agents.Calls("agent_list").Single();
-        var first = intake.ApplyListingAsync(1, "{\"agents\":[]}"u8.ToArray(), CancellationToken.None);
+        var first = feed.PublishListingAsync(1, "{\"agents\":[]}"u8.ToArray(), CancellationToken.None);
         await intake.ProcessBatchAsync();
         await first;
         intake.OnAgentSpawned(1, agent);
-        var next = intake.ApplyListingAsync(1, Encoding.UTF8.GetBytes(listing.Text), CancellationToken.None);
+        var next = feed.PublishListingAsync(1, Encoding.UTF8.GetBytes(listing.Text), CancellationToken.None);
         await intake.ProcessBatchAsync();
         await next;
         var shown = (await SnapshotAsync(intake)).Agents.Single(a => a.Id == agent.Id);

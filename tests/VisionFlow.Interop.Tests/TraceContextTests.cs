@@ -31,10 +31,11 @@ public sealed class TraceContextTests
         };
         ActivitySource.AddActivityListener(listener);
         await using var server = RecordingMcpServer.Start();
-        var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System);
+        var link = new McpLink(new McpLinkOptions { Host = "127.0.0.1", Port = server.Port, ClientVersion = "trace-test" });
+        var intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System, link.Sessions);
         using var stop = new CancellationTokenSource();
         var loop = Task.Run(() => intake.RunAsync(stop.Token));
-        await using (var link = new McpLink(new McpLinkOptions { Host = "127.0.0.1", Port = server.Port, ClientVersion = "trace-test" }, intake))
+        await using (link)
         {
             link.Start();
             await Eventually.UntilAsync(() => link.Status.State == McpLinkState.Connected, "the session", TimeSpan.FromSeconds(30), pollMilliseconds: 10);

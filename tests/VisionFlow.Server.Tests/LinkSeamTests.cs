@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Testing;
-using VisionFlow.Testing.Chaos;
 using VisionFlow.Testing.Hosting;
 using static VisionFlow.Testing.JsonPolling;
 
@@ -143,16 +142,42 @@ public sealed class LinkSeamTests
     [Test]
     public async Task A_command_sent_while_the_first_connection_is_made_waits_for_it()
     {
-        await using var swarm = SimulatedSwarm.Start(agents: 1);
-        // Every byte through the proxy waits 300 ms: the handshake takes seconds, the command arrives in the middle of it.
-        await using var proxy = FaultProxy.Start(swarm.EndPoint);
-        proxy.Faults = new FaultSettings { Latency = TimeSpan.FromMilliseconds(300) };
-        await using var server = await RunningServer.StartAsync(OptionsFor(proxy.EndPoint.Port));
+        // The peer holds its handshake until the test lets it go: the link stays "connecting" for as long as that takes.
+        await using var peer = TestPeer.Start();
+        peer.HandshakeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await RunningServer.StartAsync(OptionsFor(peer.Port));
         var status = JsonDocument.Parse(await server.Http.GetStringAsync("/api/bots/status")).RootElement;
         await Assert.That(status.GetProperty("mcp_state").GetString()).IsEqualTo("connecting");
 
-        using var spawn = await server.Http.PostAsync("/api/bots/agents", Json("""{"type":"coder"}"""));
+        // The command is let through only once it is waiting on the link, so it cannot arrive after the connection.
+        var spawning = server.Http.PostAsync("/api/bots/agents", Json("""{"type":"coder"}"""));
+        await Eventually.UntilAsync(() => Waiting(server) > 0 || spawning.IsCompleted, "the command waiting for the connection", TimeSpan.FromSeconds(20));
+        await Assert.That(spawning.IsCompleted).IsFalse();
+        peer.HandshakeGate.SetResult();
+        using var spawn = await spawning;
         await Assert.That(spawn.StatusCode).IsEqualTo(HttpStatusCode.Created);
+    }
+
+    [Test]
+    public async Task Lookups_of_unknown_ids_are_answers_not_failures_of_the_link()
+    {
+        await using var swarm = SimulatedSwarm.Start(agents: 1);
+        await using var server = await RunningServer.StartAsync(OptionsFor(swarm.Port));
+        await WaitForJsonAsync(server.Http, "/api/bots/status", r => r.GetProperty("mcp_state").GetString() == "connected", "the link");
+
+        for (var i = 0; i < 12; i++)
+        {
+            using var lookup = await server.Http.GetAsync($"/api/bots/agents/ghost-{i}");
+            await Assert.That(lookup.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
+        }
+
+        // The server answered every one: the link's statistics (and the tuning that reads them) saw no failure.
+        var health = JsonDocument.Parse(await server.Http.GetStringAsync("/api/health/network")).RootElement;
+        var stats = health.GetProperty("network_stats");
+        await Assert.That(stats.GetProperty("failed_requests").GetInt64()).IsEqualTo(0L);
+        await Assert.That(stats.GetProperty("successful_requests").GetInt64()).IsGreaterThanOrEqualTo(12L);
+        await Assert.That(health.GetProperty("degradation_level").GetString()).IsEqualTo("fully_operational");
+        await Assert.That(health.GetProperty("mcp_connection").GetProperty("circuit_breaker_state").GetString()).IsEqualTo("closed");
     }
 
     [Test]
@@ -193,6 +218,14 @@ public sealed class LinkSeamTests
         await Assert.That(await task.Content.ReadAsStringAsync()).Contains("task.assign is not offered");
         var health = JsonDocument.Parse(await server.Http.GetStringAsync("/api/health/network")).RootElement;
         await Assert.That(health.GetProperty("degradation_level").GetString()).IsEqualTo("fully_operational");
+    }
+
+    /// <summary>Requests waiting on the link for its connection, as <c>/metrics</c> says.</summary>
+    private static int Waiting(RunningServer server)
+    {
+        var metrics = server.Http.GetStringAsync("/metrics").GetAwaiter().GetResult();
+        var line = metrics.Split('\n').Single(l => l.StartsWith("visionflow_mcp_requests_waiting ", StringComparison.Ordinal));
+        return (int)double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static int FreePort()

@@ -20,6 +20,7 @@ public sealed class TestPeer : IAsyncDisposable
     private int _accepted;
     private int _listings;
     private int _spawns;
+    private int _pingErrors;
 
     private TestPeer()
     {
@@ -45,6 +46,13 @@ public sealed class TestPeer : IAsyncDisposable
 
     /// <summary>When set, <c>agent.spawn</c> waits for it.</summary>
     public TaskCompletionSource? SpawnGate { get; set; }
+
+    /// <summary>How many of the next <c>system.ping</c> requests are answered with an error (an answer, not a silence).</summary>
+    public int PingErrors
+    {
+        get => Volatile.Read(ref _pingErrors);
+        set => Volatile.Write(ref _pingErrors, value);
+    }
 
     /// <summary>Connections accepted so far.</summary>
     public int Accepted => Volatile.Read(ref _accepted);
@@ -171,6 +179,23 @@ public sealed class TestPeer : IAsyncDisposable
         }
     }
 
+    private bool TakePingError()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _pingErrors);
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _pingErrors, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+    }
+
     private async Task AnswerAsync(string line, StreamWriter writer)
     {
         using var doc = JsonDocument.Parse(line);
@@ -196,7 +221,25 @@ public sealed class TestPeer : IAsyncDisposable
                     await gate.Task;
                 }
 
+                if (TakePingError())
+                {
+                    error = (-32000, "busy");
+                    break;
+                }
+
                 result = """{"server":"test-peer","version":"1"}""";
+                break;
+            case "agent.status":
+                var known = p.GetProperty("agent_id").GetString()!;
+                if (Agents.TryGetValue(known, out var knownType))
+                {
+                    result = $"{{\"agent_id\":\"{known}\",\"type\":\"{knownType}\"}}";
+                }
+                else
+                {
+                    error = (-32002, $"Agent not found: {known}");
+                }
+
                 break;
             case "agent.list":
                 Interlocked.Increment(ref _listings);

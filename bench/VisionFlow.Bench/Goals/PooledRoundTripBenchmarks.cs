@@ -131,17 +131,17 @@ public class PooledRoundTripBenchmarks
 
         // The product's own link, and the decompositions' parts built from the same options.
         var options = new McpLinkOptions { Host = _simulator.EndPoint.Address.ToString(), Port = _simulator.EndPoint.Port, ClientVersion = "bench" };
-        _intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System);
+        _link = new McpLink(options);
+        _intake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System, _link.Sessions);
         _intakeStop = new CancellationTokenSource();
         _intakeLoop = Task.Run(() => _intake.RunAsync(_intakeStop.Token));
-        _link = new McpLink(options, _intake);
         _link.Start();
         _meterServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = new ProductMeters(_meterServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         _exporter = new PrometheusExporter(meters, NullLogger<PrometheusExporter>.Instance);
-        _countedIntake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System);
+        _countedLink = new McpLink(options, meter: meters.Connections);
+        _countedIntake = new TelemetryIntake(new AgentTelemetryOptions(), TimeProvider.System, _countedLink.Sessions);
         _countedIntakeLoop = Task.Run(() => _countedIntake.RunAsync(_intakeStop.Token));
-        _countedLink = new McpLink(options, _countedIntake, meter: meters.Connections);
         _countedLink.Start();
         _resilience = McpResiliencePipelineFactory.Create(options.ToResilienceOptions());
         _livenessPool = CreatePool(options.ToPoolOptions(), healthPing: false);

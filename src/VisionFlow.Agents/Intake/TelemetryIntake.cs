@@ -12,9 +12,9 @@ using VisionFlow.Protocol.Dialects;
 namespace VisionFlow.Agents.Intake;
 
 /// <summary>
-/// The single owner of agent state, fed by the MCP link one session at a time (<see cref="IMcpTelemetrySink"/>).
-/// Design: deliveries arrive on other threads (pushed lines into a bounded session-tagged byte ring, listings and
-/// session ends into an ordered queue) and wake one loop (<see cref="RunAsync"/>) at once, which takes everything
+/// The single owner of agent state, reading what the MCP link's sessions deliver (<see cref="McpSessionFeed"/>: listings
+/// and session ends in order, pushed lines in a bounded session-tagged byte ring the link writes into).
+/// Design: deliveries arrive on other threads and wake one loop (<see cref="RunAsync"/>) at once, which takes everything
 /// waiting — so a burst becomes one batch and a lone event is applied within microseconds, with no timer between the
 /// socket and the cache. The loop parses and stages (coalescing per agent, last write wins per field), applies the batch
 /// to the cache, updates edges and the agent graph, and publishes a reused change set only when something changed. A
@@ -26,14 +26,14 @@ namespace VisionFlow.Agents.Intake;
 /// pushed lines count only for the session now open; a session's end empties the cache until the next listing. So a
 /// restarted peer's new agents replace the old ones in one step, and nothing an old connection sent can resurrect them.
 /// </remarks>
-public sealed class TelemetryIntake : IMcpTelemetrySink
+public sealed class TelemetryIntake
 {
     private readonly TimeProvider _time;
     private readonly AgentTelemetryOptions _options;
     private readonly double[] _metricValues;
     private readonly long[] _metricCounts;
-    private readonly LineRing _ring;
-    private readonly ConcurrentQueue<Delivery> _deliveries = new();
+    private readonly McpSessionFeed _feed;
+    private readonly ConcurrentQueue<Delivery> _deliveries = new(); // agents our own commands spawned
     private readonly WakeSignal _wake = new();
     private readonly Func<string, bool> _isKnownAgent;
 
@@ -42,7 +42,6 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
     private readonly MessageFlowInfo?[] _flowInfos;
     private readonly MessageFlow[] _flowSources;
     private readonly long[] _flowSequences;
-    private long _acceptSession;
     private long _session;
     private long _lines;
     private long _accepted;
@@ -64,11 +63,12 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
     private int _running;
     private readonly ListSink _listSink;
 
-    /// <summary>Creates the intake.</summary>
-    public TelemetryIntake(AgentTelemetryOptions options, TimeProvider timeProvider)
+    /// <summary>Creates the intake, the one reader of <paramref name="sessions"/> (the MCP link's feed).</summary>
+    public TelemetryIntake(AgentTelemetryOptions options, TimeProvider timeProvider, McpSessionFeed sessions)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(sessions);
         options.Validate();
         _options = options;
         _time = timeProvider;
@@ -76,7 +76,6 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
         Parser = new TelemetryParser(options.KeyCapacity, labelCapacity, options.MaxIdBytes);
         Cache = new AgentCache(options.KeyCapacity, options.MaxAgents, options.Interval * options.StaleAfterIntervals, options.Interval * options.RemoveAfterIntervals);
         Edges = new MessageFlowEdges(options.FlowHistoryCapacity, options.MaxEdges, options.EdgeHalfLife, options.EdgeWeightFloor);
-        _ring = new LineRing(options.PushBufferBytes);
         _flowInfos = new MessageFlowInfo?[options.FlowHistoryCapacity];
         _flowSources = new MessageFlow[options.FlowHistoryCapacity];
         _flowSequences = new long[options.FlowHistoryCapacity];
@@ -87,6 +86,8 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
         _isKnownAgent = IsKnownAgent;
         var wake = _wake;
         Cache.SnapshotDemanded = wake.Set;
+        _feed = sessions;
+        sessions.Subscribe(wake.Set);
     }
 
     /// <summary>The agent cache (read side: snapshots, count, spawn admission).</summary>
@@ -124,32 +125,13 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
     public long Sessions => Volatile.Read(ref _sessions);
 
     /// <summary>Pushed lines dropped: from a session no longer open, or because the buffer was full (the intake fell behind).</summary>
-    public long PushDropped => Interlocked.Read(ref _pushDropped);
+    public long PushDropped => _feed.LinesDropped + Interlocked.Read(ref _pushDropped);
 
     /// <summary>Pushed bytes received but not yet applied: how far the intake's loop is behind the socket.</summary>
-    public long PushBacklogBytes => _ring.BufferedBytes;
+    public long PushBacklogBytes => _feed.BacklogBytes;
 
-    /// <inheritdoc />
-    public ValueTask<bool> ApplyListingAsync(long session, byte[] json, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        var delivery = new Delivery(DeliveryKind.Listing, session, json);
-        _deliveries.Enqueue(delivery);
-        _wake.Set();
-        return new ValueTask<bool>(delivery.Applied.Task.WaitAsync(cancellationToken));
-    }
-
-    /// <inheritdoc />
-    public void OnPushLine(long session, ReadOnlySpan<byte> line)
-    {
-        if (session != Volatile.Read(ref _acceptSession) || !_ring.TryWrite(session, line))
-        {
-            Interlocked.Increment(ref _pushDropped);
-            return;
-        }
-
-        _wake.Set();
-    }
+    /// <summary>The feed this intake reads.</summary>
+    internal McpSessionFeed Feed => _feed;
 
     /// <summary>
     /// An agent our own command created, as the server's answer to the spawn named it: applied like the server's
@@ -183,16 +165,7 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
             writer.WriteEndObject();
         }
 
-        _deliveries.Enqueue(new Delivery(DeliveryKind.Spawned, session, line.WrittenSpan.ToArray()));
-        _wake.Set();
-    }
-
-    /// <inheritdoc />
-    public void EndSession(long session)
-    {
-        // Lines still arriving from the ended session are refused at the door; those already buffered are dropped when read.
-        Interlocked.CompareExchange(ref _acceptSession, 0, session);
-        _deliveries.Enqueue(new Delivery(DeliveryKind.End, session, null));
+        _deliveries.Enqueue(new Delivery(session, line.WrittenSpan.ToArray()));
         _wake.Set();
     }
 
@@ -232,20 +205,9 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
     private bool ProcessPending()
     {
         var published = false;
-        while (_deliveries.TryDequeue(out var delivery))
+        while (_feed.TryTake(out var delivery))
         {
-            if (delivery.Kind == DeliveryKind.Spawned)
-            {
-                // Through the parser, so an answer is held to what a pushed line is (id length, capacity).
-                if (delivery.Session == _session && Parser.Parse(delivery.Json, out var spawned) == TelemetryParseStatus.Ok)
-                {
-                    Cache.Stage(in spawned);
-                }
-
-                continue;
-            }
-
-            if (delivery.Kind == DeliveryKind.End)
+            if (delivery.IsEnd)
             {
                 if (delivery.Session == _session)
                 {
@@ -258,7 +220,7 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
 
             if (delivery.Session < _session || delivery.Session <= 0)
             {
-                delivery.Applied.TrySetResult(false); // an earlier session's listing, overtaken
+                delivery.Complete(false); // an earlier session's listing, overtaken
                 continue;
             }
 
@@ -266,7 +228,6 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
             {
                 // A new session: its listing replaces every agent of the last one, named or not.
                 Volatile.Write(ref _session, delivery.Session);
-                Volatile.Write(ref _acceptSession, delivery.Session);
                 Interlocked.Increment(ref _sessions);
                 Cache.BeginFullList();
             }
@@ -280,12 +241,32 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
             }
             finally
             {
-                delivery.Applied.TrySetResult(changed);
+                delivery.Complete(changed);
             }
         }
 
-        var consumer = new RingConsumer(this);
-        _ring.Drain(ref consumer);
+        while (_deliveries.TryDequeue(out var spawned))
+        {
+            // Through the parser, so an answer is held to what a pushed line is (id length, capacity).
+            if (spawned.Session == _session && Parser.Parse(spawned.Json, out var ev) == TelemetryParseStatus.Ok)
+            {
+                Cache.Stage(in ev);
+            }
+        }
+
+        // Lines of the open session only: the feed refuses an ended session's at the door; those already buffered are dropped here.
+        while (_feed.TryReadLine(out var session, out var line))
+        {
+            if (session == _session)
+            {
+                StageLine(line);
+            }
+            else
+            {
+                Interlocked.Increment(ref _pushDropped);
+            }
+        }
+
         return ApplyBatch() | published;
     }
 
@@ -495,39 +476,12 @@ public sealed class TelemetryIntake : IMcpTelemetrySink
     private string? Known(TelemetryFields known, TelemetryFields field, int labelKey) =>
         (known & field) != 0 && labelKey >= 0 && Parser.Label(labelKey) is { Length: > 0 } label ? label : null;
 
-    private enum DeliveryKind
+    /// <summary>An agent our own command spawned, as a line for the parser, for the session it was spawned in.</summary>
+    private sealed class Delivery(long session, byte[] json)
     {
-        Listing,
-        End,
-        Spawned,
-    }
-
-    /// <summary>A listing, a session's end or an agent our command spawned, applied in the order delivered.</summary>
-    private sealed class Delivery(DeliveryKind kind, long session, byte[]? json)
-    {
-        public DeliveryKind Kind { get; } = kind;
-
         public long Session { get; } = session;
 
-        public byte[]? Json { get; } = json;
-
-        public TaskCompletionSource<bool> Applied { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>Feeds buffered lines of the open session to the parser; lines of any other session are dropped.</summary>
-    private readonly struct RingConsumer(TelemetryIntake owner) : ILineConsumer
-    {
-        public void OnLine(long session, ReadOnlySpan<byte> line)
-        {
-            if (session == owner._session)
-            {
-                owner.StageLine(line);
-            }
-            else
-            {
-                Interlocked.Increment(ref owner._pushDropped);
-            }
-        }
+        public byte[] Json { get; } = json;
     }
 
     private sealed class ListSink(TelemetryIntake owner) : ITelemetryEventSink

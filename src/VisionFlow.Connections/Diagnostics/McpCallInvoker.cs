@@ -21,7 +21,7 @@ namespace VisionFlow.Connections.Diagnostics;
 /// traced, so an idle service does not emit a trace every few seconds. The async methods use the pooling builder, so a
 /// request allocates nothing more for being measured.
 /// </remarks>
-internal sealed class McpCallInvoker(IJsonRpcInvoker inner, Histogram<double>? duration, ServerDialect dialect, string host, int port) : IJsonRpcInvoker
+internal sealed class McpCallInvoker(IJsonRpcInvoker inner, Histogram<double>? duration, ServerDialect dialect, string? host, int port, string networkTransport = "tcp") : IJsonRpcInvoker
 {
     private static readonly double[] Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
     private readonly string _dialect = dialect == ServerDialect.Plain ? "plain" : "mcp";
@@ -115,9 +115,12 @@ internal sealed class McpCallInvoker(IJsonRpcInvoker inner, Histogram<double>? d
                 }
 
                 span.SetTag("visionflow.mcp.dialect", _dialect);
-                span.SetTag("network.transport", "tcp");
-                span.SetTag("server.address", host);
-                span.SetTag("server.port", port);
+                span.SetTag("network.transport", networkTransport);
+                if (host is not null)
+                {
+                    span.SetTag("server.address", host);
+                    span.SetTag("server.port", port);
+                }
             }
         }
 

@@ -2,7 +2,9 @@ using System.Net.Sockets;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using VisionFlow.Connections.Pooling;
+using VisionFlow.Connections.Transport;
 using VisionFlow.Protocol;
+using VisionFlow.Protocol.Contracts.Plain;
 using VisionFlow.Protocol.Dialects;
 using VisionFlow.Protocol.Engine;
 
@@ -24,6 +26,9 @@ public static class FailureClassifier
 
     /// <summary>Shorthand for the retry and breaker predicates: <see cref="McpFailure.IsTransient"/> of the classification.</summary>
     public static bool IsTransient(Exception exception) => exception is not null && new McpFailure(KindOf(exception), string.Empty).IsTransient;
+
+    /// <summary>Shorthand for the breaker and the request counters: <see cref="McpFailure.IsAnswer"/> of the classification.</summary>
+    public static bool IsAnswer(Exception exception) => exception is not null && new McpFailure(KindOf(exception), string.Empty).IsAnswer;
 
     /// <summary>The snake_case name the API and logs use for a kind.</summary>
     public static string Name(McpFailureKind kind) => kind switch
@@ -60,6 +65,7 @@ public static class FailureClassifier
             ConnectFailureKind.Unreachable => McpFailureKind.Unreachable,
             _ => connect.InnerException is SocketException socket ? OfSocket(socket) : McpFailureKind.Unreachable,
         },
+        McpServerStartException => McpFailureKind.Unreachable,
         TimeoutRejectedException or TimeoutException => McpFailureKind.Timeout,
         BrokenCircuitException => McpFailureKind.CircuitOpen,
         PoolExhaustedException => McpFailureKind.PoolExhausted,
@@ -77,6 +83,9 @@ public static class FailureClassifier
         // The engine wraps a local transport cause (the socket died while sending) in a JSON-RPC error.
         JsonRpcException { InnerException: { } inner } when inner is IOException or SocketException => KindOf(inner),
         JsonRpcException { Code: JsonRpcErrorCodes.MethodNotFound } => McpFailureKind.NotOffered,
+        // The codes a plain server names an unknown id with (MCP's own "resource not found" is -32002 too): the call is
+        // timed with the same outcome the dialect client reports above it.
+        JsonRpcException { Code: PlainErrorCodes.UnknownSwarm or PlainErrorCodes.UnknownAgent or PlainErrorCodes.UnknownTask } => McpFailureKind.NotFound,
         JsonRpcException { Code: JsonRpcErrorCodes.InvalidParams } => McpFailureKind.InvalidParams,
         JsonRpcException => McpFailureKind.ServerError,
         OperationCanceledException => McpFailureKind.Cancelled,

@@ -17,6 +17,14 @@ public readonly record struct McpFailure(McpFailureKind Kind, string Message)
     public bool LosesLink => Kind is McpFailureKind.Refused or McpFailureKind.Reset or McpFailureKind.Closed
         or McpFailureKind.HostNotFound or McpFailureKind.Unreachable or McpFailureKind.Protocol or McpFailureKind.Authentication;
 
+    /// <summary>
+    /// The server answered (the operation is not offered, the id is unknown, the arguments were refused, the tool
+    /// reported failure, or another JSON-RPC error): the round trip worked, so for the link's statistics, its breaker,
+    /// its tuning and its degradation level this is a success. The operation's own outcome is still this failure.
+    /// </summary>
+    public bool IsAnswer => Kind is McpFailureKind.NotOffered or McpFailureKind.NotFound or McpFailureKind.InvalidParams
+        or McpFailureKind.Refusal or McpFailureKind.ServerError;
+
     /// <summary>The condition is an expected one (the peer misbehaves or refuses): one log line, no stack trace.</summary>
     public bool IsExpected => Kind != McpFailureKind.Unexpected;
 

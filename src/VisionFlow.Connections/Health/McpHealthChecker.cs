@@ -15,6 +15,7 @@ internal sealed partial class McpHealthChecker : IAsyncDisposable
     private readonly bool[] _window;
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _timer;
+    private bool _disposed;
     private int _checking;
     private int _windowCount;
     private int _windowNext;
@@ -62,11 +63,19 @@ internal sealed partial class McpHealthChecker : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts periodic checks on the time provider (the first after one interval). Idempotent.</summary>
+    /// <summary>Whether a timed check is running now (a tick that comes meanwhile is skipped: pings never stack).</summary>
+    internal bool Checking => Volatile.Read(ref _checking) != 0;
+
+    /// <summary>Starts periodic checks on the time provider (the first after one interval). Idempotent; nothing once disposed.</summary>
     public void Start()
     {
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _timer ??= _time.CreateTimer(static s => ((McpHealthChecker)s!).OnTimer(), this, _options.Interval, _options.Interval);
         }
     }
@@ -128,6 +137,12 @@ internal sealed partial class McpHealthChecker : IAsyncDisposable
         ITimer? timer;
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             timer = _timer;
             _timer = null;
         }

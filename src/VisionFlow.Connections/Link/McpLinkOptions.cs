@@ -17,6 +17,13 @@ public sealed record McpLinkOptions
     /// <summary>Server TCP port (<c>MCP_TCP_PORT</c>).</summary>
     public int Port { get; init; } = 9500;
 
+    /// <summary>
+    /// The command that starts the MCP server as a child process spoken to over stdio (<c>VISIONFLOW_MCP_COMMAND</c>, for
+    /// example <c>npx claude-flow mcp start</c>), split like a shell command line without a shell; null connects over TCP
+    /// to <see cref="Host"/>:<see cref="Port"/>.
+    /// </summary>
+    public string? Command { get; init; }
+
     /// <summary>Whether to connect at all (<c>ENABLE_MCP</c>).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -89,17 +96,26 @@ public sealed record McpLinkOptions
     /// <summary>Slowest poll, reached by doubling while the listing stays the same (<c>VISIONFLOW_POLL_MAX_INTERVAL</c>; never below the minimum).</summary>
     public TimeSpan PollMaxInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Bytes of pushed telemetry buffered for the reader of <see cref="McpLink.Sessions"/> (lines beyond it are dropped and counted).</summary>
+    public int PushBufferBytes { get; init; } = 4 * 1024 * 1024;
+
     /// <summary>Event globs asked for in <c>telemetry.subscribe</c>.</summary>
     public IReadOnlyList<string> TelemetryEvents { get; init; } = ["agent.*", "message.*", "metrics.*"];
 
-    /// <summary><c>host:port</c>.</summary>
-    public string Address => $"{Host}:{Port}";
+    /// <summary>The server as people are told it: <c>host:port</c>, or the command that starts it.</summary>
+    public string Address => Command ?? $"{Host}:{Port}";
+
+    /// <summary>What to do when the server cannot be reached, for the log line that says so.</summary>
+    internal string Remedy => Command is null
+        ? "Point CLAUDE_FLOW_HOST / MCP_TCP_PORT at your MCP server, or run `visionflow --simulator` to try VisionFlow with the built-in simulator"
+        : "Check VISIONFLOW_MCP_COMMAND (the command that starts your MCP server over stdio), or run `visionflow --simulator` to try VisionFlow with the built-in simulator";
 
     /// <summary>Throws <see cref="ArgumentException"/> naming every invalid setting.</summary>
     public void Validate()
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Host)) errors.Add("Host is required");
+        if (Command is not null && Transport.CommandLine.Split(Command, out var commandError) is null) errors.Add($"Command '{Command}': {commandError}");
         if (Port is < 1 or > 65535) errors.Add($"Port must be in [1, 65535] (was {Port})");
         if (ReconnectAttempts is < 0 or > 100) errors.Add($"ReconnectAttempts must be in [0, 100] (was {ReconnectAttempts})");
         Positive(errors, ReconnectDelay, nameof(ReconnectDelay));
@@ -120,6 +136,7 @@ public sealed record McpLinkOptions
         Positive(errors, TelemetryInterval, nameof(TelemetryInterval));
         Positive(errors, PollMinInterval, nameof(PollMinInterval));
         Positive(errors, PollMaxInterval, nameof(PollMaxInterval));
+        if (PushBufferBytes < 4096) errors.Add($"PushBufferBytes must be >= 4096 (was {PushBufferBytes})");
         if (TelemetryEvents is null || TelemetryEvents.Count == 0) errors.Add("TelemetryEvents must name at least one event glob");
         OptionsErrors.ThrowIfAny(errors, "MCP link options");
     }

@@ -44,7 +44,7 @@ public static class McpLinkInstruments
     public static void Observe(Meter meter, McpLink link)
     {
         ArgumentNullException.ThrowIfNull(link);
-        Observe(meter, () => link.Status, () => link.Stats, link.Resilience, link.Degradation, link.Pool, link.Health, link.Adaptive);
+        Observe(meter, () => link.Status, () => link.Stats, link.Resilience, link.Degradation, link.Pool, link.Health, link.Adaptive, () => link.Waiting);
     }
 
     /// <summary>Observes the given components (the link's, or a test's own); absent ones get no instruments.</summary>
@@ -56,7 +56,8 @@ public static class McpLinkInstruments
         GracefulDegradationManager degradation,
         IResizablePool? pool = null,
         McpHealthChecker? health = null,
-        AdaptiveTuner? adaptive = null)
+        AdaptiveTuner? adaptive = null,
+        Func<int>? waiting = null)
     {
         ArgumentNullException.ThrowIfNull(meter);
         ArgumentNullException.ThrowIfNull(status);
@@ -109,6 +110,11 @@ public static class McpLinkInstruments
         meter.CreateObservableCounter("visionflow.mcp.sessions", () => stats().Sessions, "{session}", "Sessions opened (first connect and every reconnect).");
         meter.CreateObservableCounter("visionflow.mcp.connect_attempts", () => stats().Attempts, "{attempt}", "Connection attempts (first connect and every reconnect).");
         meter.CreateObservableCounter("visionflow.mcp.disconnects", () => stats().Disconnects, "{session}", "Sessions lost: the connection closed, health checks failed, or a call found it gone.");
+        if (waiting is not null)
+        {
+            meter.CreateObservableUpDownCounter("visionflow.mcp.requests.waiting", waiting, "{request}", "Requests waiting for the connection attempt in progress.");
+        }
+
         meter.CreateObservableGauge("visionflow.mcp.connected", () => status().State == McpLinkState.Connected ? 1 : 0, null, "1 when an MCP server is connected.");
         meter.CreateObservableGauge("visionflow.mcp.link.state", () => OneHot(status().State, LinkStates), null, "MCP link state (1 for the current state).");
 

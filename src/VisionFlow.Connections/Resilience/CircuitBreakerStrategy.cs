@@ -1,17 +1,28 @@
 using Polly;
+using VisionFlow.Connections.Failures;
 
 namespace VisionFlow.Connections.Resilience;
 
-/// <summary>Adapts <see cref="McpCircuitBreaker"/> to a Polly strategy; a rejection returns synchronously without allocating.</summary>
-internal sealed class CircuitBreakerStrategy(McpCircuitBreaker breaker, Func<Exception, bool> isFailure) : ResilienceStrategy
+/// <summary>
+/// Adapts <see cref="McpCircuitBreaker"/> to a Polly strategy: the only way outcomes reach the breaker. A rejection
+/// returns synchronously without allocating.
+/// </summary>
+/// <param name="breaker">The breaker fed.</param>
+/// <param name="isFailure">Which exceptions count against it.</param>
+/// <param name="gates">
+/// True for requests: an open circuit rejects them. False for the link's connection attempts: they are recorded (five
+/// refused attempts open the circuit for requests) but never held back, since an attempt is how the link finds the
+/// server back, paced by the reconnector's own backoff, and a session it opens closes the circuit by hand.
+/// </param>
+internal sealed class CircuitBreakerStrategy(McpCircuitBreaker breaker, Func<Exception, bool> isFailure, bool gates = true) : ResilienceStrategy
 {
     protected override ValueTask<Outcome<TResult>> ExecuteCore<TResult, TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback,
         ResilienceContext context,
         TState state)
     {
-        var rejection = breaker.TryEnter(out var isProbe);
-        if (rejection is not null)
+        var isProbe = false;
+        if (gates && breaker.TryEnter(out isProbe) is { } rejection)
         {
             return new ValueTask<Outcome<TResult>>(RejectionOutcome<TResult>.For(rejection));
         }
@@ -56,9 +67,13 @@ internal sealed class CircuitBreakerStrategy(McpCircuitBreaker breaker, Func<Exc
         {
             breaker.OnAbandoned(isProbe);
         }
+        else if (FailureClassifier.IsAnswer(ex))
+        {
+            breaker.OnSuccess(isProbe); // the server answered (not found, a refusal…): the link works
+        }
         else
         {
-            breaker.OnSuccess(isProbe); // the server answered (an application error): the link works
+            breaker.OnAbandoned(isProbe); // our own refusal or a defect: nothing learnt about the server
         }
     }
 

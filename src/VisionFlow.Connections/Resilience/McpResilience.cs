@@ -7,9 +7,10 @@ internal sealed class McpResilience
 {
     private readonly ResilienceCounters _counters;
 
-    internal McpResilience(ResiliencePipeline pipeline, McpCircuitBreaker breaker, ResilienceTuning tuning, McpResilienceOptions options, ResilienceCounters counters)
+    internal McpResilience(ResiliencePipeline pipeline, ResiliencePipeline attempts, McpCircuitBreaker breaker, ResilienceTuning tuning, McpResilienceOptions options, ResilienceCounters counters)
     {
         Pipeline = pipeline;
+        Attempts = attempts;
         CircuitBreaker = breaker;
         Tuning = tuning;
         Options = options;
@@ -18,6 +19,15 @@ internal sealed class McpResilience
 
     /// <summary>metrics → total timeout → retry → circuit breaker → attempt timeout → the call.</summary>
     public ResiliencePipeline Pipeline { get; }
+
+    /// <summary>The bound of one connection attempt, set in the context of each execution of <see cref="Attempts"/>.</summary>
+    public static readonly ResiliencePropertyKey<TimeSpan> AttemptBoundKey = new("visionflow.attempt-bound");
+
+    /// <summary>
+    /// Connection attempts: the circuit breaker records each (never holding one back) → the attempt's own timeout
+    /// (<see cref="AttemptBoundKey"/>) → the attempt.
+    /// </summary>
+    public ResiliencePipeline Attempts { get; }
 
     /// <summary>State, counters and manual control of the circuit.</summary>
     public McpCircuitBreaker CircuitBreaker { get; }

@@ -59,7 +59,17 @@ internal static partial class McpResiliencePipelineFactory
             builder.AddTimeout(new TimeoutStrategyOptions { Timeout = attemptTimeout, Name = "mcp-attempt-timeout" });
         }
 
-        return new McpResilience(builder.Build(), breaker, tuning, options, counters);
+        // The link's connection attempts: each is recorded by the same breaker (without being held back by it) and bounded
+        // by the reconnector's bound for that attempt, read from the context.
+        var attempts = new ResiliencePipelineBuilder { TimeProvider = time, Name = "mcp-connect" }
+            .AddStrategy(_ => new CircuitBreakerStrategy(breaker, static ex => ex is not OperationCanceledException, gates: false))
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                Name = "mcp-connect-attempt-timeout",
+                TimeoutGenerator = args => new ValueTask<TimeSpan>(args.Context.Properties.GetValue(McpResilience.AttemptBoundKey, options.TotalTimeout)),
+            })
+            .Build();
+        return new McpResilience(builder.Build(), attempts, breaker, tuning, options, counters);
     }
 
     /// <summary>

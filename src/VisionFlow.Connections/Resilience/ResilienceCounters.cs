@@ -35,11 +35,19 @@ internal sealed class ResilienceCounters(int maxAttempts, TimeProvider time)
             Interlocked.Add(ref _retries, attempts - 1);
         }
 
-        if (exception is null)
+        // An answer from the server (not found, invalid arguments, a tool's refusal) is a round trip that worked: the
+        // link's statistics (and the tuning that reads them) count only the link's own failures.
+        var answered = exception is not null && FailureClassifier.IsAnswer(exception);
+        if (exception is null || answered)
         {
             Interlocked.Increment(ref _successful);
             Interlocked.Add(ref _successTicksSum, time.GetElapsedTime(startTimestamp).Ticks);
             Interlocked.Exchange(ref _lastSuccessTicks, time.GetUtcNow().UtcTicks);
+            if (answered)
+            {
+                Interlocked.Increment(ref _applicationErrors);
+            }
+
             if (attempts > 1)
             {
                 Interlocked.Increment(ref _successfulRetries);
@@ -52,10 +60,6 @@ internal sealed class ResilienceCounters(int maxAttempts, TimeProvider time)
         if (exception is BrokenCircuitException)
         {
             Interlocked.Increment(ref _rejected);
-        }
-        else if (!FailureClassifier.IsTransient(exception) && exception is not OperationCanceledException)
-        {
-            Interlocked.Increment(ref _applicationErrors);
         }
 
         if (attempts > 1)

@@ -69,6 +69,18 @@ public sealed partial class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposabl
         return new JsonRpcConnection(pipe, options, pipe);
     }
 
+    /// <summary>
+    /// Starts a connection over <paramref name="transport"/>, which it owns from now on through <paramref name="owner"/>:
+    /// when the connection closes, for whatever reason, the owner is disposed after the transport's pipes are completed
+    /// (a child process spoken to over its stdin and stdout is stopped).
+    /// </summary>
+    public static JsonRpcConnection Create(IDuplexPipe transport, IAsyncDisposable owner, JsonRpcConnectionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(owner);
+        return new JsonRpcConnection(transport, options, owner);
+    }
+
     /// <summary>Connects a TCP socket to <paramref name="endPoint"/> and starts a connection over it.</summary>
     public static async ValueTask<JsonRpcConnection> ConnectAsync(EndPoint endPoint, JsonRpcConnectionOptions? options = null, CancellationToken cancellationToken = default)
     {

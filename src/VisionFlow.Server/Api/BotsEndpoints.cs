@@ -424,8 +424,7 @@ internal static class BotsEndpoints
 
         try
         {
-            var listing = await mcp.Link.ExecuteAsync((c, t) => c.ListAgentsRawAsync(t), ct).ConfigureAwait(false);
-            await mcp.Intake.ApplyListingAsync(status.Session, listing, ct).ConfigureAwait(false);
+            await mcp.Link.RefreshListingAsync(ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (FailureClassifier.Classify(ex) is { IsExpected: true, Kind: not McpFailureKind.Cancelled })
         {

@@ -16,6 +16,9 @@ internal sealed record ServerOptions
     /// <summary>Claude Flow MCP TCP port.</summary>
     public int McpPort { get; init; } = Settings.McpPort.DefaultValue;
 
+    /// <summary>The command that starts the MCP server as a child process over stdio; null connects over TCP.</summary>
+    public string? McpCommand { get; init; } = Settings.McpCommand.DefaultValue;
+
     /// <summary>Whether the MCP client is started at all.</summary>
     public bool EnableMcp { get; init; } = Settings.EnableMcp.DefaultValue;
 
@@ -90,6 +93,7 @@ internal sealed record ServerOptions
     {
         Host = McpHost,
         Port = McpPort,
+        Command = McpCommand,
         Enabled = EnableMcp,
         ApiKey = McpApiKey,
         ClientVersion = clientVersion,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VisionFlow.Connections.Link;
 
 namespace VisionFlow.Server.Configuration;
 
@@ -138,6 +139,26 @@ internal static class SettingRange
         static value => value.Count == 0 ? null : string.Join(';', value),
         ["https://viewer.example:8443", "http://a.example;https://b.example:8443"],
         ["viewer.example", "https://viewer.example/path"]);
+
+    /// <summary>A command line: a program (found on PATH) and its arguments, split as a shell splits words, run without a shell.</summary>
+    public static SettingRange<string?> Command() => new(
+        "a program and its arguments, quoted as in a shell (no shell runs it)",
+        static (string raw, out string? value) =>
+        {
+            value = raw;
+            try
+            {
+                new McpLinkOptions { Command = raw }.Validate(); // the link splits it: one reading of a command line
+                return true;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        },
+        static value => value,
+        ["true", "'true' --stdio"],
+        ["", "'unclosed"]);
 
     /// <summary>An existing folder (stored as its full path); <paramref name="what"/> says what it holds.</summary>
     public static SettingRange<string?> ExistingFolder(string what) => new(

@@ -32,6 +32,12 @@ internal static class Settings
         "Claude Flow MCP server TCP port",
         static (o, v) => o with { McpPort = v });
 
+    internal static readonly Setting<string?> McpCommand = new(
+        "VISIONFLOW_MCP_COMMAND", "--mcp-command", null, SettingRange.Command(),
+        "Start the MCP server as a child process and speak to it over stdio instead of TCP (e.g. npx claude-flow mcp start): restarted with backoff when it exits, stopped with the service, its stderr logged at debug; CLAUDE_FLOW_HOST and MCP_TCP_PORT are then unused",
+        static (o, v) => o with { McpCommand = v },
+        defaultNote: "none (TCP)");
+
     internal static readonly Setting<bool> EnableMcp = new(
         "ENABLE_MCP", "--enable-mcp", true, SettingRange.Boolean(),
         "Connect to the MCP server at all (false: MCP is reported as disabled, not as a degradation)",
@@ -161,7 +167,7 @@ internal static class Settings
     /// <summary>All settings, in help order. Port precedes Urls so that an explicit URL list wins when both are given.</summary>
     internal static readonly IReadOnlyList<Setting> All =
     [
-        Port, Urls, McpHost, McpPort, EnableMcp, Simulator, SimulatorAgents, ReconnectAttempts, ReconnectDelay, ConnectionTimeout,
+        Port, Urls, McpHost, McpPort, McpCommand, EnableMcp, Simulator, SimulatorAgents, ReconnectAttempts, ReconnectDelay, ConnectionTimeout,
         ReconnectAttemptTimeout, MaxAgents, McpApiKey, ApiKey, RateLimit, HealthInterval, RecoveryInterval, PollMinInterval, PollMaxInterval,
         KnowledgeFolder, PhysicsBackend, TlsCertificate, TlsKey, AllowedOrigins, ShutdownTimeout, LogFormatSetting, LogLevelSetting,
     ];

@@ -43,7 +43,7 @@ internal sealed class EmbeddedSimulator : IAsyncDisposable
     }
 
     /// <summary>The options with the MCP link pointed at this simulator.</summary>
-    public ServerOptions Redirect(ServerOptions options) => options with { McpHost = "127.0.0.1", McpPort = Port, EnableMcp = true };
+    public ServerOptions Redirect(ServerOptions options) => options with { McpHost = "127.0.0.1", McpPort = Port, McpCommand = null, EnableMcp = true };
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -9,8 +9,9 @@ using VisionFlow.Server.Configuration;
 namespace VisionFlow.Server.Mcp;
 
 /// <summary>
-/// Composes the MCP link and the telemetry intake it feeds, and runs the intake's loop for the service's lifetime. Every
-/// decision about the link lives in <see cref="McpLink"/>; the server only reads its status and maps it to HTTP.
+/// Composes the MCP link and the telemetry intake that reads what its sessions deliver (the link knows no reader; the
+/// intake reads the link's feed), and runs the intake's loop for the service's lifetime. Every decision about the link
+/// lives in <see cref="McpLink"/>; the server only reads its status and maps it to HTTP.
 /// </summary>
 internal sealed class McpServices : IAsyncDisposable
 {
@@ -21,8 +22,8 @@ internal sealed class McpServices : IAsyncDisposable
     /// <summary>Makes the link and the intake, with their instruments on <paramref name="connections"/> and <paramref name="agents"/>.</summary>
     public McpServices(ServerOptions options, string clientVersion, TimeProvider time, ILoggerFactory loggers, Meter connections, Meter agents)
     {
-        Intake = new TelemetryIntake(options.ToTelemetryOptions(), time);
-        Link = new McpLink(options.ToLinkOptions(clientVersion), Intake, time, loggers, connections);
+        Link = new McpLink(options.ToLinkOptions(clientVersion), time, loggers, connections);
+        Intake = new TelemetryIntake(options.ToTelemetryOptions(), time, Link.Sessions);
         McpLinkInstruments.Observe(connections, Link);
         TelemetryIntakeInstruments.Observe(agents, Intake);
     }
@@ -30,7 +31,7 @@ internal sealed class McpServices : IAsyncDisposable
     /// <summary>The link: status, commands, degradation, resilience.</summary>
     public McpLink Link { get; }
 
-    /// <summary>The agent state the link's sessions feed.</summary>
+    /// <summary>The agent state, read from the link's sessions.</summary>
     public TelemetryIntake Intake { get; }
 
     /// <summary>Starts the intake's loop, then the link's first connection attempt.</summary>

@@ -28,6 +28,24 @@ public static class McpServers
         return int.Parse(output.Trim().Split('\n')[^1].Trim(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The command line that starts the installed claude-flow's MCP server over stdio (<c>node …/cli.js mcp start</c>,
+    /// the install folder quoted): what <c>--mcp-command</c> takes, with no bridge in between.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">claude-flow is not installed, with the remedy.</exception>
+    public static async Task<string> ClaudeFlowCommandAsync()
+    {
+        var (code, output, error) = await RunAsync("paths").ConfigureAwait(false);
+        var folder = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("claude-flow: ", StringComparison.Ordinal))?["claude-flow: ".Length..];
+        var cli = folder is null ? null : Path.Combine(folder, "node_modules", "claude-flow", "bin", "cli.js");
+        if (code != 0 || cli is null || !File.Exists(cli))
+        {
+            throw new InvalidOperationException($"claude-flow is not installed ({cli ?? error.Trim()}) — run ./build.sh setup to install the interop servers");
+        }
+
+        return $"node '{cli}' mcp start";
+    }
+
     /// <summary>Stops the bridge <paramref name="pid"/> and the servers it forked.</summary>
     public static async Task StopAsync(int pid) => await RunAsync("stop", pid.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
 

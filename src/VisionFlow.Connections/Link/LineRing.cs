@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 
-namespace VisionFlow.Agents.Intake;
+namespace VisionFlow.Connections.Link;
 
 /// <summary>
-/// Bounded byte ring of length-prefixed lines between producers (connection reader loops) and the one intake owner.
-/// Producers serialise on a short lock around a memcpy; the consumer never locks: it reads up to the published tail and
-/// publishes its head after each line, so space frees as it goes. A full ring refuses the line (the caller counts it):
-/// memory stays fixed whatever the event rate. A record that does not fit before the end wraps to 0 behind a -1 marker.
-/// Each line carries the session it arrived in, so lines of a session that has since ended are dropped when read.
+/// Bounded byte ring of length-prefixed lines between writers (connection reader loops) and one reader. Writers
+/// serialise on a short lock around a memcpy; the reader never locks: it reads up to the published tail and releases
+/// each line's space when it asks for the next, so space frees as it goes. A full ring refuses the line (the caller
+/// counts it): memory stays fixed whatever the event rate. A record that does not fit before the end wraps to 0 behind a
+/// -1 marker. Each line carries the session it arrived in.
 /// </summary>
 internal sealed class LineRing
 {
@@ -16,6 +16,7 @@ internal sealed class LineRing
     private readonly Lock _writeLock = new();
     private long _head;
     private long _tail;
+    private long _next; // the reader's: where the line after the one handed out last starts
 
     public LineRing(int capacity) => _buffer = new byte[capacity];
 
@@ -51,14 +52,15 @@ internal sealed class LineRing
         }
     }
 
-    /// <summary>Hands every buffered line to <paramref name="consumer"/> in arrival order; returns how many.</summary>
-    public int Drain<TConsumer>(ref TConsumer consumer)
-        where TConsumer : struct, ILineConsumer
+    /// <summary>
+    /// The next line in arrival order (one reader only). <paramref name="line"/> points into the ring and stays valid
+    /// until the next call, which releases its space; false when none is waiting (everything read is released).
+    /// </summary>
+    public bool TryRead(out long session, out ReadOnlySpan<byte> line)
     {
         var capacity = _buffer.Length;
-        var head = _head;
+        var head = _next;
         var tail = Volatile.Read(ref _tail);
-        var lines = 0;
         while (head < tail)
         {
             var position = (int)(head % capacity);
@@ -76,20 +78,17 @@ internal sealed class LineRing
                 continue;
             }
 
-            var session = BinaryPrimitives.ReadInt64LittleEndian(_buffer.AsSpan(position + sizeof(int)));
-            consumer.OnLine(session, _buffer.AsSpan(position + Header, length));
-            head += Header + length;
-            Volatile.Write(ref _head, head);
-            lines++;
+            session = BinaryPrimitives.ReadInt64LittleEndian(_buffer.AsSpan(position + sizeof(int)));
+            line = _buffer.AsSpan(position + Header, length);
+            Volatile.Write(ref _head, head); // what came before this line is free; this one is held until the next call
+            _next = head + Header + length;
+            return true;
         }
 
+        _next = head;
         Volatile.Write(ref _head, head);
-        return lines;
+        session = 0;
+        line = default;
+        return false;
     }
-}
-
-/// <summary>What <see cref="LineRing.Drain{TConsumer}"/> hands lines to (a struct, so the call is direct).</summary>
-internal interface ILineConsumer
-{
-    void OnLine(long session, ReadOnlySpan<byte> line);
 }

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+
+namespace VisionFlow.Connections.Link;
+
+/// <summary>
+/// What the link's sessions deliver, in order, for one reader (the telemetry intake) to take: each session's agent
+/// listings and its end (<see cref="TryTake"/>), and the lines its server pushes (<see cref="TryReadLine"/>). The link
+/// owns it and writes; the reader is woken after each write by the one action it <see cref="Subscribe"/>d, and takes
+/// everything waiting. Nothing here knows who reads.
+/// </summary>
+/// <remarks>
+/// Every (re)connect is a new session, numbered upwards: its first listing replaces everything known before, and only
+/// then do its pushed lines flow. Pushed lines go into a bounded byte ring, so the push path (the connection's reader)
+/// copies and never allocates or blocks; lines of a session that is not the open one, or that do not fit, are refused
+/// at the door and counted (<see cref="LinesDropped"/>): memory stays fixed whatever the rate.
+/// </remarks>
+public sealed class McpSessionFeed
+{
+    private readonly LineRing _lines;
+    private readonly ConcurrentQueue<McpSessionDelivery> _deliveries = new();
+    private Action? _wake;
+    private long _open;
+    private long _dropped;
+
+    /// <summary>A feed whose pushed lines are buffered in <paramref name="lineBufferBytes"/> bytes.</summary>
+    internal McpSessionFeed(int lineBufferBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lineBufferBytes, 4096);
+        _lines = new LineRing(lineBufferBytes);
+    }
+
+    /// <summary>Pushed lines refused: of a session that is not the open one, or because the buffer was full (the reader fell behind).</summary>
+    public long LinesDropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Pushed bytes written but not yet read: how far the reader is behind the socket.</summary>
+    public long BacklogBytes => _lines.BufferedBytes;
+
+    /// <summary>Registers the reader's wake-up, called (on the writer's thread; it must not block) after each write. One reader only.</summary>
+    /// <exception cref="InvalidOperationException">A reader is already subscribed.</exception>
+    public void Subscribe(Action wake)
+    {
+        ArgumentNullException.ThrowIfNull(wake);
+        if (Interlocked.CompareExchange(ref _wake, wake, null) is not null)
+        {
+            throw new InvalidOperationException("the MCP session feed has one reader");
+        }
+    }
+
+    /// <summary>The next listing or session end, in the order written.</summary>
+    public bool TryTake([NotNullWhen(true)] out McpSessionDelivery? delivery) => _deliveries.TryDequeue(out delivery);
+
+    /// <summary>
+    /// The next pushed line, with the session it arrived in. <paramref name="line"/> stays valid until the next call;
+    /// false when none is waiting.
+    /// </summary>
+    public bool TryReadLine(out long session, out ReadOnlySpan<byte> line) => _lines.TryRead(out session, out line);
+
+    /// <summary>
+    /// A full agent listing (UTF-8 JSON as the server sent it) for <paramref name="session"/>; a newer session's first
+    /// one opens it. Completes once the reader has applied it, with whether it changed the agents.
+    /// </summary>
+    internal ValueTask<bool> PublishListingAsync(long session, byte[] json, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var open = Volatile.Read(ref _open);
+        while (session > open)
+        {
+            var seen = Interlocked.CompareExchange(ref _open, session, open);
+            open = seen == open ? session : seen;
+        }
+
+        var delivery = new McpSessionDelivery(session, json);
+        _deliveries.Enqueue(delivery);
+        Wake();
+        return new ValueTask<bool>(delivery.Applied.Task.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>A line the server pushed during <paramref name="session"/> (on the connection's reader: copies, never blocks).</summary>
+    internal void PublishLine(long session, ReadOnlySpan<byte> line)
+    {
+        if (session != Volatile.Read(ref _open) || !_lines.TryWrite(session, line))
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        Wake();
+    }
+
+    /// <summary><paramref name="session"/> ended: its lines are refused from now on, and no agents are known until the next listing.</summary>
+    internal void PublishEnd(long session)
+    {
+        Interlocked.CompareExchange(ref _open, 0, session);
+        _deliveries.Enqueue(new McpSessionDelivery(session, null));
+        Wake();
+    }
+
+    private void Wake() => Volatile.Read(ref _wake)?.Invoke();
+}

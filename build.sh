@@ -372,11 +372,12 @@ build_image() {
   copy_with_deps "$rootfs" "$arch" "$bin"
   rm -f "$rootfs$bin"
   # The Vulkan loader is dlopen'ed at run time, so the loader's list cannot see it; nor OpenSSL 3, dlopen'ed by the
-  # TLS stack (https:// addresses, the healthcheck over TLS).
+  # TLS stack (https:// addresses, the healthcheck over TLS). Named under /lib as the loader names the libraries it
+  # lists, so a usr-merged system's two paths to one file do not put it in the image twice.
   local lib
   for lib in libvulkan.so.1 libssl.so.3 libcrypto.so.3; do
-    [[ -e "/usr/lib/$triplet/$lib" ]] || die "/usr/lib/$triplet/$lib not found (Debian packages libvulkan1:$arch, libssl3:$arch)"
-    copy_with_deps "$rootfs" "$arch" "/usr/lib/$triplet/$lib"
+    [[ -e "/lib/$triplet/$lib" ]] || die "/lib/$triplet/$lib not found (Debian packages libvulkan1:$arch, libssl3:$arch)"
+    copy_with_deps "$rootfs" "$arch" "/lib/$triplet/$lib"
   done
   if [[ "$variant" == lavapipe ]]; then
     # Mesa's lavapipe: its ICD manifest and the driver library it names, with LLVM and the rest of its dependencies.

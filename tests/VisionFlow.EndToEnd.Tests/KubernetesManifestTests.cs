@@ -137,7 +137,7 @@ public sealed class KubernetesManifestTests
         }
 
         await Assert.That(Text(Container(Load("base/deployment.yaml")), "image")).IsEqualTo("visionflow");
-        await Assert.That(((YamlSequenceNode)At(Load("jetson/kustomization.yaml"), "resources")).Children.Select(n => ((YamlScalarNode)n).Value)).IsEquivalentTo(new[] { "../gpu" });
+        await Assert.That(((YamlSequenceNode)At(Load("jetson/kustomization.yaml"), "resources")).Children.Select(n => ((YamlScalarNode)n).Value!)).IsEquivalentTo(new[] { "../gpu" });
     }
 
     [Test]

@@ -20,7 +20,6 @@ case "$(uname -m)" in
   aarch64) HOST_RID="linux-arm64" ;;
   *) HOST_RID="unsupported-$(uname -m)" ;;
 esac
-RID="$HOST_RID"
 BIN="$ARTIFACTS/bin/visionflow"
 ARM64_BIN="$ARTIFACTS/bin-linux-arm64/visionflow"
 ARM64_CROSSCHECK_DIR="$ARTIFACTS/crosscheck-linux-arm64"
@@ -100,8 +99,8 @@ ensure_packages() {
     command -v sudo >/dev/null 2>&1 || die "installing ${missing[*]} needs root or sudo"
     sudo="sudo"
   fi
-  if printf '%s\n' "${missing[@]}" | grep -q ':arm64$' && [[ "$(dpkg --print-architecture)" != arm64 ]] \
-    && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  if [[ " ${missing[*]} " == *":arm64 "* && "$(dpkg --print-architecture)" != arm64 \
+    && " $(dpkg --print-foreign-architectures | tr '\n' ' ') " != *" arm64 "* ]]; then
     say "adding the arm64 architecture to dpkg (multiarch)"
     $sudo dpkg --add-architecture arm64 || die "dpkg --add-architecture arm64 failed"
   fi

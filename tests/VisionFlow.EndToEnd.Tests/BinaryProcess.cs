@@ -19,9 +19,13 @@ internal sealed partial class BinaryProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static BinaryProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    public static BinaryProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null) =>
+        Start(PublishedBinary.Path, args, env);
+
+    /// <summary>Starts <paramref name="fileName"/>: another build of the binary, or an emulator given the binary as its first argument.</summary>
+    public static BinaryProcess Start(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var psi = new ProcessStartInfo(PublishedBinary.Path)
+        var psi = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -81,11 +85,16 @@ internal sealed partial class BinaryProcess : IAsyncDisposable
     }
 
     /// <summary>Runs to completion and returns the exit code.</summary>
+    public static Task<(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)> RunToEndAsync(
+        IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null) =>
+        RunToEndAsync(PublishedBinary.Path, args, TimeSpan.FromSeconds(30), env);
+
+    /// <summary>Runs <paramref name="fileName"/> to completion within <paramref name="timeout"/> and returns the exit code.</summary>
     public static async Task<(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)> RunToEndAsync(
-        IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+        string fileName, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? env = null)
     {
-        await using var run = Start(args, env);
-        var code = await run.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await using var run = Start(fileName, args, env);
+        var code = await run.WaitForExitAsync(timeout);
         return (code, run.Stdout, run.Stderr);
     }
 

@@ -44,7 +44,7 @@ public sealed class KubernetesManifestTests
     [Test]
     public async Task Kustomizations_name_files_that_exist()
     {
-        foreach (var overlay in new[] { "base", "gpu" })
+        foreach (var overlay in new[] { "base", "gpu", "jetson" })
         {
             var kustomization = Load($"{overlay}/kustomization.yaml");
             var files = ((YamlSequenceNode)At(kustomization, "resources")).Children.Select(n => ((YamlScalarNode)n).Value!).ToList();
@@ -125,6 +125,33 @@ public sealed class KubernetesManifestTests
         await Assert.That(Text(container, "resources", "requests", "nvidia.com/gpu")).IsEqualTo("1");
         var env = ((YamlSequenceNode)At(container, "env")).Children.ToDictionary(e => Text(e, "name"), e => Text(e, "value"));
         await Assert.That(env["NVIDIA_DRIVER_CAPABILITIES"].Split(',')).IsEquivalentTo(new[] { "compute", "utility", "graphics" });
+    }
+
+    [Test]
+    public async Task Only_the_jetson_overlay_pins_an_architecture_so_the_gpu_overlay_fits_arm64_gpu_nodes_too()
+    {
+        // The image is a manifest list (linux/amd64 and linux/arm64): base and gpu must schedule on either kind of node.
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Folder, "base")).Concat(Directory.EnumerateFiles(Path.Combine(Folder, "gpu"))))
+        {
+            await Assert.That(await File.ReadAllTextAsync(file)).DoesNotContain("kubernetes.io/arch").Because($"{file} would pin an architecture");
+        }
+
+        await Assert.That(Text(Container(Load("base/deployment.yaml")), "image")).IsEqualTo("visionflow");
+        await Assert.That(((YamlSequenceNode)At(Load("jetson/kustomization.yaml"), "resources")).Children.Select(n => ((YamlScalarNode)n).Value!)).IsEquivalentTo(new[] { "../gpu" });
+    }
+
+    [Test]
+    public async Task The_jetson_overlay_runs_the_gpu_overlay_on_an_arm64_node_under_the_nvidia_runtime_class()
+    {
+        var patch = Load("jetson/deployment-jetson.yaml");
+        await Assert.That(Text(patch, "metadata", "name")).IsEqualTo(Text(Load("base/deployment.yaml"), "metadata", "name"));
+        var pod = At(patch, "spec", "template", "spec");
+        await Assert.That(Text(pod, "nodeSelector", "kubernetes.io/arch")).IsEqualTo("arm64");
+        // The class it names is the one shipped beside it, whose handler is the NVIDIA runtime's name in k3s's containerd.
+        var runtimeClass = Load("jetson/runtimeclass.yaml");
+        await Assert.That(Text(runtimeClass, "kind")).IsEqualTo("RuntimeClass");
+        await Assert.That(Text(pod, "runtimeClassName")).IsEqualTo(Text(runtimeClass, "metadata", "name"));
+        await Assert.That(Text(runtimeClass, "handler")).IsEqualTo("nvidia");
     }
 
     [Test]

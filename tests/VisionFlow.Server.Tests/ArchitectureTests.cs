@@ -29,7 +29,8 @@ public sealed class ArchitectureTests
     {
         ["VisionFlow.Protocol"] = [],
         ["VisionFlow.Connections"] = ["VisionFlow.Protocol"],
-        ["VisionFlow.Agents"] = ["VisionFlow.Connections"],
+        // The agents layer reads agent objects with the protocol's one vocabulary (WireVocabulary), as commands' answers do.
+        ["VisionFlow.Agents"] = ["VisionFlow.Connections", "VisionFlow.Protocol"],
         ["VisionFlow.Physics"] = [],
         ["VisionFlow.Simulator"] = ["VisionFlow.Protocol"],
         // The history store is handed typed change records and knows no other layer (the server maps change sets onto them).

@@ -33,7 +33,6 @@ public sealed class TelemetryIntake
     private readonly double[] _metricValues;
     private readonly long[] _metricCounts;
     private readonly McpSessionFeed _feed;
-    private readonly ConcurrentQueue<Delivery> _deliveries = new(); // agents our own commands spawned
     private readonly WakeSignal _wake = new();
     private readonly Func<string, bool> _isKnownAgent;
 
@@ -165,8 +164,8 @@ public sealed class TelemetryIntake
             writer.WriteEndObject();
         }
 
-        _deliveries.Enqueue(new Delivery(session, line.WrittenSpan.ToArray()));
-        _wake.Set();
+        // Through the feed, in order with the listings: a listing taken after this answer is newer and wins.
+        _feed.PublishAnswer(session, line.WrittenSpan.ToArray());
     }
 
     /// <summary>
@@ -218,6 +217,22 @@ public sealed class TelemetryIntake
                 continue;
             }
 
+            if (delivery.IsAnswer)
+            {
+                // Through the parser, so an answer is held to what a pushed line is (id length, capacity). Applied on
+                // its own, so a listing after it that fails to parse cannot discard it with what it staged.
+                var applied = false;
+                if (delivery.Session == _session && Parser.Parse(delivery.Json, out var ev) == TelemetryParseStatus.Ok)
+                {
+                    Cache.Stage(in ev);
+                    applied = ApplyBatch();
+                    published |= applied;
+                }
+
+                delivery.Complete(applied);
+                continue;
+            }
+
             if (delivery.Session < _session || delivery.Session <= 0)
             {
                 delivery.Complete(false); // an earlier session's listing, overtaken
@@ -242,15 +257,6 @@ public sealed class TelemetryIntake
             finally
             {
                 delivery.Complete(changed);
-            }
-        }
-
-        while (_deliveries.TryDequeue(out var spawned))
-        {
-            // Through the parser, so an answer is held to what a pushed line is (id length, capacity).
-            if (spawned.Session == _session && Parser.Parse(spawned.Json, out var ev) == TelemetryParseStatus.Ok)
-            {
-                Cache.Stage(in ev);
             }
         }
 
@@ -475,14 +481,6 @@ public sealed class TelemetryIntake
     /// <summary>A label the peer reported, or null when it never did (an empty label is unknown too).</summary>
     private string? Known(TelemetryFields known, TelemetryFields field, int labelKey) =>
         (known & field) != 0 && labelKey >= 0 && Parser.Label(labelKey) is { Length: > 0 } label ? label : null;
-
-    /// <summary>An agent our own command spawned, as a line for the parser, for the session it was spawned in.</summary>
-    private sealed class Delivery(long session, byte[] json)
-    {
-        public long Session { get; } = session;
-
-        public byte[] Json { get; } = json;
-    }
 
     private sealed class ListSink(TelemetryIntake owner) : ITelemetryEventSink
     {

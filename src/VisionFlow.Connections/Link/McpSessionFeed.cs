@@ -47,7 +47,7 @@ public sealed class McpSessionFeed
         }
     }
 
-    /// <summary>The next listing or session end, in the order written.</summary>
+    /// <summary>The next listing, answer or session end, in the order written.</summary>
     public bool TryTake([NotNullWhen(true)] out McpSessionDelivery? delivery) => _deliveries.TryDequeue(out delivery);
 
     /// <summary>
@@ -74,6 +74,18 @@ public sealed class McpSessionFeed
         _deliveries.Enqueue(delivery);
         Wake();
         return new ValueTask<bool>(delivery.Applied.Task.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// What a command sent in <paramref name="session"/> was answered about one agent, written by the reader's side as
+    /// one telemetry line (<paramref name="line"/>, owned from here on). Queued with the listings, in order: an answer
+    /// shows at once, and a listing the server gives after it still has the last word.
+    /// </summary>
+    public void PublishAnswer(long session, byte[] line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        _deliveries.Enqueue(new McpSessionDelivery(session, line, isAnswer: true));
+        Wake();
     }
 
     /// <summary>A line the server pushed during <paramref name="session"/> (on the connection's reader: copies, never blocks).</summary>

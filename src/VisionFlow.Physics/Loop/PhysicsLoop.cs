@@ -201,6 +201,7 @@ public sealed class PhysicsLoop : IDisposable
             {
                 // Nothing to step: show what changed, then rest until something else is handed in.
                 if (changed) Publish();
+                else PublishStatus();
                 _timer.TryPark();
                 return;
             }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using VisionFlow.Physics.Loop;
 
 namespace VisionFlow.Server.Graph;
@@ -9,10 +10,11 @@ namespace VisionFlow.Server.Graph;
 /// </summary>
 /// <remarks>
 /// The dual graph is still rebuilt in full on every change, so the difference is found here, against the last build
-/// handed over: one pass over ids and edges, no allocation in steady state. Once the graph applies change sets, it hands
-/// its topology changes to <see cref="PhysicsLoop.SubmitTopology"/> and its weight changes (by node ids) to
-/// <see cref="PhysicsLoop.SubmitWeights"/> directly, attribute changes never reach physics, and this comparison goes.
-/// Single owner: the graph service's build loop.
+/// handed over: one vectorized compare when nothing changed, one pass over the edges when something did, no allocation
+/// in steady state. Once the graph applies change sets, it hands its topology changes to
+/// <see cref="PhysicsLoop.SubmitTopology"/> and its weight changes (by node ids) to <see cref="PhysicsLoop.SubmitWeights"/>
+/// directly, attribute changes never reach physics, and this comparison goes. Single owner: the graph service's build
+/// loop.
 /// </remarks>
 internal sealed class PhysicsFeed(PhysicsLoop physics)
 {
@@ -25,6 +27,13 @@ internal sealed class PhysicsFeed(PhysicsLoop physics)
     /// <summary>Hands physics what changed since the last build: <paramref name="ids"/> and edges as index pairs into them.</summary>
     public LayoutChange Hand(ReadOnlySpan<uint> ids, ReadOnlySpan<(int A, int B, float Weight)> edges)
     {
+        // The common case first, as one vectorized compare of bytes: nothing changed at all.
+        if (ids.Length == _nodeCount && edges.Length == _edgeCount && ids.SequenceEqual(_ids.AsSpan(0, _nodeCount))
+            && MemoryMarshal.AsBytes(edges).SequenceEqual(MemoryMarshal.AsBytes(_edges.AsSpan(0, _edgeCount))))
+        {
+            return LayoutChange.None;
+        }
+
         if (!SameTopology(ids, edges))
         {
             physics.SubmitTopology(ids, edges);

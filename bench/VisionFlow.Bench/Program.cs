@@ -58,6 +58,15 @@ if (args.Length > 0 && args[0] == "latency")
         args.Length > 5 ? int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 100);
 }
 
+// What a settled graph costs: service CPU and /ws frames once the layout rests; an optional baseline binary first.
+if (args.Length > 0 && args[0] == "idle")
+{
+    return await VisionFlow.Bench.Load.IdleHarness.RunAsync(
+        args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60,
+        args.Length > 2 && args[2] != "-" ? args[2] : null,
+        args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 900);
+}
+
 // What polling 10 idle agents costs the real claude-flow, fixed 10 Hz against adaptive, in the same run.
 if (args.Length > 0 && args[0] == "peer-cpu")
 {

@@ -1,11 +1,14 @@
 using BenchmarkDotNet.Attributes;
 using VisionFlow.Physics.Loop;
+using VisionFlow.Server.Graph;
 
 namespace VisionFlow.Bench;
 
 /// <summary>
-/// The graph service's ten-times-a-second resubmission to physics at 10,000 nodes and 20,000 edges: a weights-only
-/// change (what almost every agent update is) against copying the ids alone, the least any submission could do.
+/// What the graph service's rebuilds (up to ten a second) cost the submitting thread at 10,000 nodes and 20,000 edges:
+/// a whole topology handed over with only its weights changed (what every agent update used to be), against what is
+/// handed over now — 100 changed weights by node ids, or, for an unchanged build (an agent's status or CPU changed),
+/// nothing after <see cref="PhysicsFeed"/>'s comparison — and copying the ids alone as the floor.
 /// </summary>
 [MemoryDiagnoser]
 public class TopologySubmitBenchmarks
@@ -15,7 +18,11 @@ public class TopologySubmitBenchmarks
     private readonly uint[] _copy = new uint[Nodes];
     private (int A, int B, float Weight)[] _edges = [];
     private (int A, int B, float Weight)[] _heavier = [];
+    private (uint A, uint B, float Weight)[] _weights = [];
+    private (uint A, uint B, float Weight)[] _heavierWeights = [];
     private PhysicsLoop _loop = null!;
+    private PhysicsLoop _fedLoop = null!;
+    private PhysicsFeed _feed = null!;
     private int _turn;
 
     [GlobalSetup]
@@ -29,10 +36,20 @@ public class TopologySubmitBenchmarks
         // Not started: this measures the submitting thread's share (the loop applies weights in place).
         _loop = new PhysicsLoop(new PhysicsLoopOptions { Backend = BackendPreference.Cpu }, TimeProvider.System);
         for (var i = 0; i < 3; i++) Submit();
+        _weights = [.. _edges.Take(100).Select(e => (_ids[e.A], _ids[e.B], 3f))];
+        _heavierWeights = [.. _weights.Select(w => (w.A, w.B, 4f))];
+        for (var i = 0; i < 3; i++) SubmitWeights();
+        _fedLoop = new PhysicsLoop(new PhysicsLoopOptions { Backend = BackendPreference.Cpu }, TimeProvider.System);
+        _feed = new PhysicsFeed(_fedLoop);
+        _feed.Hand(_ids, _edges);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _loop.Dispose();
+    public void Cleanup()
+    {
+        _loop.Dispose();
+        _fedLoop.Dispose();
+    }
 
     [Benchmark(Baseline = true, Description = "copy 10k ids (floor)")]
     public uint CopyIds()
@@ -43,4 +60,10 @@ public class TopologySubmitBenchmarks
 
     [Benchmark(Description = "SubmitTopology, weights only, 10k nodes / 20k edges")]
     public void Submit() => _loop.SubmitTopology(_ids, (_turn++ & 1) == 0 ? _edges : _heavier);
+
+    [Benchmark(Description = "SubmitWeights, 100 changed edges by node ids")]
+    public void SubmitWeights() => _loop.SubmitWeights((_turn++ & 1) == 0 ? _weights : _heavierWeights);
+
+    [Benchmark(Description = "PhysicsFeed.Hand, unchanged build of 10k nodes / 20k edges (nothing handed over)")]
+    public bool HandUnchanged() => _feed.Hand(_ids, _edges) == LayoutChange.None;
 }

@@ -21,6 +21,7 @@ internal sealed class LayoutGraph
     private int[] _offsets;
     private int[] _targets;
     private float[] _weights;
+    private readonly Dictionary<uint, int> _indexById = [];
     private int _dirtyStart = int.MaxValue;
     private int _dirtyEnd;
 
@@ -148,6 +149,8 @@ internal sealed class LayoutGraph
             var p = _pinned; Array.Resize(ref p, n); _pinned = p;
         }
         _ids = ids.ToArray();
+        _indexById.Clear();
+        for (var i = 0; i < n; i++) _indexById.TryAdd(_ids[i], i);
         _offsets = offsets.ToArray();
         _targets = new int[targets.Length];
         _weights = new float[weights.Length];
@@ -191,6 +194,40 @@ internal sealed class LayoutGraph
         }
 
         return true;
+    }
+
+    /// <summary>Index of the node with <paramref name="id"/> (the first, should ids repeat); -1 when there is none.</summary>
+    public int IndexOf(uint id) => _indexById.TryGetValue(id, out var i) ? i : -1;
+
+    /// <summary>
+    /// Sets the weight of the edge between the nodes with ids <paramref name="a"/> and <paramref name="b"/> (every CSR entry
+    /// that joins them, in both rows) and returns true when that changed a weight; an edge the graph does not hold is left
+    /// alone (false). Ids, CSR structure, positions and <see cref="TopologyVersion"/> stay as they are; a change bumps
+    /// <see cref="WeightsVersion"/>, so a device backend re-uploads the weights alone. O(degree of a + degree of b).
+    /// </summary>
+    public bool SetEdgeWeight(uint a, uint b, float weight)
+    {
+        int i = IndexOf(a), j = IndexOf(b);
+        if (i < 0 || j < 0 || i == j) return false;
+        var w = SanitizeWeight(weight);
+        var changed = SetRow(i, j, w) | SetRow(j, i, w);
+        if (changed) WeightsVersion++;
+        return changed;
+    }
+
+    private bool SetRow(int row, int target, float w)
+    {
+        var changed = false;
+        for (var e = _offsets[row]; e < _offsets[row + 1]; e++)
+        {
+            if (_targets[e] == target && _weights[e] != w)
+            {
+                _weights[e] = w;
+                changed = true;
+            }
+        }
+
+        return changed;
     }
 
     /// <summary>Sets a node's position (velocity is reset) and marks it dirty.</summary>

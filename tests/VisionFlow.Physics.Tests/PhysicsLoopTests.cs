@@ -473,6 +473,39 @@ public sealed class PhysicsLoopTests
 
     [Test]
     [NotInParallel("vulkan")]
+    public async Task A_weight_handed_in_alone_reaches_the_real_vulkan_device()
+    {
+        var time = new FakeTimeProvider();
+        var options = new PhysicsLoopOptions
+        {
+            Backend = BackendPreference.Vulkan, StreamHz = 1000, SettleFrames = int.MaxValue,
+            Parameters = PhysicsParameters.Default with { WarmupIterations = 0 },
+        };
+        using var loop = new PhysicsLoop(options, time);
+        // Node 1 pinned at -50, node 2 free at +50: 100 apart, beyond the repulsion cutoff, joined by a spring of weight 0
+        // (off), so only the weak centering acts on node 2.
+        loop.SubmitTopology([1u, 2u], [(0, 1, 0f)]);
+        loop.Start();
+        loop.MoveNode(1, -50, 0, 0, pinned: true);
+        loop.MoveNode(2, 50, 0, 0);
+        var tick = PerformanceProfile.For(PerformanceMode.Standard).Period;
+        for (var t = 0; t < 20; t++) time.Advance(tick);
+        await Assert.That(loop.Status.Backend).IsEqualTo(LayoutBackendKind.Vulkan);
+        var topology = loop.Positions.TopologyVersion;
+        var before = loop.Positions.State.Span[6];
+        await Assert.That(50f - before).IsLessThan(0.1f);
+
+        // The spring switched on by its weight alone: the device must be given it, or node 2 stays where it is.
+        loop.SubmitWeights([(2u, 1u, 1f)]);
+        for (var t = 0; t < 20; t++) time.Advance(tick);
+        var after = loop.Positions;
+        await Assert.That(before - after.State.Span[6]).IsGreaterThan(1f);
+        await Assert.That(after.TopologyVersion).IsEqualTo(topology);
+        await Assert.That(after.State.Span[0]).IsEqualTo(-50f);
+    }
+
+    [Test]
+    [NotInParallel("vulkan")]
     public async Task Auto_prefers_the_cpu_path_over_a_software_vulkan_device()
     {
         var time = new FakeTimeProvider();

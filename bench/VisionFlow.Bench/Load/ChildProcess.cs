@@ -68,13 +68,15 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>The service with its built-in simulator in-process (<c>--simulator</c>) holding <paramref name="agents"/> agents.</summary>
-    public static Task<ChildProcess> StartServiceWithSimulatorAsync(int agents)
+    /// <param name="binary">Another build to run (a baseline); <see cref="Binary"/> when null.</param>
+    public static Task<ChildProcess> StartServiceWithSimulatorAsync(int agents, string? binary = null)
     {
         var n = agents.ToString(CultureInfo.InvariantCulture);
         return StartAsync(
             ["--simulator", "--simulator-agents", n, "--mcp-max-agents", Math.Max(agents, 50).ToString(CultureInfo.InvariantCulture), "--port", "0", "--physics-backend", "cpu"],
             new Dictionary<string, string> { ["VISIONFLOW_RATE_LIMIT"] = "0", ["VISIONFLOW_LOG_LEVEL"] = "information" },
-            ServiceLine());
+            ServiceLine(),
+            binary);
     }
 
     private static async Task<ChildProcess> StartAsync(string[] args, Dictionary<string, string> env, Regex pattern, string? binary = null)

@@ -21,10 +21,12 @@ namespace VisionFlow.Server.Graph;
 /// <remarks>
 /// Nothing here waits on a timer: the intake's applied change sets, knowledge reloads, degradation and link changes each
 /// wake the loop, so an agent event reaches physics within microseconds of being applied; physics publishes a new
-/// topology as it takes it (or as a running step ends), and changed weights go out with the next step. With real-time
-/// updates off (EmergencyMode) there is no continuous stream, but each new layout and each settled one is still
-/// published, so every client gets a complete frame on connect and whenever the layout changes: the knowledge graph is
-/// shown at every level that enables it, whether MCP is there or not.
+/// topology as it takes it (or as a running step ends), and changed weights go out with the next step. Physics hears
+/// only what changed for the layout (<see cref="PhysicsFeed"/>): an agent's status or CPU changing is not its concern,
+/// and a settled layout stays at rest through it. With real-time updates off (EmergencyMode) there is no continuous
+/// stream, but each new layout and each settled one is still published, so every client gets a complete frame on connect
+/// and whenever the layout changes: the knowledge graph is shown at every level that enables it, whether MCP is there or
+/// not.
 /// </remarks>
 internal sealed class GraphService : IAsyncDisposable
 {
@@ -37,6 +39,7 @@ internal sealed class GraphService : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly WakeSignal _wake = new();
     private readonly DualGraph _graph = new();
+    private readonly PhysicsFeed _physicsFeed;
     private int _disposed;
     private KnowledgeWatcher? _watcher;
     private KnowledgeSet _knowledge;
@@ -63,6 +66,7 @@ internal sealed class GraphService : IAsyncDisposable
             },
             time,
             loggers.CreateLogger<PhysicsLoop>());
+        _physicsFeed = new PhysicsFeed(Physics);
         Physics.PositionsPublished += OnPositions;
         mcp.Link.Degradation.Changed += OnDegradation;
         mcp.Link.StatusChanged += OnLinkStatus;
@@ -198,7 +202,7 @@ internal sealed class GraphService : IAsyncDisposable
             : !response.AgentGraphEnabled ? $"{response.LevelName}: {response.Message}"
             : unavailableReason ?? "no MCP session";
         _graph.Build(knowledge, showAgents ? agents : null, offReason);
-        Physics.SubmitTopology(_graph.Ids, _graph.Edges);
+        _physicsFeed.Hand(_graph.Ids, _graph.Edges);
     }
 
     private void OnAgentsChanged(AgentChangeSet changes) => _wake.Set();

@@ -1,0 +1,104 @@
+namespace VisionFlow.Physics.Loop;
+
+/// <summary>
+/// Takes a new topology into the layout without losing it: nodes keep their position and pin by id (their velocity
+/// restarts from rest), and a node seen for the first time starts next to its first placed neighbour, or on a
+/// deterministic spot in the layout's volume. The same ids and edges with other weights are taken in place, keeping
+/// every velocity and the topology version. Owned by the loop's tick (one thread at a time).
+/// </summary>
+internal sealed class NodePlacement
+{
+    // Agents come and go a few times a second at scale, so the carry-over state is scratch kept between changes.
+    private readonly Dictionary<uint, int> _previousIndex = [];
+    private float[] _carryX = [], _carryY = [], _carryZ = [];
+    private bool[] _carryPinned = [], _placed = [];
+
+    /// <summary>
+    /// Applies a topology (ids and symmetric CSR) to <paramref name="graph"/>, creating it when null. Returns whether the
+    /// layout's input changed; <paramref name="newNodes"/> counts the nodes placed for the first time.
+    /// </summary>
+    public bool Apply(ref LayoutGraph? graph, ReadOnlySpan<uint> ids, ReadOnlySpan<int> offsets, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights, out int newNodes)
+    {
+        newNodes = 0;
+        var weightsVersion = graph?.WeightsVersion ?? 0;
+        if (graph is not null && graph.TryUpdateWeights(ids, offsets, targets, weights))
+        {
+            // Only weights moved (or nothing at all: a settled layout stays settled).
+            return graph.WeightsVersion != weightsVersion;
+        }
+
+        var previous = _previousIndex;
+        previous.Clear();
+        if (graph is not null)
+        {
+            var oldIds = graph.Ids;
+            for (var i = 0; i < oldIds.Length; i++) previous.TryAdd(oldIds[i], i);
+            Carry(graph.X, ref _carryX); Carry(graph.Y, ref _carryY); Carry(graph.Z, ref _carryZ);
+            Carry(graph.Pinned, ref _carryPinned);
+        }
+
+        if (graph is null) graph = new LayoutGraph(ids, offsets, targets, weights);
+        else graph.SetTopology(ids, offsets, targets, weights);
+
+        var g = graph;
+        var n = ids.Length;
+        ScratchArray.Ensure(ref _placed, n);
+        var placed = _placed.AsSpan(0, n);
+        placed.Clear();
+        for (var i = 0; i < n; i++)
+        {
+            if (previous.TryGetValue(ids[i], out var old))
+            {
+                g.X[i] = _carryX[old]; g.Y[i] = _carryY[old]; g.Z[i] = _carryZ[old];
+                g.VX[i] = g.VY[i] = g.VZ[i] = 0;
+                g.SetPinned(i, _carryPinned[old]);
+                placed[i] = true;
+            }
+            else if (g.Pinned[i])
+            {
+                g.SetPinned(i, false);
+            }
+        }
+
+        var radius = 50f * MathF.Cbrt(Math.Max(1, n));
+        for (var i = 0; i < n; i++)
+        {
+            if (placed[i]) continue;
+            newNodes++;
+            PlaceNew(g, i, ids[i], offsets, targets, placed, radius);
+            placed[i] = true;
+        }
+
+        g.MarkPositionsDirty(0, n);
+        return true;
+    }
+
+    /// <summary>Deterministic spot: next to the first placed neighbour, else on a hashed point in the layout's volume.</summary>
+    private static void PlaceNew(LayoutGraph g, int i, uint id, ReadOnlySpan<int> offsets, ReadOnlySpan<int> targets, ReadOnlySpan<bool> placed, float radius)
+    {
+        var h = (uint)i * 0x9E3779B1u ^ id;
+        float jx = (h & 0x3FF) / 1023f - 0.5f, jy = ((h >> 10) & 0x3FF) / 1023f - 0.5f, jz = ((h >> 20) & 0x3FF) / 1023f - 0.5f;
+        var anchor = -1;
+        for (var e = offsets[i]; e < offsets[i + 1]; e++)
+        {
+            if (placed[targets[e]]) { anchor = targets[e]; break; }
+        }
+
+        if (anchor >= 0)
+        {
+            g.X[i] = g.X[anchor] + jx * 20f; g.Y[i] = g.Y[anchor] + jy * 20f; g.Z[i] = g.Z[anchor] + jz * 20f;
+        }
+        else
+        {
+            g.X[i] = jx * radius; g.Y[i] = jy * radius; g.Z[i] = jz * radius;
+        }
+
+        g.VX[i] = g.VY[i] = g.VZ[i] = 0;
+    }
+
+    private static void Carry<T>(ReadOnlySpan<T> from, ref T[] into)
+    {
+        ScratchArray.Ensure(ref into, from.Length);
+        from.CopyTo(into);
+    }
+}

@@ -167,8 +167,10 @@ public sealed class ClaudeFlowService : IAsyncInitializer, IAsyncDisposable
 
     public async Task<List<string>> AcceptedTypesAsync()
     {
-        using var doc = JsonDocument.Parse(await Http.GetStringAsync("/api/bots/status"));
-        return [.. doc.RootElement.GetProperty("agent_types").EnumerateArray().Select(t => t.GetString()!)];
+        // Learnt by the session's probe, which a loaded machine can see fail once (then the next refusal teaches it):
+        // wait for the list as Status_offers_exactly_the_agent_types_the_server_accepts does, not for "connected" alone.
+        var status = await WaitForJsonAsync(Http, "/api/bots/status", s => s.GetProperty("agent_types").ValueKind == JsonValueKind.Array, "the learnt agent types", TimeSpan.FromSeconds(60));
+        return [.. status.GetProperty("agent_types").EnumerateArray().Select(t => t.GetString()!)];
     }
 
     public async ValueTask DisposeAsync()

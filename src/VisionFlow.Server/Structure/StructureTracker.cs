@@ -202,7 +202,18 @@ internal sealed partial class StructureTracker : IAsyncDisposable
             }
             else
             {
-                next = await ReadAsync(status.Session, last, stop).ConfigureAwait(false);
+                try
+                {
+                    next = await ReadAsync(status.Session, last, stop).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!stop.IsCancellationRequested)
+                {
+                    // A defect, not a failure of the server (those are kept in the snapshot): said once, and the loop goes on.
+                    LogReadDefect(_logger, ex);
+                    waiters?.TrySetResult(last);
+                    continue;
+                }
+
                 Interlocked.Increment(ref _reads);
                 var failure = next.TasksError ?? next.SwarmsError;
                 var kind = failure is null ? (McpFailureKind?)null : FailureClassifier.Classify(failure).Kind;
@@ -355,6 +366,9 @@ internal sealed partial class StructureTracker : IAsyncDisposable
 
     [LoggerMessage(EventId = 2460, Level = LogLevel.Warning, Message = "Reading the MCP server's swarms and tasks failed ({Kind}): {Error}; the last read is kept")]
     private static partial void LogReadFailed(ILogger logger, string kind, string error);
+
+    [LoggerMessage(EventId = 2462, Level = LogLevel.Error, Message = "Reading the MCP server's swarms and tasks failed unexpectedly; the last read is kept")]
+    private static partial void LogReadDefect(ILogger logger, Exception error);
 
     [LoggerMessage(EventId = 2461, Level = LogLevel.Warning, Message = "A consumer of swarm and task changes failed; the tracker goes on")]
     private static partial void LogConsumerFailed(ILogger logger, Exception error);

@@ -73,6 +73,12 @@ public sealed class ClaudeFlowServiceTests(ClaudeFlowService service)
 
         var swarms = await WaitForJsonAsync(Http, "/api/bots/swarms", r => r.GetProperty("swarms").EnumerateArray().Any(s => s.GetProperty("id").GetString() == swarm), "the new swarm listed", Patience);
         await Assert.That(swarms.GetProperty("total").GetInt32()).IsGreaterThanOrEqualTo(1);
+
+        // Drawn as one connected shape: the swarm's hub (0xC0000000 | key) with a membership edge from each of the three.
+        var graph = await WaitForJsonAsync(Http, "/api/graph", g => MembersOf(g, swarm).Count == 3, "the swarm's hub joined to its three agents", Patience);
+        var hub = Nodes(graph).Single(n => n.Kind == "swarm" && n.Label == swarm);
+        await Assert.That(hub.Id & 0xE0000000u).IsEqualTo(0xC0000000u);
+        await Assert.That(MembersOf(graph, swarm)).IsEquivalentTo(ids);
     }
 
     [Test]
@@ -125,6 +131,52 @@ public sealed class ClaudeFlowServiceTests(ClaudeFlowService service)
         var listed = tasks.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("id").GetString() == task);
         await Assert.That(listed.GetProperty("assigned_to").GetArrayLength()).IsEqualTo(2);
         await Assert.That(listed.GetProperty("priority").GetString()).IsEqualTo("high");
+
+        // Listed with its agents, and drawn: the task's hub (0xE0000000 | key) with an assignment edge to each.
+        var graph = await WaitForJsonAsync(Http, "/api/graph", g => AssigneesOf(g, task).Count == 2, "the task's hub joined to its agents", Patience);
+        await Assert.That(Nodes(graph).Single(n => n.Kind == "task" && n.Label == task).Id & 0xE0000000u).IsEqualTo(0xE0000000u);
+        await Assert.That(AssigneesOf(graph, task)).IsEquivalentTo(agents);
+    }
+
+    [Test]
+    public async Task The_spawn_list_the_viewer_offers_is_what_the_server_accepts_and_refuses_nothing_of_it()
+    {
+        // The viewer's spawn list is agent_types (tests/viewer/structure.test.js); here, the page carries no list of its own
+        // and every type in agent_types is one the server accepts (the test above spawns each).
+        var page = await Http.GetStringAsync("/");
+        await Assert.That(page).DoesNotContain("<option>coordinator</option>");
+        await Assert.That(page).Contains("<datalist id=\"agent-types\"></datalist>");
+        var types = await service.AcceptedTypesAsync();
+        await Assert.That(types).IsNotEmpty();
+        await Assert.That(types).DoesNotContain("coordinator"); // refused by 3.43 as installed: never offered
+    }
+
+    private sealed record GraphNode(uint Id, string Kind, string Label);
+
+    private static List<GraphNode> Nodes(JsonElement graph) =>
+        [.. graph.GetProperty("nodes").EnumerateArray().Select(n => new GraphNode(n.GetProperty("id").GetUInt32(), n.GetProperty("kind").GetString()!, n.GetProperty("label").GetString()!))];
+
+    /// <summary>The agents (by id) with a membership edge to the hub of swarm <paramref name="swarm"/>.</summary>
+    private static List<string> MembersOf(JsonElement graph, string swarm) => Joined(graph, "swarm", swarm, "membership", hubIsSource: false);
+
+    /// <summary>The agents (by id) with an assignment edge from the hub of task <paramref name="task"/>.</summary>
+    private static List<string> AssigneesOf(JsonElement graph, string task) => Joined(graph, "task", task, "assignment", hubIsSource: true);
+
+    private static List<string> Joined(JsonElement graph, string kind, string label, string edgeKind, bool hubIsSource)
+    {
+        var nodes = Nodes(graph);
+        if (nodes.FirstOrDefault(n => n.Kind == kind && n.Label == label) is not { } hub)
+        {
+            return [];
+        }
+
+        var agents = nodes.Where(n => n.Kind == "agent").ToDictionary(n => n.Id, n => n.Label);
+        return [.. graph.GetProperty("edges").EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == edgeKind)
+            .Select(e => (Source: e.GetProperty("source").GetUInt32(), Target: e.GetProperty("target").GetUInt32()))
+            .Where(e => (hubIsSource ? e.Source : e.Target) == hub.Id)
+            .Select(e => agents.GetValueOrDefault(hubIsSource ? e.Target : e.Source))
+            .OfType<string>()];
     }
 
     private Task<HttpResponseMessage> PostAsync(string path, string json) =>

@@ -84,8 +84,7 @@ public sealed class ContainerBridgeTests(ClaudeFlowBackend backend)
             const int Broadcasts = 5;
             for (var i = 0; i < Broadcasts; i++)
             {
-                // A telemetry line as the bridge relays the original server's (JSON-RPC notifications such as agent/status
-                // reach the link's notification handler, which does not feed the intake yet: see the report).
+                // A telemetry line as the bridge relays the original server's (its JSON-RPC notifications: the next test).
                 await bridge.BroadcastAsync($"{{\"type\":\"agent.status\",\"data\":{{\"agentId\":\"{agent.Id}\",\"status\":\"busy\"}}}}");
             }
 
@@ -93,6 +92,52 @@ public sealed class ContainerBridgeTests(ClaudeFlowBackend backend)
             await Eventually.UntilAsync(() => intake.Counters.Lines - before >= Broadcasts, "the broadcasts", Patience, pollMilliseconds: 20);
             await link.ExecuteAsync((c, t) => c.ListAgentsAsync(null, t), Timeout); // a round trip after them, on a pooled connection
             await Assert.That(intake.Counters.Lines - before).IsEqualTo(Broadcasts);
+            await link.ExecuteAsync(async (c, t) =>
+            {
+                await c.TerminateAgentAsync(agent.Id, t);
+                return true;
+            }, Timeout, changesState: true);
+        }
+
+        await stop.CancelAsync();
+        await loop;
+    }
+
+    [Test]
+    public async Task A_status_the_bridge_broadcasts_as_a_notification_shows_without_waiting_for_a_poll()
+    {
+        await using var bridge = await ContainerBridge.StartAsync(backend.Port);
+
+        // Polls an hour apart: after the one that follows our spawn, only the notification can change what is shown.
+        var slow = TimeSpan.FromHours(1);
+        var link = new McpLink(new McpLinkOptions
+        {
+            Host = "127.0.0.1", Port = bridge.Port, ClientVersion = "bridge-test", ConnectionTimeout = Patience, PollMinInterval = slow, PollMaxInterval = slow,
+        });
+        var intake = new TelemetryIntake(new AgentTelemetryOptions { StaleAfterIntervals = 1_000_000, RemoveAfterIntervals = 2_000_000 }, TimeProvider.System, link.Sessions);
+        using var stop = new CancellationTokenSource();
+        var loop = Task.Run(() => intake.RunAsync(stop.Token));
+        await using (link)
+        {
+            link.Start();
+            await Eventually.UntilAsync(() => link.Status.State == McpLinkState.Connected, "the session", Patience, pollMilliseconds: 20);
+            var lists = intake.Counters.AgentListsParsed;
+            var agent = await link.ExecuteAsync((c, t) => c.SpawnAgentAsync(new AgentSpawnRequest("coder"), t), Timeout, changesState: true);
+            await Eventually.UntilAsync(() => intake.Counters.AgentListsParsed > lists && intake.Cache.Snapshot.Agents.Any(a => a.Id == agent.Id), "the listing after the spawn", Patience, pollMilliseconds: 20);
+            var listed = intake.Cache.Snapshot.Agents.Single(a => a.Id == agent.Id).Status;
+            await Assert.That(listed).IsNotEqualTo("busy");
+            lists = intake.Counters.AgentListsParsed;
+
+            await bridge.BroadcastAsync($"{{\"jsonrpc\":\"2.0\",\"method\":\"agent/status\",\"params\":{{\"agentId\":\"{agent.Id}\",\"status\":\"busy\"}}}}");
+            await Eventually.UntilAsync(() => intake.Cache.Snapshot.Agents.Single(a => a.Id == agent.Id).Status == "busy", "the pushed status", Patience, pollMilliseconds: 20);
+            await Assert.That(intake.Counters.AgentListsParsed).IsEqualTo(lists); // no poll brought it
+
+            // MCP's own housekeeping is no telemetry: not a line the intake reads.
+            var lines = intake.Counters.Lines;
+            await bridge.BroadcastAsync("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"hello\"}}");
+            await bridge.BroadcastAsync($"{{\"jsonrpc\":\"2.0\",\"method\":\"agent/status\",\"params\":{{\"agentId\":\"{agent.Id}\",\"status\":\"idle\"}}}}");
+            await Eventually.UntilAsync(() => intake.Cache.Snapshot.Agents.Single(a => a.Id == agent.Id).Status == "idle", "the second status", Patience, pollMilliseconds: 20);
+            await Assert.That(intake.Counters.Lines - lines).IsEqualTo(1);
             await link.ExecuteAsync(async (c, t) =>
             {
                 await c.TerminateAgentAsync(agent.Id, t);

@@ -179,6 +179,34 @@ public sealed class JsonRpcConnectionTests
     }
 
     [Test]
+    public async Task Event_notifications_reach_the_push_sink_when_asked_and_mcp_housekeeping_does_not()
+    {
+        var pushes = new ConcurrentQueue<string>();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { OnPush = line => pushes.Enqueue(Encoding.UTF8.GetString(line)), NotificationsAsPush = true });
+        await using var _ = client;
+        await using var __ = peer;
+        const string Status = "{\"jsonrpc\":\"2.0\",\"method\":\"agent/status\",\"params\":{\"agentId\":\"a1\",\"status\":\"busy\"}}";
+        const string Progress = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progress\":1}}";
+        const string Push = "{\"type\":\"agent.status\",\"data\":{\"id\":\"a2\"}}";
+        await peer.SendAsync(Status + "\n" + Progress + "\n" + Push + "\n");
+        await Loopback.WaitUntilAsync(() => pushes.Count == 2 && client.Counters.NotificationsIn == 2);
+        await Assert.That(pushes.ToArray()).IsEquivalentTo(new[] { Status, Push });
+        await Assert.That(client.Counters.PushLinesIn).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task Without_the_option_notifications_never_reach_the_push_sink()
+    {
+        var pushes = new ConcurrentQueue<string>();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { OnPush = line => pushes.Enqueue(Encoding.UTF8.GetString(line)) });
+        await using var _ = client;
+        await using var __ = peer;
+        await peer.SendAsync("{\"jsonrpc\":\"2.0\",\"method\":\"agent/status\",\"params\":{\"agentId\":\"a1\"}}\n{\"type\":\"agent.status\",\"data\":{\"id\":\"a2\"}}\n");
+        await Loopback.WaitUntilAsync(() => pushes.Count == 1 && client.Counters.NotificationsIn == 1);
+        await Assert.That(pushes.Single()).Contains("a2");
+    }
+
+    [Test]
     public async Task A_server_can_push_telemetry_lines_that_arrive_as_push_lines()
     {
         var pushes = new ConcurrentQueue<string>();

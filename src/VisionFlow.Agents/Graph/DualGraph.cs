@@ -1,11 +1,13 @@
 using VisionFlow.Agents.Cache;
 using VisionFlow.Agents.Knowledge;
+using VisionFlow.Protocol.Dialects;
 
 namespace VisionFlow.Agents.Graph;
 
 /// <summary>
 /// The one graph model the product shows: the knowledge graph (markdown notes, ids with bit 31 clear) and the agent graph
-/// (agents and their message flows, ids with bit 31 set) side by side. Each <see cref="Build"/> turns the current
+/// (agents and their message flows, ids with bit 31 set, with a hub per swarm and per open task joined to their members
+/// and assignees) side by side. Each <see cref="Build"/> turns the current
 /// knowledge set and agent snapshot into what physics lays out (<see cref="Ids"/>, <see cref="Edges"/>) and an immutable
 /// <see cref="DualGraphSnapshot"/> that <c>/api/graph</c> renders, so physics, the stream and the API read one model.
 /// </summary>
@@ -19,6 +21,7 @@ public sealed class DualGraph
     private readonly Dictionary<string, uint> _knowledgeIds = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(int A, int B, float Weight)> _edges = [];
     private readonly Dictionary<string, int> _agentIndex = new(StringComparer.Ordinal);
+    private readonly StructureHubs _hubs = new();
     private uint[] _ids = [];
     private int _count;
     private KnowledgeSet? _idsFor;
@@ -39,10 +42,16 @@ public sealed class DualGraph
     /// Builds the graph from <paramref name="knowledge"/> (null: the knowledge graph is off) and <paramref name="agents"/>
     /// (null: the agent graph is off, for <paramref name="agentGraphOffReason"/>).
     /// </summary>
-    public DualGraphSnapshot Build(KnowledgeSet? knowledge, AgentSnapshot? agents, string? agentGraphOffReason)
+    /// <param name="swarms">The server's swarms (the structure tracker's last read); each becomes a hub joined to its
+    /// members, and so does every swarm an agent names. Null: none known.</param>
+    /// <param name="tasks">The server's tasks; each open one becomes a hub joined to the agents it is assigned to.</param>
+    public DualGraphSnapshot Build(
+        KnowledgeSet? knowledge, AgentSnapshot? agents, string? agentGraphOffReason, IReadOnlyList<SwarmInfo>? swarms = null, IReadOnlyList<TaskSummary>? tasks = null)
     {
         var knowledgeIds = knowledge is null ? [] : KnowledgeIds(knowledge);
-        var count = knowledgeIds.Length + (agents?.Agents.Count ?? 0);
+        var hubs = agents is null ? StructureHubs.Layout.None : _hubs.Place(agents, swarms, tasks);
+        var agentCount = agents?.Agents.Count ?? 0;
+        var count = knowledgeIds.Length + agentCount + hubs.Ids.Length;
         if (_ids.Length < count)
         {
             _ids = new uint[Math.Max(count, _ids.Length * 2)];
@@ -69,9 +78,15 @@ public sealed class DualGraph
             }
 
             AddAgentEdges(agents, _agentIndex, _edges, knowledgeIds.Length);
+            var hubOffset = knowledgeIds.Length + agentCount;
+            hubs.Ids.CopyTo(ids[hubOffset..]);
+            foreach (var (hub, agent) in hubs.Edges)
+            {
+                _edges.Add((hubOffset + hub, knowledgeIds.Length + agent, 1f));
+            }
         }
 
-        var snapshot = new DualGraphSnapshot(Current.Version + 1, knowledge, knowledgeIds, agents, agentGraphOffReason);
+        var snapshot = new DualGraphSnapshot(Current.Version + 1, knowledge, knowledgeIds, agents, agentGraphOffReason, hubs);
         Volatile.Write(ref _current, snapshot);
         return snapshot;
     }

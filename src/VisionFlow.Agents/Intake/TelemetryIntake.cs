@@ -61,6 +61,7 @@ public sealed class TelemetryIntake
     private long _sessions;
     private int _running;
     private readonly ListSink _listSink;
+    private readonly MembershipOverlay _membership;
 
     /// <summary>Creates the intake, the one reader of <paramref name="sessions"/> (the MCP link's feed).</summary>
     public TelemetryIntake(AgentTelemetryOptions options, TimeProvider timeProvider, McpSessionFeed sessions)
@@ -82,6 +83,7 @@ public sealed class TelemetryIntake
         _metricValues = new double[labelCapacity];
         _metricCounts = new long[labelCapacity];
         _listSink = new ListSink(this);
+        _membership = new MembershipOverlay(Math.Max(1024, options.MaxAgents * 4));
         _isKnownAgent = IsKnownAgent;
         var wake = _wake;
         Cache.SnapshotDemanded = wake.Set;
@@ -211,6 +213,7 @@ public sealed class TelemetryIntake
                 if (delivery.Session == _session)
                 {
                     Volatile.Write(ref _session, 0);
+                    _membership.Clear();
                     published |= ApplyBatch();
                 }
 
@@ -224,6 +227,12 @@ public sealed class TelemetryIntake
                 var applied = false;
                 if (delivery.Session == _session && Parser.Parse(delivery.Json, out var ev) == TelemetryParseStatus.Ok)
                 {
+                    // Our own command put it in that swarm: kept for the session, whatever the listings leave out.
+                    if ((ev.Fields & TelemetryFields.Swarm) != 0 && ev.SwarmKey >= 0 && ev.AgentKey >= 0)
+                    {
+                        _membership.Remember(Parser.AgentId(ev.AgentKey), ev.SwarmKey);
+                    }
+
                     Cache.Stage(in ev);
                     applied = ApplyBatch();
                     published |= applied;
@@ -244,6 +253,7 @@ public sealed class TelemetryIntake
                 // A new session: its listing replaces every agent of the last one, named or not.
                 Volatile.Write(ref _session, delivery.Session);
                 Interlocked.Increment(ref _sessions);
+                _membership.Clear();
                 Cache.BeginFullList();
             }
 
@@ -377,7 +387,12 @@ public sealed class TelemetryIntake
                 }
 
                 break;
+            case TelemetryEventKind.AgentTerminated:
+                _membership.Forget(Parser.AgentId(ev.AgentKey));
+                Cache.Stage(in ev);
+                break;
             default:
+                _membership.Apply(ref ev, Parser.AgentId(ev.AgentKey));
                 Cache.Stage(in ev);
                 break;
         }
@@ -487,7 +502,9 @@ public sealed class TelemetryIntake
         public void OnEvent(in TelemetryEvent telemetryEvent)
         {
             owner._accepted++;
-            owner.Cache.Stage(in telemetryEvent);
+            var ev = telemetryEvent;
+            owner._membership.Apply(ref ev, owner.Parser.AgentId(ev.AgentKey));
+            owner.Cache.Stage(in ev);
         }
 
         public void OnRejected(TelemetryParseStatus status)

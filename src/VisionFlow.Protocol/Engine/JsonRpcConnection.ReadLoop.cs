@@ -21,6 +21,7 @@ public sealed partial class JsonRpcConnection
     private readonly LineFramer _framer;
     private readonly JsonRpcNotificationHandler? _onNotification;
     private readonly JsonRpcPushHandler? _onPush;
+    private readonly bool _notificationsAsPush;
     private byte[]? _lineScratch;
     private long _bannersLogged;
 
@@ -149,6 +150,11 @@ public sealed partial class JsonRpcConnection
             case JsonRpcMessageKind.Notification:
                 Interlocked.Increment(ref _notificationsIn);
                 HandleNotification(in message);
+                if (_notificationsAsPush && !message.Method.StartsWith("notifications/"u8))
+                {
+                    HandlePush(json);
+                }
+
                 break;
             case JsonRpcMessageKind.Push:
                 Interlocked.Increment(ref _pushLinesIn);

@@ -19,6 +19,14 @@ public sealed class JsonRpcConnectionOptions
     /// <summary>Receives non-JSON-RPC push lines (telemetry).</summary>
     public JsonRpcPushHandler? OnPush { get; init; }
 
+    /// <summary>
+    /// Hands the peer's notifications to <see cref="OnPush"/> too, as the whole message: Claude Flow's container bridge
+    /// broadcasts its events as JSON-RPC notifications (<c>agent/status</c>, <c>swarm/update</c>), and the telemetry reader
+    /// reads them like any pushed line. MCP's own housekeeping (<c>notifications/*</c>: progress, list changes, log
+    /// messages) is not telemetry and is not handed on.
+    /// </summary>
+    public bool NotificationsAsPush { get; init; }
+
     /// <summary>Where protocol problems and the close reason are logged.</summary>
     public ILogger? Logger { get; init; }
 

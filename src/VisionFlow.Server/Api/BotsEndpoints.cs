@@ -9,6 +9,7 @@ using VisionFlow.Protocol;
 using VisionFlow.Protocol.Dialects;
 using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Mcp;
+using VisionFlow.Server.Structure;
 
 namespace VisionFlow.Server.Api;
 
@@ -27,9 +28,6 @@ internal static class BotsEndpoints
 
     private static readonly SearchValues<char> IdChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:");
     private static readonly HashSet<string> Topologies = new(StringComparer.Ordinal) { "mesh", "hierarchical", "ring", "star", "hierarchical-mesh", "hybrid", "adaptive" };
-    /// <summary>Swarms read one by one for <c>GET /api/bots/swarms</c> at most (Claude Flow has no swarm listing).</summary>
-    private const int MaxSwarmLookups = 32;
-
     private static readonly HashSet<string> Priorities = new(StringComparer.Ordinal) { "low", "normal", "medium", "high", "critical" };
 
     public static IEndpointRouteBuilder MapBotsEndpoints(this IEndpointRouteBuilder app)
@@ -191,6 +189,12 @@ internal static class BotsEndpoints
             // session it was sent in, which the intake ignores once a newer one has begun: a peer that restarted in the
             // meantime reports what it really has in its new session's listing, and no agent of ours outlives that.
             mcp.Intake.OnAgentSpawned(session, agent);
+            if (agent.SwarmId is not null)
+            {
+                // The swarm's agent count changed: read again now, not at the next interval.
+                await RefreshStructureAsync(mcp, ct).ConfigureAwait(false);
+            }
+
             return ([agent.Id], TypedResults.Json(agent, ApiJsonContext.Default.AgentSummary, statusCode: StatusCodes.Status201Created));
         }).ConfigureAwait(false);
     }
@@ -278,6 +282,10 @@ internal static class BotsEndpoints
                 mcp.Intake.OnAgentSpawned(session, agent);
             }
 
+            // Listed from now on, also when no agent names it (Claude Flow's swarm_status answers only its newest swarm).
+            mcp.Structure.RememberSwarm(session, swarm.Id);
+            await RefreshStructureAsync(mcp, ct).ConfigureAwait(false);
+
             return (swarm.AgentIds ?? [], TypedResults.Json(swarm, ApiJsonContext.Default.SwarmInfo, statusCode: StatusCodes.Status201Created));
         }
 
@@ -299,6 +307,7 @@ internal static class BotsEndpoints
                 return true;
             }, ct, changesState: true).ConfigureAwait(false);
             await RefreshAgentsAsync(mcp, ct).ConfigureAwait(false);
+            await RefreshStructureAsync(mcp, ct).ConfigureAwait(false);
             return Results.NoContent();
         }).ConfigureAwait(false);
 
@@ -338,6 +347,7 @@ internal static class BotsEndpoints
         return await RunAsync(mcp, async () =>
         {
             var task = await mcp.Link.ExecuteAsync((c, t) => c.CreateTaskAsync(body.Description, body.Priority, agents, t), ct, changesState: true).ConfigureAwait(false);
+            await RefreshStructureAsync(mcp, ct).ConfigureAwait(false);
             return TypedResults.Json(task, ApiJsonContext.Default.TaskSummary, statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false);
     }
@@ -348,31 +358,52 @@ internal static class BotsEndpoints
 
     private static async Task<IResult> CancelTaskAsync(string id, McpServices mcp, CancellationToken ct) =>
         BadId(id, "task") ?? await RunAsync(mcp, async () =>
-            TypedResults.Json(await mcp.Link.ExecuteAsync((c, t) => c.CancelTaskAsync(id, t), ct, changesState: true).ConfigureAwait(false), ApiJsonContext.Default.TaskSummary)).ConfigureAwait(false);
+        {
+            var task = await mcp.Link.ExecuteAsync((c, t) => c.CancelTaskAsync(id, t), ct, changesState: true).ConfigureAwait(false);
+            await RefreshStructureAsync(mcp, ct).ConfigureAwait(false);
+            return TypedResults.Json(task, ApiJsonContext.Default.TaskSummary);
+        }).ConfigureAwait(false);
 
+    /// <summary>The server's tasks as the structure tracker last read them (read now when it has not in this session).</summary>
     private static async Task<IResult> ListTasksAsync(McpServices mcp, CancellationToken ct) =>
         await RunAsync(mcp, async () =>
         {
-            var listing = await mcp.Link.ExecuteAsync((c, t) => c.ListTasksAsync(t), ct).ConfigureAwait(false);
+            var snapshot = await mcp.Structure.CurrentAsync(ct).ConfigureAwait(false);
+            ThrowUnlessListed(snapshot.TasksListed, snapshot.TasksError);
             var profile = mcp.Link.Status.Profile;
             return TypedResults.Json(
-                new TasksResponse(profile?.Describe(), profile?.IsSimulator ?? false, listing.Total, listing.Tasks.Count, listing.Tasks),
+                new TasksResponse(profile?.Describe(), profile?.IsSimulator ?? false, snapshot.TaskTotal, snapshot.Tasks.Count, snapshot.Tasks),
                 ApiJsonContext.Default.TasksResponse);
         }).ConfigureAwait(false);
 
-    private static async Task<IResult> ListSwarmsAsync(McpServices mcp, CancellationToken ct)
-    {
-        // The swarms our agents name (those our commands spawned into a swarm) are read too: Claude Flow answers only its newest.
-        var known = mcp.Intake.Cache.Snapshot.Agents.Select(a => a.SwarmId).OfType<string>().Distinct(StringComparer.Ordinal).Take(MaxSwarmLookups).ToList();
-        return await RunAsync(mcp, async () =>
+    /// <summary>
+    /// The server's swarms as the structure tracker last read them: those it shows, ours (initialized here) and those the
+    /// live agents name (Claude Flow answers only its newest).
+    /// </summary>
+    private static async Task<IResult> ListSwarmsAsync(McpServices mcp, CancellationToken ct) =>
+        await RunAsync(mcp, async () =>
         {
-            var listing = await mcp.Link.ExecuteAsync((c, t) => c.ListSwarmsAsync(known, t), ct).ConfigureAwait(false);
+            var snapshot = await mcp.Structure.CurrentAsync(ct).ConfigureAwait(false);
+            ThrowUnlessListed(snapshot.SwarmsListed, snapshot.SwarmsError);
             var profile = mcp.Link.Status.Profile;
+            var swarms = snapshot.Swarms;
             return TypedResults.Json(
-                new SwarmsResponse(profile?.Describe(), profile?.IsSimulator ?? false, listing.Total, listing.Swarms.Count,
-                    listing.Total is { } total ? listing.Swarms.Count >= total : null, listing.Swarms),
+                new SwarmsResponse(profile?.Describe(), profile?.IsSimulator ?? false, snapshot.SwarmTotal, swarms.Count,
+                    snapshot.SwarmTotal is { } total ? swarms.Count >= total : null, swarms),
                 ApiJsonContext.Default.SwarmsResponse);
         }).ConfigureAwait(false);
+
+    /// <summary>
+    /// A listing the tracker could not read is answered with why (mapped like a command's failure): when it was never
+    /// read in this session, when the server does not offer it, or when the link is down. A read that failed after one
+    /// that worked leaves the last one standing.
+    /// </summary>
+    private static void ThrowUnlessListed(bool listed, Exception? error)
+    {
+        if (error is not null && (!listed || FailureClassifier.Classify(error).Kind is McpFailureKind.NotOffered or McpFailureKind.LinkDown))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
     }
 
     private static async Task<IResult> AssignTaskAsync(string id, HttpContext context, McpServices mcp, CancellationToken ct)
@@ -405,6 +436,7 @@ internal static class BotsEndpoints
         return await RunAsync(mcp, async () =>
         {
             var task = await mcp.Link.ExecuteAsync((c, t) => c.AssignTaskAsync(id, agents, t), ct, changesState: true).ConfigureAwait(false);
+            await RefreshStructureAsync(mcp, ct).ConfigureAwait(false);
             return TypedResults.Json(task, ApiJsonContext.Default.TaskSummary);
         }).ConfigureAwait(false);
     }
@@ -427,6 +459,21 @@ internal static class BotsEndpoints
             await mcp.Link.RefreshListingAsync(ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (FailureClassifier.Classify(ex) is { IsExpected: true, Kind: not McpFailureKind.Cancelled })
+        {
+        }
+    }
+
+    /// <summary>
+    /// After a command that changed swarms or tasks, reads them again before answering, so the listings (and the graph's
+    /// hubs) show its effect next; a read that fails leaves it to the next interval.
+    /// </summary>
+    private static async Task RefreshStructureAsync(McpServices mcp, CancellationToken ct)
+    {
+        try
+        {
+            await mcp.Structure.RefreshAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
         }
     }

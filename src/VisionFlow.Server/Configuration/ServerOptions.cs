@@ -64,6 +64,9 @@ internal sealed record ServerOptions
     /// <summary>Slowest agent-listing poll, reached while nothing changes.</summary>
     public TimeSpan PollMaxInterval { get; init; } = Settings.PollMaxInterval.DefaultValue;
 
+    /// <summary>How often the server's swarms and tasks are read while connected.</summary>
+    public TimeSpan StructurePollInterval { get; init; } = Settings.StructurePollInterval.DefaultValue;
+
     /// <summary>Folder of markdown notes for the knowledge graph; null = the sample notes embedded in the binary.</summary>
     public string? KnowledgeFolder { get; init; } = Settings.KnowledgeFolder.DefaultValue;
 

@@ -118,6 +118,11 @@ internal static class Settings
         "Slowest poll, reached by doubling while nothing changes (raise it to lighten the load on the MCP server; never below the fastest)",
         static (o, v) => o with { PollMaxInterval = v });
 
+    internal static readonly Setting<TimeSpan> StructurePollInterval = new(
+        "VISIONFLOW_STRUCTURE_POLL_INTERVAL", "--structure-poll-interval", TimeSpan.FromMilliseconds(2000), SettingRange.Milliseconds(100, 3_600_000),
+        "How often the MCP server's swarms and tasks are read while connected (at once after a command that changes them)",
+        static (o, v) => o with { StructurePollInterval = v });
+
     internal static readonly Setting<string?> KnowledgeFolder = new(
         "VISIONFLOW_KNOWLEDGE_DIR", "--knowledge-dir", null, SettingRange.ExistingFolder("of .md notes"),
         "Markdown notes for the knowledge graph ([[wiki links]], relative links); watched and reloaded on change",
@@ -169,7 +174,7 @@ internal static class Settings
     [
         Port, Urls, McpHost, McpPort, McpCommand, EnableMcp, Simulator, SimulatorAgents, ReconnectAttempts, ReconnectDelay, ConnectionTimeout,
         ReconnectAttemptTimeout, MaxAgents, McpApiKey, ApiKey, RateLimit, HealthInterval, RecoveryInterval, PollMinInterval, PollMaxInterval,
-        KnowledgeFolder, PhysicsBackend, TlsCertificate, TlsKey, AllowedOrigins, ShutdownTimeout, LogFormatSetting, LogLevelSetting,
+        StructurePollInterval, KnowledgeFolder, PhysicsBackend, TlsCertificate, TlsKey, AllowedOrigins, ShutdownTimeout, LogFormatSetting, LogLevelSetting,
     ];
 
     /// <summary>

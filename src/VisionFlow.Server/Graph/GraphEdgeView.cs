@@ -1,4 +1,4 @@
 namespace VisionFlow.Server.Graph;
 
-/// <summary>One edge of <c>/api/graph</c> (node ids, weight, <c>link</c> or <c>message_flow</c>).</summary>
+/// <summary>One edge of <c>/api/graph</c> (node ids, weight, <c>link</c>, <c>message_flow</c>, <c>membership</c> or <c>assignment</c>).</summary>
 internal sealed record GraphEdgeView(uint Source, uint Target, float Weight, string Kind);

@@ -71,6 +71,7 @@ internal sealed class GraphService : IAsyncDisposable
         mcp.Link.Degradation.Changed += OnDegradation;
         mcp.Link.StatusChanged += OnLinkStatus;
         mcp.Intake.ChangesApplied = OnAgentsChanged;
+        mcp.Structure.Changed += OnStructureChanged;
     }
 
     public PhysicsLoop Physics { get; }
@@ -152,13 +153,14 @@ internal sealed class GraphService : IAsyncDisposable
         _mcp.Link.Degradation.Changed -= OnDegradation;
         _mcp.Link.StatusChanged -= OnLinkStatus;
         _mcp.Intake.ChangesApplied = null;
+        _mcp.Structure.Changed -= OnStructureChanged;
         Physics.Dispose();
         _stopping.Dispose();
     }
 
     private async Task LoopAsync()
     {
-        long builtKnowledge = -1, builtAgents = -1;
+        long builtKnowledge = -1, builtAgents = -1, builtStructure = -1;
         var builtLevel = (DegradationLevel)(-1);
         var builtAvailable = false;
         string? builtReason = null;
@@ -173,10 +175,12 @@ internal sealed class GraphService : IAsyncDisposable
                 var response = _mcp.Link.Degradation.Current;
                 var knowledgeVersion = Interlocked.Read(ref _knowledgeVersion);
                 var reason = agents.Available ? null : _mcp.Link.Status.Detail;
+                var structure = _mcp.Structure.Snapshot;
                 if (knowledgeVersion != builtKnowledge || agents.Version != builtAgents || response.Level != builtLevel
-                    || agents.Available != builtAvailable || !ReferenceEquals(reason, builtReason))
+                    || agents.Available != builtAvailable || !ReferenceEquals(reason, builtReason) || structure.Version != builtStructure)
                 {
-                    Rebuild(agents, response, reason);
+                    Rebuild(agents, response, reason, structure);
+                    builtStructure = structure.Version;
                     builtKnowledge = knowledgeVersion;
                     builtAgents = agents.Version;
                     builtLevel = response.Level;
@@ -192,7 +196,7 @@ internal sealed class GraphService : IAsyncDisposable
         }
     }
 
-    private void Rebuild(AgentSnapshot agents, DegradationResponse response, string? unavailableReason)
+    private void Rebuild(AgentSnapshot agents, DegradationResponse response, string? unavailableReason, Structure.StructureSnapshot structure)
     {
         // Allocation-free in steady state: this runs on every agent update, so the model reuses its buffers, and
         // /api/graph's views are rendered only when asked for.
@@ -201,11 +205,13 @@ internal sealed class GraphService : IAsyncDisposable
         var offReason = showAgents ? null
             : !response.AgentGraphEnabled ? $"{response.LevelName}: {response.Message}"
             : unavailableReason ?? "no MCP session";
-        _graph.Build(knowledge, showAgents ? agents : null, offReason);
+        _graph.Build(knowledge, showAgents ? agents : null, offReason, structure.Swarms, structure.Tasks);
         _physicsFeed.Hand(_graph.Ids, _graph.Edges);
     }
 
     private void OnAgentsChanged(AgentChangeSet changes) => _wake.Set();
+
+    private void OnStructureChanged(Structure.StructureChanges changes) => _wake.Set();
 
     private void OnLinkStatus(Connections.Link.McpLinkStatus status) => _wake.Set();
 

@@ -4,8 +4,9 @@ namespace VisionFlow.Server.Graph;
 
 /// <summary>Body of <c>GET /api/graph</c>: both graphs as handed to physics, with why a part is missing.</summary>
 /// <param name="Version">Increases with every rebuild.</param>
-/// <param name="Nodes">Knowledge nodes (bit 31 clear) then agent nodes (bit 31 set).</param>
-/// <param name="Edges">Note links and message-flow edges.</param>
+/// <param name="Nodes">Knowledge nodes (bit 31 clear), then agent nodes (bit 31 set), then the agent graph's hubs: swarms
+/// (<c>0xC0000000 | key</c>) and open tasks (<c>0xE0000000 | key</c>).</param>
+/// <param name="Edges">Note links, message-flow edges, membership (agent to swarm) and assignment (task to agent).</param>
 /// <param name="KnowledgeGraphEnabled">False in SafeMode.</param>
 /// <param name="AgentGraphAvailable">False when MCP is down or the degradation level switches the agent graph off.</param>
 /// <param name="AgentGraphUnavailableReason">Why there are no agents, when there are none for a reason.</param>
@@ -49,6 +50,25 @@ internal sealed record GraphView(
             foreach (var (a, b, weight) in build.AgentEdges())
             {
                 edges.Add(new GraphEdgeView(agents.Agents[a].NodeId, agents.Agents[b].NodeId, weight, "message_flow"));
+            }
+
+            // Hubs: a swarm (its topology as the type) and an open task (its type), joined to their agents.
+            var hubIds = build.HubIds;
+            var swarms = build.SwarmHubs;
+            for (var i = 0; i < swarms.Count; i++)
+            {
+                nodes.Add(new GraphNodeView(hubIds[i], "swarm", swarms[i].Id, swarms[i].Status, swarms[i].Topology, false));
+            }
+
+            var tasks = build.TaskHubs;
+            for (var i = 0; i < tasks.Count; i++)
+            {
+                nodes.Add(new GraphNodeView(hubIds[swarms.Count + i], "task", tasks[i].Id, tasks[i].Status, tasks[i].Type, false));
+            }
+
+            foreach (var (hub, agent, assignment) in build.HubEdges())
+            {
+                edges.Add(assignment ? new GraphEdgeView(hub, agent, 1f, "assignment") : new GraphEdgeView(agent, hub, 1f, "membership"));
             }
         }
 

@@ -5,6 +5,7 @@ using VisionFlow.Agents.Intake;
 using VisionFlow.Connections.Link;
 using VisionFlow.Connections.Metrics;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Server.Structure;
 
 namespace VisionFlow.Server.Mcp;
 
@@ -24,6 +25,10 @@ internal sealed class McpServices : IAsyncDisposable
     {
         Link = new McpLink(options.ToLinkOptions(clientVersion), time, loggers, connections);
         Intake = new TelemetryIntake(options.ToTelemetryOptions(), time, Link.Sessions);
+        var cache = Intake.Cache;
+        Structure = new StructureTracker(
+            Link, () => cache.Snapshot.Agents.Select(a => a.SwarmId).OfType<string>(), options.StructurePollInterval, time,
+            loggers.CreateLogger("VisionFlow.Structure"));
         McpLinkInstruments.Observe(connections, Link);
         TelemetryIntakeInstruments.Observe(agents, Intake);
     }
@@ -34,7 +39,10 @@ internal sealed class McpServices : IAsyncDisposable
     /// <summary>The agent state, read from the link's sessions.</summary>
     public TelemetryIntake Intake { get; }
 
-    /// <summary>Starts the intake's loop, then the link's first connection attempt.</summary>
+    /// <summary>The server's swarms and tasks, read through the link (one owner; REST and the graph read it).</summary>
+    public StructureTracker Structure { get; }
+
+    /// <summary>Starts the intake's loop, the structure tracker, then the link's first connection attempt.</summary>
     public void Start()
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
@@ -43,6 +51,7 @@ internal sealed class McpServices : IAsyncDisposable
         }
 
         _intakeLoop = Task.Run(() => Intake.RunAsync(_stopping.Token));
+        Structure.Start();
         Link.Start();
     }
 
@@ -54,6 +63,7 @@ internal sealed class McpServices : IAsyncDisposable
             return;
         }
 
+        await Structure.DisposeAsync().ConfigureAwait(false);
         await Link.DisposeAsync().ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _intakeLoop.ConfigureAwait(false);

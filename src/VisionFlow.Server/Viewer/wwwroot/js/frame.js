@@ -9,8 +9,20 @@ export const AGENT_FLAG = 0x80000000;
 
 export const isAgentId = (id) => (id & AGENT_FLAG) !== 0;
 
-/** The number part of a node id, without the agent flag. */
-export const serialOf = (id) => id & 0x7fffffff;
+// Inside the agent graph the next two bits tell a hub: 0xC0000000 | key a swarm, 0xE0000000 | key an open task.
+const KIND_BITS = 0xe0000000;
+
+/** Whether a node is a swarm's hub. */
+export const isSwarmId = (id) => ((id & KIND_BITS) >>> 0) === 0xc0000000;
+
+/** Whether a node is a task's hub. */
+export const isTaskId = (id) => ((id & KIND_BITS) >>> 0) === 0xe0000000;
+
+/** Whether a node is a hub (a swarm or a task) of the agent graph. */
+export const isHubId = (id) => isSwarmId(id) || isTaskId(id);
+
+/** The number part of a node id, without its kind bits. */
+export const serialOf = (id) => (isAgentId(id) ? id & 0x1fffffff : id & 0x7fffffff);
 
 export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 

@@ -1,15 +1,26 @@
 // Questions about the graph's nodes: a node's label, a note's links, an agent's message flows, and which node a typed
 // query means. Pure functions over the maps and edge list of the model.
 
-import { isAgentId, serialOf } from './frame.js';
+import { isAgentId, isSwarmId, isTaskId, serialOf } from './frame.js';
 
-/** "coder · agent-7" for an agent, a note's title, else the node's kind and number. */
+/** "coder · agent-7" for an agent, "swarm · swarm-1" for a hub, a note's title, else the node's kind and number. */
 export function labelOf(id, agents, meta) {
   const a = agents.get(id);
   if (a) return (a.type || 'agent') + ' · ' + a.id;
   const m = meta.get(id);
-  if (m && m.label) return m.label;
+  if (m && m.label) return m.kind === 'swarm' || m.kind === 'task' ? m.kind + ' · ' + m.label : m.label;
+  if (isSwarmId(id) || isTaskId(id)) return (isSwarmId(id) ? 'swarm node ' : 'task node ') + serialOf(id);
   return (isAgentId(id) ? 'agent node ' : 'note ') + serialOf(id);
+}
+
+/** The agents joined to a hub: a swarm's members (membership edges) or a task's assignees (assignment edges), as node ids. */
+export function hubAgents(edgeList, id) {
+  const agents = [];
+  for (const [source, target, , kind] of edgeList) {
+    if (kind === 'membership' && target === id) agents.push(source);
+    else if (kind === 'assignment' && source === id) agents.push(target);
+  }
+  return agents;
 }
 
 /** A note's outgoing links and its backlinks, as node ids. */

@@ -2,8 +2,8 @@
 // slots. The stream writes positions (place), restyle and relink derive the rest when the model changed; the renderer
 // reads it all every frame. Nothing per node is allocated per frame. Pure: no DOM; Node's tests build one directly.
 
-import { C_NOTE, PALETTE, colourOfStatus } from './palette.js';
-import { isAgentId } from './frame.js';
+import { C_NOTE, C_SWARM, C_TASK, PALETTE, colourOfStatus, edgeKindOf } from './palette.js';
+import { isAgentId, isHubId, isSwarmId } from './frame.js';
 
 export function createGraph(capacity = 1024) {
   return {
@@ -67,7 +67,11 @@ export function restyle(g, agents, meta, filter) {
   for (let s = 0; s < g.count; s++) {
     const id = g.ids[s];
     let colour, visible;
-    if (isAgentId(id)) {
+    if (isHubId(id)) {
+      // A swarm's or a task's hub: shown whatever the agent filter (it is where the filtered agents belong).
+      colour = isSwarmId(id) ? C_SWARM : C_TASK;
+      visible = true;
+    } else if (isAgentId(id)) {
       const a = agents.get(id);
       const m = meta.get(id);
       const status = a ? a.status : m && m.status;
@@ -99,7 +103,7 @@ export function relink(g, edgeList) {
   for (const [source, target, , kind] of edgeList) {
     const a = g.slot.get(source), b = g.slot.get(target);
     if (a === undefined || b === undefined) continue;
-    e.a[n] = a; e.b[n] = b; e.flow[n] = kind === 'message_flow' ? 1 : 0; n++;
+    e.a[n] = a; e.b[n] = b; e.flow[n] = edgeKindOf(kind); n++;
   }
   e.count = n;
   g.edgesDirty = false;

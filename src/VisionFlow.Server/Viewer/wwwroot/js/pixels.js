@@ -3,7 +3,7 @@
 // once. No path is built or filled, so the cost is a few pixel writes per node whatever the rasteriser. Pure: Node's
 // tests draw into plain arrays.
 
-import { PALETTE, BACKGROUND, EDGE_COLOURS, C_NOTE, rgbOf, packRgb } from './palette.js';
+import { PALETTE, BACKGROUND, EDGE_COLOURS, C_NOTE, C_SWARM, C_TASK, rgbOf, packRgb } from './palette.js';
 
 const PACKED = PALETTE.map((c) => packRgb(rgbOf(c)));
 export const PACKED_BACKGROUND = packRgb(rgbOf(BACKGROUND));
@@ -76,7 +76,7 @@ export function drawPixels(P, W, H, g, scale, ox, oy, ra, rk) {
     const bucket = g.buckets[c];
     if (bucket.count === 0) continue;
     const colour = PACKED[c];
-    const radius = c === C_NOTE ? rk : ra;
+    const radius = c === C_NOTE ? rk : c === C_SWARM || c === C_TASK ? ra * 1.6 : ra; // a hub: larger
     const offsets = stamp(radius);
     const R = Math.ceil(radius);
     for (let i = 0; i < bucket.count; i++) {

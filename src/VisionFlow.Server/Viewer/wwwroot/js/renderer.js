@@ -8,7 +8,7 @@ import { followFit } from './camera.js';
 import { restyle, relink } from './nodes.js';
 import { labelOf } from './lookup.js';
 import { LITTLE_ENDIAN } from './frame.js';
-import { PALETTE, BACKGROUND, EDGE_COLOURS, C_NOTE } from './palette.js';
+import { PALETTE, BACKGROUND, EDGE_COLOURS, C_NOTE, C_SWARM, C_TASK } from './palette.js';
 import { LABELS_AT_MOST, nodeRadius, usePixels } from './view.js';
 import { drawPixels } from './pixels.js';
 import { $ } from './dom.js';
@@ -152,7 +152,7 @@ function ring(id, colour, scale, ox, oy, ra, withLabel) {
 function drawVectors(ctx, W, H, scale, ox, oy, ra, rk, margin, dpr) {
   const X = graph.x, Y = graph.y, V = graph.visible, edges = graph.edges, buckets = graph.buckets;
   ctx.lineWidth = dpr;
-  for (let kind = 0; kind < 2; kind++) {
+  for (let kind = 0; kind < EDGE_COLOURS.length; kind++) {
     ctx.beginPath();
     let any = false;
     for (let e = 0; e < edges.count; e++) {
@@ -181,6 +181,7 @@ function drawVectors(ctx, W, H, scale, ox, oy, ra, rk, margin, dpr) {
       const px = X[s] * scale + ox, py = Y[s] * scale + oy;
       if (px < -margin || px > W + margin || py < -margin || py > H + margin) continue;
       if (c === C_NOTE) ctx.rect(px - rk, py - rk, 2 * rk, 2 * rk);
+      else if (c === C_SWARM || c === C_TASK) { const rh = ra * 1.6; ctx.moveTo(px + rh, py); ctx.arc(px, py, rh, 0, TAU); } // a hub: larger
       else { ctx.moveTo(px + ra, py); ctx.arc(px, py, ra, 0, TAU); }
     }
     ctx.fill();

@@ -5,6 +5,7 @@ import { state, on, changed } from '../state.js';
 import { known, text, num, ago, count } from '../format.js';
 import { PALETTE, colourOfStatus } from '../palette.js';
 import { postJson } from '../api.js';
+import { agentTypeChoices, agentTypesNote, preferredType } from '../structure.js';
 import { centreOn } from '../camera.js';
 import { $, el, set, keyedChildren } from '../dom.js';
 import { command } from './answers.js';
@@ -91,6 +92,26 @@ async function spawn(event, refreshAgents) {
   if (result) refreshAgents();
 }
 
+let chosenByUs = 'coder';
+
+/**
+ * The spawn list and the swarm form's hint offer exactly the agent types the server accepts (agent_types in
+ * GET /api/bots/status, learnt per session): no fixed list. Any type may still be typed: the service forwards it and
+ * says what the server answered (a server that has not said what it accepts, or one that is down, answers for itself).
+ */
+function updateAgentTypes() {
+  const choices = agentTypeChoices(state.status);
+  keyedChildren($('agent-types'), choices, (t) => t, (t) => el('option', { value: t }), () => {});
+  const input = $('spawn-form').elements.agentType;
+  if (input.value === chosenByUs) {
+    // Not the user's choice: follow the server's list.
+    chosenByUs = preferredType(choices, input.value) || input.value;
+    set(input, 'value', chosenByUs);
+  }
+  set($('agent-types-note'), 'textContent', agentTypesNote(state.status));
+  set($('swarm-form').elements.agentTypes, 'placeholder', choices.length ? 'optional, any of: ' + choices.join(', ') : 'optional');
+}
+
 /** `refreshAgents()` reads the agents again after a command changed them. */
 export function init(refreshAgents) {
   for (const th of headers()) {
@@ -105,6 +126,8 @@ export function init(refreshAgents) {
     $('stat-agents').textContent = count(state.agents.size);
     if (visible()) render();
   });
+  on('status', updateAgentTypes);
+  updateAgentTypes();
   on('filter', render);
   on('pinned', render);
   on('terminate', render);

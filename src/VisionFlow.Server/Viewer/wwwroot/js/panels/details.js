@@ -2,9 +2,9 @@
 // backlinks), with its actions. An agent the server stopped reporting keeps its last values, marked as such.
 
 import { state, on, changed } from '../state.js';
-import { isAgentId, serialOf } from '../frame.js';
+import { isAgentId, isHubId, isSwarmId, serialOf } from '../frame.js';
 import { known, text, num, yesNo, ago } from '../format.js';
-import { labelOf, noteLinks, flowsOf } from '../lookup.js';
+import { labelOf, noteLinks, flowsOf, hubAgents } from '../lookup.js';
 import { centreOn } from '../camera.js';
 import { $, el, set, keyedChildren } from '../dom.js';
 import { terminateButton, updateTerminateButton } from './terminate.js';
@@ -68,6 +68,25 @@ function render() {
   fields.replaceChildren();
   const row = (name, value, field) => fields.append(el('dt', { text: name }), el('dd', { 'data-field': field, text: value }));
   const m = state.meta.get(id);
+  if (isHubId(id)) {
+    // A swarm's or a task's hub: what the server reported of it, and the agents joined to it.
+    const swarm = isSwarmId(id);
+    const label = m ? m.label : '#' + serialOf(id);
+    const entry = (swarm ? state.swarms : state.tasks).get(label);
+    const info = (entry && entry.info) || {};
+    $('details-title').textContent = (swarm ? 'Swarm ' : 'Task ') + label;
+    row('id', text(m && m.label), 'id');
+    row('status', text(m && m.status), 'status');
+    row(swarm ? 'topology' : 'type', text(m && m.type), 'type');
+    if (!swarm) row('description', text(info.description), 'description');
+    showActions(id, null);
+    const agents = hubAgents(state.edges, id);
+    titleA.textContent = (swarm ? 'Members (' : 'Assigned to (') + agents.length + ')';
+    titleB.textContent = '';
+    showLinks($('details-list-a'), agents.map((a) => [a]));
+    showLinks($('details-list-b'), []);
+    return;
+  }
   if (isAgentId(id)) {
     let a = state.agents.get(id);
     const gone = !a;

@@ -63,7 +63,7 @@ function find(event) {
   }
   const drawn = centreOn(found.id);
   pin(found.id);
-  out.textContent = (found.kind === 'knowledge' ? 'note ' : 'agent ') + labelOf(found.id, state.agents, state.meta) + (drawn ? '' : ' (not laid out yet)');
+  out.textContent = (found.kind === 'knowledge' ? 'note ' : found.kind === 'agent' ? 'agent ' : '') + labelOf(found.id, state.agents, state.meta) + (drawn ? '' : ' (not laid out yet)');
 }
 
 export function init() {

@@ -1,11 +1,12 @@
-// The Swarms tab: start, look up and dissolve swarms. The REST API lists no swarms yet, so the tab shows the swarms this
-// browser created or looked up (kept for the session) and those the live agents report, each read with
-// GET /api/bots/multi-agent/{id}. Issue 22 adds GET /api/bots/swarms: `ids()` and `refresh()` are where it goes.
+// The Swarms tab: start, look up and dissolve swarms. It lists what the server reports (GET /api/bots/swarms: the
+// server's structure as the service last read it), plus the swarms this browser created or looked up (kept for the
+// session) and those the live agents name that the listing lacks, each read with GET /api/bots/multi-agent/{id}.
 
 import { state, on, changed } from '../state.js';
 import { known, text } from '../format.js';
 import { PALETTE, C_ACTIVE, C_STALE } from '../palette.js';
-import { del, path, postJson } from '../api.js';
+import { api, del, describeError, path, postJson } from '../api.js';
+import { mergeListing } from '../structure.js';
 import * as session from '../session-store.js';
 import { $, el, set, keyedChildren } from '../dom.js';
 import { command, answerLine, updateAnswerLine } from './answers.js';
@@ -15,6 +16,7 @@ const KEY = 'visionflow.swarms';
 const SWARM = '/api/bots/multi-agent/';
 const READ_AT_MOST = 40;
 let lastRead = -Infinity;
+let listingNote = '';
 
 /** Swarm id -> how many live agents report it. */
 export function swarmsOfAgents(agents) {
@@ -34,10 +36,22 @@ const save = () => session.save(KEY, [...state.swarms.values()].filter((s) => s.
 
 const read = (id) => readEntry(state.swarms, id, SWARM, { id, origin: 'agents' });
 
-/** Reads every known swarm (at most 40) that is not gone, then shows them. */
+/**
+ * Reads the server's listing, then every known swarm it lacks (at most 40) that is not gone, then shows them. Without a
+ * listing (the server offers none, or the link is down) every known swarm is read by id, and the tab says why.
+ */
 export async function refresh() {
-  const ids = new Set([...state.swarms.keys(), ...swarmsOfAgents(state.agents).keys()]);
-  await Promise.all([...ids].slice(0, READ_AT_MOST).filter((id) => !(state.swarms.get(id) || {}).gone).map(read));
+  for (const id of swarmsOfAgents(state.agents).keys()) if (!state.swarms.has(id)) state.swarms.set(id, { id, origin: 'agents' });
+  let unlisted;
+  try {
+    const listing = (await api('/api/bots/swarms')).body;
+    unlisted = mergeListing(state.swarms, listing.swarms);
+    listingNote = 'Listed by the MCP server: ' + listing.count + (listing.total != null ? ' of ' + listing.total : '') + ' swarms.';
+  } catch (e) {
+    unlisted = [...state.swarms.keys()];
+    listingNote = 'No swarm listing (' + describeError(e) + '): shown are the swarms this viewer knows of, read one by one.';
+  }
+  await Promise.all(unlisted.slice(0, READ_AT_MOST).filter((id) => !(state.swarms.get(id) || {}).gone).map(read));
   lastRead = performance.now();
   changed('swarms');
 }
@@ -67,6 +81,7 @@ function render() {
   keyedChildren(choice, ['', ...ids.filter((id) => !state.swarms.get(id).gone)], (id) => id,
     (id) => el('option', { value: id, text: id || '(none)' }), () => {});
   choice.value = ids.includes(current) ? current : '';
+  set($('swarms-note'), 'textContent', listingNote);
   const list = $('swarms-list');
   if (ids.length === 0) {
     keyedChildren(list, [], (id) => id, makeCard, () => {});

@@ -1,0 +1,50 @@
+using VisionFlow.Agents.Telemetry;
+
+namespace VisionFlow.Agents.Intake;
+
+/// <summary>
+/// The swarm of each agent our own commands spawned into one (a swarm's initialize, a spawn with a swarm id), for the
+/// session they were spawned in: Claude Flow's <c>agent_list</c> does not say which swarm an agent is in, so without this
+/// an agent that a listing (re)adds, say after a listing taken before the spawn removed it, would lose the membership
+/// we made. What the server reports wins whenever it says anything; the overlay only fills the gap, and it dies with the
+/// session (a restarted peer reports what it really has). Owned by the intake's loop: no locks.
+/// </summary>
+internal sealed class MembershipOverlay(int capacity)
+{
+    // Keyed by the agent's id, not its key: a key is released when a listing drops the agent and may be reused by another.
+    private readonly Dictionary<string, int> _swarmOf = new(StringComparer.Ordinal);
+
+    /// <summary>Agents whose swarm is held.</summary>
+    public int Count => _swarmOf.Count;
+
+    /// <summary>An answer to our spawn named the agent's swarm (<paramref name="swarmLabelKey"/>, interned by the parser).</summary>
+    public void Remember(string agentId, int swarmLabelKey)
+    {
+        if (_swarmOf.Count >= capacity && !_swarmOf.ContainsKey(agentId))
+        {
+            // Bounded: a session that spawns without end forgets its oldest memberships first (insertion order is not
+            // kept by Dictionary, so it forgets them all; the agents still present keep the swarm the cache holds).
+            _swarmOf.Clear();
+        }
+
+        _swarmOf[agentId] = swarmLabelKey;
+    }
+
+    /// <summary>The agent was terminated: its membership is over.</summary>
+    public void Forget(string agentId) => _swarmOf.Remove(agentId);
+
+    /// <summary>A new session (or none): nothing of the last one's holds.</summary>
+    public void Clear() => _swarmOf.Clear();
+
+    /// <summary>Fills in the swarm of an event that does not name one, when we made that agent in a swarm.</summary>
+    public void Apply(ref TelemetryEvent ev, string agentId)
+    {
+        if ((ev.Fields & TelemetryFields.Swarm) != 0 || _swarmOf.Count == 0 || !_swarmOf.TryGetValue(agentId, out var swarm))
+        {
+            return;
+        }
+
+        ev.SwarmKey = swarm;
+        ev.Fields |= TelemetryFields.Swarm;
+    }
+}

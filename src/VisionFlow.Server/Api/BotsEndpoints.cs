@@ -55,7 +55,7 @@ internal static class BotsEndpoints
     private static IResult Status(McpServices mcp)
     {
         var link = mcp.Link.Status;
-        var snapshot = mcp.Intake.Cache.Snapshot;
+        var cache = mcp.Intake.Cache; // the published counts, current after every batch: no snapshot needed
         var counters = mcp.Intake.Counters;
         var degradation = mcp.Link.Degradation.Current;
         return TypedResults.Json(
@@ -73,10 +73,10 @@ internal static class BotsEndpoints
                 link.ConnectedSince,
                 degradation.LevelName,
                 degradation.Message,
-                snapshot.Agents.Count,
-                snapshot.Untracked,
-                snapshot.MaxAgents,
-                snapshot.Available && degradation.AgentGraphEnabled,
+                cache.Count,
+                cache.Untracked,
+                cache.MaxAgents,
+                cache.IsAvailable && degradation.AgentGraphEnabled,
                 counters.EventsAccepted,
                 counters.Refused,
                 link.Profile?.AgentTypes.Types,
@@ -89,7 +89,9 @@ internal static class BotsEndpoints
         var query = context.Request.Query;
         if (!query.ContainsKey("filter") && !query.ContainsKey("limit"))
         {
-            return new AgentsBodyResult(cache.Acquire(mcp));
+            // A snapshot as new as the last batch: built now if nobody asked since (the intake builds them on demand only).
+            var snapshot = await mcp.Intake.Cache.GetSnapshotAsync(ct).ConfigureAwait(false);
+            return new AgentsBodyResult(cache.Acquire(mcp, snapshot));
         }
 
         // A filter or a limit is the peer's agent.list query: asked of the server, not of our cache.
@@ -124,7 +126,7 @@ internal static class BotsEndpoints
             return bad;
         }
 
-        var cached = mcp.Intake.Cache.Snapshot.Agents.FirstOrDefault(a => a.Id == id);
+        var cached = (await mcp.Intake.Cache.GetSnapshotAsync(ct).ConfigureAwait(false)).Agents.FirstOrDefault(a => a.Id == id);
         if (cached is not null && mcp.Link.Status.State == McpLinkState.Connected)
         {
             return TypedResults.Json(AgentsResponseCache.ToView(cached), ApiJsonContext.Default.AgentView);
@@ -363,7 +365,7 @@ internal static class BotsEndpoints
     private static async Task<IResult> ListSwarmsAsync(McpServices mcp, CancellationToken ct)
     {
         // The swarms our agents name (those our commands spawned into a swarm) are read too: Claude Flow answers only its newest.
-        var known = mcp.Intake.Cache.Snapshot.Agents.Select(a => a.SwarmId).OfType<string>().Distinct(StringComparer.Ordinal).Take(MaxSwarmLookups).ToList();
+        var known = (await mcp.Intake.Cache.GetSnapshotAsync(ct).ConfigureAwait(false)).Agents.Select(a => a.SwarmId).OfType<string>().Distinct(StringComparer.Ordinal).Take(MaxSwarmLookups).ToList();
         return await RunAsync(mcp, async () =>
         {
             var listing = await mcp.Link.ExecuteAsync((c, t) => c.ListSwarmsAsync(known, t), ct).ConfigureAwait(false);

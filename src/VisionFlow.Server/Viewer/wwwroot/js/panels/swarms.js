@@ -105,7 +105,8 @@ async function start(event) {
 
 /** While the tab is open every 3 s, else every 10 s (the spawn form's swarm choice needs them too). */
 export function startPolling() {
-  setInterval(() => { if (!$('tab-swarms').hidden || performance.now() - lastRead > 10000) refresh(); }, 3000);
+  // The background read (tab hidden) only while /ws is closed: an open stream means no periodic request.
+  setInterval(() => { if (!$('tab-swarms').hidden || (!state.streamOpen && performance.now() - lastRead > 10000)) refresh(); }, 3000);
 }
 
 export function init(readAgents) {

@@ -11,7 +11,7 @@ internal sealed class Recorder
     public Recorder(TelemetryIntake intake)
     {
         _intake = intake;
-        intake.ChangesApplied = OnChanges;
+        intake.ChangesApplied += OnChanges;
     }
 
     public List<Change> Changes { get; } = [];

@@ -39,7 +39,7 @@ public sealed class SteadyStateTests
             [.. Enumerable.Range(0, 32).Select(i => Wire.Status("agent-" + i, 20)), Wire.Flow("agent-2", "agent-3"), Wire.Bytes("garbage")],
         ];
         var changed = 0;
-        intake.ChangesApplied = _ => changed++;
+        intake.ChangesApplied += _ => changed++;
         for (var i = 0; i < 20; i++) Run(intake, source, batches[i & 1]);
 
         // The fewest bytes any round of 20 batches allocated: code that allocates per batch (or per round) shows in every

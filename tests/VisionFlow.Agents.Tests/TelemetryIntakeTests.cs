@@ -480,7 +480,7 @@ public sealed class TelemetryIntakeTests
     public async Task Throwing_consumers_are_counted_and_the_intake_goes_on()
     {
         var (intake, source, _, _) = Push();
-        intake.ChangesApplied = _ => throw new InvalidOperationException("consumer bug");
+        intake.ChangesApplied += _ => throw new InvalidOperationException("consumer bug");
         source.Post(Wire.Spawned("a"));
         await intake.ProcessBatchAsync();
         source.Post(Wire.Terminated("a"));

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Protocol.Dialects;
 using VisionFlow.Server.Mcp;
 using VisionFlow.Server.Structure;
+using VisionFlow.Testing;
 using VisionFlow.Testing.Hosting;
 using static VisionFlow.Testing.JsonPolling;
 
@@ -77,6 +78,37 @@ public sealed class StructureTests
         }
 
         await Assert.That(edges).Contains((taskHub, nodeOf[agentIds[0]], "assignment"));
+    }
+
+    [Test]
+    public async Task Swarms_and_tasks_reach_ws_clients_whole_on_connect_then_only_what_changed()
+    {
+        await using var swarm = SimulatedSwarm.Start();
+        var options = SimulatedSwarmTests.OptionsFor(swarm) with { StructurePollInterval = TimeSpan.FromMinutes(10) };
+        await using var server = await RunningServer.StartAsync(options);
+        await WaitForJsonAsync(server.Http, "/api/bots/status", r => r.GetProperty("mcp_state").GetString() == "connected", "a connection");
+        using var init = await server.Http.PostAsync("/api/bots/multi-agent/init", Json("""{"topology":"mesh","max_agents":4,"agent_types":["coder"]}"""));
+        await Assert.That(init.StatusCode).IsEqualTo(HttpStatusCode.Created);
+        var swarmId = JsonDocument.Parse(await init.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        // On connect: every swarm the tracker holds, shaped as GET /api/bots/swarms lists it.
+        await using var stream = await StreamClient.ConnectAsync(server.Address);
+        var full = await stream.ReceiveTextAsync("swarms", m => m.TryGetProperty("full", out _)
+            && m.GetProperty("swarms").EnumerateArray().Any(s => s.GetProperty("id").GetString() == swarmId));
+        var listed = JsonDocument.Parse(await server.Http.GetStringAsync("/api/bots/swarms")).RootElement.GetProperty("swarms")
+            .EnumerateArray().Single(s => s.GetProperty("id").GetString() == swarmId);
+        var streamed = full.GetProperty("swarms").EnumerateArray().Single(s => s.GetProperty("id").GetString() == swarmId);
+        await Assert.That(streamed.EnumerateObject().Select(p => p.Name).Order()).IsEquivalentTo(listed.EnumerateObject().Select(p => p.Name).Order());
+        await stream.ReceiveTextAsync("tasks", m => m.TryGetProperty("full", out _));
+
+        // A task created through REST: the tracker's read after the command arrives as a changed item, no poll needed.
+        using var create = await server.Http.PostAsync("/api/bots/tasks", Json("""{"description":"review the diff","priority":"high"}"""));
+        await Assert.That(create.StatusCode).IsEqualTo(HttpStatusCode.Created);
+        var taskId = JsonDocument.Parse(await create.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        var added = await stream.ReceiveTextAsync("tasks", m => m.TryGetProperty("changed", out var c)
+            && c.EnumerateArray().Any(t => t.GetProperty("id").GetString() == taskId));
+        var item = added.GetProperty("changed").EnumerateArray().Single(t => t.GetProperty("id").GetString() == taskId);
+        await Assert.That(item.GetProperty("description").GetString()).IsEqualTo("review the diff");
     }
 
     [Test]

@@ -64,9 +64,10 @@ test('notices: JSON objects with a type, nothing else', () => {
 });
 
 test('what each notice asks of the page', () => {
-  assert.deepEqual(noticeEffects({ type: 'topology', nodes: 10 }, 9), { complete: true, graph: true, agents: true });
-  // The same number of nodes re-published: the agents need no read.
-  assert.deepEqual(noticeEffects({ type: 'topology', nodes: 10 }, 10), { complete: true, graph: true, agents: false });
+  assert.deepEqual(noticeEffects({ type: 'topology', nodes: 10 }, 9), { complete: true, graph: true });
+  assert.deepEqual(noticeEffects({ type: 'topology', nodes: 10 }, 10), { complete: true, graph: true });
+  const agents = { type: 'agents', changed: [], removed: [] };
+  assert.deepEqual(noticeEffects(agents, 0), { topic: agents }); // applied as it is, never a REST re-read
   assert.deepEqual(noticeEffects({ type: 'degradation', level: 'safe_mode', message: 'm' }, 0),
     { degradation: { level: 'safe_mode', message: 'm' }, status: true });
   assert.deepEqual(noticeEffects({ type: 'hello', version: 1 }, 0), {});

@@ -87,7 +87,13 @@ public sealed class AgentAdmission
                 _pending[id] = expiresAtTicks;
             }
         }
+
+        // The cache's owner ages pending spawns only while it keeps time: it must know there is one to age.
+        Committed?.Invoke();
     }
+
+    /// <summary>Wakes the cache's owner after a commit (set by the owner).</summary>
+    internal Action? Committed { get; set; }
 
     /// <summary>
     /// Called by the cache's owner after each batch: the published counts, and a check of which pending agents it now

@@ -92,6 +92,14 @@ public sealed class AgentCache
         }
     }
 
+    /// <summary>The latest built snapshot when it is newer than <paramref name="snapshot"/>, else <paramref name="snapshot"/>.</summary>
+    public AgentSnapshot CurrentOrNewer(AgentSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var current = _snapshot;
+        return current.Version > snapshot.Version ? current : snapshot;
+    }
+
     /// <summary>Wakes the owner when a reader wants a fresh snapshot (set by the owner).</summary>
     internal Action? SnapshotDemanded { get; set; }
 
@@ -277,7 +285,7 @@ public sealed class AgentCache
                         _untracked[_untrackedCount++] = key;
                     }
 
-                    Merge(ref s, in p);
+                    _ = Merge(ref s, in p);
                     s.LastSeenTicks = nowUtcTicks;
                 }
                 else
@@ -289,7 +297,7 @@ public sealed class AgentCache
                         s.TypeKey = s.StatusKey = s.SwarmKey = s.ModelKey = -1;
                     }
 
-                    Merge(ref s, in p);
+                    _ = Merge(ref s, in p);
                     s.Present = true;
                     s.Stale = false;
                     s.LastSeenTicks = nowUtcTicks;
@@ -304,11 +312,11 @@ public sealed class AgentCache
                 if (s.Stale)
                 {
                     s.Stale = false;
-                    changed = true;
+                    changed |= AgentFields.Stale;
                 }
 
                 s.LastSeenTicks = nowUtcTicks;
-                if (changed) _changes.AddUpdated(key);
+                if (changed != AgentFields.None) _changes.AddUpdated(key, changed);
             }
         }
 
@@ -325,7 +333,7 @@ public sealed class AgentCache
             else if (silent >= _staleAfterTicks && !s.Stale)
             {
                 s.Stale = true;
-                _changes.AddUpdated(key);
+                _changes.AddUpdated(key, AgentFields.Stale);
             }
         }
 
@@ -412,14 +420,24 @@ public sealed class AgentCache
         if ((fields & TelemetryFields.Timestamp) != 0) target.TelemetryTicks = source.TelemetryTicks;
     }
 
-    private static bool Merge(ref AgentState s, in PendingState p)
+    /// <summary>Applies a staged update; returns the fields whose value changed (a field reported for the first time counts).</summary>
+    private static AgentFields Merge(ref AgentState s, in PendingState p)
     {
         var before = s;
         CopyFields(ref s, in p.Value, p.Fields);
-        return s.Known != before.Known || s.TypeKey != before.TypeKey || s.StatusKey != before.StatusKey || s.SwarmKey != before.SwarmKey
-            || s.CpuUsage != before.CpuUsage || s.MemoryUsage != before.MemoryUsage || s.TasksActive != before.TasksActive
-            || s.TokensUsed != before.TokensUsed || s.Health != before.Health || s.CreatedAtTicks != before.CreatedAtTicks
-            || s.ModelKey != before.ModelKey;
+        var changed = AgentFields.None;
+        var newlyKnown = s.Known & ~before.Known;
+        if (((newlyKnown & TelemetryFields.Type) != 0) || s.TypeKey != before.TypeKey) changed |= AgentFields.Type;
+        if (((newlyKnown & TelemetryFields.Status) != 0) || s.StatusKey != before.StatusKey) changed |= AgentFields.Status;
+        if (((newlyKnown & TelemetryFields.Swarm) != 0) || s.SwarmKey != before.SwarmKey) changed |= AgentFields.Swarm;
+        if (((newlyKnown & TelemetryFields.CpuUsage) != 0) || s.CpuUsage != before.CpuUsage) changed |= AgentFields.CpuUsage;
+        if (((newlyKnown & TelemetryFields.MemoryUsage) != 0) || s.MemoryUsage != before.MemoryUsage) changed |= AgentFields.MemoryUsage;
+        if (((newlyKnown & TelemetryFields.TasksActive) != 0) || s.TasksActive != before.TasksActive) changed |= AgentFields.TasksActive;
+        if (((newlyKnown & TelemetryFields.TokensUsed) != 0) || s.TokensUsed != before.TokensUsed) changed |= AgentFields.TokensUsed;
+        if (((newlyKnown & TelemetryFields.Health) != 0) || s.Health != before.Health) changed |= AgentFields.Health;
+        if (((newlyKnown & TelemetryFields.CreatedAt) != 0) || s.CreatedAtTicks != before.CreatedAtTicks) changed |= AgentFields.CreatedAt;
+        if (((newlyKnown & TelemetryFields.Model) != 0) || s.ModelKey != before.ModelKey) changed |= AgentFields.Model;
+        return changed;
     }
 
     internal struct AgentState

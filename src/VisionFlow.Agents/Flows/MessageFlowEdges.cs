@@ -19,6 +19,8 @@ internal sealed class MessageFlowEdges
     private readonly int[] _liveIndex;
     private readonly Stack<int> _freeSlots;
     private readonly List<long> _freedPairs = [];
+    private readonly float[] _reported; // the weight consumers were last told, 0 = not told yet
+    private readonly List<long> _goneReported = [];
     private readonly double _halfLifeTicks;
     private readonly double _floor;
     private int _ringStart;
@@ -42,6 +44,7 @@ internal sealed class MessageFlowEdges
         _bytes = new long[maxEdges];
         _live = new int[maxEdges];
         _liveIndex = new int[maxEdges];
+        _reported = new float[maxEdges];
         _freeSlots = new Stack<int>(maxEdges);
         for (var i = maxEdges - 1; i >= 0; i--) _freeSlots.Push(i);
         _halfLifeTicks = halfLife.Ticks;
@@ -189,11 +192,41 @@ internal sealed class MessageFlowEdges
         _freedPairs.Clear();
     }
 
+    /// <summary>
+    /// Writes what consumers have not been told into <paramref name="changes"/>: edges that went (weight 0, only those
+    /// reported before), new edges, and weights that moved by more than 1 % since last reported. A decaying edge is
+    /// reported every few percent, not every batch, so an otherwise idle graph is not kept awake by it.
+    /// </summary>
+    internal void CollectChanges(Cache.AgentChangeSet changes)
+    {
+        foreach (var pair in _goneReported) changes.AddEdge((int)(pair >> 32), (int)pair, 0f);
+        _goneReported.Clear();
+        for (var i = 0; i < _liveCount; i++)
+        {
+            var slot = _live[i];
+            var weight = (float)_weight[slot];
+            var reported = _reported[slot];
+            if (reported == 0f || MathF.Abs(weight - reported) > 0.01f * reported)
+            {
+                // Never 0 for a live edge: 0 says "gone".
+                weight = Math.Max(weight, float.Epsilon);
+                _reported[slot] = weight;
+                changes.AddEdge(_a[slot], _b[slot], weight);
+            }
+        }
+    }
+
     private void Free(int slot)
     {
         var pair = Pair(_a[slot], _b[slot]);
         _slotByPair.Remove(pair);
         _freedPairs.Add(pair);
+        if (_reported[slot] != 0f)
+        {
+            _goneReported.Add(pair);
+            _reported[slot] = 0f;
+        }
+
         var index = _liveIndex[slot];
         var last = _live[--_liveCount];
         _live[index] = last;

@@ -42,6 +42,7 @@ public sealed class TelemetryIntake
     private readonly MessageFlow[] _flowSources;
     private readonly long[] _flowSequences;
     private long _session;
+    private long _flowsPublished;
     private long _lines;
     private long _accepted;
     private long _malformed;
@@ -62,6 +63,8 @@ public sealed class TelemetryIntake
     private int _running;
     private readonly ListSink _listSink;
     private readonly MembershipOverlay _membership;
+    private readonly Lock _consumersGate = new();
+    private Action<AgentChangeSet>[] _consumers = [];
 
     /// <summary>Creates the intake, the one reader of <paramref name="sessions"/> (the MCP link's feed).</summary>
     public TelemetryIntake(AgentTelemetryOptions options, TimeProvider timeProvider, McpSessionFeed sessions)
@@ -87,6 +90,7 @@ public sealed class TelemetryIntake
         _isKnownAgent = IsKnownAgent;
         var wake = _wake;
         Cache.SnapshotDemanded = wake.Set;
+        Cache.Admission.Committed = wake.Set;
         _feed = sessions;
         sessions.Subscribe(wake.Set);
     }
@@ -100,8 +104,25 @@ public sealed class TelemetryIntake
     /// <summary>Message-flow edges (owner thread only).</summary>
     internal MessageFlowEdges Edges { get; }
 
-    /// <summary>Called on the owner thread after each batch that changed something; read the set before returning.</summary>
-    public Action<AgentChangeSet>? ChangesApplied { get; set; }
+    /// <summary>
+    /// Raised on the owner thread after each batch that changed something, with what changed; read the set (and
+    /// <see cref="DescribeAgent"/>) before returning, since both are reused. Each consumer is called on its own: one that
+    /// throws is counted (<see cref="ConsumerFailures"/>) and the others still hear of the batch. Subscribe before the
+    /// loop starts, so no batch goes unseen.
+    /// </summary>
+    public event Action<AgentChangeSet>? ChangesApplied
+    {
+        add
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            lock (_consumersGate) _consumers = [.. _consumers, value];
+        }
+
+        remove
+        {
+            lock (_consumersGate) _consumers = Array.FindAll(_consumers, c => c != value);
+        }
+    }
 
     /// <summary>Counters (safe from any thread; each value is individually current).</summary>
     public TelemetryCounters Counters => new(
@@ -118,6 +139,16 @@ public sealed class TelemetryIntake
 
     /// <summary>The agent id string of an agent key (owner thread, or inside <see cref="ChangesApplied"/>).</summary>
     public string AgentId(int agentKey) => Parser.AgentId(agentKey);
+
+    /// <summary>
+    /// One present agent as readers see it (inside <see cref="ChangesApplied"/>, for the keys of its added and updated
+    /// agents): what a consumer needs to pass a change on, without asking for a snapshot of every agent.
+    /// </summary>
+    public AgentInfo DescribeAgent(int agentKey)
+    {
+        if (!Cache.IsPresent(agentKey)) throw new ArgumentOutOfRangeException(nameof(agentKey), agentKey, "not a present agent");
+        return Describe(agentKey);
+    }
 
     /// <summary>The session whose deliveries are applied now; 0 when none is open (owner thread).</summary>
     public long Session => Volatile.Read(ref _session);
@@ -178,13 +209,24 @@ public sealed class TelemetryIntake
     {
         if (Interlocked.Exchange(ref _running, 1) != 0) throw new InvalidOperationException("the telemetry intake is already running");
         var wake = _wake;
-        using var housekeeping = _time.CreateTimer(static s => ((WakeSignal)s!).Set(), wake, _options.Interval, _options.Interval);
+
+        // Housekeeping (aging agents, decaying edges, expiring spawn reservations) runs once per interval only while
+        // there is something to age: with nothing known the loop sleeps until a delivery wakes it.
+        var period = _options.Interval;
+        using var housekeeping = _time.CreateTimer(static s => ((WakeSignal)s!).Set(), wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var ticking = false;
         try
         {
             while (true)
             {
                 await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
                 ProcessPending();
+                var needed = NeedsHousekeeping;
+                if (needed != ticking)
+                {
+                    ticking = needed;
+                    housekeeping.Change(needed ? period : Timeout.InfiniteTimeSpan, needed ? period : Timeout.InfiniteTimeSpan);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -195,6 +237,9 @@ public sealed class TelemetryIntake
             Volatile.Write(ref _running, 0);
         }
     }
+
+    /// <summary>Whether anything ages with time: agents (stale, removal), edges (decay) or spawn reservations (expiry).</summary>
+    private bool NeedsHousekeeping => Cache.Count > 0 || Cache.Untracked > 0 || Edges.EdgeCount > 0 || Cache.Admission.Pending > 0;
 
     /// <summary>Applies everything delivered so far as one batch (what the loop does on each wake); returns whether a change set was published.</summary>
     public ValueTask<bool> ProcessBatchAsync(CancellationToken cancellationToken = default)
@@ -296,9 +341,12 @@ public sealed class TelemetryIntake
         foreach (var key in Cache.KeysToRelease) Edges.RemoveAgent(key);
 
         Edges.Decay(now);
-        if (Edges.TopologyChanged || Edges.WeightsChanged)
+        var edgeChanges = changes.EdgeChanges.Length;
+        if (Edges.TopologyChanged || Edges.WeightsChanged) Edges.CollectChanges(changes);
+        if (changes.EdgeChanges.Length > edgeChanges || Edges.FlowsRecorded != _flowsPublished)
         {
-            // Message flows are part of what the snapshot shows: a new or faded edge is a change like an agent's.
+            // Message flows are part of what the snapshot shows: a recorded flow, a new or faded edge is a change like an agent's.
+            _flowsPublished = Edges.FlowsRecorded;
             Cache.MarkEdgesChanged();
         }
 
@@ -309,13 +357,16 @@ public sealed class TelemetryIntake
         if (publish)
         {
             Volatile.Write(ref _published, _published + 1);
-            try
+            foreach (var consumer in Volatile.Read(ref _consumers))
             {
-                ChangesApplied?.Invoke(changes);
-            }
-            catch (Exception ex)
-            {
-                ConsumerFailed(ex);
+                try
+                {
+                    consumer(changes);
+                }
+                catch (Exception ex)
+                {
+                    ConsumerFailed(ex);
+                }
             }
         }
 
@@ -432,25 +483,7 @@ public sealed class TelemetryIntake
     {
         var keys = Cache.PresentKeys;
         var agents = new AgentInfo[keys.Length];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            var key = keys[i];
-            ref readonly var s = ref Cache.StateOf(key);
-            var known = s.Known;
-            agents[i] = new AgentInfo(
-                Parser.AgentId(key), NodeIds.Agent(key), Known(known, TelemetryFields.Type, s.TypeKey), Known(known, TelemetryFields.Status, s.StatusKey),
-                (known & TelemetryFields.CpuUsage) != 0 ? s.CpuUsage : null,
-                (known & TelemetryFields.MemoryUsage) != 0 ? s.MemoryUsage : null,
-                (known & TelemetryFields.TasksActive) != 0 ? s.TasksActive : null,
-                (known & TelemetryFields.TokensUsed) != 0 ? s.TokensUsed : null,
-                Known(known, TelemetryFields.Swarm, s.SwarmKey),
-                new DateTimeOffset(s.LastSeenTicks, TimeSpan.Zero),
-                s.TelemetryTicks > 0 ? new DateTimeOffset(s.TelemetryTicks, TimeSpan.Zero) : null,
-                s.Stale,
-                (known & TelemetryFields.Health) != 0 ? s.Health : null,
-                (known & TelemetryFields.CreatedAt) != 0 ? new DateTimeOffset(s.CreatedAtTicks, TimeSpan.Zero) : null,
-                Known(known, TelemetryFields.Model, s.ModelKey));
-        }
+        for (var i = 0; i < keys.Length; i++) agents[i] = Describe(keys[i]);
 
         Array.Sort(agents, static (x, y) => string.CompareOrdinal(x.Id, y.Id));
         var edges = new List<AgentEdgeInfo>(Edges.EdgeCount);
@@ -491,6 +524,25 @@ public sealed class TelemetryIntake
         return new AgentSnapshot(
             Cache.Version, Cache.Available, Cache.MaxAgents, agents, edges, new DateTimeOffset(nowTicks, TimeSpan.Zero), flows, metrics,
             Cache.RejectedOverLimit, Cache.Untracked);
+    }
+
+    private AgentInfo Describe(int key)
+    {
+        ref readonly var s = ref Cache.StateOf(key);
+        var known = s.Known;
+        return new AgentInfo(
+            Parser.AgentId(key), NodeIds.Agent(key), Known(known, TelemetryFields.Type, s.TypeKey), Known(known, TelemetryFields.Status, s.StatusKey),
+            (known & TelemetryFields.CpuUsage) != 0 ? s.CpuUsage : null,
+            (known & TelemetryFields.MemoryUsage) != 0 ? s.MemoryUsage : null,
+            (known & TelemetryFields.TasksActive) != 0 ? s.TasksActive : null,
+            (known & TelemetryFields.TokensUsed) != 0 ? s.TokensUsed : null,
+            Known(known, TelemetryFields.Swarm, s.SwarmKey),
+            new DateTimeOffset(s.LastSeenTicks, TimeSpan.Zero),
+            s.TelemetryTicks > 0 ? new DateTimeOffset(s.TelemetryTicks, TimeSpan.Zero) : null,
+            s.Stale,
+            (known & TelemetryFields.Health) != 0 ? s.Health : null,
+            (known & TelemetryFields.CreatedAt) != 0 ? new DateTimeOffset(s.CreatedAtTicks, TimeSpan.Zero) : null,
+            Known(known, TelemetryFields.Model, s.ModelKey));
     }
 
     /// <summary>A label the peer reported, or null when it never did (an empty label is unknown too).</summary>

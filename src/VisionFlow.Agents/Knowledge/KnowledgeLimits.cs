@@ -1,7 +1,7 @@
 namespace VisionFlow.Agents.Knowledge;
 
 /// <summary>Bounds on what the knowledge loader reads, so hostile folders cost a known amount.</summary>
-public sealed record KnowledgeLimits
+internal sealed record KnowledgeLimits
 {
     /// <summary>Bytes read per file; the rest is ignored (counted as truncated).</summary>
     public int MaxFileBytes { get; init; } = 1024 * 1024;

@@ -12,11 +12,17 @@ public static class KnowledgeLoader
     private const int BinaryProbeBytes = 8000;
 
     /// <summary>Loads <paramref name="folder"/>, or the embedded sample notes when it is null or empty.</summary>
-    public static KnowledgeSet Load(string? folder, KnowledgeLimits? limits = null) =>
+    public static KnowledgeSet Load(string? folder) => Load(folder, null);
+
+    /// <summary>As <see cref="Load(string?)"/>, within <paramref name="limits"/>.</summary>
+    internal static KnowledgeSet Load(string? folder, KnowledgeLimits? limits) =>
         string.IsNullOrWhiteSpace(folder) ? LoadEmbedded(limits) : LoadFolder(folder, limits);
 
     /// <summary>Loads every <c>.md</c>/<c>.markdown</c> file under <paramref name="folder"/>.</summary>
-    public static KnowledgeSet LoadFolder(string folder, KnowledgeLimits? limits = null)
+    public static KnowledgeSet LoadFolder(string folder) => LoadFolder(folder, null);
+
+    /// <summary>As <see cref="LoadFolder(string)"/>, within <paramref name="limits"/>.</summary>
+    internal static KnowledgeSet LoadFolder(string folder, KnowledgeLimits? limits)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         limits ??= new KnowledgeLimits();
@@ -62,7 +68,10 @@ public static class KnowledgeLoader
     }
 
     /// <summary>Loads the sample notes embedded in the assembly (VisionFlow's own architecture).</summary>
-    public static KnowledgeSet LoadEmbedded(KnowledgeLimits? limits = null)
+    public static KnowledgeSet LoadEmbedded() => LoadEmbedded(null);
+
+    /// <summary>As <see cref="LoadEmbedded()"/>, within <paramref name="limits"/>.</summary>
+    internal static KnowledgeSet LoadEmbedded(KnowledgeLimits? limits)
     {
         limits ??= new KnowledgeLimits();
         var assembly = typeof(KnowledgeLoader).Assembly;
@@ -81,7 +90,10 @@ public static class KnowledgeLoader
     }
 
     /// <summary>Loads notes given as (name, markdown) pairs.</summary>
-    public static KnowledgeSet LoadTexts(IEnumerable<(string Name, string Markdown)> notes, KnowledgeLimits? limits = null)
+    public static KnowledgeSet LoadTexts(IEnumerable<(string Name, string Markdown)> notes) => LoadTexts(notes, null);
+
+    /// <summary>As <see cref="LoadTexts(IEnumerable{ValueTuple{string, string}})"/>, within <paramref name="limits"/>.</summary>
+    internal static KnowledgeSet LoadTexts(IEnumerable<(string Name, string Markdown)> notes, KnowledgeLimits? limits)
     {
         ArgumentNullException.ThrowIfNull(notes);
         var builder = new Builder(limits ?? new KnowledgeLimits());

@@ -18,7 +18,13 @@ public sealed class KnowledgeWatcher : IDisposable
     private bool _disposed;
 
     /// <summary>Watches <paramref name="folder"/>; call <see cref="Start"/> to load and begin watching.</summary>
-    public KnowledgeWatcher(string folder, TimeProvider timeProvider, TimeSpan debounce, KnowledgeLimits? limits = null)
+    public KnowledgeWatcher(string folder, TimeProvider timeProvider, TimeSpan debounce)
+        : this(folder, timeProvider, debounce, null)
+    {
+    }
+
+    /// <summary>As <see cref="KnowledgeWatcher(string, TimeProvider, TimeSpan)"/>, loading within <paramref name="limits"/>.</summary>
+    internal KnowledgeWatcher(string folder, TimeProvider timeProvider, TimeSpan debounce, KnowledgeLimits? limits)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentNullException.ThrowIfNull(timeProvider);

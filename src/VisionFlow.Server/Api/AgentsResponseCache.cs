@@ -33,9 +33,9 @@ internal sealed class AgentsResponseCache
     public AgentsResponseCache() => _writer = new Utf8JsonWriter(_scratch);
 
     /// <summary>The current body with a reference the caller must <see cref="AgentsBody.Release"/>.</summary>
-    public AgentsBody Acquire(McpServices mcp)
+    public AgentsBody Acquire(McpServices mcp, AgentSnapshot snapshot)
     {
-        var key = Key.Of(mcp);
+        var key = Key.Of(mcp, snapshot);
         lock (_gate)
         {
             if (_current is { } current && (current.Key.Matches(key) || (_building && current.Key.SameLinkState(key))))
@@ -48,7 +48,7 @@ internal sealed class AgentsResponseCache
         lock (_build)
         {
             // Whoever held the build lock before us may have built exactly this.
-            key = Key.Of(mcp);
+            key = Key.Of(mcp, mcp.Intake.Cache.CurrentOrNewer(snapshot));
             lock (_gate)
             {
                 if (_current is { } current && current.Key.Matches(key))
@@ -131,8 +131,8 @@ internal sealed class AgentsResponseCache
     /// <summary>What the body was built from; compared by reference, since every change makes new instances.</summary>
     internal readonly record struct Key(AgentSnapshot Snapshot, McpLinkStatus Link, string Level)
     {
-        public static Key Of(McpServices mcp) =>
-            new(mcp.Intake.Cache.Snapshot, mcp.Link.Status, mcp.Link.Degradation.Current.LevelName);
+        public static Key Of(McpServices mcp, AgentSnapshot snapshot) =>
+            new(snapshot, mcp.Link.Status, mcp.Link.Degradation.Current.LevelName);
 
         public bool Matches(Key other) => ReferenceEquals(Snapshot, other.Snapshot) && SameLinkState(other);
 

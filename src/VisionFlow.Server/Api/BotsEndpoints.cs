@@ -53,7 +53,7 @@ internal static class BotsEndpoints
     private static IResult Status(McpServices mcp)
     {
         var link = mcp.Link.Status;
-        var snapshot = mcp.Intake.Cache.Snapshot;
+        var cache = mcp.Intake.Cache; // the published counts, current after every batch: no snapshot needed
         var counters = mcp.Intake.Counters;
         var degradation = mcp.Link.Degradation.Current;
         return TypedResults.Json(
@@ -71,10 +71,10 @@ internal static class BotsEndpoints
                 link.ConnectedSince,
                 degradation.LevelName,
                 degradation.Message,
-                snapshot.Agents.Count,
-                snapshot.Untracked,
-                snapshot.MaxAgents,
-                snapshot.Available && degradation.AgentGraphEnabled,
+                cache.Count,
+                cache.Untracked,
+                cache.MaxAgents,
+                cache.IsAvailable && degradation.AgentGraphEnabled,
                 counters.EventsAccepted,
                 counters.Refused,
                 link.Profile?.AgentTypes.Types,
@@ -87,7 +87,9 @@ internal static class BotsEndpoints
         var query = context.Request.Query;
         if (!query.ContainsKey("filter") && !query.ContainsKey("limit"))
         {
-            return new AgentsBodyResult(cache.Acquire(mcp));
+            // A snapshot as new as the last batch: built now if nobody asked since (the intake builds them on demand only).
+            var snapshot = await mcp.Intake.Cache.GetSnapshotAsync(ct).ConfigureAwait(false);
+            return new AgentsBodyResult(cache.Acquire(mcp, snapshot));
         }
 
         // A filter or a limit is the peer's agent.list query: asked of the server, not of our cache.
@@ -122,7 +124,7 @@ internal static class BotsEndpoints
             return bad;
         }
 
-        var cached = mcp.Intake.Cache.Snapshot.Agents.FirstOrDefault(a => a.Id == id);
+        var cached = (await mcp.Intake.Cache.GetSnapshotAsync(ct).ConfigureAwait(false)).Agents.FirstOrDefault(a => a.Id == id);
         if (cached is not null && mcp.Link.Status.State == McpLinkState.Connected)
         {
             return TypedResults.Json(AgentsResponseCache.ToView(cached), ApiJsonContext.Default.AgentView);

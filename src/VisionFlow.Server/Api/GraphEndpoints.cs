@@ -14,5 +14,6 @@ internal static class GraphEndpoints
         return app;
     }
 
-    private static IResult Graph(GraphService graph) => TypedResults.Json(graph.Current, ApiJsonContext.Default.GraphView);
+    private static async Task<IResult> Graph(GraphService graph, CancellationToken cancellationToken) =>
+        TypedResults.Json(await graph.RenderAsync(cancellationToken).ConfigureAwait(false), ApiJsonContext.Default.GraphView);
 }

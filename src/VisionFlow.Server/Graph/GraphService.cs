@@ -14,16 +14,16 @@ namespace VisionFlow.Server.Graph;
 
 /// <summary>
 /// Runs the dual graph as the product shows it: the knowledge graph (markdown notes) and the agent graph (telemetry),
-/// gated by the degradation level, rebuilt the moment either changes, handed to the physics loop, and the loop's
+/// gated by the degradation level, changed the moment either changes, handed to the physics loop, and the loop's
 /// positions published to the WebSocket hub. One loop owns the <see cref="DualGraph"/>; readers get its immutable
 /// snapshots.
 /// </summary>
 /// <remarks>
-/// Nothing here waits on a timer: the intake's applied change sets, knowledge reloads, degradation and link changes each
-/// wake the loop, so an agent event reaches physics within microseconds of being applied; physics publishes a new
-/// topology as it takes it (or as a running step ends), and changed weights go out with the next step. Physics hears
-/// only what changed for the layout (<see cref="PhysicsFeed"/>): an agent's status or CPU changing is not its concern,
-/// and a settled layout stays at rest through it. With real-time updates off (EmergencyMode) there is no continuous
+/// Change sets flow one way: the intake hands each batch's layout part (agents added and removed, edges new,
+/// re-weighted or gone) to <see cref="OnAgentsChanged"/>, which copies it (in proportion to the change) and wakes the
+/// loop; the loop applies it to the graph and hands physics only what that meant for the layout — a topology, or the
+/// weights that moved. An agent's status or CPU changing wakes nothing here, and a settled layout stays at rest through
+/// it. The graph never asks the intake for a snapshot; <c>/api/graph</c> reads one when it is asked for. With real-time updates off (EmergencyMode) there is no continuous
 /// stream, but each new layout and each settled one is still published, so every client gets a complete frame on connect
 /// and whenever the layout changes: the knowledge graph is shown at every level that enables it, whether MCP is there or
 /// not.
@@ -48,6 +48,12 @@ internal sealed class GraphService : IAsyncDisposable
     private bool _streamedSettled;
     private Task _loop = Task.CompletedTask;
     private GraphView? _rendered;
+    private AgentSnapshot? _renderedAgents;
+    private readonly Lock _pendingGate = new();
+    private List<AgentGraphOp> _pending = [];
+    private List<AgentGraphOp> _applying = [];
+    private volatile bool _agentsAvailable;
+    private int _structureDirty = 1; // hubs to place again at the next wake (membership or the structure changed)
 
     public GraphService(ServerOptions options, McpServices mcp, NodeSnapshotHub hub, StreamNotices notices, TimeProvider time, ILoggerFactory loggers)
     {
@@ -70,29 +76,35 @@ internal sealed class GraphService : IAsyncDisposable
         Physics.PositionsPublished += OnPositions;
         mcp.Link.Degradation.Changed += OnDegradation;
         mcp.Link.StatusChanged += OnLinkStatus;
-        mcp.Intake.ChangesApplied = OnAgentsChanged;
+        mcp.Intake.ChangesApplied += OnAgentsChanged;
         mcp.Structure.Changed += OnStructureChanged;
     }
 
     public PhysicsLoop Physics { get; }
 
-    /// <summary>The graph as last handed to physics, for <c>/api/graph</c> (rendered once per build, on first request).</summary>
-    public GraphView Current
+    /// <summary>
+    /// The graph as last handed to physics, for <c>/api/graph</c>, with the agents' labels and flags from a fresh agent
+    /// snapshot (rendered once per publication and snapshot, on request).
+    /// </summary>
+    public async ValueTask<GraphView> RenderAsync(CancellationToken cancellationToken)
     {
-        get
+        var build = _graph.Current;
+        var agents = build.AgentGraphShown ? await _mcp.Intake.Cache.GetSnapshotAsync(cancellationToken).ConfigureAwait(false) : null;
+        lock (_pendingGate)
         {
-            // Builds come ten times a second at 10,000 agents but are read far less often: render on demand, once.
-            var build = _graph.Current;
-            var rendered = Volatile.Read(ref _rendered);
-            if (rendered?.Version == build.Version)
+            if (_rendered is { } rendered && rendered.Version == build.Version && ReferenceEquals(_renderedAgents, agents))
             {
                 return rendered;
             }
-
-            rendered = GraphView.Of(build);
-            Volatile.Write(ref _rendered, rendered);
-            return rendered;
         }
+
+        var view = GraphView.Of(build, agents);
+        lock (_pendingGate)
+        {
+            (_rendered, _renderedAgents) = (view, agents);
+        }
+
+        return view;
     }
 
     /// <summary>The last build, without rendering its view (cheap counts for probes).</summary>
@@ -152,7 +164,7 @@ internal sealed class GraphService : IAsyncDisposable
         Physics.PositionsPublished -= OnPositions;
         _mcp.Link.Degradation.Changed -= OnDegradation;
         _mcp.Link.StatusChanged -= OnLinkStatus;
-        _mcp.Intake.ChangesApplied = null;
+        _mcp.Intake.ChangesApplied -= OnAgentsChanged;
         _mcp.Structure.Changed -= OnStructureChanged;
         Physics.Dispose();
         _stopping.Dispose();
@@ -160,58 +172,119 @@ internal sealed class GraphService : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        long builtKnowledge = -1, builtAgents = -1, builtStructure = -1;
+        long builtKnowledge = -1;
         var builtLevel = (DegradationLevel)(-1);
-        var builtAvailable = false;
-        string? builtReason = null;
         var stop = _stopping.Token;
         while (true)
         {
             await _wake.WaitAsync(stop).ConfigureAwait(false);
             try
             {
-                // Returns at once when fresh; otherwise the intake builds it now (the request wakes it).
-                var agents = await _mcp.Intake.Cache.GetSnapshotAsync(stop).ConfigureAwait(false);
+                lock (_pendingGate)
+                {
+                    (_pending, _applying) = (_applying, _pending);
+                }
+
+                foreach (var op in _applying)
+                {
+                    switch (op.Kind)
+                    {
+                        case AgentGraphOpKind.Add: _graph.AddAgent(op.A); break;
+                        case AgentGraphOpKind.Remove: _graph.RemoveAgent(op.A); break;
+                        default: _graph.SetEdge(op.A, op.B, op.Weight); break;
+                    }
+                }
+
+                _applying.Clear();
                 var response = _mcp.Link.Degradation.Current;
                 var knowledgeVersion = Interlocked.Read(ref _knowledgeVersion);
-                var reason = agents.Available ? null : _mcp.Link.Status.Detail;
-                var structure = _mcp.Structure.Snapshot;
-                if (knowledgeVersion != builtKnowledge || agents.Version != builtAgents || response.Level != builtLevel
-                    || agents.Available != builtAvailable || !ReferenceEquals(reason, builtReason) || structure.Version != builtStructure)
+                if (knowledgeVersion != builtKnowledge || response.Level != builtLevel)
                 {
-                    Rebuild(agents, response, reason, structure);
-                    builtStructure = structure.Version;
+                    _graph.SetKnowledge(response.KnowledgeGraphEnabled ? Volatile.Read(ref _knowledge) : null);
                     builtKnowledge = knowledgeVersion;
-                    builtAgents = agents.Version;
                     builtLevel = response.Level;
-                    builtAvailable = agents.Available;
-                    builtReason = reason;
                 }
+
+                _graph.SetAgentGraph(
+                    !response.AgentGraphEnabled ? $"{response.LevelName}: {response.Message}"
+                    : _agentsAvailable ? null
+                    : _mcp.Link.Status.Detail ?? "no MCP session");
+                if (Interlocked.Exchange(ref _structureDirty, 0) != 0 && _agentsAvailable)
+                {
+                    // Membership or the server's swarms and tasks changed: the hubs are placed again from one agent
+                    // snapshot (rare: spawns, terminations, swarm moves, structure reads), never for a status or CPU change.
+                    var agents = await _mcp.Intake.Cache.GetSnapshotAsync(stop).ConfigureAwait(false);
+                    var structure = _mcp.Structure.Snapshot;
+                    _graph.SetStructure(agents, structure.Swarms, structure.Tasks);
+                }
+
+                Hand();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // One bad rebuild must not stop the layout; the next wake tries again.
+                // One bad change must not stop the layout; the next wake tries again.
                 GraphLog.RebuildFailed(_logger, ex);
             }
         }
     }
 
-    private void Rebuild(AgentSnapshot agents, DegradationResponse response, string? unavailableReason, Structure.StructureSnapshot structure)
+    /// <summary>Publishes what the graph's changes meant and hands physics only that: a topology, or moved weights.</summary>
+    private void Hand()
     {
-        // Allocation-free in steady state: this runs on every agent update, so the model reuses its buffers, and
-        // /api/graph's views are rendered only when asked for.
-        var knowledge = response.KnowledgeGraphEnabled ? Volatile.Read(ref _knowledge) : null;
-        var showAgents = response.AgentGraphEnabled && agents.Available;
-        var offReason = showAgents ? null
-            : !response.AgentGraphEnabled ? $"{response.LevelName}: {response.Message}"
-            : unavailableReason ?? "no MCP session";
-        _graph.Build(knowledge, showAgents ? agents : null, offReason, structure.Swarms, structure.Tasks);
-        _physicsFeed.Hand(_graph.Ids, _graph.Edges);
+        if (!_graph.HasChanges)
+        {
+            return;
+        }
+
+        if (_graph.TopologyChanged)
+        {
+            _graph.Publish();
+            _physicsFeed.Hand(_graph.Ids, _graph.Edges);
+        }
+        else
+        {
+            _physicsFeed.HandWeights(_graph.WeightChanges);
+            _graph.Publish();
+        }
     }
 
-    private void OnAgentsChanged(AgentChangeSet changes) => _wake.Set();
+    /// <summary>
+    /// On the intake's thread, inside its batch: copies the layout's part of the change (agents added and removed, edge
+    /// weights) and wakes the loop. Attribute-only changes stop here.
+    /// </summary>
+    private void OnAgentsChanged(AgentChangeSet changes)
+    {
+        var available = _mcp.Intake.Cache.IsAvailable;
+        var availabilityChanged = available != _agentsAvailable;
+        _agentsAvailable = available;
+        var membershipChanged = changes.TopologyChanged || availabilityChanged;
+        foreach (var fields in changes.UpdatedFields) membershipChanged |= (fields & AgentFields.Swarm) != 0;
+        if (membershipChanged)
+        {
+            Volatile.Write(ref _structureDirty, 1);
+        }
 
-    private void OnStructureChanged(Structure.StructureChanges changes) => _wake.Set();
+        if (!changes.TopologyChanged && changes.EdgeChanges.IsEmpty && !availabilityChanged && !membershipChanged)
+        {
+            return;
+        }
+
+        lock (_pendingGate)
+        {
+            // Removals first: a key this batch released is taken again only by a later batch's agent.
+            foreach (var key in changes.Removed) _pending.Add(new AgentGraphOp(AgentGraphOpKind.Remove, DualGraph.AgentNode(key), 0, 0));
+            foreach (var key in changes.Added) _pending.Add(new AgentGraphOp(AgentGraphOpKind.Add, DualGraph.AgentNode(key), 0, 0));
+            foreach (var (a, b, weight) in changes.EdgeChanges) _pending.Add(new AgentGraphOp(AgentGraphOpKind.Edge, DualGraph.AgentNode(a), DualGraph.AgentNode(b), weight));
+        }
+
+        _wake.Set();
+    }
+
+    private void OnStructureChanged(Structure.StructureChanges changes)
+    {
+        Volatile.Write(ref _structureDirty, 1);
+        _wake.Set();
+    }
 
     private void OnLinkStatus(Connections.Link.McpLinkStatus status) => _wake.Set();
 
@@ -249,4 +322,14 @@ internal sealed class GraphService : IAsyncDisposable
         _notices.PublishDegradation(change.Response.LevelName, change.Response.Message);
         _wake.Set();
     }
+
+    private enum AgentGraphOpKind : byte
+    {
+        Add,
+        Remove,
+        Edge,
+    }
+
+    /// <summary>One change to the agent graph, in the order the intake made it.</summary>
+    private readonly record struct AgentGraphOp(AgentGraphOpKind Kind, uint A, uint B, float Weight);
 }

@@ -1,3 +1,4 @@
+using VisionFlow.Agents.Cache;
 using VisionFlow.Agents.Graph;
 
 namespace VisionFlow.Server.Graph;
@@ -18,15 +19,19 @@ internal sealed record GraphView(
     bool AgentGraphAvailable,
     string? AgentGraphUnavailableReason)
 {
-    /// <summary>Renders one build of the dual graph: every node with its kind and label, every edge with its kind.</summary>
-    public static GraphView Of(DualGraphSnapshot build)
+    /// <summary>
+    /// Renders one publication of the dual graph: every node with its kind and label, every edge with its kind; the agents'
+    /// labels and flags from <paramref name="agents"/> (the agent snapshot read for this request; null when the agent
+    /// graph is off).
+    /// </summary>
+    public static GraphView Of(DualGraphSnapshot build, AgentSnapshot? agents)
     {
         ArgumentNullException.ThrowIfNull(build);
-        var agents = build.Agents;
         var knowledge = build.Knowledge;
         var knowledgeIds = build.KnowledgeIds;
-        var nodes = new List<GraphNodeView>(build.NodeCount);
-        var edges = new List<GraphEdgeView>((knowledge?.Links.Count ?? 0) + (agents?.Edges.Count ?? 0));
+        var shown = build.AgentGraphShown && agents is not null;
+        var nodes = new List<GraphNodeView>(knowledgeIds.Length + (shown ? agents!.Agents.Count : 0));
+        var edges = new List<GraphEdgeView>((knowledge?.Links.Count ?? 0) + (shown ? agents!.Edges.Count : 0));
         if (knowledge is not null)
         {
             for (var i = 0; i < knowledgeIds.Length; i++)
@@ -40,16 +45,22 @@ internal sealed record GraphView(
             }
         }
 
-        if (agents is not null)
+        if (shown)
         {
+            var byId = new Dictionary<string, uint>(agents!.Agents.Count, StringComparer.Ordinal);
             foreach (var agent in agents.Agents)
             {
                 nodes.Add(new GraphNodeView(agent.NodeId, "agent", agent.Id, agent.Status, agent.Type, agent.IsStale));
+                byId[agent.Id] = agent.NodeId;
             }
 
-            foreach (var (a, b, weight) in build.AgentEdges())
+            // As the layout has them: between two shown, distinct agents, weights clamped to what physics accepts.
+            foreach (var edge in agents.Edges)
             {
-                edges.Add(new GraphEdgeView(agents.Agents[a].NodeId, agents.Agents[b].NodeId, weight, "message_flow"));
+                if (byId.TryGetValue(edge.SourceId, out var a) && byId.TryGetValue(edge.TargetId, out var b) && a != b)
+                {
+                    edges.Add(new GraphEdgeView(a, b, (float)Math.Clamp(edge.Weight, 0.01, 100), "message_flow"));
+                }
             }
 
             // Hubs: a swarm (its topology as the type) and an open task (its type), joined to their agents.
@@ -66,12 +77,14 @@ internal sealed record GraphView(
                 nodes.Add(new GraphNodeView(hubIds[swarms.Count + i], "task", tasks[i].Id, tasks[i].Status, tasks[i].Type, false));
             }
 
+            // The hubs were placed from an earlier agent snapshot than this request's: only edges to agents shown here.
+            var shownAgents = new HashSet<uint>(byId.Values);
             foreach (var (hub, agent, assignment) in build.HubEdges())
             {
-                edges.Add(assignment ? new GraphEdgeView(hub, agent, 1f, "assignment") : new GraphEdgeView(agent, hub, 1f, "membership"));
+                if (shownAgents.Contains(agent)) edges.Add(assignment ? new GraphEdgeView(hub, agent, 1f, "assignment") : new GraphEdgeView(agent, hub, 1f, "membership"));
             }
         }
 
-        return new GraphView(build.Version, nodes, edges, build.KnowledgeGraphEnabled, agents is not null, build.AgentGraphOffReason);
+        return new GraphView(build.Version, nodes, edges, build.KnowledgeGraphEnabled, shown, build.AgentGraphOffReason);
     }
 }

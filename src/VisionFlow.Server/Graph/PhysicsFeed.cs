@@ -4,17 +4,15 @@ using VisionFlow.Physics.Loop;
 namespace VisionFlow.Server.Graph;
 
 /// <summary>
-/// The graph's seam to physics: hands over only what a build changed for the layout — the topology when nodes or edges
-/// came or went, the weights that moved when only they did, nothing at all otherwise — so an agent's status or CPU
-/// changing costs physics nothing, and a settled layout stays at rest.
+/// The graph's seam to physics: hands over only what changed for the layout — the topology when nodes or edges came or
+/// went (<see cref="Hand"/>), the weights that moved when only they did (<see cref="HandWeights"/>), nothing at all
+/// otherwise — so an agent's status or CPU changing costs physics nothing, and a settled layout stays at rest.
 /// </summary>
 /// <remarks>
-/// The dual graph is still rebuilt in full on every change, so the difference is found here, against the last build
-/// handed over: one vectorized compare when nothing changed, one pass over the edges when something did, no allocation
-/// in steady state. Once the graph applies change sets, it hands its topology changes to
-/// <see cref="PhysicsLoop.SubmitTopology"/> and its weight changes (by node ids) to <see cref="PhysicsLoop.SubmitWeights"/>
-/// directly, attribute changes never reach physics, and this comparison goes. Single owner: the graph service's build
-/// loop.
+/// The graph applies change sets, so it knows which kind of change it has; <see cref="Hand"/> still compares a new
+/// topology with the last one handed over (one vectorized compare) so that a reload that changes nothing — the same notes
+/// again, an agent that went and came back in one batch — does not cost physics a CSR rebuild. Single owner: the graph
+/// service's loop.
 /// </remarks>
 internal sealed class PhysicsFeed(PhysicsLoop physics)
 {
@@ -67,6 +65,18 @@ internal sealed class PhysicsFeed(PhysicsLoop physics)
         }
 
         physics.SubmitWeights(_changes.AsSpan(0, changed));
+        return LayoutChange.Weights;
+    }
+
+    /// <summary>New weights of edges already handed over, by node ids; nothing when empty.</summary>
+    public LayoutChange HandWeights(ReadOnlySpan<(uint A, uint B, float Weight)> changes)
+    {
+        if (changes.IsEmpty)
+        {
+            return LayoutChange.None;
+        }
+
+        physics.SubmitWeights(changes);
         return LayoutChange.Weights;
     }
 

@@ -10,10 +10,10 @@ internal sealed class TelemetryProbe(McpServices mcp) : ISubsystemProbe
     {
         var c = mcp.Intake.Counters;
         var link = mcp.Link.Status;
-        var snapshot = mcp.Intake.Cache.Snapshot;
-        var detail = $"mode={link.TelemetryName} agents={snapshot.Agents.Count}/{snapshot.MaxAgents} over_limit={snapshot.Untracked} events={c.EventsAccepted} refused={c.Refused}";
+        var cache = mcp.Intake.Cache; // published counts: current after every batch, no snapshot needed
+        var detail = $"mode={link.TelemetryName} agents={cache.Count}/{cache.MaxAgents} over_limit={cache.Untracked} events={c.EventsAccepted} refused={c.Refused}";
         var state = link.State == McpLinkState.Disabled ? SubsystemState.Disabled
-            : snapshot.Available ? SubsystemState.Up : SubsystemState.Down;
+            : cache.IsAvailable ? SubsystemState.Up : SubsystemState.Down;
         return new("telemetry", state, detail);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using VisionFlow.Server.Graph;
 using VisionFlow.Server.Mcp;
+using VisionFlow.Server.Streaming;
 
 namespace VisionFlow.Server.Hosting;
 
@@ -9,10 +10,16 @@ namespace VisionFlow.Server.Hosting;
 /// the host. Starting after the listener keeps device probing and the first MCP connection off the start-up path:
 /// the service answers <c>/api/health</c> first and reports those subsystems as coming up.
 /// </summary>
-internal sealed class RuntimeServices(McpServices mcp, GraphService graph, IHostApplicationLifetime lifetime) : IHostedService
+/// <remarks>
+/// The <c>/ws</c> topics are taken here too, so they hear the intake's change sets and the structure tracker's reads from
+/// the first on.
+/// </remarks>
+internal sealed class RuntimeServices(McpServices mcp, GraphService graph, AgentsTopic agentsTopic, StructureTopics structureTopics, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        GC.KeepAlive(agentsTopic);
+        GC.KeepAlive(structureTopics);
         lifetime.ApplicationStarted.Register(() =>
         {
             mcp.Start();

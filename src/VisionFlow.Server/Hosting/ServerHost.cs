@@ -123,6 +123,9 @@ internal static class ServerHost
         builder.Services.AddSingleton(new StreamOptions());
         builder.Services.AddSingleton<NodeSnapshotHub>();
         builder.Services.AddSingleton<StreamNotices>();
+        builder.Services.AddSingleton<StreamTopics>();
+        builder.Services.AddSingleton<AgentsTopic>();
+        builder.Services.AddSingleton<StructureTopics>();
         builder.Services.AddSingleton<HttpMetrics>();
 
         var app = builder.Build();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -9,12 +10,18 @@ namespace VisionFlow.Server.Streaming;
 /// <summary>
 /// One browser's <c>/ws</c> connection. The send loop owns all writes (a WebSocket allows one send at a time) and
 /// always encodes the newest snapshot when the previous send has finished, so a slow client skips stale frames
-/// instead of queueing them; its memory is one position triple per node and one reusable frame buffer.
+/// instead of queueing them; its memory is one position triple per node and one reusable frame buffer. The keyed topics
+/// (<see cref="StreamTopics"/>) go the same way: per topic the session keeps the sequence it last sent, and each turn
+/// of the loop sends one message with everything that changed since — so a slow client's changes coalesce into its
+/// next message, and one that fell behind the topic's log gets a full one.
 /// </summary>
 internal sealed class PositionStreamSession
 {
     private readonly WebSocket _socket;
     private readonly NodeSnapshotHub _hub;
+    private readonly StreamTopics _topics;
+    private ArrayBufferWriter<byte> _topicBuffer = new(4096);
+    private long[] _topicCursors = [];
     private readonly StreamOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -22,12 +29,14 @@ internal sealed class PositionStreamSession
     private readonly WakeSignal _wake = new();
     private volatile int _rateHz;
     private volatile bool _fullRequested = true;
+    private volatile bool _topicsFullRequested;
     private volatile bool _goingAway;
 
-    internal PositionStreamSession(WebSocket socket, NodeSnapshotHub hub, StreamOptions options, TimeProvider time, ILogger logger)
+    internal PositionStreamSession(WebSocket socket, NodeSnapshotHub hub, StreamTopics topics, StreamOptions options, TimeProvider time, ILogger logger)
     {
         _socket = socket;
         _hub = hub;
+        _topics = topics;
         _options = options;
         _time = time;
         _logger = logger;
@@ -42,6 +51,26 @@ internal sealed class PositionStreamSession
     /// <summary>Frames sent so far (binary).</summary>
     public long FramesSent { get; private set; }
 
+    /// <summary>Topic messages sent so far (text), and how many of them were full.</summary>
+    public (long Messages, long Full) TopicMessagesSent => (Volatile.Read(ref _topicMessages), Volatile.Read(ref _topicFull));
+
+    /// <summary>The sequence of <paramref name="topic"/> this client was last sent; -1 before its first message.</summary>
+    public long TopicCursor(KeyedTopic topic)
+    {
+        var index = -1;
+        var all = _topics.All;
+        for (var i = 0; i < all.Count; i++)
+        {
+            if (ReferenceEquals(all[i], topic)) index = i;
+        }
+
+        var cursors = Volatile.Read(ref _topicCursors);
+        return index >= 0 && index < cursors.Length ? Volatile.Read(ref cursors[index]) : -1;
+    }
+
+    private long _topicMessages;
+    private long _topicFull;
+
     internal void EnqueueText(ReadOnlyMemory<byte> utf8Json)
     {
         _text.Writer.TryWrite(utf8Json);
@@ -55,6 +84,7 @@ internal sealed class PositionStreamSession
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _hub.Subscribe(_wake);
+        _topics.Subscribe(_wake);
         using var stopping = goingAway.UnsafeRegister(static s => ((PositionStreamSession)s!).BeginGoingAway(), this);
         try
         {
@@ -63,6 +93,7 @@ internal sealed class PositionStreamSession
         finally
         {
             _hub.Unsubscribe(_wake);
+            _topics.Unsubscribe(_wake);
         }
     }
 
@@ -113,6 +144,8 @@ internal sealed class PositionStreamSession
             {
                 await _socket.SendAsync(notice, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
             }
+
+            await SendTopicsAsync(ct).ConfigureAwait(false);
 
             var snapshot = _hub.Current;
             if (snapshot.Sequence > state.LastSequence || _fullRequested)
@@ -180,6 +213,51 @@ internal sealed class PositionStreamSession
         }
     }
 
+    /// <summary>One message per topic that changed since this client's last (full on its first, or when it fell behind).</summary>
+    private async Task SendTopicsAsync(CancellationToken ct)
+    {
+        var topics = _topics.All;
+        if (_topicCursors.Length < topics.Count)
+        {
+            var grown = new long[topics.Count];
+            Array.Fill(grown, -1);
+            _topicCursors.CopyTo(grown, 0);
+            Volatile.Write(ref _topicCursors, grown);
+        }
+
+        var full = _topicsFullRequested;
+        _topicsFullRequested = false;
+        for (var i = 0; i < topics.Count; i++)
+        {
+            var topic = topics[i];
+            var cursor = full ? -1 : _topicCursors[i];
+            if (cursor >= 0 && topic.Sequence <= cursor)
+            {
+                continue;
+            }
+
+            _topicBuffer.ResetWrittenCount();
+            Volatile.Write(ref _topicCursors[i], topic.WriteMessage(cursor, _topicBuffer, out var wasFull));
+            if (_topicBuffer.WrittenCount == 0)
+            {
+                continue;
+            }
+
+            await _socket.SendAsync(_topicBuffer.WrittenMemory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+            Interlocked.Increment(ref _topicMessages);
+            if (wasFull)
+            {
+                Interlocked.Increment(ref _topicFull);
+            }
+
+            // A message the size of 10,000 agents is not kept for the next, small one.
+            if (_topicBuffer.Capacity > 1 << 20 && _topicBuffer.WrittenCount < 1 << 16)
+            {
+                _topicBuffer = new ArrayBufferWriter<byte>(4096);
+            }
+        }
+    }
+
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
         var buffer = new byte[_options.MaxControlMessageBytes];
@@ -231,6 +309,7 @@ internal sealed class PositionStreamSession
                 case StreamControlKind.RequestFull:
                     // Woken too, so a settled graph (no new snapshots) still gets its complete frame now.
                     _fullRequested = true;
+                    _topicsFullRequested = true;
                     _wake.Set();
                     break;
             }

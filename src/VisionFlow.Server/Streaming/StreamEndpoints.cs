@@ -33,6 +33,7 @@ internal static class StreamEndpoints
         var session = new PositionStreamSession(
             socket,
             hub,
+            services.GetRequiredService<StreamTopics>(),
             services.GetRequiredService<StreamOptions>(),
             services.GetRequiredService<TimeProvider>(),
             logger);

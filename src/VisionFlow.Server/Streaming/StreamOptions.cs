@@ -17,4 +17,10 @@ internal sealed record StreamOptions
 
     /// <summary>Text notices queued per client before the oldest is dropped.</summary>
     public int TextQueueCapacity { get; init; } = 32;
+
+    /// <summary>
+    /// Changes each keyed topic (<c>agents</c>, ...) remembers for clients that are behind; a client further behind gets a
+    /// full message instead. Memory is fixed by this, not by the clients: a client is one sequence number per topic.
+    /// </summary>
+    public int TopicLogCapacity { get; init; } = 65_536;
 }

@@ -1,11 +1,15 @@
-// The REST feed: reads the graph's topology, the agents, and the link's status and health into the model, and says what
-// changed. Today it is the only source of agent fields: it polls, each read at its own pace, and /ws notices bring reads
-// forward. Issue 23's /ws agent-field messages make it a slow safety refresh; nothing else needs to change, since the
-// panels only listen to the model's topics.
+// The feed: the graph's topology, the agents, and the link's status and health into the model, saying what changed.
+// While /ws is open the agents come from its `agents` messages (topics.js) and nothing is polled: the graph is re-read
+// when a topology notice says nodes came or went, the status when a notice says the link or level moved; the Swarms and
+// Tasks tabs get the server's swarms and tasks from its `swarms` and `tasks` messages. While /ws is
+// closed (and once after it reopens, as a safety refresh) the REST reads poll, each at its own pace. The panels only
+// listen to the model's topics, so they do not know which source spoke.
 
-import { state, changed } from './state.js';
+import { state, changed, on } from './state.js';
 import { api, ApiError, describeError } from './api.js';
 import { paced } from './paced.js';
+import { applyAgents, applyKeyed } from './topics.js';
+import { mergeListing } from './structure.js';
 
 async function readGraph() {
   try {
@@ -65,17 +69,47 @@ export function refreshAll() {
   refreshStatus();
 }
 
-/** What a /ws notice asks for (frame.js noticeEffects): reads brought forward, each at its own pace. */
+/** What a /ws notice asks for (frame.js noticeEffects): a topic applied, reads brought forward at their own pace. */
 export function onNotice(effects) {
+  if (effects.topic) applyTopic(effects.topic);
   if (effects.graph) graphReads.soon();
-  if (effects.agents) agentReads.soon();
   if (effects.degradation) changed('degradation', effects.degradation);
   if (effects.status) refreshStatus();
 }
 
-/** The polling schedule while /ws carries positions only. */
+// The server's swarms and tasks as its /ws topics last had them (id -> item), merged into the tabs' entries.
+const listed = { swarms: new Map(), tasks: new Map() };
+
+function applyTopic(message) {
+  if (message.type === 'swarms' || message.type === 'tasks') {
+    if (!applyKeyed(listed[message.type], message.type, message)) return;
+    mergeListing(state[message.type], [...listed[message.type].values()]);
+    changed(message.type);
+    return;
+  }
+
+  if (message.type !== 'agents') return;
+  if (!applyAgents(state.agents, state.agentsById, message)) return;
+  if (state.agentsBody) state.agentsBody.count = state.agents.size;
+  changed('agents');
+}
+
+let wasClosed = false;
+
+/**
+ * The polling schedule: only while /ws is closed. When it opens again after a loss, everything is read once (what
+ * happened meanwhile, beyond the agents its first message brings); while it is open nothing is read on a timer.
+ */
 export function startPolling() {
-  setInterval(refreshStatus, 2000);
-  setInterval(agentReads.soon, 2000);
-  setInterval(graphReads.soon, 15000);
+  setInterval(() => { if (!state.streamOpen) refreshStatus(); }, 2000);
+  setInterval(() => { if (!state.streamOpen) agentReads.soon(); }, 2000);
+  setInterval(() => { if (!state.streamOpen) graphReads.soon(); }, 15000);
+  on('stream', () => {
+    if (!state.streamOpen) wasClosed = true;
+    else if (wasClosed) {
+      wasClosed = false;
+      graphReads.soon();
+      refreshStatus();
+    }
+  });
 }

@@ -52,14 +52,19 @@ export function parseNotice(message) {
 }
 
 /**
- * What a notice asks of the page: `complete` (the next binary frame is complete), `graph` and `agents` (re-read them),
- * `status` (re-read the link's status), `degradation` ({level, message} to show until the status is read).
+ * What a notice asks of the page: `complete` (the next binary frame is complete), `graph` (re-read it), `status`
+ * (re-read the link's status), `degradation` ({level, message} to show until the status is read), `topic` (a keyed
+ * topic message such as `agents`, applied as it is: the agents themselves come over /ws, never re-read).
  */
 export function noticeEffects(notice, nodesDrawn) {
   switch (notice.type) {
     case 'topology':
-      // Nodes came or went; the agents too unless the count is the same (a re-published layout).
-      return { complete: true, graph: true, agents: notice.nodes !== nodesDrawn };
+      // Nodes came or went: the graph's labels and edges are re-read; the agents' fields arrive as `agents` messages.
+      return { complete: true, graph: true };
+    case 'agents':
+    case 'swarms':
+    case 'tasks':
+      return { topic: notice };
     case 'degradation':
       return { degradation: { level: notice.level, message: notice.message }, status: true };
     case 'hello':

@@ -1,7 +1,7 @@
 // The viewer's model: what the service said, what the stream drew, and what the user chose. Each field has one writer
 // (named beside it); everyone else reads. A writer says what it changed with changed(topic), and whoever shows that
 // part subscribes with on(topic, fn), so a source of data never needs to know who displays it: the REST feed today,
-// /ws agent-field messages and a history replay as further sources later, all writing through the same topics.
+// /ws `agents` messages (topics.js) and a history replay as further sources, all writing through the same topics.
 //
 // Topics: 'graph' (meta, edges, graphInfo) · 'agents' (agents, agentsById, agentsBody, source) · 'status' (status,
 // health; detail {unanswered} when neither answered) · 'degradation' (a /ws notice: {level, message}) · 'stream'
@@ -41,6 +41,7 @@ export const state = {
   // The stream (writer: stream.js).
   frames: 0,
   streamOpen: false,
+  topologyNotices: 0,           // topology notices received (each may re-read /api/graph; the tests count them)
 
   // Drawing (writer: renderer.js), read by the tests and the benchmark harness.
   drawnNodes: 0,

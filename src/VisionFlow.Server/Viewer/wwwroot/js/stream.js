@@ -42,6 +42,7 @@ export function connect(on) {
 function onText(message) {
   const notice = parseNotice(message);
   if (!notice) return;
+  if (notice.type === 'topology') state.topologyNotices++;
   const effects = noticeEffects(notice, graph.count);
   if (effects.complete) expectComplete = true;
   handlers.notice(effects);

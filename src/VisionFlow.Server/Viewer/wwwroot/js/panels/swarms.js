@@ -118,9 +118,14 @@ async function start(event) {
 }
 
 
-/** While the tab is open every 3 s, else every 10 s (the spawn form's swarm choice needs them too). */
+/**
+ * Only while /ws is closed (an open stream brings the server's swarms as they change): every 3 s while the tab is
+ * open, else every 10 s (the spawn form's swarm choice needs them too).
+ */
 export function startPolling() {
-  setInterval(() => { if (!$('tab-swarms').hidden || performance.now() - lastRead > 10000) refresh(); }, 3000);
+  setInterval(() => {
+    if (!state.streamOpen && (!$('tab-swarms').hidden || performance.now() - lastRead > 10000)) refresh();
+  }, 3000);
 }
 
 export function init(readAgents) {

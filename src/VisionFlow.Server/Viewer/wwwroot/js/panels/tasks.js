@@ -1,7 +1,7 @@
 // The Tasks tab: create (optionally for the pinned agent), look up, assign to an agent and cancel tasks. It lists what
 // the server reports (GET /api/bots/tasks: the server's tasks as the service last read them), plus the tasks this
-// browser created or looked up that the listing lacks (kept for the session, read by id); read again every 2 s while
-// the tab is open. A server without a task listing gets the tasks of this browser only, and the tab says why.
+// browser created or looked up that the listing lacks (kept for the session, read by id); /ws's `tasks` messages keep
+// it current, and while /ws is closed it is read again every 2 s while the tab is open. A server without a task listing gets the tasks of this browser only, and the tab says why.
 
 import { state, on, changed } from '../state.js';
 import { DASH, known, text, pct } from '../format.js';
@@ -138,8 +138,9 @@ async function create(event) {
 }
 
 
+/** While the tab is open and /ws is closed, every 2 s (an open stream brings the server's tasks as they change). */
 export function startPolling() {
-  setInterval(() => { if (!$('tab-tasks').hidden) refresh(); }, 2000);
+  setInterval(() => { if (!$('tab-tasks').hidden && !state.streamOpen) refresh(); }, 2000);
 }
 
 export function init() {

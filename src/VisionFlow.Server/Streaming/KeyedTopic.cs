@@ -1,0 +1,351 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace VisionFlow.Server.Streaming;
+
+/// <summary>
+/// One keyed collection streamed on <c>/ws</c> as text messages (<c>{"type":NAME,...}</c>): every item a JSON object
+/// with an <c>id</c>, exactly as its REST shape. A client gets everything once (<c>"full":true</c>), then only what
+/// changed since its last message — the changed fields of each item (with its id), the ids removed — however many
+/// changes happened in between, coalesced into one message per client frame.
+/// </summary>
+/// <remarks>
+/// Design: writers (<see cref="Upsert"/>, <see cref="Remove"/>) compare an item's fields with what the topic holds and
+/// stamp those that differ with a new sequence number; a bounded log records which item changed at which sequence. A
+/// client is one number — the sequence it was last sent — so a slow client costs no memory here: its next message is
+/// built, when its previous send is done, from the items changed after that number. When the log no longer reaches back
+/// that far (the client fell behind by more than <see cref="StreamOptions.TopicLogCapacity"/> changes) it gets a full
+/// message instead. Nothing is sent while nothing changes. Writers and readers meet under one short lock; building a
+/// message copies bytes into the reader's own buffer.
+/// </remarks>
+internal sealed class KeyedTopic
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Item> _items = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _removed = new(StringComparer.Ordinal);
+    private readonly Queue<(long Sequence, string Key)> _log = new();
+    private readonly HashSet<string> _emitted = new(StringComparer.Ordinal);
+    private readonly int _logCapacity;
+    private readonly byte[] _type;
+    private readonly byte[] _array;
+    private long _sequence;
+    private long _horizon; // changes after this sequence are all in the log
+    private long _published; // the writer's: the sequence of the last Publish
+
+    /// <param name="type">The message type, e.g. <c>agents</c>.</param>
+    /// <param name="arrayName">The name of the full message's array (the REST body's), e.g. <c>agents</c>.</param>
+    /// <param name="logCapacity">Changes remembered for clients behind; further behind gets a full message.</param>
+    public KeyedTopic(string type, string arrayName, int logCapacity)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        ArgumentException.ThrowIfNullOrEmpty(arrayName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(logCapacity, 1);
+        Type = type;
+        _type = Encoding.UTF8.GetBytes(type);
+        _array = Encoding.UTF8.GetBytes(arrayName);
+        _logCapacity = logCapacity;
+    }
+
+    /// <summary>The message type.</summary>
+    public string Type { get; }
+
+    /// <summary>Raised by <see cref="Publish"/> when something changed since the last, so sessions wake once per batch.</summary>
+    public event Action? Changed;
+
+    /// <summary>Sequence of the newest change; 0 before any.</summary>
+    public long Sequence => Volatile.Read(ref _sequence);
+
+    /// <summary>A client last sent sequence s &lt; this gets a full message next.</summary>
+    public long Horizon
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _horizon;
+            }
+        }
+    }
+
+    /// <summary>Changes held in the log (at most the capacity).</summary>
+    public int LogCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _log.Count;
+            }
+        }
+    }
+
+    /// <summary>Items held.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _items.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The item <paramref name="key"/> is now <paramref name="itemJson"/> (a JSON object, its REST shape); returns whether
+    /// a field differs from what was held (a new item counts).
+    /// </summary>
+    public bool Upsert(string key, ReadOnlySpan<byte> itemJson)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        bool changed;
+        lock (_gate)
+        {
+            var sequence = _sequence + 1;
+            if (!_items.TryGetValue(key, out var item))
+            {
+                item = new Item();
+                _items.Add(key, item);
+                _removed.Remove(key);
+            }
+
+            changed = item.Merge(itemJson, sequence);
+            if (changed)
+            {
+                Record(sequence, key);
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>The item <paramref name="key"/> is gone; returns whether it was held.</summary>
+    public bool Remove(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+        {
+            if (!_items.Remove(key))
+            {
+                return false;
+            }
+
+            var sequence = _sequence + 1;
+            _removed[key] = sequence;
+            Record(sequence, key);
+        }
+
+        return true;
+    }
+
+    /// <summary>The writer's batch is complete: wakes the sessions when it changed anything (one wake per batch, not per item).</summary>
+    public void Publish()
+    {
+        var sequence = Sequence;
+        if (sequence != _published)
+        {
+            _published = sequence;
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// Makes the topic hold exactly <paramref name="items"/> (serialized with <paramref name="typeInfo"/>, keyed by
+    /// <paramref name="key"/>) and publishes: the one call a source with a whole list (swarms, tasks) needs per change.
+    /// </summary>
+    public void Sync<T>(IEnumerable<T> items, Func<T, string> key, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var id = key(item);
+            keys.Add(id);
+            Upsert(id, JsonSerializer.SerializeToUtf8Bytes(item, typeInfo));
+        }
+
+        RemoveAllBut(keys);
+        Publish();
+    }
+
+    /// <summary>Keeps exactly the items of <paramref name="keys"/> (each already upserted): removes the others.</summary>
+    public void RemoveAllBut(IReadOnlySet<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        List<string> gone;
+        lock (_gate)
+        {
+            gone = [.. _items.Keys.Where(k => !keys.Contains(k))];
+        }
+
+        foreach (var key in gone)
+        {
+            Remove(key);
+        }
+    }
+
+    /// <summary>
+    /// Writes the message a client last sent <paramref name="since"/> (-1: never) needs into <paramref name="output"/>:
+    /// full when it has nothing or fell behind the log, otherwise the changes after it; nothing when there are none.
+    /// Returns the sequence the client is at after this message.
+    /// </summary>
+    public long WriteMessage(long since, IBufferWriter<byte> output, out bool full)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        lock (_gate)
+        {
+            full = since < 0 || since < _horizon;
+            if (!full && since >= _sequence)
+            {
+                return since;
+            }
+
+            using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, _type);
+            if (full)
+            {
+                writer.WriteBoolean("full"u8, true);
+                writer.WriteStartArray(_array);
+                foreach (var (_, item) in _items)
+                {
+                    item.Write(writer, -1);
+                }
+
+                writer.WriteEndArray();
+            }
+            else
+            {
+                WriteChanges(writer, since);
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            return _sequence;
+        }
+    }
+
+    private void WriteChanges(Utf8JsonWriter writer, long since)
+    {
+        // The log is in sequence order: walk it from the first change after `since`, each item once.
+        _emitted.Clear();
+        writer.WriteStartArray("changed"u8);
+        foreach (var (sequence, key) in _log)
+        {
+            if (sequence <= since || !_items.TryGetValue(key, out var item) || !_emitted.Add(key))
+            {
+                continue;
+            }
+
+            item.Write(writer, since);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("removed"u8);
+        foreach (var (sequence, key) in _log)
+        {
+            if (sequence > since && !_items.ContainsKey(key) && _removed.TryGetValue(key, out var at) && at > since && _emitted.Add(key))
+            {
+                writer.WriteStringValue(key);
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private void Record(long sequence, string key)
+    {
+        Volatile.Write(ref _sequence, sequence);
+        _log.Enqueue((sequence, key));
+        while (_log.Count > _logCapacity)
+        {
+            var (trimmed, trimmedKey) = _log.Dequeue();
+            _horizon = trimmed;
+            if (_removed.TryGetValue(trimmedKey, out var at) && at <= trimmed)
+            {
+                _removed.Remove(trimmedKey);
+            }
+        }
+    }
+
+    /// <summary>One item: its fields as raw JSON (name, value), each stamped with the sequence it last changed at.</summary>
+    private sealed class Item
+    {
+        private readonly List<Field> _fields = [];
+
+        public bool Merge(ReadOnlySpan<byte> json, long sequence)
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new ArgumentException("a topic item is a JSON object", nameof(json));
+            }
+
+            var changed = false;
+            var index = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                var value = json[start..(int)reader.BytesConsumed];
+
+                // Items of one shape list their fields in one order: the common case finds the field where it was.
+                var field = index < _fields.Count && _fields[index].Name.AsSpan().SequenceEqual(name) ? index : Find(name);
+                if (field < 0)
+                {
+                    _fields.Add(new Field(name.ToArray(), value.ToArray(), sequence));
+                    changed = true;
+                }
+                else if (!_fields[field].Value.AsSpan().SequenceEqual(value))
+                {
+                    var old = _fields[field];
+                    // Same length (a number's digits, mostly): copied in place, no allocation.
+                    var bytes = old.Value.Length == value.Length ? old.Value : new byte[value.Length];
+                    value.CopyTo(bytes);
+                    _fields[field] = old with { Value = bytes, Stamp = sequence };
+                    changed = true;
+                }
+
+                index++;
+            }
+
+            return changed;
+        }
+
+        /// <summary>Writes the item (all fields when <paramref name="since"/> is -1, else its id and the fields changed after it).</summary>
+        public void Write(Utf8JsonWriter writer, long since)
+        {
+            writer.WriteStartObject();
+            foreach (var field in _fields)
+            {
+                if (since < 0 || field.Stamp > since || field.Name.AsSpan().SequenceEqual("id"u8))
+                {
+                    writer.WritePropertyName(field.Name);
+                    writer.WriteRawValue(field.Value, skipInputValidation: true);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        private int Find(ReadOnlySpan<byte> name)
+        {
+            for (var i = 0; i < _fields.Count; i++)
+            {
+                if (_fields[i].Name.AsSpan().SequenceEqual(name))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private readonly record struct Field(byte[] Name, byte[] Value, long Stamp);
+    }
+}

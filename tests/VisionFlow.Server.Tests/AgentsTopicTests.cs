@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using VisionFlow.Server.Configuration;
+using VisionFlow.Server.Graph;
+using VisionFlow.Server.Streaming;
+using VisionFlow.Testing;
+using VisionFlow.Testing.Hosting;
+using static VisionFlow.Testing.JsonPolling;
+
+namespace VisionFlow.Server.Tests;
+
+/// <summary>
+/// The <c>agents</c> messages of <c>/ws</c> on a real Kestrel: every agent on connect, exactly as REST shows it; then
+/// only the fields that changed, and the ids removed; nothing while nothing changes.
+/// </summary>
+public sealed class AgentsTopicTests
+{
+    private static ServerOptions OptionsFor(int port) => SimulatedSwarmTests.OptionsFor(port);
+
+    private static async Task<(RunningServer Server, StreamClient Stream, JsonElement Full)> ConnectAsync(TestPeer peer, int agents)
+    {
+        var server = await RunningServer.StartAsync(OptionsFor(peer.Port));
+        await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == agents, $"{agents} agents over REST");
+        var stream = await StreamClient.ConnectAsync(server.Address);
+        var full = await stream.ReceiveTextAsync("agents", m => m.TryGetProperty("full", out _) && m.GetProperty("agents").GetArrayLength() == agents);
+        return (server, stream, full);
+    }
+
+    private static string[] Names(JsonElement item) => [.. item.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+
+    [Test]
+    public async Task On_connect_every_agent_arrives_in_one_full_message_shaped_as_the_rest_items()
+    {
+        await using var peer = TestPeer.Start("a1", "a2");
+        var (server, stream, full) = await ConnectAsync(peer, 2);
+        await using var _ = server;
+        await using var __ = stream;
+
+        await Assert.That(full.GetProperty("full").GetBoolean()).IsTrue();
+        var rest = JsonDocument.Parse(await server.Http.GetStringAsync("/api/bots/agents")).RootElement.GetProperty("agents");
+        var restById = rest.EnumerateArray().ToDictionary(a => a.GetProperty("id").GetString()!);
+        var items = full.GetProperty("agents").EnumerateArray().ToArray();
+        await Assert.That(items.Select(a => a.GetProperty("id").GetString()!)).IsEquivalentTo(new[] { "a1", "a2" });
+        foreach (var item in items)
+        {
+            var twin = restById[item.GetProperty("id").GetString()!];
+            await Assert.That(Names(item)).IsEquivalentTo(Names(twin)); // the same fields, unknown ones as null
+            foreach (var name in new[] { "id", "node_id", "type", "status", "health", "created_at", "model", "swarm_id", "stale", "tasks_active", "cpu_usage" })
+            {
+                await Assert.That(item.GetProperty(name).GetRawText()).IsEqualTo(twin.GetProperty(name).GetRawText());
+            }
+        }
+    }
+
+    [Test]
+    public async Task A_status_change_arrives_as_that_field_alone_and_a_removal_as_its_id()
+    {
+        await using var peer = TestPeer.Start("a1", "a2");
+        var (server, stream, _) = await ConnectAsync(peer, 2);
+        await using var s = server;
+        await using var st = stream;
+
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","status":"busy"}}""");
+        var changed = await stream.ReceiveTextAsync("agents", m => m.TryGetProperty("changed", out var c) && c.GetArrayLength() > 0);
+        var item = changed.GetProperty("changed").EnumerateArray().Single();
+        await Assert.That(item.GetProperty("id").GetString()).IsEqualTo("a1");
+        await Assert.That(item.GetProperty("status").GetString()).IsEqualTo("busy");
+        // Only the status, with when the agent was last heard (which moves with every change); nothing else it already had.
+        await Assert.That(Names(item)).IsEquivalentTo(new[] { "id", "last_seen", "status" });
+        await Assert.That(changed.GetProperty("removed").GetArrayLength()).IsEqualTo(0);
+
+        peer.Push("""{"type":"agent.terminated","data":{"agent_id":"a2"}}""");
+        var removed = await stream.ReceiveTextAsync("agents", m => m.TryGetProperty("removed", out var r) && r.GetArrayLength() > 0);
+        await Assert.That(removed.GetProperty("removed").EnumerateArray().Select(r => r.GetString()!)).IsEquivalentTo(new[] { "a2" });
+        await Assert.That(removed.GetProperty("changed").GetArrayLength()).IsEqualTo(0);
+
+        // Nothing more is sent for what did not change: the session answers a control message after anything it sent.
+        await stream.Socket.SendAsync(Encoding.UTF8.GetBytes("""{"type":"set_rate","hz":30}"""), WebSocketMessageType.Text, true, CancellationToken.None);
+        var more = 0;
+        while (true)
+        {
+            var (type, data) = await stream.ReceiveAsync();
+            var text = type == WebSocketMessageType.Text ? Encoding.UTF8.GetString(data) : string.Empty;
+            if (text.Contains("\"type\":\"rate\"", StringComparison.Ordinal)) break;
+            if (text.Contains("\"type\":\"agents\"", StringComparison.Ordinal)) more++;
+        }
+
+        await Assert.That(more).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task Request_full_sends_every_agent_again()
+    {
+        await using var peer = TestPeer.Start("a1");
+        var (server, stream, _) = await ConnectAsync(peer, 1);
+        await using var s = server;
+        await using var st = stream;
+        await stream.Socket.SendAsync(Encoding.UTF8.GetBytes("""{"type":"request_full"}"""), WebSocketMessageType.Text, true, CancellationToken.None);
+        var again = await stream.ReceiveTextAsync("agents", m => m.TryGetProperty("full", out _));
+        await Assert.That(again.GetProperty("agents").GetArrayLength()).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task A_settled_graph_with_nothing_changing_sends_no_topic_message_and_no_frame_after_connect()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false, PhysicsBackend = "cpu", RateLimitPerSecond = 0 }, time);
+        var physics = server.Services.GetRequiredService<GraphService>().Physics;
+        await Eventually.UntilAsync(() => physics.Status.NodeCount > 0, "the sample notes in physics", TimeSpan.FromSeconds(20));
+        for (var t = 0; t < 30_000 && !physics.Status.Settled; t++) time.Advance(TimeSpan.FromSeconds(1.0 / 60));
+        await Assert.That(physics.Status.Settled).IsTrue();
+
+        await using var stream = await StreamClient.ConnectAsync(server.Address);
+        var full = await stream.ReceiveTextAsync("agents");
+        await Assert.That(full.GetProperty("agents").GetArrayLength()).IsEqualTo(0);
+        await stream.ReceiveBinaryAsync(); // the complete frame on connect
+
+        for (var t = 0; t < 3600; t++) time.Advance(TimeSpan.FromSeconds(1.0 / 60)); // a minute
+
+        await stream.Socket.SendAsync(Encoding.UTF8.GetBytes("""{"type":"set_rate","hz":30}"""), WebSocketMessageType.Text, true, CancellationToken.None);
+        var sent = 0;
+        while (true)
+        {
+            var (type, data) = await stream.ReceiveAsync();
+            if (type == WebSocketMessageType.Text && Encoding.UTF8.GetString(data).Contains("\"type\":\"rate\"", StringComparison.Ordinal)) break;
+            sent++;
+        }
+
+        await Assert.That(sent).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task A_client_behind_the_log_gets_a_full_message_and_costs_the_topic_nothing()
+    {
+        var topic = new KeyedTopic("agents", "agents", logCapacity: 8);
+        topic.Upsert("a", """{"id":"a","cpu_usage":1}"""u8);
+        topic.Upsert("b", """{"id":"b","cpu_usage":1}"""u8);
+        var buffer = new ArrayBufferWriter<byte>();
+        var cursor = topic.WriteMessage(-1, buffer, out var full);
+        await Assert.That(full).IsTrue();
+
+        // A few changes: the next message has them, coalesced per item, only the fields that moved.
+        topic.Upsert("a", """{"id":"a","cpu_usage":2}"""u8);
+        topic.Upsert("a", """{"id":"a","cpu_usage":3}"""u8);
+        topic.Upsert("b", """{"id":"b","cpu_usage":1}"""u8); // unchanged: no change at all
+        topic.Remove("b");
+        buffer.ResetWrittenCount();
+        cursor = topic.WriteMessage(cursor, buffer, out full);
+        await Assert.That(full).IsFalse();
+        await Assert.That(Encoding.UTF8.GetString(buffer.WrittenSpan)).IsEqualTo("""{"type":"agents","changed":[{"id":"a","cpu_usage":3}],"removed":["b"]}""");
+
+        // Nothing new: nothing to send.
+        buffer.ResetWrittenCount();
+        await Assert.That(topic.WriteMessage(cursor, buffer, out _)).IsEqualTo(cursor);
+        await Assert.That(buffer.WrittenCount).IsEqualTo(0);
+
+        // A client that missed more changes than the log holds: the log stays at its bound, the client gets everything.
+        for (var i = 0; i < 1000; i++) topic.Upsert("a", Encoding.UTF8.GetBytes($$"""{"id":"a","cpu_usage":{{i + 10}}}"""));
+        await Assert.That(topic.LogCount).IsEqualTo(8);
+        await Assert.That(topic.Horizon).IsGreaterThan(cursor);
+        buffer.ResetWrittenCount();
+        topic.WriteMessage(cursor, buffer, out full);
+        await Assert.That(full).IsTrue();
+        await Assert.That(Encoding.UTF8.GetString(buffer.WrittenSpan)).IsEqualTo("""{"type":"agents","full":true,"agents":[{"id":"a","cpu_usage":1009}]}""");
+    }
+}

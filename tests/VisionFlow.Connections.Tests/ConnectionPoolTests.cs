@@ -247,11 +247,7 @@ public sealed class ConnectionPoolTests
         await Assert.That(pool.GetStats().TotalConnections).IsEqualTo(0);
 
         time.Advance(TimeSpan.FromSeconds(15));
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (pool.GetStats().IdleConnections < 2)
-        {
-            await Task.Delay(5, cts.Token);
-        }
+        await VisionFlow.Testing.Eventually.UntilAsync(() => pool.GetStats().IdleConnections >= 2, "two idle connections made by the maintenance timer", TimeSpan.FromSeconds(10));
 
         await Assert.That(factory.Created.Count).IsEqualTo(2);
     }

@@ -36,14 +36,7 @@ public sealed class FaultProxyTests
         return buf;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var cts = new CancellationTokenSource(Generous);
-        while (!condition())
-        {
-            await Task.Delay(2, cts.Token);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, Generous, pollMilliseconds: 2);
 
     [Test]
     public async Task Without_faults_bytes_pass_through_both_ways()
@@ -123,7 +116,7 @@ public sealed class FaultProxyTests
         using var client = await ConnectAsync(proxy);
         await client.SendAsync("lost"u8.ToArray(), SocketFlags.None);
 
-        await WaitUntilAsync(() => proxy.GetStats().BlackholedBytes == 4);
+        await WaitUntilAsync(() => proxy.GetStats().BlackholedBytes == 4, "4 bytes swallowed");
 
         await Assert.That(echo.Accepted).IsEqualTo(0);
         await Assert.That(client.Available).IsEqualTo(0);
@@ -139,7 +132,7 @@ public sealed class FaultProxyTests
         await client.SendAsync("abcde"u8.ToArray(), SocketFlags.None);
 
         var back = await ReadExactlyAsync(client, 5);
-        await WaitUntilAsync(() => proxy.GetStats().BytesToClient == 5);
+        await WaitUntilAsync(() => proxy.GetStats().BytesToClient == 5, "5 bytes back to the client");
 
         await Assert.That(Encoding.ASCII.GetString(back)).IsEqualTo("abcde");
         // Five one-byte writes upstream; the echo's replies come back in at least one write.

@@ -557,4 +557,58 @@ public sealed class PhysicsLoopTests
         public void ReadBack(LayoutGraph graph) { }
         public void Dispose() { Disposed = true; _cpu.Dispose(); }
     }
+
+    [Test]
+    public async Task A_stop_while_the_device_comes_up_does_not_wait_for_it_and_the_device_is_never_started()
+    {
+        // The device factory is held on a gate, as a software Vulkan device loading LLVM on a busy box holds the start.
+        var time = new FakeTimeProvider();
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var device = new GatedBackend();
+        var loop = new PhysicsLoop(CpuOnly with { Backend = BackendPreference.Vulkan }, time, null, () =>
+        {
+            entered.Set();
+            release.Wait();
+            return device;
+        });
+        var start = Task.Run(loop.Start);
+        await Assert.That(entered.Wait(TimeSpan.FromSeconds(30))).IsTrue();
+
+        // The stop returns with the device still coming up: it does not wait on the start's gate.
+        var stop = Task.Run(loop.Dispose);
+        await stop.WaitAsync(TimeSpan.FromSeconds(30));
+        await Assert.That(start.IsCompleted).IsFalse();
+
+        release.Set();
+        await start.WaitAsync(TimeSpan.FromSeconds(30));
+        await Assert.That(device.Disposed).IsTrue().Because("what the start brought up after the stop is disposed, not leaked");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.That(device.Steps).IsEqualTo(0);
+        await Assert.That(loop.Status.Running).IsFalse();
+        await Assert.That(() => loop.Start()).Throws<ObjectDisposedException>();
+    }
+
+    private sealed class GatedBackend : ILayoutBackend
+    {
+        public int Steps { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public LayoutBackendKind Kind => LayoutBackendKind.Vulkan;
+
+        public string DeviceName => "gated";
+
+        public float Step(LayoutGraph graph, PhysicsParameters parameters, int iterations)
+        {
+            Steps++;
+            return 0;
+        }
+
+        public void ReadBack(LayoutGraph graph)
+        {
+        }
+
+        public void Dispose() => Disposed = true;
+    }
 }

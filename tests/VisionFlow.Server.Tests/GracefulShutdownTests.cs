@@ -16,9 +16,11 @@ public sealed class GracefulShutdownTests
     public async Task Stop_sends_every_stream_client_a_going_away_close_frame()
     {
         // A shutdown bound far beyond the waits below: the close must come from the stop itself, not from the host
-        // giving up on the open WebSocket requests when the bound runs out.
+        // giving up on the open WebSocket requests when the bound runs out. The server's clock stands still, so its
+        // close-handshake bound (2 s) cannot run out while the clients answer, however long a busy machine makes them
+        // take (a client answering after 2 s was dropped, and its own close then met a reset).
         await using var server = await RunningServer.StartAsync(
-            new ServerOptions { EnableMcp = false, ShutdownTimeout = TimeSpan.FromMinutes(2) }, runtime: false);
+            new ServerOptions { EnableMcp = false, ShutdownTimeout = TimeSpan.FromMinutes(2) }, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(), runtime: false);
         using var first = await StreamEndpointTests.ConnectAsync(server);
         using var second = await StreamEndpointTests.ConnectAsync(server);
         await StreamEndpointTests.ReceiveTextAsync(first, "hello");

@@ -81,7 +81,7 @@ public sealed class SettingBoundsTests
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
                 using var handler = new SocketsHttpHandler();
                 handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-                using var http = new HttpClient(new VisionFlow.Testing.Contracts.ContractCheckingHandler(handler)) { BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), Timeout = TimeSpan.FromSeconds(10) };
+                using var http = new HttpClient(new VisionFlow.Testing.Contracts.ContractCheckingHandler(handler)) { BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), Timeout = VisionFlow.Testing.JsonPolling.DefaultTimeout };
                 if (invocation.Options.ApiKey is { } key)
                 {
                     http.DefaultRequestHeaders.Add("X-Api-Key", key);

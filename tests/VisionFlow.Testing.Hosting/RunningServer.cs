@@ -26,7 +26,10 @@ internal sealed class RunningServer : IAsyncDisposable
         // Over https the test's own throwaway certificate is what answers; which one is checked by the TLS tests themselves.
         var handler = new SocketsHttpHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        Http = new HttpClient(new ContractCheckingHandler(handler)) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        // The client's bound is a hang bound, the same as the waits a request sits in (JsonPolling's): a shorter one (it was
+        // 10 s) failed a poll that still had 20 s of patience when one answer of a fresh, JIT-compiled host was slow at
+        // load 40 (GracefulShutdownTests' first GET /api/bots/agents, an answer from a cache).
+        Http = new HttpClient(new ContractCheckingHandler(handler)) { BaseAddress = address, Timeout = JsonPolling.DefaultTimeout };
     }
 
     /// <summary>The base address, <c>http://127.0.0.1:port/</c>.</summary>

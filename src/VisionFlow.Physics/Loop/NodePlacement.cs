@@ -101,4 +101,14 @@ internal sealed class NodePlacement
         ScratchArray.Ensure(ref into, from.Length);
         from.CopyTo(into);
     }
+
+    /// <summary>Puts the node with this id where it was moved (and pins or unpins it); false for an id the layout lacks.</summary>
+    public static bool Move(LayoutGraph graph, uint id, NodeMove move)
+    {
+        var i = graph.IndexOf(id);
+        if (i < 0) return false;
+        graph.SetPosition(i, move.X, move.Y, move.Z);
+        if (move.Pinned is { } pinned) graph.SetPinned(i, pinned);
+        return true;
+    }
 }

@@ -37,6 +37,7 @@ public sealed class PhysicsLoop : IDisposable
     private long _steps, _ticks, _errors;
     private float _maxSpeed;
     private bool _disposed;
+    private int _started;
 
     private long _skippedTicks;
     private volatile PerformanceMode _mode;
@@ -83,11 +84,21 @@ public sealed class PhysicsLoop : IDisposable
     /// <summary>Picks a backend (Vulkan first when preferred, CPU on any failure) and starts ticking.</summary>
     public void Start()
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        if (Interlocked.Exchange(ref _started, 1) != 0) return;
+
+        // A device takes time to come up (a software Vulkan device loads LLVM: seconds on a busy box), so not under the
+        // gate: a stop meanwhile (SIGTERM just after READY) does not wait for it, and what it brought is disposed here.
+        var backend = _backends.Select();
         lock (_tickGate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_backend is not null) return;
-            _backend = _backends.Select();
+            if (_disposed)
+            {
+                backend.Dispose();
+                return;
+            }
+
+            _backend = backend;
             _timer.Start(static s => ((PhysicsLoop)s!).Tick(), this, PerformanceProfile.For(_mode).Period);
             PublishStatus();
         }
@@ -275,20 +286,11 @@ public sealed class PhysicsLoop : IDisposable
         if (_graph is { } graph)
         {
             foreach (var (edge, weight) in items.Weights) changed |= graph.SetEdgeWeight((uint)(edge >> 32), (uint)edge, weight);
-            foreach (var (id, move) in items.Moves) changed |= Move(graph, id, move);
+            foreach (var (id, move) in items.Moves) changed |= NodePlacement.Move(graph, id, move);
         }
 
         if (changed && _policy.Wake()) PhysicsLog.Resumed(_logger);
         return changed;
-    }
-
-    private static bool Move(LayoutGraph graph, uint id, NodeMove move)
-    {
-        var i = graph.IndexOf(id);
-        if (i < 0) return false;
-        graph.SetPosition(i, move.X, move.Y, move.Z);
-        if (move.Pinned is { } pinned) graph.SetPinned(i, pinned);
-        return true;
     }
 
     /// <summary>Applies what was handed in and publishes a new topology, without a step (under the tick gate).</summary>

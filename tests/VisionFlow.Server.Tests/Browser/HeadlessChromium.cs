@@ -67,29 +67,17 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     private async Task AttachAsync()
     {
         var portFile = Path.Combine(_profile, "DevToolsActivePort");
-        var deadline = Stopwatch.StartNew();
-        while (!File.Exists(portFile) || new FileInfo(portFile).Length == 0)
-        {
-            if (_process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new InvalidOperationException("chromium did not open its DevTools port");
-            }
-
-            await Task.Delay(20);
-        }
+        await VisionFlow.Testing.Eventually.UntilAsync(
+            () => (File.Exists(portFile) && new FileInfo(portFile).Length > 0)
+                || (_process.HasExited ? throw new InvalidOperationException($"chromium exited with {_process.ExitCode} before opening its DevTools port") : false),
+            "chromium's DevTools port", TimeSpan.FromSeconds(30), pollMilliseconds: 20);
 
         var port = (await File.ReadAllLinesAsync(portFile))[0].Trim();
         using var http = new HttpClient();
-        string? pageUrl = null;
-        while (pageUrl is null)
-        {
-            var list = JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/json/list"))!.AsArray();
-            pageUrl = list.FirstOrDefault(t => (string?)t!["type"] == "page")?["webSocketDebuggerUrl"]?.GetValue<string>();
-            if (pageUrl is null)
-            {
-                await Task.Delay(20);
-            }
-        }
+        var pageUrl = await VisionFlow.Testing.Eventually.FindAsync(
+            async () => JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/json/list"))!.AsArray()
+                .FirstOrDefault(t => (string?)t!["type"] == "page")?["webSocketDebuggerUrl"]?.GetValue<string>(),
+            "chromium's page target", TimeSpan.FromSeconds(30), pollMilliseconds: 20);
 
         await _cdp.ConnectAsync(new Uri(pageUrl), CancellationToken.None);
     }
@@ -116,21 +104,26 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>Polls <paramref name="expression"/> until it is truthy, failing with what the page last said.</summary>
     public async Task<JsonNode?> WaitForAsync(string expression, TimeSpan timeout, string what)
     {
-        var sw = Stopwatch.StartNew();
         JsonNode? last = null;
-        while (sw.Elapsed < timeout)
+        try
         {
-            last = await EvaluateAsync(expression);
-            // JavaScript truthiness: false, 0, "" and null/undefined keep waiting.
-            if (last is not null
-                && last.GetValueKind() != JsonValueKind.False
-                && !(last.GetValueKind() == JsonValueKind.Number && last.GetValue<double>() == 0)
-                && !(last.GetValueKind() == JsonValueKind.String && last.GetValue<string>().Length == 0))
-            {
-                return last;
-            }
-
-            await Task.Delay(50);
+            return await VisionFlow.Testing.Eventually.FindAsync(
+                async () =>
+                {
+                    last = await EvaluateAsync(expression);
+                    // JavaScript truthiness: false, 0, "" and null/undefined keep waiting.
+                    return last is not null
+                        && last.GetValueKind() != JsonValueKind.False
+                        && !(last.GetValueKind() == JsonValueKind.Number && last.GetValue<double>() == 0)
+                        && !(last.GetValueKind() == JsonValueKind.String && last.GetValue<string>().Length == 0)
+                        ? last
+                        : null;
+                },
+                what, timeout, pollMilliseconds: 50);
+        }
+        catch (TimeoutException)
+        {
+            // Said below with what the viewer shows, which takes asking the page.
         }
 
         var state = await EvaluateAsync("JSON.stringify({frames: visionflow.frames, nodes: visionflow.nodes.count, drawn: visionflow.drawnNodes, agents: visionflow.agents.size, degradation: visionflow.degradation, stream: visionflow.streamOpen, answer: visionflow.lastAnswer})");

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Testing;
 using VisionFlow.Testing.Hosting;
 
 namespace VisionFlow.Server.Tests.Browser;
@@ -31,25 +32,20 @@ public sealed class ViewerWorkTests
     /// <summary>Clicks where the node is drawn until the details panel shows it (the layout may still be moving).</summary>
     private static async Task PinByClickAsync(HeadlessChromium browser, uint nodeId, string expectedTitle)
     {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            var at = await browser.EvaluateAsync($"visionflow.screenPosition({nodeId})");
-            if (at is JsonArray { Count: 2 } p)
+        string? title = null;
+        await Eventually.UntilAsync(
+            async () =>
             {
-                await browser.ClickAsync(p[0]!.GetValue<double>(), p[1]!.GetValue<double>());
-                var title = await browser.EvaluateAsync("document.getElementById('details').hidden ? '' : document.getElementById('details-title').textContent");
-                if (title?.GetValue<string>() == expectedTitle)
+                if (await browser.EvaluateAsync($"visionflow.screenPosition({nodeId})") is not JsonArray { Count: 2 } p)
                 {
-                    return;
+                    return false;
                 }
-            }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"clicking node {nodeId} never pinned '{expectedTitle}'");
-            }
-        }
+                await browser.ClickAsync(p[0]!.GetValue<double>(), p[1]!.GetValue<double>());
+                title = (await browser.EvaluateAsync("document.getElementById('details').hidden ? '' : document.getElementById('details-title').textContent"))?.GetValue<string>();
+                return title == expectedTitle;
+            },
+            $"a click on node {nodeId} pinning '{expectedTitle}'", Wait, pollMilliseconds: 0, seen: () => $"the details title '{title}'");
     }
 
     private static async Task<string> FieldAsync(HeadlessChromium browser, string field) =>
@@ -67,15 +63,16 @@ public sealed class ViewerWorkTests
         var nodeId = agent["node_id"]!.GetValue<uint>();
 
         // Point at the node until its tooltip shows (the view may still be fitting itself to the layout).
-        var deadline = DateTime.UtcNow + Wait;
         string? tip = null;
-        while (tip is null || !tip.Contains(id, StringComparison.Ordinal))
-        {
-            await Assert.That(DateTime.UtcNow).IsLessThan(deadline).Because($"the tooltip never named {id}; last: {tip}");
-            var at = (await browser.EvaluateAsync($"visionflow.screenPosition({nodeId})"))!.AsArray();
-            await browser.MoveMouseAsync(at[0]!.GetValue<double>(), at[1]!.GetValue<double>());
-            tip = (await browser.EvaluateAsync("document.getElementById('tooltip').hidden ? null : document.getElementById('tooltip').textContent"))?.GetValue<string>();
-        }
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var at = (await browser.EvaluateAsync($"visionflow.screenPosition({nodeId})"))!.AsArray();
+                await browser.MoveMouseAsync(at[0]!.GetValue<double>(), at[1]!.GetValue<double>());
+                tip = (await browser.EvaluateAsync("document.getElementById('tooltip').hidden ? null : document.getElementById('tooltip').textContent"))?.GetValue<string>();
+                return tip is not null && tip.Contains(id, StringComparison.Ordinal);
+            },
+            $"the tooltip naming {id}", Wait, pollMilliseconds: 0, seen: () => $"the tooltip '{tip}'");
 
         await Assert.That(tip).Contains("status ");
         await Assert.That(tip).Contains("cpu ");

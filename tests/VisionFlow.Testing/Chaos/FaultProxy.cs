@@ -63,8 +63,10 @@ public sealed partial class FaultProxy : IAsyncDisposable
             {
                 foreach (var session in _sessions.Values)
                 {
-                    session.Kill(value.Mode == FaultMode.Reset);
-                    Interlocked.Increment(ref value.Mode == FaultMode.Reset ? ref _reset : ref _dropped);
+                    if (session.Kill(value.Mode == FaultMode.Reset))
+                    {
+                        Interlocked.Increment(ref value.Mode == FaultMode.Reset ? ref _reset : ref _dropped);
+                    }
                 }
             }
         }
@@ -174,6 +176,19 @@ public sealed partial class FaultProxy : IAsyncDisposable
 
         var session = new Session(client, upstream);
         _sessions[id] = session;
+        if (Faults is { Mode: FaultMode.Drop or FaultMode.Reset } now)
+        {
+            // The faults changed while this connection was dialling upstream, after the setter had closed the live
+            // ones (or while it is closing them): it must not outlive the switch as the one connection that still works.
+            _sessions.TryRemove(id, out _);
+            if (session.Kill(now.Mode == FaultMode.Reset))
+            {
+                Interlocked.Increment(ref now.Mode == FaultMode.Reset ? ref _reset : ref _dropped);
+            }
+
+            return;
+        }
+
         try
         {
             var up = PumpAsync(session, client, upstream, toUpstream: true, session.Token);
@@ -256,6 +271,9 @@ public sealed partial class FaultProxy : IAsyncDisposable
                 }
             }
 
+            // Counted before the write, as the writes are: a peer that has seen these bytes (an echo's answer already
+            // back at the client) must also see them counted, whenever this pump's thread next gets the CPU.
+            Interlocked.Add(ref toUpstream ? ref _toUpstream : ref _toClient, n);
             try
             {
                 if (applies && faults.ByteAtATime)
@@ -276,7 +294,6 @@ public sealed partial class FaultProxy : IAsyncDisposable
                 return;
             }
 
-            Interlocked.Add(ref toUpstream ? ref _toUpstream : ref _toClient, n);
             if (applies && faults.BandwidthBytesPerSecond > 0)
             {
                 await DelayAsync(TimeSpan.FromSeconds((double)n / faults.BandwidthBytesPerSecond), ct).ConfigureAwait(false);
@@ -288,8 +305,8 @@ public sealed partial class FaultProxy : IAsyncDisposable
     {
         while (!data.IsEmpty)
         {
-            var sent = await to.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
             Interlocked.Increment(ref _writes);
+            var sent = await to.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
             data = data[sent..];
         }
     }
@@ -348,11 +365,12 @@ public sealed partial class FaultProxy : IAsyncDisposable
 
         public CancellationToken Token => _cts.Token;
 
-        public void Kill(bool reset)
+        /// <summary>Closes both sockets; true for the call that did it, false when the session was already closed.</summary>
+        public bool Kill(bool reset)
         {
             if (Interlocked.Exchange(ref _killed, 1) != 0)
             {
-                return;
+                return false;
             }
 
             Close(client, reset);
@@ -362,6 +380,7 @@ public sealed partial class FaultProxy : IAsyncDisposable
             }
 
             _cts.Cancel();
+            return true;
         }
     }
 

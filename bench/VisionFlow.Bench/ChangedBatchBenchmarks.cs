@@ -40,6 +40,11 @@ public class ChangedBatchBenchmarks
         _terminate = Encoding.UTF8.GetBytes("{\"type\":\"agent.terminated\",\"data\":{\"agent_id\":\"newcomer\"}}");
         _rebuild = new Path(incremental: false, _knowledge);
         _incremental = new Path(incremental: true, _knowledge);
+        if (!_incremental.Apply(_spawn) || !_incremental.Apply(_terminate) || !_rebuild.Apply(_spawn) || !_rebuild.Apply(_terminate))
+        {
+            throw new InvalidOperationException("the spawn and terminate lines must change the agents (room under MCP_MAX_AGENTS)");
+        }
+
         for (var i = 0; i < 4; i++)
         {
             OneStatusRebuild();
@@ -92,7 +97,7 @@ public class ChangedBatchBenchmarks
         {
             _knowledge = knowledge;
             _feed = new PhysicsFeed(_physics);
-            var options = new AgentTelemetryOptions { MaxAgents = Agents, StaleAfterIntervals = 1_000_000, RemoveAfterIntervals = 2_000_000 };
+            var options = new AgentTelemetryOptions { MaxAgents = Agents + 16, StaleAfterIntervals = 1_000_000, RemoveAfterIntervals = 2_000_000 };
             Intake = new TelemetryIntake(options, TimeProvider.System, new McpSessionFeed(4 * 1024 * 1024));
             AgentsCacheBenchmarks.OpenSession(Intake);
             if (incremental)

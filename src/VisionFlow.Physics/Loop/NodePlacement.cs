@@ -69,6 +69,18 @@ internal sealed class NodePlacement
             placed[i] = true;
         }
 
+        if (newNodes == n && n > 0)
+        {
+            // A fresh layout starts centred on the origin. The hashed spots of a few nodes are not (13 notes averaged
+            // (-59, -57)), and centre gravity then drags the finished shape there as one piece at 0.1-0.3 units/s: a
+            // translation with a time constant of minutes that kept the layout from settling for ~290 s after its shape
+            // had formed in ~20 s, stepping at the full rate all along (issue 23).
+            float cx = 0, cy = 0, cz = 0;
+            for (var i = 0; i < n; i++) { cx += g.X[i]; cy += g.Y[i]; cz += g.Z[i]; }
+            cx /= n; cy /= n; cz /= n;
+            for (var i = 0; i < n; i++) { g.X[i] -= cx; g.Y[i] -= cy; g.Z[i] -= cz; }
+        }
+
         g.MarkPositionsDirty(0, n);
         return true;
     }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
+using VisionFlow.Server.Api;
 using VisionFlow.Server.Graph;
 using VisionFlow.Server.Mcp;
-using VisionFlow.Server.Streaming;
 
 namespace VisionFlow.Server.Hosting;
 

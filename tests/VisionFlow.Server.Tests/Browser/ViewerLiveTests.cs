@@ -16,12 +16,13 @@ public sealed class ViewerLiveTests
         await browser.NavigateAsync(server.Address);
         await browser.WaitForAsync("window.visionflow && visionflow.streamOpen && visionflow.agents.size === 6 && visionflow.drawnAgents === 6", Wait, "6 agents drawn over an open stream");
 
-        // The window starts now: earlier requests (the page's first reads) are forgotten.
+        // The window starts now: earlier requests (the page's first reads, even those still in flight) do not count.
         await browser.EvaluateAsync("""
             performance.setResourceTimingBufferSize(100000);
             performance.clearResourceTimings();
             window.__t0 = performance.now();
             window.__topology0 = visionflow.topologyNotices;
+            window.__status0 = visionflow.statusTriggers;
             window.__agents0 = JSON.stringify([...visionflow.agents.values()].map(a => [a.cpu_usage, a.memory_usage, a.status]));
             true
             """);
@@ -29,10 +30,11 @@ public sealed class ViewerLiveTests
         // Sixteen seconds of the page's time: longer than every polling period it had (2 s, 3 s, 10 s, 15 s).
         await browser.WaitForAsync("performance.now() - window.__t0 > 16000", Wait, "sixteen seconds with the stream open");
         var requests = (await browser.EvaluateAsync("""
-            JSON.stringify(performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/api/')))
+            JSON.stringify(performance.getEntriesByType('resource').filter(e => e.startTime >= window.__t0).map(e => new URL(e.name).pathname).filter(p => p.startsWith('/api/')))
             """))!.GetValue<string>();
         var paths = System.Text.Json.JsonDocument.Parse(requests).RootElement.EnumerateArray().Select(p => p.GetString()!).ToArray();
         var topologyNotices = (await browser.EvaluateAsync("visionflow.topologyNotices - window.__topology0"))!.GetValue<int>();
+        var statusTriggers = (await browser.EvaluateAsync("visionflow.statusTriggers - window.__status0"))!.GetValue<int>();
         var agentsMoved = (await browser.EvaluateAsync("""
             window.__agents0 !== JSON.stringify([...visionflow.agents.values()].map(a => [a.cpu_usage, a.memory_usage, a.status]))
             """))!.GetValue<bool>();
@@ -40,8 +42,14 @@ public sealed class ViewerLiveTests
 
         await Assert.That(open).IsTrue();
         await Assert.That(agentsMoved).IsTrue().Because("the simulator changes its agents ten times a second; the table must follow /ws");
-        // The graph is re-read only when a topology notice says nodes or edges came or went; nothing else is read at all.
-        await Assert.That(paths.Where(p => p != "/api/graph")).IsEmpty().Because("requests in the window: " + string.Join(", ", paths));
-        await Assert.That(paths.Count(p => p == "/api/graph")).IsLessThanOrEqualTo(topologyNotices);
+        // Reads follow events, never a timer: the graph when a topology notice says nodes or edges came or went, the
+        // status and health when a notice says the link or the level moved (a busy machine's health checks can). The
+        // agents, swarms and tasks are not read at all.
+        var why = "requests in the window: " + string.Join(", ", paths) + $"; topology notices {topologyNotices}, status notices {statusTriggers}";
+        string[] evented = ["/api/graph", "/api/bots/status", "/api/health/network"];
+        await Assert.That(paths.Where(p => !evented.Contains(p))).IsEmpty().Because(why);
+        await Assert.That(paths.Count(p => p == "/api/graph")).IsLessThanOrEqualTo(topologyNotices).Because(why);
+        await Assert.That(paths.Count(p => p == "/api/bots/status")).IsLessThanOrEqualTo(statusTriggers).Because(why);
+        await Assert.That(paths.Count(p => p == "/api/health/network")).IsLessThanOrEqualTo(statusTriggers).Because(why);
     }
 }

@@ -10,6 +10,7 @@ import { api, ApiError, describeError } from './api.js';
 import { paced } from './paced.js';
 import { applyAgents, applyKeyed } from './topics.js';
 import { mergeListing } from './structure.js';
+import { requestFull } from './stream.js';
 
 async function readGraph() {
   try {
@@ -30,11 +31,15 @@ async function readGraph() {
 async function readAgents() {
   try {
     const { body } = await api('/api/bots/agents');
-    state.agents.clear();
-    state.agentsById.clear();
-    for (const a of body.agents || []) {
-      state.agents.set(a.node_id >>> 0, a);
-      state.agentsById.set(a.id, a);
+    // While /ws is open its `agents` messages are the one writer of the list: a REST answer built before a change the
+    // stream already brought would otherwise take that change back (and the next message carries only changed fields).
+    if (!state.streamOpen) {
+      state.agents.clear();
+      state.agentsById.clear();
+      for (const a of body.agents || []) {
+        state.agents.set(a.node_id >>> 0, a);
+        state.agentsById.set(a.id, a);
+      }
     }
     const { agents: _, ...rest } = body;
     state.agentsBody = rest;
@@ -89,6 +94,10 @@ function applyTopic(message) {
   }
 
   if (message.type !== 'agents') return;
+  if (message.full !== true && (message.changed || []).some((c) => c && !state.agentsById.has(c.id) && typeof c.node_id !== 'number')) {
+    // Fields of an agent this page does not hold (it missed the message that brought it): ask for everything again.
+    requestFull();
+  }
   if (!applyAgents(state.agents, state.agentsById, message)) return;
   if (state.agentsBody) state.agentsBody.count = state.agents.size;
   changed('agents');
@@ -109,6 +118,7 @@ export function startPolling() {
     else if (wasClosed) {
       wasClosed = false;
       graphReads.soon();
+      state.statusTriggers++;
       refreshStatus();
     }
   });

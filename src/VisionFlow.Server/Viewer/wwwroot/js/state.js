@@ -42,6 +42,7 @@ export const state = {
   frames: 0,
   streamOpen: false,
   topologyNotices: 0,           // topology notices received (each may re-read /api/graph; the tests count them)
+  statusTriggers: 0,            // notices and closes that re-read the status (the tests count them)
 
   // Drawing (writer: renderer.js), read by the tests and the benchmark harness.
   drawnNodes: 0,

@@ -32,6 +32,7 @@ export function connect(on) {
     changed('stream');
     setTimeout(() => connect(), retry);
     retry = nextRetry(retry);
+    countStatusRead();
     handlers.closed();
   };
   socket.onmessage = (event) => {
@@ -39,11 +40,20 @@ export function connect(on) {
   };
 }
 
+/** Asks the server for a complete frame and every topic's full message (after this page lost track of one). */
+export function requestFull() {
+  if (socket && socket.readyState === 1) socket.send('{"type":"request_full"}');
+}
+
+/** Notices that made the page re-read the status, and closes of the socket (each re-reads it): the tests compare. */
+function countStatusRead() { state.statusTriggers++; }
+
 function onText(message) {
   const notice = parseNotice(message);
   if (!notice) return;
   if (notice.type === 'topology') state.topologyNotices++;
   const effects = noticeEffects(notice, graph.count);
+  if (effects.status) countStatusRead();
   if (effects.complete) expectComplete = true;
   handlers.notice(effects);
 }

@@ -1,8 +1,8 @@
-using VisionFlow.Server.Api;
 using VisionFlow.Server.Mcp;
+using VisionFlow.Server.Streaming;
 using VisionFlow.Server.Structure;
 
-namespace VisionFlow.Server.Streaming;
+namespace VisionFlow.Server.Api;
 
 /// <summary>
 /// The <c>swarms</c> and <c>tasks</c> topics of <c>/ws</c>: each swarm and task exactly as <c>GET /api/bots/swarms</c>

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
 using VisionFlow.Agents.Cache;
-using VisionFlow.Server.Api;
 using VisionFlow.Server.Mcp;
+using VisionFlow.Server.Streaming;
 
-namespace VisionFlow.Server.Streaming;
+namespace VisionFlow.Server.Api;
 
 /// <summary>
 /// The <c>agents</c> topic of <c>/ws</c>: each agent as <c>GET /api/bots/agents</c> shows it, kept current from the

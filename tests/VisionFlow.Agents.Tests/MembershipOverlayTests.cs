@@ -19,7 +19,7 @@ public sealed class MembershipOverlayTests
 
     private static string? SwarmOf(TelemetryIntake intake, string id) => intake.PublishSnapshotNow().Agents.Single(a => a.Id == id).SwarmId;
 
-    private static AgentSummary Ours(string id, string? swarm) => new(id, "coder", "registered", swarm, null, null, null, null, null);
+    private static AgentSummary Ours(string id, string? swarm, string? model = null) => new(id, "coder", "registered", swarm, null, null, null, null, null, Model: model);
 
     [Test]
     public async Task An_agent_a_stale_listing_dropped_comes_back_in_its_swarm()
@@ -37,6 +37,19 @@ public sealed class MembershipOverlayTests
         await Assert.That(SwarmOf(intake, "a1")).IsEqualTo("swarm-1");
         await Assert.That(SwarmOf(intake, "a2")).IsNull(); // spawned in no swarm: unknown stays null
         await Assert.That(SwarmOf(intake, "b1")).IsNull(); // not ours: nothing invented
+    }
+
+    [Test]
+    public async Task The_model_our_spawn_was_answered_with_survives_a_stale_listing_too()
+    {
+        var (intake, session) = await OpenAsync();
+        intake.OnAgentSpawned(session.Id, Ours("a1", "swarm-1", "sonnet"));
+        await intake.ProcessBatchAsync();
+        await session.ListAsync(Wire.List());
+        await session.ListAsync(Wire.List(("a1", "coder", "idle", 0), ("b1", "coder", "idle", 0)));
+        var agents = intake.PublishSnapshotNow().Agents;
+        await Assert.That(agents.Single(a => a.Id == "a1").Model).IsEqualTo("sonnet");
+        await Assert.That(agents.Single(a => a.Id == "b1").Model).IsNull();
     }
 
     [Test]

@@ -73,14 +73,19 @@ public sealed class LiveGraphTests
             RateLimitPerSecond = 0,
             PhysicsBackend = "cpu",
         });
-        await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 3, "three agents");
+        var agents = await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 3, "three agents");
+
+        // The simulator's agents are in swarms: each swarm is a hub node of the agent graph too.
+        var swarms = agents.GetProperty("agents").EnumerateArray().Select(a => a.GetProperty("swarm_id").GetString()).OfType<string>().Distinct().Count();
+        await WaitForJsonAsync(server.Http, "/api/graph", r => r.GetProperty("nodes").EnumerateArray().Count(n => n.GetProperty("kind").GetString() == "swarm") == swarms, "the swarm hubs");
+        var before = SampleNotes + 3 + swarms;
         await using var stream = await StreamClient.ConnectAsync(server.Address);
-        await stream.ReceiveTextAsync("topology", t => t.GetProperty("nodes").GetInt32() == SampleNotes + 3);
+        await stream.ReceiveTextAsync("topology", t => t.GetProperty("nodes").GetInt32() == before);
 
         using var spawn = await server.Http.PostAsync("/api/bots/agents", new StringContent("""{"type":"coder"}""", Encoding.UTF8, "application/json"));
         await Assert.That(spawn.StatusCode).IsEqualTo(HttpStatusCode.Created);
-        var topology = await stream.ReceiveTextAsync("topology", t => t.GetProperty("nodes").GetInt32() == SampleNotes + 4);
-        await Assert.That(topology.GetProperty("nodes").GetInt32()).IsEqualTo(SampleNotes + 4);
+        var topology = await stream.ReceiveTextAsync("topology", t => t.GetProperty("nodes").GetInt32() == before + 1);
+        await Assert.That(topology.GetProperty("nodes").GetInt32()).IsEqualTo(before + 1);
         var frame = await stream.ReceiveBinaryAsync();
         await Assert.That(StreamClient.Ids(frame).Count(id => (id & 0x80000000u) != 0)).IsGreaterThanOrEqualTo(1);
     }

@@ -174,8 +174,16 @@ public sealed class SimulatedSwarmTests
         await Assert.That(nodes.Count(n => n.GetProperty("kind").GetString() == "knowledge")).IsGreaterThan(5);
         foreach (var node in nodes)
         {
-            var isAgent = (node.GetProperty("id").GetUInt32() & 0x80000000u) != 0;
-            await Assert.That(isAgent).IsEqualTo(node.GetProperty("kind").GetString() == "agent");
+            // Bit 31: the agent graph, its agents and its hubs (the simulator's agents are in swarms).
+            var id = node.GetProperty("id").GetUInt32();
+            var expected = (id & 0xE0000000u) switch
+            {
+                0xC0000000u => "swarm",
+                0xE0000000u => "task",
+                _ when (id & 0x80000000u) != 0 => "agent",
+                _ => "knowledge",
+            };
+            await Assert.That(node.GetProperty("kind").GetString()).IsEqualTo(expected);
         }
 
         await Assert.That(graph.GetProperty("edges").GetArrayLength()).IsGreaterThan(0);
@@ -197,9 +205,15 @@ public sealed class SimulatedSwarmTests
             var kinds = graph.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("id").GetUInt32(), n => n.GetProperty("kind").GetString());
             foreach (var edge in graph.GetProperty("edges").EnumerateArray())
             {
-                var expected = edge.GetProperty("kind").GetString() == "link" ? "knowledge" : "agent";
-                await Assert.That(kinds[edge.GetProperty("source").GetUInt32()]).IsEqualTo(expected);
-                await Assert.That(kinds[edge.GetProperty("target").GetUInt32()]).IsEqualTo(expected);
+                var (source, target) = edge.GetProperty("kind").GetString() switch
+                {
+                    "link" => ("knowledge", "knowledge"),
+                    "membership" => ("agent", "swarm"),
+                    "assignment" => ("task", "agent"),
+                    _ => ("agent", "agent"),
+                };
+                await Assert.That(kinds[edge.GetProperty("source").GetUInt32()]).IsEqualTo(source);
+                await Assert.That(kinds[edge.GetProperty("target").GetUInt32()]).IsEqualTo(target);
                 await Assert.That(edge.GetProperty("source").GetUInt32()).IsNotEqualTo(edge.GetProperty("target").GetUInt32());
             }
         }

@@ -272,10 +272,13 @@ public sealed class TelemetryIntake
                 var applied = false;
                 if (delivery.Session == _session && Parser.Parse(delivery.Json, out var ev) == TelemetryParseStatus.Ok)
                 {
-                    // Our own command put it in that swarm: kept for the session, whatever the listings leave out.
-                    if ((ev.Fields & TelemetryFields.Swarm) != 0 && ev.SwarmKey >= 0 && ev.AgentKey >= 0)
+                    // Our own command put it in that swarm (and the server named its model): kept for the session,
+                    // whatever the listings leave out.
+                    var swarm = (ev.Fields & TelemetryFields.Swarm) != 0 ? ev.SwarmKey : -1;
+                    var model = (ev.Fields & TelemetryFields.Model) != 0 ? ev.ModelKey : -1;
+                    if ((swarm >= 0 || model >= 0) && ev.AgentKey >= 0)
                     {
-                        _membership.Remember(Parser.AgentId(ev.AgentKey), ev.SwarmKey);
+                        _membership.Remember(Parser.AgentId(ev.AgentKey), swarm, model);
                     }
 
                     Cache.Stage(in ev);

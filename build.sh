@@ -64,6 +64,8 @@ Usage: ./build.sh <command> [args]
                    default 1,000,000 inputs per target), `load [s] [agents]`, `chaos [restarts]`, `soak [min]`,
                    `latency [agents,…] [samples] [api-samples] [baseline-binary] [baseline-samples]` (event → /ws),
                    `peer-cpu [s] [rounds]` (claude-flow's CPU with 10 idle agents, fixed 10 Hz poll vs adaptive),
+                   `idle [s] [baseline-binary|-]` (a settled graph's cost), `cpu [s] [baseline-binary|-] [NxV,…]`
+                   (service CPU with N agents at 10 Hz and V /ws viewers),
                    a BenchmarkDotNet class by name (e.g. FrameEncoding --job short) or BenchmarkDotNet arguments
                    (e.g. --filter '*Frame*' --job short); no or an unknown suite prints the list and exits
   screenshot [agents] [file]

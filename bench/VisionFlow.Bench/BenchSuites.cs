@@ -20,6 +20,8 @@ internal static class BenchSuites
         "chaos [restarts]         peer killed and restarted, then faults through the proxy",
         "soak [min]               100 MCP connections at 1,000 req/s for min minutes",
         "latency [n,…] [k] [a] [b] [bk]  event → /ws on one clock at n agents (default 2000,10000), k peer + a API spawns; b: a baseline binary, bk spawns",
+        "idle [s] [b|-] [settle]  a settled graph's cost: service CPU, context switches, physics steps and /ws frames over s seconds; b: a baseline binary",
+        "cpu [s] [b|-] [NxV,…]    service CPU over s seconds (default 30) with N agents at 10 Hz and V /ws viewers (default 10x0,10x1,2000x1,2000x10,10000x1); b: a baseline binary",
         "peer-cpu [s] [rounds]    real claude-flow's CPU with 10 idle agents: fixed 10 Hz poll against adaptive",
         "viewer [agents] [s]      the viewer's frame rate in headless Chromium (default 10,000 simulated agents, 10 s)",
         "screenshot [agents] [f]  the viewer at 1,000 simulated agents as a PNG (default docs/viewer.png)",

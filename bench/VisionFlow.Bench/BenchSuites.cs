@@ -13,7 +13,7 @@ internal static class BenchSuites
     /// <summary>The harnesses <c>Program</c> dispatches itself, with their arguments (keep in step with Program.cs).</summary>
     private static readonly string[] Harnesses =
     [
-        "startup [N]              published binary: N cold starts to the first 200 from /api/health",
+        "startup [N] [b]          published binary: N cold starts to the first 200 from /api/health (and CPU time then); b: a baseline binary, started alternately",
         "fuzz [N]                 long fuzz run, N inputs per target (default 1,000,000)",
         "agents-throughput [s]    telemetry ingest on one core for s seconds",
         "load [s] [agents]        simulated agents (default 10,000) end to end under REST/WS/MCP load",

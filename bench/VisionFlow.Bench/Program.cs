@@ -5,7 +5,7 @@ using VisionFlow.Bench;
 if (args.Length > 0 && args[0] == "startup")
 {
     var iterations = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
-    return await StartupHarness.RunAsync(iterations);
+    return await StartupHarness.RunAsync(iterations, args.Length > 2 ? args[2] : null);
 }
 
 // The out-of-process round-trip peers used by the client comparison benchmarks.

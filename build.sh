@@ -60,7 +60,7 @@ Usage: ./build.sh <command> [args]
                    emulation; ends with "N passed, N failed"
   publish [rid]    write the trimmed Native AOT single-file executable for linux-x64 (default on x64) to
                    artifacts/bin/visionflow, or for linux-arm64 (cross-compiled on x64) to artifacts/bin-linux-arm64/
-  bench [suite]    run benchmarks: `startup [N]` (published binary start-up), `fuzz [N]` (long fuzz run,
+  bench [suite]    run benchmarks: `startup [N] [baseline-binary]` (published binary start-up), `fuzz [N]` (long fuzz run,
                    default 1,000,000 inputs per target), `load [s] [agents]`, `chaos [restarts]`, `soak [min]`,
                    `latency [agents,…] [samples] [api-samples] [baseline-binary] [baseline-samples]` (event → /ws),
                    `peer-cpu [s] [rounds]` (claude-flow's CPU with 10 idle agents, fixed 10 Hz poll vs adaptive),

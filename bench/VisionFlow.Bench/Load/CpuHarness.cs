@@ -20,12 +20,15 @@ internal static class CpuHarness
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
 
+    /// <summary>Telemetry events the intake applied: what the simulator's pushes amounted to.</summary>
+    private const string EventsMetric = "visionflow_telemetry_events_accepted_total";
+
     /// <summary>The rows issue 23 asks for: 10 agents with no viewer and one, 2,000 with one and ten, 10,000 with one.</summary>
     public const string DefaultRows = "10x0,10x1,2000x1,2000x10,10000x1";
 
     private sealed record Row(
         string Binary, int Agents, int Viewers, double Seconds, double ServiceCpuSeconds, double SimulatorCpuSeconds,
-        double Steps, long BinaryFrames, long BinaryBytes, long TextFrames, long TextBytes, long RssKb, string LoadStart, string LoadEnd);
+        double Steps, double Events, long BinaryFrames, long BinaryBytes, long TextFrames, long TextBytes, long RssKb, string LoadStart, string LoadEnd);
 
     public static async Task<int> RunAsync(double seconds, string? baseline, string rows)
     {
@@ -44,16 +47,16 @@ internal static class CpuHarness
 
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Command: `./build.sh bench cpu {seconds}{(baseline is null ? " -" : " " + baseline)} {rows}` — {Machine()}.");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Per row a fresh `visionflow simulate --agents N` (all N agents' telemetry pushed at 10 Hz) and a fresh `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), both from the binary named; once `/api/bots/status` shows N agents, V bare `/ws` readers connect (no REST polling), {Settle.TotalSeconds:0} s pass, then the window. Service CPU = utime + stime of the service process over the window, as % of one core; physics steps from `/metrics` just outside it; `/ws` figures per viewer per second, averaged over the viewers; RSS at the window's end.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Per row a fresh `visionflow simulate --agents N` (all N agents' telemetry pushed at 10 Hz) and a fresh `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), both from the binary named; once `/api/bots/status` shows N agents, V bare `/ws` readers connect (no REST polling), {Settle.TotalSeconds:0} s pass, then the window. Service CPU = utime + stime of the service process over the window, as % of one core; telemetry events accepted and physics steps from `/metrics` just outside it; `/ws` figures per viewer per second, averaged over the viewers; RSS at the window's end.");
         sb.AppendLine();
-        sb.AppendLine("| binary | agents | /ws viewers | window | **service CPU, % of a core** | simulator CPU, % | physics steps/s | /ws binary frames/s, KB/s per viewer | /ws text messages/s, KB/s per viewer | service RSS MiB | load average start → end |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---|");
+        sb.AppendLine("| binary | agents | /ws viewers | window | **service CPU, % of a core** | simulator CPU, % | telemetry events accepted/s | physics steps/s | /ws binary frames/s, KB/s per viewer | /ws text messages/s, KB/s per viewer | service RSS MiB | load average start → end |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|");
         foreach (var r in results)
         {
             var perViewer = Math.Max(1, r.Viewers) * r.Seconds;
             var ws = r.Viewers == 0 ? "—" : $"{F(r.BinaryFrames / perViewer)}, {F(r.BinaryBytes / 1024.0 / perViewer)}";
             var text = r.Viewers == 0 ? "—" : $"{F(r.TextFrames / perViewer)}, {F(r.TextBytes / 1024.0 / perViewer)}";
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Binary} | {r.Agents:N0} | {r.Viewers} | {F(r.Seconds, "F0")} s | **{F(r.ServiceCpuSeconds / r.Seconds * 100, "F1")} %** | {F(r.SimulatorCpuSeconds / r.Seconds * 100, "F1")} | {F(r.Steps / r.Seconds)} | {ws} | {text} | {F(r.RssKb / 1024.0)} | `{r.LoadStart}` → `{r.LoadEnd}` |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Binary} | {r.Agents:N0} | {r.Viewers} | {F(r.Seconds, "F0")} s | **{F(r.ServiceCpuSeconds / r.Seconds * 100, "F1")} %** | {F(r.SimulatorCpuSeconds / r.Seconds * 100, "F1")} | {F(r.Events / r.Seconds, "F0")} | {F(r.Steps / r.Seconds)} | {ws} | {text} | {F(r.RssKb / 1024.0)} | `{r.LoadStart}` → `{r.LoadEnd}` |");
         }
 
         var table = sb.ToString();
@@ -105,7 +108,8 @@ internal static class CpuHarness
             }
 
             await Task.Delay(Settle);
-            var steps0 = Metric(await http.GetStringAsync("/metrics"), "visionflow_physics_steps_total");
+            var metrics0 = await http.GetStringAsync("/metrics");
+            var (steps0, events0) = (Metric(metrics0, "visionflow_physics_steps_total"), Metric(metrics0, EventsMetric));
             var load0 = ProcSampler.LoadAverage();
             var counts0 = readers.Select(r => r.Counts).ToArray();
             var (service0, simulator0) = (ProcSampler.CpuTicks(service.Pid), ProcSampler.CpuTicks(simulator.Pid));
@@ -116,7 +120,8 @@ internal static class CpuHarness
             var counts1 = readers.Select(r => r.Counts).ToArray();
             var load1 = ProcSampler.LoadAverage();
             var rss = ProcSampler.RssKb(service.Pid);
-            var steps1 = Metric(await http.GetStringAsync("/metrics"), "visionflow_physics_steps_total");
+            var metrics1 = await http.GetStringAsync("/metrics");
+            var (steps1, events1) = (Metric(metrics1, "visionflow_physics_steps_total"), Metric(metrics1, EventsMetric));
             if (service.HasExited || simulator.HasExited)
             {
                 throw new InvalidOperationException($"a process exited during the window:\n{service.Tail}\n{simulator.Tail}");
@@ -131,7 +136,7 @@ internal static class CpuHarness
             long Sum(Func<(long BinaryFrames, long BinaryBytes, long TextFrames, long TextBytes), long> pick) =>
                 counts1.Select(pick).Sum() - counts0.Select(pick).Sum();
 
-            var row = new Row(label, agents, viewers, elapsed, (service1 - service0) / 100.0, (simulator1 - simulator0) / 100.0, steps1 - steps0,
+            var row = new Row($"{label} (`{Path.GetFileName(binary)}`)", agents, viewers, elapsed, (service1 - service0) / 100.0, (simulator1 - simulator0) / 100.0, steps1 - steps0, events1 - events0,
                 Sum(c => c.BinaryFrames), Sum(c => c.BinaryBytes), Sum(c => c.TextFrames), Sum(c => c.TextBytes), rss, load0, load1);
             Console.WriteLine($"    service {F(row.ServiceCpuSeconds / elapsed * 100)} % of a core, simulator {F(row.SimulatorCpuSeconds / elapsed * 100)} %, {F(row.Steps / elapsed)} steps/s");
             return row;

@@ -7,7 +7,8 @@ internal sealed class KnowledgeProbe(RuntimeStart runtime) : ISubsystemProbe
 {
     public SubsystemStatus Probe()
     {
-        if (runtime.Starting || runtime.Graph is not { } graph)
+        // Before the graph's first build (version 0) nothing says whether the notes are shown: starting, not "disabled".
+        if (runtime.Starting || runtime.Graph is not { } graph || (runtime.Scheduled && graph.Source.Version == 0))
         {
             return RuntimeProbe.NotYet("knowledge_graph", runtime);
         }

@@ -17,6 +17,8 @@ internal static class StartupHarness
     private static readonly byte[] ReadyRequest = Encoding.ASCII.GetBytes("GET /api/health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
 
     /// <param name="ReadyMs">Until <c>/api/health/ready</c> first answers 200 (physics running: its backend chosen).</param>
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(120);
+
     private sealed record Sample(double Ms, long RssKb, long CpuTicks, double ReadyMs);
 
     public static async Task<int> RunAsync(int iterations, string? baseline = null)
@@ -121,9 +123,10 @@ internal static class StartupHarness
                     var (rss, cpu) = (ReadRssKb(process.Id), Load.ProcSampler.CpuTicks(process.Id));
                     while (!await TryHealthAsync(port, ReadyRequest))
                     {
-                        if (sw.Elapsed > deadline)
+                        // The device probe (lavapipe compiles the shaders) takes seconds on a busy 2-core machine.
+                        if (sw.Elapsed > ReadyDeadline)
                         {
-                            throw new TimeoutException("binary was not ready within 10 s");
+                            throw new TimeoutException($"binary was not ready within {ReadyDeadline.TotalSeconds:0} s");
                         }
 
                         Thread.Sleep(2);

@@ -60,10 +60,12 @@ Usage: ./build.sh <command> [args]
                    emulation; ends with "N passed, N failed"
   publish [rid]    write the trimmed Native AOT single-file executable for linux-x64 (default on x64) to
                    artifacts/bin/visionflow, or for linux-arm64 (cross-compiled on x64) to artifacts/bin-linux-arm64/
-  bench [suite]    run benchmarks: `startup [N]` (published binary start-up), `fuzz [N]` (long fuzz run,
+  bench [suite]    run benchmarks: `startup [N] [baseline-binary]` (published binary start-up), `fuzz [N]` (long fuzz run,
                    default 1,000,000 inputs per target), `load [s] [agents]`, `chaos [restarts]`, `soak [min]`,
                    `latency [agents,…] [samples] [api-samples] [baseline-binary] [baseline-samples]` (event → /ws),
                    `peer-cpu [s] [rounds]` (claude-flow's CPU with 10 idle agents, fixed 10 Hz poll vs adaptive),
+                   `idle [s] [baseline-binary|-]` (a settled graph's cost), `cpu [s] [baseline-binary|-] [NxV,…]`
+                   (service CPU with N agents at 10 Hz and V /ws viewers),
                    a BenchmarkDotNet class by name (e.g. FrameEncoding --job short) or BenchmarkDotNet arguments
                    (e.g. --filter '*Frame*' --job short); no or an unknown suite prints the list and exits
   screenshot [agents] [file]

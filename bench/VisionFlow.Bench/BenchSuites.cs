@@ -13,13 +13,15 @@ internal static class BenchSuites
     /// <summary>The harnesses <c>Program</c> dispatches itself, with their arguments (keep in step with Program.cs).</summary>
     private static readonly string[] Harnesses =
     [
-        "startup [N]              published binary: N cold starts to the first 200 from /api/health",
+        "startup [N] [b]          published binary: N cold starts to the first 200 from /api/health (and CPU time then); b: a baseline binary, started alternately",
         "fuzz [N]                 long fuzz run, N inputs per target (default 1,000,000)",
         "agents-throughput [s]    telemetry ingest on one core for s seconds",
         "load [s] [agents]        simulated agents (default 10,000) end to end under REST/WS/MCP load",
         "chaos [restarts]         peer killed and restarted, then faults through the proxy",
         "soak [min]               100 MCP connections at 1,000 req/s for min minutes",
         "latency [n,…] [k] [a] [b] [bk]  event → /ws on one clock at n agents (default 2000,10000), k peer + a API spawns; b: a baseline binary, bk spawns",
+        "idle [s] [b|-] [settle]  a settled graph's cost: service CPU, context switches, physics steps and /ws frames over s seconds; b: a baseline binary",
+        "cpu [s] [b|-] [NxV,…]    service CPU over s seconds (default 30) with N agents at 10 Hz and V /ws viewers (default 10x0,10x1,2000x1,2000x10,10000x1); b: a baseline binary",
         "peer-cpu [s] [rounds]    real claude-flow's CPU with 10 idle agents: fixed 10 Hz poll against adaptive",
         "viewer [agents] [s]      the viewer's frame rate in headless Chromium (default 10,000 simulated agents, 10 s)",
         "screenshot [agents] [f]  the viewer at 1,000 simulated agents as a PNG (default docs/viewer.png)",

@@ -5,7 +5,7 @@ using VisionFlow.Bench;
 if (args.Length > 0 && args[0] == "startup")
 {
     var iterations = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
-    return await StartupHarness.RunAsync(iterations);
+    return await StartupHarness.RunAsync(iterations, args.Length > 2 ? args[2] : null);
 }
 
 // The out-of-process round-trip peers used by the client comparison benchmarks.
@@ -65,6 +65,15 @@ if (args.Length > 0 && args[0] == "idle")
         args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60,
         args.Length > 2 && args[2] != "-" ? args[2] : null,
         args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 900);
+}
+
+// What the service costs while telemetry flows: N agents at 10 Hz, V /ws viewers; an optional baseline binary first.
+if (args.Length > 0 && args[0] == "cpu")
+{
+    return await VisionFlow.Bench.Load.CpuHarness.RunAsync(
+        args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30,
+        args.Length > 2 && args[2] != "-" ? args[2] : null,
+        args.Length > 3 ? args[3] : VisionFlow.Bench.Load.CpuHarness.DefaultRows);
 }
 
 // What polling 10 idle agents costs the real claude-flow, fixed 10 Hz against adaptive, in the same run.

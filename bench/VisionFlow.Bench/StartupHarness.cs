@@ -8,43 +8,81 @@ namespace VisionFlow.Bench;
 
 /// <summary>
 /// Time from process start to the first HTTP 200 from <c>/api/health</c> of the published AOT binary, against the
-/// cost of spawning <c>/bin/true</c> measured in the same run; also the binary's resident memory once it answers.
+/// cost of spawning <c>/bin/true</c> measured in the same run; also the binary's CPU time (utime + stime) and resident
+/// memory at that moment. With a baseline binary the two are started alternately, so both see the same load.
 /// </summary>
 internal static class StartupHarness
 {
     private static readonly byte[] Request = Encoding.ASCII.GetBytes("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    private static readonly byte[] ReadyRequest = Encoding.ASCII.GetBytes("GET /api/health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
 
-    public static async Task<int> RunAsync(int iterations)
+    /// <param name="ReadyMs">Until <c>/api/health/ready</c> first answers 200 (physics running: its backend chosen).</param>
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(120);
+
+    private sealed record Sample(double Ms, long RssKb, long CpuTicks, double ReadyMs);
+
+    public static async Task<int> RunAsync(int iterations, string? baseline = null)
     {
         var binary = Environment.GetEnvironmentVariable("VISIONFLOW_BINARY")
             ?? throw new InvalidOperationException("VISIONFLOW_BINARY must point at the published binary (./build.sh bench sets it)");
-        var baseline = new List<double>();
-        var startup = new List<double>();
-        var rssKb = new List<long>();
+        var spawns = new List<double>();
+        var runs = new List<Sample>();
+        var baselineRuns = new List<Sample>();
+        var loadStart = Load.ProcSampler.LoadAverage();
 
         for (var i = 0; i < iterations; i++)
         {
-            baseline.Add(await SpawnTrueAsync());
-            var (ms, rss) = await StartAndProbeAsync(binary);
-            startup.Add(ms);
-            rssKb.Add(rss);
+            spawns.Add(await SpawnTrueAsync());
+            if (baseline is not null)
+            {
+                baselineRuns.Add(await StartAndProbeAsync(baseline));
+            }
+
+            runs.Add(await StartAndProbeAsync(binary));
         }
 
-        Console.WriteLine($"binary: {binary} ({new FileInfo(binary).Length / 1024.0 / 1024.0:F1} MiB)");
-        Console.WriteLine($"iterations: {iterations}");
-        Console.WriteLine("| measure | min | p50 | p90 | max |");
-        Console.WriteLine("|---|---|---|---|---|");
-        Row("spawn /bin/true (baseline), ms", baseline);
-        Row("start -> first 200 /api/health, ms", startup);
-        Row("RSS when first answering, MiB", rssKb.Select(k => k / 1024.0).ToList());
+        var loadEnd = Load.ProcSampler.LoadAverage();
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Command: `./build.sh bench startup {iterations}{(baseline is null ? "" : " " + baseline)}` — {Load.LoadTools.Machine()}; load average `{loadStart}` → `{loadEnd}`.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Binary: `{binary}` ({new FileInfo(binary).Length:N0} bytes){(baseline is null ? "" : $"; baseline `{baseline}` ({new FileInfo(baseline).Length:N0} bytes), started alternately with it")}. Each start: `ENABLE_MCP=false visionflow --port P`, polled with a fresh connection every millisecond until `/api/health` answers 200; CPU = utime + stime of the process at that moment (10 ms ticks).");
+        sb.AppendLine();
+        sb.AppendLine("| measure | min | p50 | p90 | max |");
+        sb.AppendLine("|---|---|---|---|---|");
+        Row(sb, "spawn /bin/true (baseline floor), ms", spawns);
+        if (baseline is not null)
+        {
+            Row(sb, "baseline: start -> first 200 /api/health, ms", baselineRuns.Select(r => r.Ms).ToList());
+        }
+
+        Row(sb, "start -> first 200 /api/health, ms", runs.Select(r => r.Ms).ToList());
+        if (baseline is not null)
+        {
+            Row(sb, "baseline: start -> first 200 /api/health/ready (physics running), ms", baselineRuns.Select(r => r.ReadyMs).ToList());
+        }
+
+        Row(sb, "start -> first 200 /api/health/ready (physics running), ms", runs.Select(r => r.ReadyMs).ToList());
+        if (baseline is not null)
+        {
+            Row(sb, "baseline: CPU time at the first 200, ms", baselineRuns.Select(r => r.CpuTicks * 10.0).ToList());
+        }
+
+        Row(sb, "CPU time at the first 200, ms", runs.Select(r => r.CpuTicks * 10.0).ToList());
+        if (baseline is not null)
+        {
+            Row(sb, "baseline: RSS when first answering, MiB", baselineRuns.Select(r => r.RssKb / 1024.0).ToList());
+        }
+
+        Row(sb, "RSS when first answering, MiB", runs.Select(r => r.RssKb / 1024.0).ToList());
+        Console.WriteLine();
+        Console.WriteLine(sb.ToString());
         return 0;
     }
 
-    private static void Row(string name, List<double> values)
+    private static void Row(StringBuilder sb, string name, List<double> values)
     {
         values.Sort();
         string F(double v) => v.ToString("F1", CultureInfo.InvariantCulture);
-        Console.WriteLine($"| {name} | {F(values[0])} | {F(Percentile(values, 0.5))} | {F(Percentile(values, 0.9))} | {F(values[^1])} |");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {F(values[0])} | {F(Percentile(values, 0.5))} | {F(Percentile(values, 0.9))} | {F(values[^1])} |");
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];
@@ -57,7 +95,7 @@ internal static class StartupHarness
         return sw.Elapsed.TotalMilliseconds;
     }
 
-    private static async Task<(double Ms, long RssKb)> StartAndProbeAsync(string binary)
+    private static async Task<Sample> StartAndProbeAsync(string binary)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo(binary)
@@ -79,10 +117,22 @@ internal static class StartupHarness
             var deadline = TimeSpan.FromSeconds(10);
             while (sw.Elapsed < deadline)
             {
-                if (await TryHealthAsync(port))
+                if (await TryHealthAsync(port, Request))
                 {
                     var ms = sw.Elapsed.TotalMilliseconds;
-                    return (ms, ReadRssKb(process.Id));
+                    var (rss, cpu) = (ReadRssKb(process.Id), Load.ProcSampler.CpuTicks(process.Id));
+                    while (!await TryHealthAsync(port, ReadyRequest))
+                    {
+                        // The device probe (lavapipe compiles the shaders) takes seconds on a busy 2-core machine.
+                        if (sw.Elapsed > ReadyDeadline)
+                        {
+                            throw new TimeoutException($"binary was not ready within {ReadyDeadline.TotalSeconds:0} s");
+                        }
+
+                        Thread.Sleep(2);
+                    }
+
+                    return new Sample(ms, rss, cpu, sw.Elapsed.TotalMilliseconds);
                 }
 
                 if (process.HasExited)
@@ -103,7 +153,7 @@ internal static class StartupHarness
         }
     }
 
-    private static async Task<bool> TryHealthAsync(int port)
+    private static async Task<bool> TryHealthAsync(int port, byte[] request)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -116,7 +166,7 @@ internal static class StartupHarness
             return false;
         }
 
-        await socket.SendAsync(Request, SocketFlags.None);
+        await socket.SendAsync(request, SocketFlags.None);
         var buffer = new byte[512];
         var n = await socket.ReceiveAsync(buffer, SocketFlags.None);
         return n > 12 && Encoding.ASCII.GetString(buffer, 0, 12) == "HTTP/1.1 200";

@@ -31,6 +31,9 @@ public sealed partial class SystemdTests
         using var http = new HttpClient { BaseAddress = new Uri(address.Groups[1].Value) };
         using var health = await http.GetAsync("/api/health");
         await Assert.That(health.StatusCode).IsEqualTo(HttpStatusCode.OK);
+        // ...and be ready: the listener opens before the runtime (physics and its device probe) has started, READY=1 after.
+        using var readiness = await http.GetAsync("/api/health/ready");
+        await Assert.That(readiness.StatusCode).IsEqualTo(HttpStatusCode.OK);
 
         // WatchdogSec=0.4 s: pinged at half of it, so two pings come well inside a second of running.
         await manager.WaitForAsync(m => m == "WATCHDOG=1", run);

@@ -20,7 +20,17 @@ public sealed class HealthEndpointTests
         await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.OK);
         await Assert.That(response.Content.Headers.ContentType!.MediaType).IsEqualTo("application/json");
 
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        // The runtime (the MCP link among it) is built after the listener: until then its probes say "starting".
+        using var doc = await Eventually.FindAsync(
+            async () =>
+            {
+                var answer = JsonDocument.Parse(await server.Http.GetStringAsync("/api/health"));
+                var starting = answer.RootElement.GetProperty("subsystems").EnumerateArray().Any(e => e.GetProperty("name").GetString() == "mcp" && e.GetProperty("state").GetString() == "starting");
+                return starting ? null : answer;
+            },
+            "the MCP link built",
+            TimeSpan.FromSeconds(30),
+            pollMilliseconds: 10);
         var root = doc.RootElement;
         await Assert.That(root.GetProperty("service").GetString()).IsEqualTo("visionflow");
         await Assert.That(root.GetProperty("version").GetString()).StartsWith("0.1.0");

@@ -17,17 +17,30 @@ public static class PhysicsInstruments
     /// <summary>Observes <paramref name="loop"/> on <paramref name="meter"/>.</summary>
     public static void Observe(Meter meter, PhysicsLoop loop)
     {
-        ArgumentNullException.ThrowIfNull(meter);
         ArgumentNullException.ThrowIfNull(loop);
-        meter.CreateObservableGauge("visionflow.physics.backend", () => Backend(loop.Status), null, "Physics backend in use (1 for the active one).");
-        meter.CreateObservableCounter("visionflow.physics.steps", () => loop.Status.Steps, "{step}", "Physics steps run.");
-        // Before the first step there is no step time: nothing is reported rather than a zero.
-        meter.CreateObservableGauge("visionflow.physics.step.p50", () => StepTime(loop.Status, p99: false), "s", "Median physics step time.");
-        meter.CreateObservableGauge("visionflow.physics.step.p99", () => StepTime(loop.Status, p99: true), "s", "99th percentile physics step time.");
-        meter.CreateObservableCounter("visionflow.physics.errors", () => loop.Status.Errors, "{error}", "Physics ticks that failed (an exception, or the Vulkan device lost).");
-        meter.CreateObservableUpDownCounter("visionflow.physics.nodes", () => loop.Status.NodeCount, "{node}", "Nodes in the layout.");
-        meter.CreateObservableUpDownCounter("visionflow.physics.edges", () => loop.Status.EdgeCount, "{edge}", "Edges in the layout.");
+        Observe(meter, () => loop.Status);
     }
+
+    /// <summary>
+    /// Observes the loop whose status <paramref name="status"/> reads, null while there is no loop yet (the server builds
+    /// it after it listens): then nothing is reported rather than zeros.
+    /// </summary>
+    public static void Observe(Meter meter, Func<PhysicsStatus?> status)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        ArgumentNullException.ThrowIfNull(status);
+        meter.CreateObservableGauge("visionflow.physics.backend", () => status() is { } s ? [Backend(s)] : (Measurement<int>[])[], null, "Physics backend in use (1 for the active one).");
+        meter.CreateObservableCounter("visionflow.physics.steps", () => Value(status(), s => s.Steps), "{step}", "Physics steps run.");
+        // Before the first step there is no step time: nothing is reported rather than a zero.
+        meter.CreateObservableGauge("visionflow.physics.step.p50", () => status() is { } s ? StepTime(s, p99: false) : [], "s", "Median physics step time.");
+        meter.CreateObservableGauge("visionflow.physics.step.p99", () => status() is { } s ? StepTime(s, p99: true) : [], "s", "99th percentile physics step time.");
+        meter.CreateObservableCounter("visionflow.physics.errors", () => Value(status(), s => s.Errors), "{error}", "Physics ticks that failed (an exception, or the Vulkan device lost).");
+        meter.CreateObservableUpDownCounter("visionflow.physics.nodes", () => Value(status(), s => s.NodeCount), "{node}", "Nodes in the layout.");
+        meter.CreateObservableUpDownCounter("visionflow.physics.edges", () => Value(status(), s => s.EdgeCount), "{edge}", "Edges in the layout.");
+    }
+
+    private static Measurement<T>[] Value<T>(PhysicsStatus? status, Func<PhysicsStatus, T> read)
+        where T : struct => status is { } s ? [new Measurement<T>(read(s))] : [];
 
     private static Measurement<int> Backend(PhysicsStatus status) =>
         new(1, new KeyValuePair<string, object?>("backend", status.BackendName),

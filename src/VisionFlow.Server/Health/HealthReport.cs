@@ -1,7 +1,8 @@
 namespace VisionFlow.Server.Health;
 
 /// <summary>Body of <c>GET /api/health</c>.</summary>
-/// <param name="Status">"ok" when every enabled subsystem is up, otherwise "degraded".</param>
+/// <param name="Status">"ok" when every enabled subsystem is up; "degraded" when one is down or degraded; otherwise
+/// "starting" while a subsystem is still being brought up after the listener opened.</param>
 /// <param name="Service">Always "visionflow".</param>
 /// <param name="Version">Informational version of the running binary.</param>
 /// <param name="StartedAt">UTC start time.</param>

@@ -53,15 +53,17 @@ internal sealed class HealthService(IEnumerable<ISubsystemProbe> probes, Service
     public HealthReport Report()
     {
         var statuses = new SubsystemStatus[_probes.Length];
-        var healthy = true;
+        bool unhealthy = false, starting = false;
         for (var i = 0; i < _probes.Length; i++)
         {
             statuses[i] = _probes[i].Probe();
-            healthy &= statuses[i].State is SubsystemState.Up or SubsystemState.Disabled;
+            unhealthy |= statuses[i].State is SubsystemState.Down or SubsystemState.Degraded;
+            starting |= statuses[i].State is SubsystemState.Starting;
         }
 
+        // "starting" only while nothing is known to be wrong: a subsystem down during start-up is still reported as such.
         return new HealthReport(
-            healthy ? "ok" : "degraded",
+            unhealthy ? "degraded" : starting ? "starting" : "ok",
             "visionflow",
             BuildInfo.Version,
             clock.StartedAt,

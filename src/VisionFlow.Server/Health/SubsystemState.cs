@@ -20,4 +20,8 @@ internal enum SubsystemState
     /// <summary>Turned off by configuration.</summary>
     [JsonStringEnumMemberName("disabled")]
     Disabled,
+
+    /// <summary>Still being brought up after the listener opened (the device probe, the first MCP connection attempt).</summary>
+    [JsonStringEnumMemberName("starting")]
+    Starting,
 }

@@ -1,36 +1,47 @@
 using Microsoft.Extensions.Hosting;
-using VisionFlow.Server.Api;
-using VisionFlow.Server.Graph;
-using VisionFlow.Server.Mcp;
+using Microsoft.Extensions.Logging;
 
 namespace VisionFlow.Server.Hosting;
 
 /// <summary>
-/// Starts the MCP link and the graph/physics service once Kestrel is listening, and stops them (graph first) with
-/// the host. Starting after the listener keeps device probing and the first MCP connection off the start-up path:
-/// the service answers <c>/api/health</c> first and reports those subsystems as coming up.
+/// Composes and starts the runtime (<see cref="RuntimeStart"/>: MCP link, telemetry intake, knowledge graph, physics
+/// with its device probe) in the background once Kestrel is listening, and stops it (graph first) with the host. None of
+/// it is on the path to the first answer: the service answers <c>/api/health</c> first and reports those subsystems as
+/// starting until they are up.
 /// </summary>
-/// <remarks>
-/// The <c>/ws</c> topics are taken here too, so they hear the intake's change sets and the structure tracker's reads from
-/// the first on.
-/// </remarks>
-internal sealed class RuntimeServices(McpServices mcp, GraphService graph, AgentsTopic agentsTopic, StructureTopics structureTopics, IHostApplicationLifetime lifetime) : IHostedService
+internal sealed class RuntimeServices(RuntimeStart runtime, IHostApplicationLifetime lifetime, ILoggerFactory loggers) : IHostedService
 {
+    private Task _start = Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        GC.KeepAlive(agentsTopic);
-        GC.KeepAlive(structureTopics);
-        lifetime.ApplicationStarted.Register(() =>
+        lifetime.ApplicationStarted.Register(() => _start = Task.Run(() =>
         {
-            mcp.Start();
-            _ = Task.Run(graph.Start, CancellationToken.None);
-        });
+            try
+            {
+                runtime.Run();
+            }
+            catch (Exception ex)
+            {
+                // Serving goes on: the health report says what failed, and readiness (and systemd's READY=1) never comes.
+                Log.RuntimeStartFailed(loggers.CreateLogger("VisionFlow"), ex);
+            }
+        }, CancellationToken.None));
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await graph.DisposeAsync().ConfigureAwait(false);
-        await mcp.DisposeAsync().ConfigureAwait(false);
+        // A stop during start-up waits for the start (a device probe is not interruptible), then undoes it.
+        await _start.ConfigureAwait(false);
+        if (runtime.Graph is { } graph)
+        {
+            await graph.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (runtime.Mcp is { } mcp)
+        {
+            await mcp.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -81,6 +81,7 @@ internal static class ServerHost
                 watchdog,
                 sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(),
                 sp.GetRequiredService<IHostApplicationLifetime>(),
+                sp.GetRequiredService<RuntimeStart>(),
                 time));
         }
 
@@ -99,6 +100,7 @@ internal static class ServerHost
             sp.GetRequiredService<StreamNotices>(),
             time,
             sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new RuntimeStart(sp, scheduled: runtime));
         if (runtime)
         {
             builder.Services.AddHostedService<RuntimeServices>();

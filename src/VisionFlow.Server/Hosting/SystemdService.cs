@@ -5,8 +5,9 @@ using Microsoft.Extensions.Hosting;
 namespace VisionFlow.Server.Hosting;
 
 /// <summary>
-/// Tells systemd (<c>Type=notify</c>) where the service is: <c>READY=1</c> once Kestrel listens (the host's
-/// ApplicationStarted comes after the server has bound), <c>STOPPING=1</c> when a stop begins, and <c>WATCHDOG=1</c> at
+/// Tells systemd (<c>Type=notify</c>) where the service is: <c>READY=1</c> once it is ready — Kestrel listens (the
+/// host's ApplicationStarted comes after the server has bound) and the runtime started after it has come up, as
+/// <c>/api/health/ready</c> requires — <c>STOPPING=1</c> when a stop begins, and <c>WATCHDOG=1</c> at
 /// half the configured <c>WatchdogSec=</c>, from a thread-pool timer, so a process whose pool is starved or wedged stops
 /// pinging and is restarted.
 /// </summary>
@@ -15,6 +16,7 @@ internal sealed class SystemdService(
     TimeSpan? watchdog,
     IServer server,
     IHostApplicationLifetime lifetime,
+    RuntimeStart runtime,
     TimeProvider time) : IHostedService, IDisposable
 {
     private ITimer? _watchdog;
@@ -23,8 +25,25 @@ internal sealed class SystemdService(
     {
         lifetime.ApplicationStarted.Register(() =>
         {
-            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            notifier.Notify($"READY=1\nSTATUS=serving on {string.Join(", ", addresses)}");
+            if (!runtime.Scheduled)
+            {
+                Ready();
+                return;
+            }
+
+            // The listener answers before the runtime is up (health says "starting"); systemd starts dependants on
+            // READY=1, so it waits for what readiness waits for: the runtime started, physics running.
+            _ = runtime.Started.ContinueWith(
+                started =>
+                {
+                    if (started.IsCompletedSuccessfully && !lifetime.ApplicationStopping.IsCancellationRequested)
+                    {
+                        Ready();
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
         });
         lifetime.ApplicationStopping.Register(() =>
         {
@@ -41,6 +60,12 @@ internal sealed class SystemdService(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Ready()
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        notifier.Notify($"READY=1\nSTATUS=serving on {string.Join(", ", addresses)}");
+    }
 
     public void Dispose()
     {

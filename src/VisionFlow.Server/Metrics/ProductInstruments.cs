@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Physics.Diagnostics;
-using VisionFlow.Server.Graph;
+using VisionFlow.Server.Hosting;
 using VisionFlow.Server.Runtime;
 using VisionFlow.Server.Mcp;
 using VisionFlow.Server.Streaming;
@@ -20,7 +20,9 @@ internal static class ProductInstruments
         _ = services.GetRequiredService<HttpMetrics>();
         StreamMetrics.Observe(meters.Server, services.GetRequiredService<StreamNotices>());
         ProcessMetrics.Observe(meters.Server, services.GetRequiredService<ServiceClock>());
-        // The MCP link and the telemetry intake observe themselves as McpServices makes them.
-        PhysicsInstruments.Observe(meters.Physics, services.GetRequiredService<GraphService>().Physics);
+        // The MCP link and the telemetry intake observe themselves as McpServices makes them. The physics loop is built
+        // after the listener is up: its instruments exist from the start and report nothing until it does.
+        var runtime = services.GetRequiredService<RuntimeStart>();
+        PhysicsInstruments.Observe(meters.Physics, () => runtime.Graph?.Physics.Status);
     }
 }

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.DependencyInjection;
+using VisionFlow.Server.Api;
+using VisionFlow.Server.Graph;
+using VisionFlow.Server.Mcp;
+
+namespace VisionFlow.Server.Hosting;
+
+/// <summary>
+/// Where the runtime (the MCP link with its telemetry intake, the knowledge graph and the physics loop with its device
+/// probe) stands in start-up, and the one place it is composed. With the runtime on, nothing of it is built before
+/// Kestrel listens: the first <c>/api/health</c> is answered from what exists and says "starting" for the rest, and
+/// <see cref="RuntimeServices"/> composes and starts it in the background once the listener is up. With the runtime off
+/// (tests that drive the HTTP surface alone) it is composed on first use and never started.
+/// </summary>
+internal sealed class RuntimeStart(IServiceProvider services, bool scheduled)
+{
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private Composed? _composed;
+    private Exception? _failure;
+
+    /// <summary>Whether the runtime is started in the background after the listener (false: composed on first use, never started).</summary>
+    public bool Scheduled => scheduled;
+
+    /// <summary>True from the moment the runtime is scheduled to start until it has started (or failed to).</summary>
+    public bool Starting => scheduled && !_started.Task.IsCompleted;
+
+    /// <summary>Why the start failed, or null.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Completes once the link has been started and the physics loop runs (its backend chosen); faults when the start failed.</summary>
+    public Task Started => _started.Task;
+
+    /// <summary>The MCP link and intake, or null while they are still to be built.</summary>
+    public McpServices? Mcp => Current?.Mcp;
+
+    /// <summary>The graph and physics service, or null while it is still to be built.</summary>
+    public GraphService? Graph => Current?.Graph;
+
+    private Composed? Current => scheduled ? Volatile.Read(ref _composed) : Compose();
+
+    /// <summary>Builds the link, the intake, the graph service and the physics loop (once).</summary>
+    public Composed Compose()
+    {
+        lock (_gate)
+        {
+            if (_composed is { } composed)
+            {
+                return composed;
+            }
+
+            var mcp = services.GetRequiredService<McpServices>();
+
+            // The /ws topics subscribe as they are made: before the link starts, so they hear its first batch and read.
+            services.GetRequiredService<AgentsTopic>();
+            services.GetRequiredService<StructureTopics>();
+            var graph = services.GetRequiredService<GraphService>();
+            composed = new Composed(mcp, graph);
+            Volatile.Write(ref _composed, composed);
+            return composed;
+        }
+    }
+
+    /// <summary>The runtime's two parts, built together.</summary>
+    public sealed record Composed(McpServices Mcp, GraphService Graph);
+
+    /// <summary>Composes the runtime, starts the link and then the graph (which probes the device and starts physics).</summary>
+    public void Run()
+    {
+        try
+        {
+            var (mcp, graph) = Compose();
+            mcp.Start();
+            graph.Start();
+            _started.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            Volatile.Write(ref _failure, ex);
+            _started.TrySetException(ex);
+            throw;
+        }
+    }
+}

@@ -47,10 +47,12 @@ internal sealed class RunningServer : IAsyncDisposable
     /// Builds and starts the service with <paramref name="options"/> (defaults when null), listening on 127.0.0.1 with an
     /// OS-chosen port (https when <paramref name="https"/>: the options then name the certificate) and logging warnings
     /// only; <paramref name="runtime"/> false leaves the background services (MCP link, physics loop) unstarted, for
-    /// endpoints that need only the host. History is recorded into a fresh folder of its own (deleted with it) unless the
+    /// endpoints that need only the host; <paramref name="replay"/> serves a recording read-only as <c>visionflow replay</c>
+    /// does. History is recorded into a fresh folder of its own (deleted with it) unless the
     /// options name one: tests never write into the user's state directory, nor share a folder.
     /// </summary>
-    public static async Task<RunningServer> StartAsync(ServerOptions? options = null, TimeProvider? time = null, bool runtime = true, bool https = false)
+    public static async Task<RunningServer> StartAsync(ServerOptions? options = null, TimeProvider? time = null, bool runtime = true, bool https = false,
+        VisionFlow.Server.History.HistoryService? replay = null)
     {
         options = (options ?? new ServerOptions()) with
         {
@@ -58,13 +60,13 @@ internal sealed class RunningServer : IAsyncDisposable
             LogLevel = LogLevel.Warning,
         };
         string? ownHistory = null;
-        if (options.HistoryFolder is null)
+        if (options.HistoryFolder is null && replay is null)
         {
             ownHistory = Directory.CreateTempSubdirectory("vf-server-history-").FullName;
             options = options with { HistoryFolder = ownHistory };
         }
 
-        var app = ServerHost.Build(options, time, runtime);
+        var app = ServerHost.Build(options, time, runtime, replay);
         await app.StartAsync().ConfigureAwait(false);
         return new RunningServer(app, new Uri(AddressOf(app)), ownHistory);
     }

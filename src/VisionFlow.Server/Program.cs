@@ -16,7 +16,7 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         // `visionflow help simulate` is `visionflow simulate --help`.
-        if (args is ["help", "simulate" or "mcp", ..])
+        if (args is ["help", "simulate" or "mcp" or "replay", ..])
         {
             args = [args[1], "--help"];
         }
@@ -24,6 +24,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "simulate")
         {
             return await SimulateCommand.RunAsync(args[1..]).ConfigureAwait(false);
+        }
+
+        if (args.Length > 0 && args[0] == "replay")
+        {
+            return await ReplayCommand.RunAsync(args[1..]).ConfigureAwait(false);
         }
 
         if (args.Length > 0 && args[0] == "mcp")

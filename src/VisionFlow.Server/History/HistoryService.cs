@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using VisionFlow.History.Query;
 using VisionFlow.History.Recording;
 using VisionFlow.Server.Configuration;
-using VisionFlow.Server.Health;
 
 namespace VisionFlow.Server.History;
 
@@ -96,30 +95,8 @@ internal sealed partial class HistoryService : IAsyncDisposable
         return new HistoryService(null, file.Reader, null, Path.GetFullPath(path), null, null, file.Warning);
     }
 
-    /// <summary>The <c>history</c> line of <c>/api/health</c>.</summary>
-    public SubsystemStatus Probe()
-    {
-        if (ReplayFile is { } file)
-        {
-            return new("history", SubsystemState.Up, $"replaying {file} (read-only)");
-        }
-
-        if (Recorder is not { } recorder)
-        {
-            return new("history", SwitchedOff(Unavailable) ? SubsystemState.Disabled : SubsystemState.Down, Unavailable ?? "off");
-        }
-
-        var status = recorder.Status;
-        return status.State switch
-        {
-            RecordingState.Recording => new("history", SubsystemState.Up, $"recording to {Folder}"),
-            RecordingState.Paused => new("history", SubsystemState.Degraded,
-                $"{status.Words} since {status.Since:O}: the service goes on, recording resumes by itself ({status.DroppedRecords} records dropped so far)"),
-            _ => new("history", SubsystemState.Down, status.Words),
-        };
-
-        static bool SwitchedOff(string? why) => why?.StartsWith("switched off", StringComparison.Ordinal) == true;
-    }
+    /// <summary>Whether history was switched off by configuration (rather than unusable).</summary>
+    public bool SwitchedOff => Recorder is null && ReplayFile is null && Folder is null;
 
     public async ValueTask DisposeAsync()
     {

@@ -7,4 +7,7 @@ internal static partial class Log
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "VisionFlow {Version} listening on {Address}")]
     public static partial void Listening(ILogger logger, string address, string version);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Replaying {File} read-only: {First:O} to {Last:O}; commands are refused")]
+    public static partial void Replaying(ILogger logger, string file, DateTimeOffset? first, DateTimeOffset? last);
 }

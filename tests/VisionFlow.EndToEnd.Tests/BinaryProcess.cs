@@ -145,6 +145,16 @@ internal sealed partial class BinaryProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>kill -9: the process gets no chance to flush or close anything.</summary>
+    public async Task KillHardAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, 9);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     /// <summary>Sends SIGTERM, as a service manager or container runtime would.</summary>
     public void Terminate()
     {

@@ -65,6 +65,8 @@ internal sealed record HistoryPositionsView(DateTimeOffset At, IReadOnlyList<uin
 /// <summary>One recorded event, as <c>/api/history/events</c> lists it (the fields a kind does not have are null).</summary>
 /// <param name="Kind"><c>agent</c>, <c>swarm</c>, <c>task</c>, <c>edge</c>, <c>note</c>, <c>link</c>, <c>degradation</c>, <c>command</c>, <c>positions</c> or <c>gap</c>.</param>
 /// <param name="Operation">For an entity: <c>added</c>, <c>changed</c> or <c>removed</c>; for a command: method and route.</param>
+/// <param name="Reason">A link's failure kind, a degradation's reason, a gap's cause (<c>restart</c>, <c>disk_full</c>,
+/// <c>write_error</c>, <c>backlog</c>).</param>
 /// <param name="Fields">For an entity: the fields written, by the live API's names; values as text (numbers invariant,
 /// moments ISO 8601, lists comma-separated), null when unknown.</param>
 internal sealed record HistoryEventView(

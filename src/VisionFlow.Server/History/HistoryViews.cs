@@ -135,8 +135,17 @@ internal static class HistoryViews
             DurationMs = Math.Round(c.Duration.TotalMilliseconds, 3),
         },
         PositionsRecord p => Empty(p.At, "positions") with { Nodes = p.Nodes.Count },
-        GapRecord g => Empty(g.At, "gap") with { Reason = g.Reason.ToString().ToLowerInvariant(), Since = g.Since, Dropped = g.Dropped },
+        GapRecord g => Empty(g.At, "gap") with { Reason = GapName(g.Reason), Since = g.Since, Dropped = g.Dropped },
         _ => Empty(record.At, "unknown"),
+    };
+
+    private static string GapName(GapReason reason) => reason switch
+    {
+        GapReason.Restart => "restart",
+        GapReason.DiskFull => "disk_full",
+        GapReason.WriteError => "write_error",
+        GapReason.Backlog => "backlog",
+        _ => "other",
     };
 
     private static HistoryEventView Empty(DateTimeOffset at, string kind) =>

@@ -136,9 +136,18 @@ public sealed class HistoryServiceTests
                 var state = await JsonAsync(http, $"/api/history/state?at={Uri.EscapeDataString(Iso(written))}");
                 await Assert.That(state.GetProperty("agents").GetArrayLength()).IsEqualTo(2000);
 
-                // The restart is marked by a gap back to the last record of the killed run.
-                var gaps = await JsonAsync(http, "/api/history/events?kinds=gap");
-                var restart = gaps.GetProperty("events").EnumerateArray().Single(g => g.GetProperty("reason").GetString() == "restart");
+                // The restart is marked by a gap back to the last record of the killed run (written with the first flush).
+                JsonElement restart = default;
+                await Eventually.UntilAsync(
+                    async () =>
+                    {
+                        var gaps = await JsonAsync(http, "/api/history/events?kinds=gap");
+                        restart = gaps.GetProperty("events").EnumerateArray().FirstOrDefault(g => g.GetProperty("reason").GetString() == "restart");
+                        return restart.ValueKind == JsonValueKind.Object;
+                    },
+                    "the restart gap",
+                    Wait,
+                    pollMilliseconds: 50);
                 var lastBefore = restart.GetProperty("since").GetDateTimeOffset();
                 await Assert.That(lastBefore).IsGreaterThanOrEqualTo(written);
                 Console.WriteLine($"kill -9: the last record kept was {(killedAt - lastBefore).TotalMilliseconds:F0} ms before the kill");

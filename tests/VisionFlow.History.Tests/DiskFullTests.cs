@@ -23,56 +23,54 @@ public sealed class DiskFullTests
         }
 
         var mount = disk.Path;
+        var filler = Path.Combine(mount, "filler");
+        await using var h = HistoryFixture.Create(o => new() { Directory = o.Directory, MaxBytes = 64L * 1024 * 1024, GaugeInterval = TimeSpan.Zero }, Path.Combine(mount, "history"));
+        using (var b = h.Recorder.Begin())
         {
-            var filler = Path.Combine(mount, "filler");
-            await using var h = HistoryFixture.Create(o => new() { Directory = o.Directory, MaxBytes = 64L * 1024 * 1024, GaugeInterval = TimeSpan.Zero }, Path.Combine(mount, "history"));
+            b.AgentAdded("before", [new(AgentField.Status, "idle")]);
+        }
+
+        await h.TickAsync();
+        var pausedAt = h.Time.GetUtcNow();
+
+        // Something else fills the disk.
+        disk.Fill();
+
+        var random = new Random(1);
+        for (var i = 0; i < 50 && h.Recorder.Status.State == RecordingState.Recording; i++)
+        {
             using (var b = h.Recorder.Begin())
             {
-                b.AgentAdded("before", [new(AgentField.Status, "idle")]);
+                for (var a = 0; a < 200; a++)
+                {
+                    b.AgentChanged($"flood-{a}", [new(AgentField.CpuUsage, (float)random.NextDouble())]);
+                }
             }
 
             await h.TickAsync();
-            var pausedAt = h.Time.GetUtcNow();
-
-            // Something else fills the disk.
-            disk.Fill();
-
-            var random = new Random(1);
-            for (var i = 0; i < 50 && h.Recorder.Status.State == RecordingState.Recording; i++)
-            {
-                using (var b = h.Recorder.Begin())
-                {
-                    for (var a = 0; a < 200; a++)
-                    {
-                        b.AgentChanged($"flood-{a}", [new(AgentField.CpuUsage, (float)random.NextDouble())]);
-                    }
-                }
-
-                await h.TickAsync();
-            }
-
-            var status = h.Recorder.Status;
-            await Assert.That(status.State).IsEqualTo(RecordingState.Paused);
-            await Assert.That(status.Words).IsEqualTo("paused (disk full)");
-
-            // Recording calls go on without effect or exception while paused.
-            using (var b = h.Recorder.Begin())
-            {
-                b.AgentAdded("while-full", [new(AgentField.Status, "idle")]);
-            }
-
-            await h.TickAsync(2);
-            await Assert.That(h.Recorder.Status.State).IsEqualTo(RecordingState.Paused);
-            await Assert.That(h.Recorder.Reader.StateAt(pausedAt).State!.Agents.Select(a => a.Id)).Contains("before");
-
-            // Room again: within a retry interval the recorder writes a keyframe of the state as it is now, and a gap.
-            File.Delete(filler);
-            await h.TickAsync((int)(h.Options.RetryInterval / h.Options.FlushInterval) + 1);
-            await Assert.That(h.Recorder.Status.State).IsEqualTo(RecordingState.Recording);
-            await Assert.That(h.Recorder.Status.DroppedRecords).IsGreaterThan(0);
-            var now = h.Recorder.Reader.StateAt(h.Time.GetUtcNow()).State!;
-            await Assert.That(now.Agents.Select(a => a.Id)).Contains("while-full");
-            await Assert.That(now.LastGap!.Reason).IsEqualTo(GapReason.DiskFull);
         }
+
+        var status = h.Recorder.Status;
+        await Assert.That(status.State).IsEqualTo(RecordingState.Paused);
+        await Assert.That(status.Words).IsEqualTo("paused (disk full)");
+
+        // Recording calls go on without effect or exception while paused.
+        using (var b = h.Recorder.Begin())
+        {
+            b.AgentAdded("while-full", [new(AgentField.Status, "idle")]);
+        }
+
+        await h.TickAsync(2);
+        await Assert.That(h.Recorder.Status.State).IsEqualTo(RecordingState.Paused);
+        await Assert.That(h.Recorder.Reader.StateAt(pausedAt).State!.Agents.Select(a => a.Id)).Contains("before");
+
+        // Room again: within a retry interval the recorder writes a keyframe of the state as it is now, and a gap.
+        File.Delete(filler);
+        await h.TickAsync((int)(h.Options.RetryInterval / h.Options.FlushInterval) + 1);
+        await Assert.That(h.Recorder.Status.State).IsEqualTo(RecordingState.Recording);
+        await Assert.That(h.Recorder.Status.DroppedRecords).IsGreaterThan(0);
+        var now = h.Recorder.Reader.StateAt(h.Time.GetUtcNow()).State!;
+        await Assert.That(now.Agents.Select(a => a.Id)).Contains("while-full");
+        await Assert.That(now.LastGap!.Reason).IsEqualTo(GapReason.DiskFull);
     }
 }

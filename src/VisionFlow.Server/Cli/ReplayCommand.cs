@@ -1,14 +1,5 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using VisionFlow.History.Query;
-using VisionFlow.Server.Configuration;
-using VisionFlow.Server.History;
-using VisionFlow.Server.Hosting;
-using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Cli;
 
@@ -27,7 +18,9 @@ internal static class ReplayCommand
         new("--help", null, "", "show this text"),
     ];
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    /// <summary>Parses the arguments after <c>replay</c> and opens the recording; null with the exit code when there is
+    /// nothing to serve (help shown, or one line said what is wrong).</summary>
+    public static async Task<(int ExitCode, ReplayInvocation? Replay)> OpenAsync(IReadOnlyList<string> args)
     {
         string? path = null;
         var port = 8080;
@@ -37,34 +30,34 @@ internal static class ReplayCommand
             {
                 case "-h" or "--help":
                     await Console.Out.WriteAsync(HelpText.ForReplay()).ConfigureAwait(false);
-                    return ExitCodes.Success;
+                    return (ExitCodes.Success, null);
                 case "--port" when i + 1 < args.Count:
                     if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
                     {
-                        return await UsageAsync($"invalid value '{args[i]}' for --port: expected an integer 0-65535").ConfigureAwait(false);
+                        return (await UsageAsync($"invalid value '{args[i]}' for --port: expected an integer 0-65535").ConfigureAwait(false), null);
                     }
 
                     continue;
                 case "--port":
-                    return await UsageAsync("option --port needs a value: an integer 0-65535").ConfigureAwait(false);
+                    return (await UsageAsync("option --port needs a value: an integer 0-65535").ConfigureAwait(false), null);
                 case var flag when flag.StartsWith('-'):
-                    return await UsageAsync($"unknown option '{flag}' (see visionflow replay --help)").ConfigureAwait(false);
+                    return (await UsageAsync($"unknown option '{flag}' (see visionflow replay --help)").ConfigureAwait(false), null);
                 case var file when path is null:
                     path = file;
                     continue;
                 default:
-                    return await UsageAsync("one recording at a time (see visionflow replay --help)").ConfigureAwait(false);
+                    return (await UsageAsync("one recording at a time (see visionflow replay --help)").ConfigureAwait(false), null);
             }
         }
 
         if (path is null)
         {
-            return await UsageAsync("which recording? visionflow replay FILE [--port N]").ConfigureAwait(false);
+            return (await UsageAsync("which recording? visionflow replay FILE [--port N]").ConfigureAwait(false), null);
         }
 
         if (RecordingFile.Open(path, out var error) is not { } recording)
         {
-            return await UsageAsync(error!).ConfigureAwait(false);
+            return (await UsageAsync(error!).ConfigureAwait(false), null);
         }
 
         if (recording.Warning is { } warning)
@@ -72,41 +65,7 @@ internal static class ReplayCommand
             await Console.Error.WriteLineAsync($"visionflow replay: warning: {warning}").ConfigureAwait(false);
         }
 
-        var options = new ServerOptions { Urls = [$"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"], EnableMcp = false, History = false };
-        WebApplication app;
-        try
-        {
-            app = ServerHost.Build(options, replay: HistoryService.Replay(path, recording));
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
-        {
-            return await UsageAsync($"cannot build the service: {ex.Message}").ConfigureAwait(false);
-        }
-
-        await using (app.ConfigureAwait(false))
-        {
-            try
-            {
-                await app.StartAsync().ConfigureAwait(false);
-            }
-            catch (IOException ex)
-            {
-                await Console.Error.WriteLineAsync($"visionflow replay: cannot listen on {options.Urls[0]}: {ex.Message}").ConfigureAwait(false);
-                return ExitCodes.Failure;
-            }
-
-            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow");
-            foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
-            {
-                Log.Listening(logger, address, BuildInfo.Version);
-            }
-
-            var summary = recording.Reader.Summary();
-            Log.Replaying(logger, Path.GetFullPath(path), summary.First, summary.Last);
-            await app.WaitForShutdownAsync().ConfigureAwait(false);
-        }
-
-        return ExitCodes.Success;
+        return (ExitCodes.Success, new ReplayInvocation(Path.GetFullPath(path), port, recording));
     }
 
     private static async Task<int> UsageAsync(string line)
@@ -115,3 +74,6 @@ internal static class ReplayCommand
         return ExitCodes.Usage;
     }
 }
+
+/// <summary>A recording to serve: its full path, the port, and the file opened.</summary>
+internal sealed record ReplayInvocation(string Path, int Port, RecordingFile Recording);

@@ -157,7 +157,7 @@ internal static class Settings
 
     internal static readonly Setting<bool> History = new(
         "VISIONFLOW_HISTORY", "--history", true, SettingRange.Boolean(),
-        "Record every change (agents, edges, link, degradation, commands, knowledge notes) for the timeline, /api/history and export (false: nothing is written)",
+        "Record every change (agents, edges, link, degradation, commands, knowledge notes) for /api/history, export and replay (false: nothing is written)",
         static (o, v) => o with { History = v });
 
     internal static readonly Setting<string?> HistoryFolder = new(

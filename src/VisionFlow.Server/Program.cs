@@ -16,7 +16,7 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         // `visionflow help simulate` is `visionflow simulate --help`.
-        if (args is ["help", "simulate" or "mcp", ..])
+        if (args is ["help", "simulate" or "mcp" or "replay", ..])
         {
             args = [args[1], "--help"];
         }
@@ -24,6 +24,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "simulate")
         {
             return await SimulateCommand.RunAsync(args[1..]).ConfigureAwait(false);
+        }
+
+        if (args.Length > 0 && args[0] == "replay")
+        {
+            var (code, replay) = await ReplayCommand.OpenAsync(args[1..]).ConfigureAwait(false);
+            return replay is null ? code : await RunReplayAsync(replay).ConfigureAwait(false);
         }
 
         if (args.Length > 0 && args[0] == "mcp")
@@ -116,5 +122,36 @@ internal static class Program
         }
 
         return 0;
+    }
+
+    /// <summary><c>visionflow replay</c>: the recording served read-only (commands refused, nothing live runs).</summary>
+    private static async Task<int> RunReplayAsync(ReplayInvocation replay)
+    {
+        var options = new ServerOptions { Urls = [$"http://127.0.0.1:{replay.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"], EnableMcp = false, History = false };
+        var app = ServerHost.Build(options, replay: VisionFlow.Server.History.HistoryService.Replay(replay.Path, replay.Recording));
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                await Console.Error.WriteLineAsync($"visionflow replay: cannot listen on {options.Urls[0]}: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow");
+            foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            {
+                Log.Listening(logger, address, BuildInfo.Version);
+            }
+
+            var summary = replay.Recording.Reader.Summary();
+            Log.Replaying(logger, replay.Path, summary.First, summary.Last);
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
     }
 }

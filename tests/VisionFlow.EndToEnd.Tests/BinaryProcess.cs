@@ -11,6 +11,8 @@ internal sealed partial class BinaryProcess : IAsyncDisposable
     private readonly List<string> _stderr = [];
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private string? _stateHome;
+
     private BinaryProcess(Process process) => _process = process;
 
     public IReadOnlyList<string> Stdout { get { lock (_stdout) { return [.. _stdout]; } } }
@@ -48,8 +50,18 @@ internal sealed partial class BinaryProcess : IAsyncDisposable
             psi.Environment[k] = v;
         }
 
+        // History's default folder is under the user's state directory: a run gets its own (deleted with it), unless the
+        // test names one, so no run writes into the developer's home or shares a folder with another.
+        string? stateHome = null;
+        if (!psi.Environment.ContainsKey("VISIONFLOW_HISTORY_DIR") && env?.ContainsKey("XDG_STATE_HOME") != true && env?.ContainsKey("STATE_DIRECTORY") != true)
+        {
+            stateHome = Directory.CreateTempSubdirectory("vf-e2e-state-").FullName;
+            psi.Environment.Remove("STATE_DIRECTORY");
+            psi.Environment["XDG_STATE_HOME"] = stateHome;
+        }
+
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        var run = new BinaryProcess(process);
+        var run = new BinaryProcess(process) { _stateHome = stateHome };
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -133,6 +145,16 @@ internal sealed partial class BinaryProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>kill -9: the process gets no chance to flush or close anything.</summary>
+    public async Task KillHardAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, 9);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     /// <summary>Sends SIGTERM, as a service manager or container runtime would.</summary>
     public void Terminate()
     {
@@ -151,6 +173,17 @@ internal sealed partial class BinaryProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_stateHome is not null)
+        {
+            try
+            {
+                Directory.Delete(_stateHome, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the OS's temp cleaning.
+            }
+        }
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]

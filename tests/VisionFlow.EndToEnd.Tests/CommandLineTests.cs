@@ -79,6 +79,8 @@ public sealed partial class CommandLineTests
     [Arguments("mcp call --help")]
     [Arguments("mcp call agent_list --help")]
     [Arguments("help mcp")]
+    [Arguments("replay --help")]
+    [Arguments("help replay")]
     public async Task Help_works_on_every_command_and_subcommand_and_exits_0(string commandLine)
     {
         var (code, stdout, stderr) = await BinaryProcess.RunToEndAsync(commandLine.Split(' '));

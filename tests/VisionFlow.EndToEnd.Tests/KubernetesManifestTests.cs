@@ -110,6 +110,16 @@ public sealed class KubernetesManifestTests
         var pause = int.Parse(Text(container, "lifecycle", "preStop", "sleep", "seconds"), CultureInfo.InvariantCulture);
         var stop = int.Parse(ConfigMapData()["VISIONFLOW_SHUTDOWN_TIMEOUT"], CultureInfo.InvariantCulture) / 1000.0;
         await Assert.That((double)grace).IsGreaterThan(pause + stop);
+
+        // The one folder written besides /tmp, history, is on a volume of its own (the root is read-only).
+        var env = ((YamlSequenceNode)At(container, "env")).Children.Where(e => e is YamlMappingNode m && m.Children.ContainsKey("value"))
+            .ToDictionary(e => Text(e, "name"), e => Text(e, "value"));
+        var history = env["VISIONFLOW_HISTORY_DIR"];
+        var mounts = ((YamlSequenceNode)At(container, "volumeMounts")).Children.Select(m => (Name: Text(m, "name"), Path: Text(m, "mountPath"))).ToList();
+        var mount = mounts.SingleOrDefault(m => history.StartsWith(m.Path + "/", StringComparison.Ordinal));
+        await Assert.That(mount.Name).IsEqualTo("history").Because($"{history} must be under a mounted volume");
+        var volumes = ((YamlSequenceNode)At(pod, "volumes")).Children.Select(v => Text(v, "name")).ToList();
+        await Assert.That(volumes).Contains("history");
     }
 
     [Test]

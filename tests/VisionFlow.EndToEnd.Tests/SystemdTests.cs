@@ -129,6 +129,7 @@ public sealed partial class SystemdTests
             "Type=notify", "DynamicUser=yes", "ProtectSystem=strict", "NoNewPrivileges=yes", "PrivateTmp=yes", "ProtectHome=yes",
             "DevicePolicy=closed", "DeviceAllow=char-drm rw", "DeviceAllow=char-nvidia-frontend rw", "DeviceAllow=char-nvidia-uvm rw",
             "EnvironmentFile=-/etc/visionflow/visionflow.env", "Restart=on-failure",
+            "StateDirectory=visionflow", // history's default folder, $STATE_DIRECTORY, the one writable place
         })
         {
             await Assert.That(lines).Contains(required);

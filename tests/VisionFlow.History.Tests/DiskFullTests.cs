@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using VisionFlow.Testing;
 using VisionFlow.History.Model;
 using VisionFlow.History.Recording;
 
@@ -15,109 +15,62 @@ public sealed class DiskFullTests
     [Test]
     public async Task A_full_disk_pauses_recording_and_it_resumes_when_there_is_room()
     {
-        var mount = Path.Combine(Path.GetTempPath(), "vf-history-full-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(mount);
-        if (!Run("mount", $"-t tmpfs -o size=1m tmpfs {mount}"))
+        using var disk = SmallDisk.TryMount("1m");
+        if (disk is null)
         {
-            Directory.Delete(mount);
             Skip.Test("mounting a size-limited tmpfs needs root (CI runs as root)");
+            return;
         }
 
-        try
+        var mount = disk.Path;
+        var filler = Path.Combine(mount, "filler");
+        await using var h = HistoryFixture.Create(o => new() { Directory = o.Directory, MaxBytes = 64L * 1024 * 1024, GaugeInterval = TimeSpan.Zero }, Path.Combine(mount, "history"));
+        using (var b = h.Recorder.Begin())
         {
-            var filler = Path.Combine(mount, "filler");
-            await using var h = HistoryFixture.Create(o => new() { Directory = o.Directory, MaxBytes = 64L * 1024 * 1024, GaugeInterval = TimeSpan.Zero }, Path.Combine(mount, "history"));
+            b.AgentAdded("before", [new(AgentField.Status, "idle")]);
+        }
+
+        await h.TickAsync();
+        var pausedAt = h.Time.GetUtcNow();
+
+        // Something else fills the disk.
+        disk.Fill();
+
+        var random = new Random(1);
+        for (var i = 0; i < 50 && h.Recorder.Status.State == RecordingState.Recording; i++)
+        {
             using (var b = h.Recorder.Begin())
             {
-                b.AgentAdded("before", [new(AgentField.Status, "idle")]);
+                for (var a = 0; a < 200; a++)
+                {
+                    b.AgentChanged($"flood-{a}", [new(AgentField.CpuUsage, (float)random.NextDouble())]);
+                }
             }
 
             await h.TickAsync();
-            var pausedAt = h.Time.GetUtcNow();
-
-            // Something else fills the disk.
-            await using (var fill = new FileStream(filler, FileMode.Create))
-            {
-                var block = new byte[64 * 1024];
-                try
-                {
-                    while (true)
-                    {
-                        fill.Write(block);
-                        fill.Flush();
-                    }
-                }
-                catch (IOException)
-                {
-                }
-            }
-
-            var random = new Random(1);
-            for (var i = 0; i < 50 && h.Recorder.Status.State == RecordingState.Recording; i++)
-            {
-                using (var b = h.Recorder.Begin())
-                {
-                    for (var a = 0; a < 200; a++)
-                    {
-                        b.AgentChanged($"flood-{a}", [new(AgentField.CpuUsage, (float)random.NextDouble())]);
-                    }
-                }
-
-                await h.TickAsync();
-            }
-
-            var status = h.Recorder.Status;
-            await Assert.That(status.State).IsEqualTo(RecordingState.Paused);
-            await Assert.That(status.Words).IsEqualTo("paused (disk full)");
-
-            // Recording calls go on without effect or exception while paused.
-            using (var b = h.Recorder.Begin())
-            {
-                b.AgentAdded("while-full", [new(AgentField.Status, "idle")]);
-            }
-
-            await h.TickAsync(2);
-            await Assert.That(h.Recorder.Status.State).IsEqualTo(RecordingState.Paused);
-            await Assert.That(h.Recorder.Reader.StateAt(pausedAt).State!.Agents.Select(a => a.Id)).Contains("before");
-
-            // Room again: within a retry interval the recorder writes a keyframe of the state as it is now, and a gap.
-            File.Delete(filler);
-            await h.TickAsync((int)(h.Options.RetryInterval / h.Options.FlushInterval) + 1);
-            await Assert.That(h.Recorder.Status.State).IsEqualTo(RecordingState.Recording);
-            await Assert.That(h.Recorder.Status.DroppedRecords).IsGreaterThan(0);
-            var now = h.Recorder.Reader.StateAt(h.Time.GetUtcNow()).State!;
-            await Assert.That(now.Agents.Select(a => a.Id)).Contains("while-full");
-            await Assert.That(now.LastGap!.Reason).IsEqualTo(GapReason.DiskFull);
         }
-        finally
+
+        var status = h.Recorder.Status;
+        await Assert.That(status.State).IsEqualTo(RecordingState.Paused);
+        await Assert.That(status.Words).IsEqualTo("paused (disk full)");
+
+        // Recording calls go on without effect or exception while paused.
+        using (var b = h.Recorder.Begin())
         {
-            Run("umount", $"-l {mount}");
-            try
-            {
-                Directory.Delete(mount, true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
-
-    private static bool Run(string file, string arguments)
-    {
-        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
-        {
-            return false;
+            b.AgentAdded("while-full", [new(AgentField.Status, "idle")]);
         }
 
-        try
-        {
-            using var p = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            p.WaitForExit();
-            return p.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
+        await h.TickAsync(2);
+        await Assert.That(h.Recorder.Status.State).IsEqualTo(RecordingState.Paused);
+        await Assert.That(h.Recorder.Reader.StateAt(pausedAt).State!.Agents.Select(a => a.Id)).Contains("before");
+
+        // Room again: within a retry interval the recorder writes a keyframe of the state as it is now, and a gap.
+        File.Delete(filler);
+        await h.TickAsync((int)(h.Options.RetryInterval / h.Options.FlushInterval) + 1);
+        await Assert.That(h.Recorder.Status.State).IsEqualTo(RecordingState.Recording);
+        await Assert.That(h.Recorder.Status.DroppedRecords).IsGreaterThan(0);
+        var now = h.Recorder.Reader.StateAt(h.Time.GetUtcNow()).State!;
+        await Assert.That(now.Agents.Select(a => a.Id)).Contains("while-full");
+        await Assert.That(now.LastGap!.Reason).IsEqualTo(GapReason.DiskFull);
     }
 }

@@ -35,7 +35,7 @@ public sealed class ArchitectureTests
         ["VisionFlow.Simulator"] = ["VisionFlow.Protocol"],
         // The history store is handed typed change records and knows no other layer (the server maps change sets onto them).
         ["VisionFlow.History"] = [],
-        ["VisionFlow.Server"] = ["VisionFlow.Physics", "VisionFlow.Agents", "VisionFlow.Connections", "VisionFlow.Protocol", "VisionFlow.Simulator"],
+        ["VisionFlow.Server"] = ["VisionFlow.Physics", "VisionFlow.Agents", "VisionFlow.Connections", "VisionFlow.Protocol", "VisionFlow.Simulator", "VisionFlow.History"],
     };
 
     public static IEnumerable<Func<string>> Products() => Allowed.Keys.Select(name => (Func<string>)(() => name));

@@ -53,8 +53,10 @@ public sealed class SettingBoundsTests
             vars.Remove("VISIONFLOW_URLS"); // the explicit URL list would win over PORT
         }
 
-        vars[env] = value;
         using var files = new TempFolder();
+        // History goes to the test's own folder (never the user's state directory), unless it is the setting under test.
+        vars["VISIONFLOW_HISTORY_DIR"] = Path.Combine(files.Path, "history");
+        vars[env] = value == Settings.TestFolderToken ? Path.Combine(files.Path, "folder") : value;
         if (value == Settings.TestCertificateToken)
         {
             // A certificate setting works only with its key and an https address: the three go together.

@@ -17,11 +17,13 @@ namespace VisionFlow.Testing.Hosting;
 internal sealed class RunningServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly string? _ownHistory;
     private Task? _stopped;
 
-    private RunningServer(WebApplication app, Uri address)
+    private RunningServer(WebApplication app, Uri address, string? ownHistory)
     {
         _app = app;
+        _ownHistory = ownHistory;
         Address = address;
         // Over https the test's own throwaway certificate is what answers; which one is checked by the TLS tests themselves.
         var handler = new SocketsHttpHandler();
@@ -48,18 +50,28 @@ internal sealed class RunningServer : IAsyncDisposable
     /// Builds and starts the service with <paramref name="options"/> (defaults when null), listening on 127.0.0.1 with an
     /// OS-chosen port (https when <paramref name="https"/>: the options then name the certificate) and logging warnings
     /// only; <paramref name="runtime"/> false leaves the background services (MCP link, physics loop) unstarted, for
-    /// endpoints that need only the host.
+    /// endpoints that need only the host; <paramref name="replay"/> serves a recording read-only as <c>visionflow replay</c>
+    /// does. History is recorded into a fresh folder of its own (deleted with it) unless the
+    /// options name one: tests never write into the user's state directory, nor share a folder.
     /// </summary>
-    public static async Task<RunningServer> StartAsync(ServerOptions? options = null, TimeProvider? time = null, bool runtime = true, bool https = false)
+    public static async Task<RunningServer> StartAsync(ServerOptions? options = null, TimeProvider? time = null, bool runtime = true, bool https = false,
+        VisionFlow.Server.History.HistoryService? replay = null)
     {
         options = (options ?? new ServerOptions()) with
         {
             Urls = [https ? "https://127.0.0.1:0" : "http://127.0.0.1:0"],
             LogLevel = LogLevel.Warning,
         };
-        var app = ServerHost.Build(options, time, runtime);
+        string? ownHistory = null;
+        if (options.HistoryFolder is null && replay is null)
+        {
+            ownHistory = Directory.CreateTempSubdirectory("vf-server-history-").FullName;
+            options = options with { HistoryFolder = ownHistory };
+        }
+
+        var app = ServerHost.Build(options, time, runtime, replay);
         await app.StartAsync().ConfigureAwait(false);
-        return new RunningServer(app, new Uri(AddressOf(app)));
+        return new RunningServer(app, new Uri(AddressOf(app)), ownHistory);
     }
 
     /// <summary>The one address a started <paramref name="app"/> listens on.</summary>
@@ -75,5 +87,16 @@ internal sealed class RunningServer : IAsyncDisposable
         Http.Dispose();
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        if (_ownHistory is not null)
+        {
+            try
+            {
+                Directory.Delete(_ownHistory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the OS's temp cleaning; nothing depends on it.
+            }
+        }
     }
 }

@@ -17,6 +17,9 @@ namespace VisionFlow.Bench.History;
 /// <item><c>stateat [hours] [agents] [queries]</c>: builds a recording of that length, then asks the state at random moments.</item>
 /// <item><c>recovery [megabytes]</c>: a child process records a flood on the real clock and is killed with SIGKILL once the
 /// store holds that much; the time to open the store again, and how much of the last second was lost.</item>
+/// <item><c>service [agents] [seconds] [rounds]</c>: the published service itself (<c>VISIONFLOW_BINARY</c>) with its built-in simulator at
+/// 10 Hz, recording on and off in turns (same run): the process's CPU time over a window after the agents are all
+/// there and a warm-up, as a share of one core, and what recording on adds.</item>
 /// </list>
 /// </summary>
 internal static class HistoryHarness
@@ -48,10 +51,63 @@ internal static class HistoryHarness
                 return await RecoveryAsync((long)(Arg(1, 256) * 1024 * 1024));
             case "flood":
                 return await FloodAsync(args[1]);
+            case "service":
+                return await ServiceCostAsync(Environment.GetEnvironmentVariable("VISIONFLOW_BINARY") ?? "artifacts/bin/visionflow", (int)Arg(1, 10_000), Arg(2, 30), (int)Arg(3, 2));
             default:
-                Console.Error.WriteLine("history cost [agents] [minutes] | stateat [hours] [agents] [queries] | recovery [megabytes]");
+                Console.Error.WriteLine("history cost [agents] [minutes] | stateat [hours] [agents] [queries] | recovery [megabytes] | service [agents] [seconds] [rounds]");
                 return 2;
         }
+    }
+
+    private static async Task<int> ServiceCostAsync(string binary, int agents, double seconds, int rounds)
+    {
+        Console.WriteLine($"history service: {binary}, {agents} agents at 10 Hz, {seconds} s windows, {rounds} rounds; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        var results = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var recording in new[] { true, false })
+            {
+                var folder = Directory.CreateTempSubdirectory("vf-bench-history-").FullName;
+                var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                foreach (var a in new[] { "--simulator", "--simulator-agents", agents.ToString(C), "--mcp-max-agents", agents.ToString(C), "--port", "0", "--physics-backend", "cpu", "--log-level", "warning" })
+                {
+                    psi.ArgumentList.Add(a);
+                }
+
+                psi.Environment["VISIONFLOW_HISTORY"] = recording ? "true" : "false";
+                psi.Environment["VISIONFLOW_HISTORY_DIR"] = folder;
+                using var process = Process.Start(psi)!;
+                process.OutputDataReceived += (_, _) => { };
+                process.ErrorDataReceived += (_, _) => { };
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                try
+                {
+                    // Warm-up: the agents arrive and the layout settles its first steps.
+                    await Task.Delay(TimeSpan.FromSeconds(20));
+                    process.Refresh();
+                    var cpu0 = process.TotalProcessorTime;
+                    var wall = Stopwatch.StartNew();
+                    await Task.Delay(TimeSpan.FromSeconds(seconds));
+                    process.Refresh();
+                    var share = (process.TotalProcessorTime - cpu0).TotalSeconds / wall.Elapsed.TotalSeconds;
+                    results[recording].Add(share);
+                    var bytes = Directory.EnumerateFiles(folder).Sum(f => new FileInfo(f).Length);
+                    Console.WriteLine($"  round {round + 1}, recording {(recording ? "on " : "off")}: {share * 100:F1} % of a core, history folder {bytes / 1e6:F1} MB; load {File.ReadAllText("/proc/loadavg").Trim()}");
+                }
+                finally
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync();
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+        }
+
+        var on = results[true].Average();
+        var off = results[false].Average();
+        Console.WriteLine($"recording on {on * 100:F1} %, off {off * 100:F1} % of a core: recording adds {(on - off) * 100:F1} % of a core ({(on - off) / off * 100:F0} % of the service's own)");
+        return 0;
     }
 
     private static async Task CostAsync(int agents, double minutes, TimeSpan gaugeInterval, CompressionLevel level)

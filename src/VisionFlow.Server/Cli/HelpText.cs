@@ -21,6 +21,7 @@ internal static class HelpText
             ["visionflow --simulator [options]", "start it with the built-in swarm simulator in-process (no MCP server needed; labelled simulated)"],
             ["visionflow healthcheck [options]", "exit 0 if the instance at --port/--urls answers /api/health"],
             ["visionflow simulate [simulate options]", "the built-in swarm simulator as a JSON-RPC server (all its data is labelled simulated)"],
+            ["visionflow replay FILE [--port N]", "serve a recording (GET /api/history/export) read-only with the viewer; exit 2 if it is not one"],
             ["visionflow mcp tools [mcp options]", "list what an MCP server offers (tools, or the plain dialect's methods)"],
             ["visionflow mcp call NAME ['{json}'] [mcp options]", "call one tool or method and print its answer; exit 1 when it reports a failure"],
             ["visionflow COMMAND --help", "help for one command (also: visionflow help COMMAND)"],
@@ -46,6 +47,20 @@ internal static class HelpText
         sb.AppendLine("An invalid value prints one line naming it and exits with code 2.");
         sb.AppendLine();
         Telemetry.OtlpExport.AppendHelp(sb);
+        return sb.ToString();
+    }
+
+    public static string ForReplay()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("Usage: visionflow replay FILE [options]");
+        sb.AppendLine();
+        sb.AppendLine("Serves a recording (a file from GET /api/history/export) read-only: the viewer's timeline scrubs it and");
+        sb.AppendLine("/api/history* answers from it; commands are refused (409). A file that is not a recording is one line and exit");
+        sb.AppendLine("code 2; a truncated one replays up to its last whole record, with a warning.");
+        sb.AppendLine();
+        sb.AppendLine("Options:");
+        AppendOptions(sb, ReplayCommand.Options);
         return sb.ToString();
     }
 

@@ -85,6 +85,18 @@ internal sealed record ServerOptions
     /// <summary>Bound on a graceful stop: closing stream clients and finishing in-flight requests.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = Settings.ShutdownTimeout.DefaultValue;
 
+    /// <summary>Whether history is recorded.</summary>
+    public bool History { get; init; } = Settings.History.DefaultValue;
+
+    /// <summary>The history folder; null = the default (<see cref="HistoryFolderOrDefault"/>).</summary>
+    public string? HistoryFolder { get; init; } = Settings.HistoryFolder.DefaultValue;
+
+    /// <summary>Most bytes of history kept.</summary>
+    public long HistoryMaxBytes { get; init; } = Settings.HistoryMaxBytes.DefaultValue;
+
+    /// <summary>How long history is kept.</summary>
+    public TimeSpan HistoryRetention { get; init; } = Settings.HistoryRetention.DefaultValue;
+
     /// <summary>Console log line format.</summary>
     public LogFormat LogFormat { get; init; } = Settings.LogFormatSetting.DefaultValue;
 
@@ -112,4 +124,28 @@ internal sealed record ServerOptions
 
     /// <summary>The telemetry intake's options (MCP_MAX_AGENTS; the rest are its defaults).</summary>
     public AgentTelemetryOptions ToTelemetryOptions() => new() { MaxAgents = McpMaxAgents };
+
+    /// <summary>
+    /// The history folder: the one set, else systemd's <c>STATE_DIRECTORY</c> (the unit's <c>StateDirectory=visionflow</c>;
+    /// the first when it lists several), else <c>visionflow/history</c> under the user's state directory
+    /// (<c>$XDG_STATE_HOME</c>, else <c>~/.local/state</c>).
+    /// </summary>
+    public string HistoryFolderOrDefault(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (HistoryFolder is { } folder)
+        {
+            return folder;
+        }
+
+        if (environment("STATE_DIRECTORY") is { Length: > 0 } state)
+        {
+            return state.Split(':', StringSplitOptions.RemoveEmptyEntries)[0];
+        }
+
+        var home = environment("XDG_STATE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg)
+            ? xdg
+            : Path.Combine(environment("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+        return Path.Combine(home, "visionflow", "history");
+    }
 }

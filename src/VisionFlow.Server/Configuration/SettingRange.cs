@@ -172,6 +172,85 @@ internal static class SettingRange
         ["."],
         ["/nonexistent/folder"]);
 
+    /// <summary>
+    /// A folder that exists or can be made (stored as its full path): any path whose nearest existing ancestor is a
+    /// folder. Made when the service starts, not here; <paramref name="what"/> says what it holds.
+    /// </summary>
+    public static SettingRange<string?> Folder(string what) => new(
+        "a folder " + what + " (made if missing)",
+        static (string raw, out string? value) =>
+        {
+            value = null;
+            if (raw.Length == 0 || raw.Contains('\0', StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var full = Path.GetFullPath(raw);
+            for (var at = full; !string.IsNullOrEmpty(at); at = Path.GetDirectoryName(at))
+            {
+                if (Directory.Exists(at))
+                {
+                    value = full;
+                    return true;
+                }
+
+                if (File.Exists(at))
+                {
+                    return false; // a file where a folder must go
+                }
+            }
+
+            return false;
+        },
+        static value => value,
+        [Settings.TestFolderToken],
+        ["/dev/null/history"]);
+
+    /// <summary>A size in bytes from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static SettingRange<long> Bytes(long min, long max) => new(
+        $"bytes, an integer {Number(min)}-{Number(max)}",
+        (string raw, out long value) =>
+            long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max,
+        static value => Number(value),
+        [Number(min), Number(max)],
+        [Number(min - 1), Number(max + 1)]);
+
+    /// <summary>A duration written as a whole number and a unit (s, m, h or d) from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static SettingRange<TimeSpan> Duration(TimeSpan min, TimeSpan max) => new(
+        $"a whole number with s, m, h or d (seconds, minutes, hours, days), {FormatDuration(min)}-{FormatDuration(max)}",
+        (string raw, out TimeSpan value) =>
+        {
+            value = default;
+            if (raw.Length < 2 || !long.TryParse(raw.AsSpan(0, raw.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 1_000_000)
+            {
+                return false;
+            }
+
+            value = raw[^1] switch
+            {
+                's' => TimeSpan.FromSeconds(n),
+                'm' => TimeSpan.FromMinutes(n),
+                'h' => TimeSpan.FromHours(n),
+                'd' => TimeSpan.FromDays(n),
+                _ => TimeSpan.MinValue,
+            };
+            return value >= min && value <= max;
+        },
+        static value => FormatDuration(value),
+        [FormatDuration(min), FormatDuration(max)],
+        [FormatDuration(min - TimeSpan.FromSeconds(1)), FormatDuration(max + TimeSpan.FromDays(1)), "7w"]);
+
+    /// <summary>A duration in the largest of d, h, m, s that divides it.</summary>
+    private static string FormatDuration(TimeSpan value)
+    {
+        var seconds = (long)value.TotalSeconds;
+        return seconds % 86400 == 0 ? $"{Number(seconds / 86400)}d"
+            : seconds % 3600 == 0 ? $"{Number(seconds / 3600)}h"
+            : seconds % 60 == 0 ? $"{Number(seconds / 60)}m"
+            : $"{Number(seconds)}s";
+    }
+
     /// <summary>An existing PEM file (stored as its full path); <paramref name="what"/> says what it holds.</summary>
     public static SettingRange<string?> PemFile(string what) => new(
         "an existing PEM file " + what,

@@ -12,6 +12,9 @@ internal static class Settings
     /// <summary>Stands for "a PEM certificate and key made for the test" in the bounds of the TLS file settings.</summary>
     internal const string TestCertificateToken = "{test certificate}";
 
+    /// <summary>Stands for "a fresh folder made for the test" in the bounds of the folder settings.</summary>
+    internal const string TestFolderToken = "{test folder}";
+
     internal static readonly Setting<int> Port = new(
         "PORT", "--port", 8080, SettingRange.Integer(0, 65535, "0 picks a free port"),
         "HTTP port on 127.0.0.1 (use --urls to bind elsewhere)",
@@ -157,6 +160,27 @@ internal static class Settings
         "On SIGTERM or Ctrl+C: bound on closing /ws clients (1001) and finishing in-flight requests before exit 0",
         static (o, v) => o with { ShutdownTimeout = v });
 
+    internal static readonly Setting<bool> History = new(
+        "VISIONFLOW_HISTORY", "--history", true, SettingRange.Boolean(),
+        "Record every change (agents, edges, link, degradation, commands, knowledge notes) for /api/history, export and replay (false: nothing is written)",
+        static (o, v) => o with { History = v });
+
+    internal static readonly Setting<string?> HistoryFolder = new(
+        "VISIONFLOW_HISTORY_DIR", "--history-dir", null, SettingRange.Folder("for the history segments"),
+        "Where history is recorded; one service per folder (a second one finds it locked and records nothing)",
+        static (o, v) => o with { HistoryFolder = v },
+        defaultNote: "$STATE_DIRECTORY (systemd's StateDirectory=), else $XDG_STATE_HOME/visionflow/history, else ~/.local/state/visionflow/history");
+
+    internal static readonly Setting<long> HistoryMaxBytes = new(
+        "VISIONFLOW_HISTORY_MAX_BYTES", "--history-max-bytes", 256L * 1024 * 1024, SettingRange.Bytes(1024 * 1024, 1L << 40),
+        "Most bytes the history folder holds: the oldest segments go first",
+        static (o, v) => o with { HistoryMaxBytes = v });
+
+    internal static readonly Setting<TimeSpan> HistoryRetention = new(
+        "VISIONFLOW_HISTORY_RETENTION", "--history-retention", TimeSpan.FromDays(7), SettingRange.Duration(TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650)),
+        "How long history is kept: older segments go (whichever of this and the size bound comes first)",
+        static (o, v) => o with { HistoryRetention = v });
+
     internal static readonly Setting<LogFormat> LogFormatSetting = new(
         "VISIONFLOW_LOG_FORMAT", "--log-format", LogFormat.Text,
         SettingRange.Choice(("text", LogFormat.Text), ("json", LogFormat.Json), ("systemd", LogFormat.Systemd)),
@@ -174,7 +198,8 @@ internal static class Settings
     [
         Port, Urls, McpHost, McpPort, McpCommand, EnableMcp, Simulator, SimulatorAgents, ReconnectAttempts, ReconnectDelay, ConnectionTimeout,
         ReconnectAttemptTimeout, MaxAgents, McpApiKey, ApiKey, RateLimit, HealthInterval, RecoveryInterval, PollMinInterval, PollMaxInterval,
-        StructurePollInterval, KnowledgeFolder, PhysicsBackend, TlsCertificate, TlsKey, AllowedOrigins, ShutdownTimeout, LogFormatSetting, LogLevelSetting,
+        StructurePollInterval, KnowledgeFolder, PhysicsBackend, TlsCertificate, TlsKey, AllowedOrigins, ShutdownTimeout, History, HistoryFolder,
+        HistoryMaxBytes, HistoryRetention, LogFormatSetting, LogLevelSetting,
     ];
 
     /// <summary>

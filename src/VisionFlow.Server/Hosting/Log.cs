@@ -10,4 +10,6 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The runtime (MCP link, graph, physics) failed to start; the service keeps answering and reports it")]
     public static partial void RuntimeStartFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Replaying {File} read-only: {First:O} to {Last:O}; commands are refused")]
+    public static partial void Replaying(ILogger logger, string file, DateTimeOffset? first, DateTimeOffset? last);
 }

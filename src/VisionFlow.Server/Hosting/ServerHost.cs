@@ -7,6 +7,7 @@ using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Api;
 using VisionFlow.Server.Graph;
 using VisionFlow.Server.Health;
+using VisionFlow.Server.History;
 using VisionFlow.Server.Mcp;
 using VisionFlow.Server.Metrics;
 using VisionFlow.Server.Security;
@@ -25,8 +26,11 @@ internal static class ServerHost
     /// <param name="time">Clock for every timer (tests pass a fake one).</param>
     /// <param name="runtime">False builds the HTTP surface without starting the MCP link and the graph/physics loop,
     /// so the stream layer can be tested with snapshots the test publishes itself.</param>
-    public static WebApplication Build(ServerOptions options, TimeProvider? time = null, bool runtime = true)
+    /// <param name="replay">A recording to serve read-only (<c>visionflow replay</c>): history answers from it, commands
+    /// are refused, and nothing live runs (no MCP link, no recording).</param>
+    public static WebApplication Build(ServerOptions options, TimeProvider? time = null, bool runtime = true, HistoryService? replay = null)
     {
+        runtime &= replay is null;
         // The empty builder reads no appsettings files and watches nothing: start-up is on the 100 ms budget, and
         // configuration comes only from OptionsParser (handing args to the host would let it bind unknown keys silently).
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
@@ -105,6 +109,24 @@ internal static class ServerHost
         {
             builder.Services.AddHostedService<RuntimeServices>();
         }
+
+        if (replay is not null)
+        {
+            builder.Services.AddSingleton(replay);
+        }
+        else
+        {
+            // Opened when first asked for (the history runtime asks once the listener is up), not on the start-up path.
+            builder.Services.AddSingleton(sp => HistoryService.Live(options, time, sp.GetRequiredService<ILoggerFactory>()));
+        }
+
+        if (runtime)
+        {
+            // After the runtime services, so it stops first: the tap leaves before the pipeline it listens to.
+            builder.Services.AddHostedService<HistoryRuntime>();
+        }
+
+        builder.Services.AddSingleton<ISubsystemProbe, HistoryProbe>();
         builder.Services.AddSingleton<AgentsResponseCache>();
         builder.Services.AddSingleton<ISubsystemProbe, McpProbe>();
         builder.Services.AddSingleton<ISubsystemProbe, TelemetryProbe>();
@@ -158,6 +180,8 @@ internal static class ServerHost
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow.Security"));
         app.Use(originGate.InvokeAsync);
 
+        // Commands are recorded with their answers (or refused under a replay); after the gates, so refusals are not commands.
+        app.Use(CommandRecording.InvokeAsync);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.MapHealthEndpoints();
         app.MapSessionEndpoints();
@@ -166,6 +190,7 @@ internal static class ServerHost
         app.MapMetricsEndpoints();
         app.MapBotsEndpoints();
         app.MapGraphEndpoints();
+        app.MapHistoryEndpoints();
         app.MapOpenApiDocument();
         return app;
     }

@@ -149,6 +149,39 @@ public sealed class HistoryTests
     }
 
     [Test]
+    public async Task Swarms_and_tasks_the_server_reports_are_recorded_and_given_back_at_a_moment()
+    {
+        await using var swarm = SimulatedSwarm.Start();
+        await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(swarm));
+        await WaitForJsonAsync(server.Http, "/api/bots/status", r => r.GetProperty("mcp_state").GetString() == "connected", "a connection");
+        using var init = await server.Http.PostAsync("/api/bots/multi-agent/init", Json("""{"topology":"mesh","max_agents":4,"agent_types":["coder"]}"""));
+        await Assert.That(init.StatusCode).IsEqualTo(HttpStatusCode.Created);
+        var swarmId = JsonDocument.Parse(await init.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        using var create = await server.Http.PostAsync("/api/bots/tasks", Json("""{"description":"review the diff","priority":"high"}"""));
+        await Assert.That(create.StatusCode).IsEqualTo(HttpStatusCode.Created);
+        var taskId = JsonDocument.Parse(await create.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        // The structure tracker read both after the commands; the tap records its change sets as swarm and task records.
+        var recorder = server.Services.GetRequiredService<HistoryService>().Recorder!;
+        JsonElement state = default;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                await recorder.FlushAsync();
+                var last = JsonDocument.Parse(await server.Http.GetStringAsync("/api/history")).RootElement.GetProperty("last").GetDateTimeOffset();
+                state = await StateAsync(server.Http, last);
+                return state.GetProperty("swarms").EnumerateArray().Any(x => x.GetProperty("id").GetString() == swarmId)
+                    && state.GetProperty("tasks").EnumerateArray().Any(x => x.GetProperty("id").GetString() == taskId);
+            },
+            "the swarm and the task recorded",
+            TimeSpan.FromSeconds(30),
+            pollMilliseconds: 50);
+        var task = state.GetProperty("tasks").EnumerateArray().Single(x => x.GetProperty("id").GetString() == taskId);
+        await Assert.That(task.GetProperty("description").GetString()).IsEqualTo("review the diff");
+        await Assert.That(state.GetProperty("swarms").EnumerateArray().Single(x => x.GetProperty("id").GetString() == swarmId).GetProperty("topology").GetString()).IsEqualTo("mesh");
+    }
+
+    [Test]
     public async Task Bad_moments_get_a_400_naming_the_parameter_and_a_moment_outside_the_recording_says_so()
     {
         await using var server = await RunningServer.StartAsync(new Configuration.ServerOptions { EnableMcp = false, PhysicsBackend = "cpu" });

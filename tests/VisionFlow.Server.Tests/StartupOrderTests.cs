@@ -8,6 +8,7 @@ using VisionFlow.Server.Configuration;
 using VisionFlow.Server.Health;
 using VisionFlow.Server.Hosting;
 using VisionFlow.Testing;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Tests;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using VisionFlow.Server.Hosting;
 using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Health;

@@ -1,4 +1,4 @@
-using VisionFlow.Server.Hosting;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Health;
 

@@ -1,7 +1,7 @@
 using VisionFlow.Connections.Degradation;
 using VisionFlow.Connections.Link;
 using VisionFlow.Server.Configuration;
-using VisionFlow.Server.Hosting;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Health;
 

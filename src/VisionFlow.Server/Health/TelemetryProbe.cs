@@ -1,6 +1,6 @@
 using VisionFlow.Connections.Link;
 using VisionFlow.Server.Configuration;
-using VisionFlow.Server.Hosting;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Health;
 

@@ -8,7 +8,9 @@ using VisionFlow.History.Model;
 using VisionFlow.History.Recording;
 using VisionFlow.Physics.Loop;
 using VisionFlow.Server.Graph;
+using VisionFlow.Protocol.Dialects;
 using VisionFlow.Server.Mcp;
+using VisionFlow.Server.Structure;
 
 namespace VisionFlow.Server.History;
 
@@ -69,7 +71,9 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         _mcp.Link.StatusChanged += OnLinkStatus;
         _mcp.Link.Degradation.Changed += OnDegradation;
         _graph.Physics.PositionsPublished += OnPositions;
+        _mcp.Structure.Changed += OnStructure;
         OnLinkStatus(_mcp.Link.Status);
+        RecordStructure(_mcp.Structure.Snapshot.Swarms, [], [], _mcp.Structure.Snapshot.Tasks, [], []);
         var level = _mcp.Link.Degradation.Current.Level;
         if (level != DegradationLevel.FullyOperational)
         {
@@ -96,6 +100,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         _mcp.Link.StatusChanged -= OnLinkStatus;
         _mcp.Link.Degradation.Changed -= OnDegradation;
         _graph.Physics.PositionsPublished -= OnPositions;
+        _mcp.Structure.Changed -= OnStructure;
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -140,6 +145,57 @@ internal sealed partial class HistoryTap : IAsyncDisposable
 
         _wake.Set();
     }
+
+    // The structure tracker's thread, after a read that changed something: swarms and tasks as the server reported them.
+    private void OnStructure(StructureChanges changes)
+    {
+        try
+        {
+            RecordStructure(changes.Swarms.Added, changes.Swarms.Updated, changes.Swarms.Removed, changes.Tasks.Added, changes.Tasks.Updated, changes.Tasks.Removed);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.TapFailed(_logger, ex);
+        }
+    }
+
+    private void RecordStructure(
+        IReadOnlyList<SwarmInfo> swarmsAdded, IReadOnlyList<SwarmInfo> swarmsUpdated, IReadOnlyList<string> swarmsRemoved,
+        IReadOnlyList<TaskSummary> tasksAdded, IReadOnlyList<TaskSummary> tasksUpdated, IReadOnlyList<string> tasksRemoved)
+    {
+        if (swarmsAdded.Count + swarmsUpdated.Count + swarmsRemoved.Count + tasksAdded.Count + tasksUpdated.Count + tasksRemoved.Count == 0)
+        {
+            return;
+        }
+
+        using var batch = _recorder.Begin();
+        foreach (var s in swarmsAdded) batch.Added(EntityKind.Swarm, s.Id, SwarmFields(s));
+        foreach (var s in swarmsUpdated) batch.Changed(EntityKind.Swarm, s.Id, SwarmFields(s));
+        foreach (var id in swarmsRemoved) batch.Removed(EntityKind.Swarm, id);
+        foreach (var t in tasksAdded) batch.Added(EntityKind.Task, t.Id, TaskFields(t));
+        foreach (var t in tasksUpdated) batch.Changed(EntityKind.Task, t.Id, TaskFields(t));
+        foreach (var id in tasksRemoved) batch.Removed(EntityKind.Task, id);
+    }
+
+    private static FieldChange[] SwarmFields(SwarmInfo s) =>
+    [
+        new(SwarmField.Topology, s.Topology),
+        new(SwarmField.Strategy, s.Strategy),
+        new(SwarmField.Status, s.Status),
+        new(SwarmField.MaxAgents, s.MaxAgents),
+        new(SwarmField.AgentCount, s.AgentCount),
+        new(SwarmField.CreatedAt, s.CreatedAt),
+    ];
+
+    private static FieldChange[] TaskFields(TaskSummary t) =>
+    [
+        new(TaskField.Description, t.Description),
+        new(TaskField.Status, t.Status),
+        new(TaskField.Priority, t.Priority),
+        new(TaskField.Progress, t.Progress),
+        new(TaskField.AgentIds, FieldValue.Of(t.AssignedTo)),
+        new(TaskField.CreatedAt, t.CreatedAt),
+    ];
 
     private void OnLinkStatus(McpLinkStatus status) =>
         _recorder.Link(status.StateName, status.Detail, status.LastFailure?.KindName, status.Address);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VisionFlow.Server.History;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Hosting;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Hosting;
 

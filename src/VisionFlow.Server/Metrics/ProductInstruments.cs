@@ -1,8 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Physics.Diagnostics;
-using VisionFlow.Server.Hosting;
-using VisionFlow.Server.Runtime;
 using VisionFlow.Server.Mcp;
+using VisionFlow.Server.Runtime;
 using VisionFlow.Server.Streaming;
 
 namespace VisionFlow.Server.Metrics;

@@ -3,7 +3,7 @@ using VisionFlow.Server.Api;
 using VisionFlow.Server.Graph;
 using VisionFlow.Server.Mcp;
 
-namespace VisionFlow.Server.Hosting;
+namespace VisionFlow.Server.Runtime;
 
 /// <summary>
 /// Where the runtime (the MCP link with its telemetry intake, the knowledge graph and the physics loop with its device

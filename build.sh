@@ -71,6 +71,9 @@ Usage: ./build.sh <command> [args]
   screenshot [agents] [file]
                    publish, start visionflow --simulator with 1,000 agents (or as given) and save a screenshot of the
                    viewer from headless Chromium to docs/viewer.png (or file); the README shows that picture
+  screenshot claude-flow [file]
+                   the same against the real Claude Flow (the interop install, started over stdio): a swarm of a
+                   coder, a researcher and a tester and a task assigned to two of them, to docs/viewer-claude-flow.png
   image [lavapipe] build the FROM-scratch container images for linux/amd64 and linux/arm64 with buildah, smoke-run
                    each (arm64 under qemu) and join them in the manifest list visionflow:latest; `lavapipe` builds
                    the larger visionflow:lavapipe variant (linux/amd64) that carries Mesa's Vulkan-on-CPU driver and
@@ -597,7 +600,9 @@ case "${1:-help}" in
   publish) shift; cmd_publish "$@" ;;
   bench) shift; cmd_bench "$@" ;;
   image) shift; cmd_image "$@" ;;
-  screenshot) shift; cmd_bench screenshot "${1:-1000}" "${2:-docs/viewer.png}" ;;
+  screenshot) shift
+    if [[ "${1:-}" == "claude-flow" ]]; then cmd_interop_servers; cmd_bench screenshot claude-flow "${2:-docs/viewer-claude-flow.png}"
+    else cmd_bench screenshot "${1:-1000}" "${2:-docs/viewer.png}"; fi ;;
   interop-latest) shift; cmd_interop_latest ;;
   clean) shift; cmd_clean ;;
   help|-h|--help) usage ;;

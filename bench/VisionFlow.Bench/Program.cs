@@ -92,6 +92,11 @@ if (args.Length > 0 && args[0] == "viewer")
         args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10);
 }
 
+if (args.Length > 1 && args[0] == "screenshot" && args[1] == "claude-flow")
+{
+    return await VisionFlow.Bench.Viewer.ViewerHarness.RunClaudeFlowScreenshotAsync(args.Length > 2 ? args[2] : "docs/viewer-claude-flow.png");
+}
+
 if (args.Length > 0 && args[0] == "screenshot")
 {
     return await VisionFlow.Bench.Viewer.ViewerHarness.RunScreenshotAsync(

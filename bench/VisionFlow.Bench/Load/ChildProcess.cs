@@ -79,6 +79,13 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             binary);
     }
 
+    /// <summary>The service starting the real Claude Flow as its own child over stdio (<c>--mcp-command</c>).</summary>
+    public static Task<ChildProcess> StartServiceWithCommandAsync(string command) =>
+        StartAsync(
+            ["--mcp-command", command, "--port", "0", "--physics-backend", "cpu"],
+            new Dictionary<string, string> { ["VISIONFLOW_RATE_LIMIT"] = "0", ["VISIONFLOW_LOG_LEVEL"] = "information", ["VISIONFLOW_HISTORY"] = "false" },
+            ServiceLine());
+
     private static async Task<ChildProcess> StartAsync(string[] args, Dictionary<string, string> env, Regex pattern, string? binary = null)
     {
         var psi = new ProcessStartInfo(binary ?? Binary)

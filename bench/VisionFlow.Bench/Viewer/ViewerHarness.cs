@@ -103,6 +103,49 @@ internal static class ViewerHarness
         return 0;
     }
 
+    /// <summary>
+    /// The viewer against the real Claude Flow (the interop install, started by the binary over stdio): a mesh swarm of a
+    /// coder, a researcher and a tester, and a task assigned to two of them, as a user would make them through REST; the
+    /// swarm's hub pinned. The README's second picture.
+    /// </summary>
+    public static async Task<int> RunClaudeFlowScreenshotAsync(string path)
+    {
+        var command = await VisionFlow.Testing.Interop.McpServers.ClaudeFlowCommandAsync().ConfigureAwait(false);
+        await using var service = await ChildProcess.StartServiceWithCommandAsync(command).ConfigureAwait(false);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{service.Port.ToString(CultureInfo.InvariantCulture)}/") };
+        await VisionFlow.Testing.JsonPolling.WaitForJsonAsync(http, "/api/bots/status", s => s.GetProperty("mcp_state").GetString() == "connected", "connected to claude-flow", LoadWait).ConfigureAwait(false);
+        using var init = await http.PostAsync("/api/bots/multi-agent/init", Body("""{"topology":"mesh","max_agents":4,"agent_types":["coder","researcher","tester"]}""")).ConfigureAwait(false);
+        var created = System.Text.Json.JsonDocument.Parse(await init.Content.ReadAsStringAsync().ConfigureAwait(false)).RootElement;
+        if (!init.IsSuccessStatusCode) throw new InvalidOperationException($"init answered {(int)init.StatusCode}: {created}");
+        var agents = created.GetProperty("agent_ids").EnumerateArray().Select(a => a.GetString()!).ToArray();
+        using var task = await http.PostAsync("/api/bots/tasks", Body("""{"description":"review the parser change","priority":"high"}""")).ConfigureAwait(false);
+        var taskId = System.Text.Json.JsonDocument.Parse(await task.Content.ReadAsStringAsync().ConfigureAwait(false)).RootElement.GetProperty("id").GetString()!;
+        using var assign = await http.PostAsync($"/api/bots/tasks/{taskId}/assign", Body($$"""{"agent_ids":["{{agents[0]}}","{{agents[2]}}"]}""")).ConfigureAwait(false);
+        if (!assign.IsSuccessStatusCode) throw new InvalidOperationException($"assign answered {(int)assign.StatusCode}");
+
+        await using var browser = await HeadlessChromium.StartAsync().ConfigureAwait(false);
+        await browser.NavigateAsync(http.BaseAddress).ConfigureAwait(false);
+        await browser.WaitForAsync(
+            "window.visionflow && visionflow.agents.size >= 3 && visionflow.edgeList().some(e => e[3] === 'membership') && visionflow.edgeList().some(e => e[3] === 'assignment')",
+            LoadWait, "the swarm and the task drawn").ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromSeconds(10)).ConfigureAwait(false); // the layout settles
+        await browser.EvaluateAsync("""
+            (() => {
+              const hub = visionflow.edgeList().find(e => e[3] === 'membership');
+              if (hub) visionflow.pin(hub[1]);
+              return !!hub;
+            })()
+            """).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        await browser.ScreenshotAsync(full, 0.75).ConfigureAwait(false);
+        Console.WriteLine($"viewer against claude-flow (swarm {created.GetProperty("id").GetString()}, task {taskId}): {full} ({new FileInfo(full).Length / 1024} KiB)");
+        return 0;
+    }
+
+    private static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
     private static async Task<HeadlessChromium> OpenAsync(ChildProcess service, int agents)
     {
         var browser = await HeadlessChromium.StartAsync().ConfigureAwait(false);

@@ -14,7 +14,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${VISIONFLOW_CACHE:-$HOME/.cache/visionflow}"
-LOCK_HASH="$(sha256sum "$HERE/package-lock.json" "$HERE/package.json" | sha256sum | cut -c1-16)"
+LOCK_HASH="$(cat "$HERE/package-lock.json" "$HERE/package.json" | sha256sum | cut -c1-16)" # contents only: every checkout shares one install
 PINNED_DIR="$CACHE/npm/interop-$LOCK_HASH"
 CF_DIR="${CLAUDE_FLOW_DIR:-$PINNED_DIR}"
 SE_DIR="$PINNED_DIR"

@@ -20,7 +20,9 @@ namespace VisionFlow.Server.Tests;
 /// </summary>
 public sealed class StartupOrderTests
 {
-    private static readonly ServerOptions Options = new() { EnableMcp = false, PhysicsBackend = "cpu", Urls = ["http://127.0.0.1:0"] };
+    // History off: these tests read the overall status, and a default history folder shared with another run (its lock
+    // held) would rightly say "degraded".
+    private static readonly ServerOptions Options = new() { EnableMcp = false, PhysicsBackend = "cpu", Urls = ["http://127.0.0.1:0"], History = false };
 
     [Test]
     public async Task Health_says_starting_until_the_runtime_has_started_then_reports_it()

@@ -16,6 +16,16 @@ public sealed class ViewerLiveTests
         await browser.NavigateAsync(server.Address);
         await browser.WaitForAsync("window.visionflow && visionflow.streamOpen && visionflow.agents.size === 6 && visionflow.drawnAgents === 6", Wait, "6 agents drawn over an open stream");
 
+        // The window starts once five seconds of page time passed without a topology notice: a read such a notice asked
+        // for is paced (a second at least, more after a slow read) and on a busy machine could otherwise fall inside
+        // the window without its notice being counted there.
+        await browser.WaitForAsync("""
+            (() => {
+              if (window.__tn !== visionflow.topologyNotices) { window.__tn = visionflow.topologyNotices; window.__tnAt = performance.now(); }
+              return performance.now() - window.__tnAt > 5000;
+            })()
+            """, Wait, "five quiet seconds without a topology notice");
+
         // The window starts now: earlier requests (the page's first reads, even those still in flight) do not count.
         await browser.EvaluateAsync("""
             performance.setResourceTimingBufferSize(100000);

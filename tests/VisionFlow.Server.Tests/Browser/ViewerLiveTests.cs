@@ -16,26 +16,22 @@ public sealed class ViewerLiveTests
         await browser.NavigateAsync(server.Address);
         await browser.WaitForAsync("window.visionflow && visionflow.streamOpen && visionflow.agents.size === 6 && visionflow.drawnAgents === 6", Wait, "6 agents drawn over an open stream");
 
-        // The window starts once five seconds of page time passed without a topology notice: a read such a notice asked
-        // for is paced (a second at least, more after a slow read) and on a busy machine could otherwise fall inside
-        // the window without its notice being counted there.
+        // The window starts at a moment when no graph read is running or due (a read a notice asked for is paced, a
+        // second at least and twenty times the last read's cost, so on a busy machine it may come seconds later):
+        // from then on every graph read must follow a notice counted in the window. Checked and started in one turn
+        // of the page's event loop.
         await browser.WaitForAsync("""
             (() => {
-              if (window.__tn !== visionflow.topologyNotices) { window.__tn = visionflow.topologyNotices; window.__tnAt = performance.now(); }
-              return performance.now() - window.__tnAt > 5000;
+              if (!visionflow.graphIdle()) return false;
+              performance.setResourceTimingBufferSize(100000);
+              performance.clearResourceTimings();
+              window.__t0 = performance.now();
+              window.__topology0 = visionflow.topologyNotices;
+              window.__status0 = visionflow.statusTriggers;
+              window.__agents0 = JSON.stringify([...visionflow.agents.values()].map(a => [a.cpu_usage, a.memory_usage, a.status]));
+              return true;
             })()
-            """, Wait, "five quiet seconds without a topology notice");
-
-        // The window starts now: earlier requests (the page's first reads, even those still in flight) do not count.
-        await browser.EvaluateAsync("""
-            performance.setResourceTimingBufferSize(100000);
-            performance.clearResourceTimings();
-            window.__t0 = performance.now();
-            window.__topology0 = visionflow.topologyNotices;
-            window.__status0 = visionflow.statusTriggers;
-            window.__agents0 = JSON.stringify([...visionflow.agents.values()].map(a => [a.cpu_usage, a.memory_usage, a.status]));
-            true
-            """);
+            """, Wait, "no graph read running or due");
 
         // Sixteen seconds of the page's time: longer than every polling period it had (2 s, 3 s, 10 s, 15 s).
         await browser.WaitForAsync("performance.now() - window.__t0 > 16000", Wait, "sixteen seconds with the stream open");

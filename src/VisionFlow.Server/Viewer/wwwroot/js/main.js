@@ -51,6 +51,7 @@ const hooks = {
   pin: details.pin,
   edgeCount: () => graph.edges.count,
   edgeList: () => state.edges,
+  graphIdle: feed.graphIdle,
 };
 for (const name of Object.keys(hooks)) if (name in state) throw new Error('the test hook ' + name + ' would hide state.' + name);
 window.visionflow = Object.assign(state, hooks);

@@ -27,5 +27,8 @@ export function paced(read, minimumMs, clock = performance, timers = globalThis)
     timer = timers.setTimeout(() => { timer = 0; now(); }, Math.max(0, last + Math.max(minimumMs, cost * 20) - clock.now()));
   }
 
-  return { now, soon };
+  /** Neither running nor due: no read will happen until something asks for one. */
+  const idle = () => !running && !timer && !again;
+
+  return { now, soon, idle };
 }

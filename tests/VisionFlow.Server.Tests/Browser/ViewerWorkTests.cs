@@ -179,7 +179,7 @@ public sealed class ViewerWorkTests
         await browser.ClickElementAsync(button);
         await browser.WaitForAsync($"document.querySelector({Js(button)}).textContent === 'Confirm'", Wait, "the confirmation");
         await browser.ClickElementAsync(button);
-        var said = await browser.WaitForAsync("document.getElementById('command-result').textContent.includes('204') && document.getElementById('command-result').textContent", Wait, "the answer");
+        var said = await browser.WaitForAsync("document.getElementById('command-result').textContent.includes('→ 204') && document.getElementById('command-result').textContent", Wait, "the answer");
         await Assert.That(said!.GetValue<string>()).IsEqualTo($"Terminate {victim} → 204 No Content: agent {victim} terminated");
         await browser.WaitForAsync($"!document.querySelector('#agents-table tr[data-id={victim}]') && visionflow.drawnAgents === 4", Wait, "the agent gone from the table and the graph");
 
@@ -191,7 +191,7 @@ public sealed class ViewerWorkTests
 
         await browser.WaitForAsync("visionflow.agents.size === 5", Wait, "5 agents again");
         await browser.ClickElementAsync("#spawn-form button[type=submit]");
-        var refused = await browser.WaitForAsync("document.getElementById('command-result').textContent.includes('409') && document.getElementById('command-result').textContent", Wait, "the 409");
+        var refused = await browser.WaitForAsync("document.getElementById('command-result').textContent.includes('→ 409') && document.getElementById('command-result').textContent", Wait, "the 409");
         await Assert.That(refused!.GetValue<string>()).StartsWith("Spawn coder → 409 Conflict: Agent limit reached — ");
         await Assert.That(refused!.GetValue<string>()).Contains("MCP_MAX_AGENTS");
     }

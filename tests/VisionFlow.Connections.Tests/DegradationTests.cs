@@ -94,6 +94,24 @@ public sealed class DegradationTests
     }
 
     [Test]
+    public async Task A_success_of_work_begun_before_a_failure_does_not_start_recovery()
+    {
+        var time = new FakeTimeProvider();
+        using var m = new GracefulDegradationManager(Options, time);
+        var before = m.Failures; // a request starts on the session that is about to die
+        m.HandleFailure(McpFailureType.ServiceUnavailable); // the session's connection closes: counted here
+        m.ReportHealthy(before); // the request's answer, read before the close, is handled late
+        await Assert.That(m.HealthySince).IsNull();
+        time.Advance(TimeSpan.FromMinutes(5));
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.EmergencyMode); // no climb while the link is down
+
+        m.ReportHealthy(m.Failures); // work begun after the failure: news
+        await Assert.That(m.HealthySince).IsEqualTo(time.GetUtcNow());
+        time.Advance(TimeSpan.FromSeconds(30));
+        await Assert.That(m.Level).IsEqualTo(DegradationLevel.PartialDegradation);
+    }
+
+    [Test]
     public async Task Changes_are_published_in_order_and_history_is_bounded()
     {
         var time = new FakeTimeProvider();

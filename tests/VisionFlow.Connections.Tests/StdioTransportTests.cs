@@ -89,8 +89,10 @@ public sealed class StdioTransportTests
         await Assert.That(ChildProcesses.IsAlive(first)).IsFalse();
         await Assert.That(peer.Accepted).IsEqualTo(2);
         await Until(() => link.Degradation.Level == DegradationLevel.FullyOperational, "the level back up, a step per healthy interval");
-        await Assert.That(link.Degradation.GetStats().History.Select(c => c.To))
-            .IsEquivalentTo(new[] { DegradationLevel.EmergencyMode, DegradationLevel.PartialDegradation, DegradationLevel.FullyOperational });
+        // One loss, one climb: down to emergency, a step per healthy interval back up, nothing in between.
+        var history = string.Join(", ", link.Degradation.GetStats().History.Select(c => $"{c.From}->{c.To} ({c.Reason})"));
+        await Assert.That(history).IsEqualTo(
+            "FullyOperational->EmergencyMode (service unavailable), EmergencyMode->PartialDegradation (healthy interval), PartialDegradation->FullyOperational (healthy interval)");
         await Assert.That(await Ping(link)).IsTrue();
     }
 

@@ -29,6 +29,7 @@ public sealed partial class GracefulDegradationManager : IDisposable
     private DateTimeOffset? _healthySince;
     private volatile bool _healthy;
     private long _transitions;
+    private long _failures; // failures counted so far: a healthy report from work begun before the last one is stale
     private ImmutableQueue<DegradationChange> _history = [];
     private int _historyCount;
     private bool _disposed;
@@ -103,6 +104,7 @@ public sealed partial class GracefulDegradationManager : IDisposable
             };
             _healthy = false;
             _healthySince = null;
+            _failures++;
             StopRecovery_NeedsLock();
             change = target > _level ? Apply_NeedsLock(target, Describe(failure)) : null;
         }
@@ -118,7 +120,17 @@ public sealed partial class GracefulDegradationManager : IDisposable
     /// The link works (connected, a ping or a call answered). The first report after a failure starts the healthy
     /// interval; while it lasts the level climbs one step per recovery interval. Further reports cost one read.
     /// </summary>
-    public void ReportHealthy()
+    public void ReportHealthy() => ReportHealthy(null);
+
+    /// <summary>Failures counted so far; take it before work whose success is reported with <see cref="ReportHealthy(long?)"/>.</summary>
+    internal long Failures => Volatile.Read(ref _failures);
+
+    /// <summary>
+    /// As <see cref="ReportHealthy()"/>, for work that began when <paramref name="failuresBefore"/> failures had been
+    /// counted: if one was counted since, the report is stale and ignored. A call answered on a connection that has
+    /// since died (its continuation run late, under load) must not start a healthy interval the loss already ended.
+    /// </summary>
+    internal void ReportHealthy(long? failuresBefore)
     {
         if (_healthy)
         {
@@ -127,7 +139,7 @@ public sealed partial class GracefulDegradationManager : IDisposable
 
         lock (_lock)
         {
-            if (_healthy || _disposed)
+            if (_healthy || _disposed || (failuresBefore is { } seen && seen != _failures))
             {
                 return;
             }

@@ -33,15 +33,21 @@ internal sealed partial class LinkHealthPolicy(GracefulDegradationManager degrad
     /// <summary>A connection attempt failed.</summary>
     public void OnAttemptFailed(McpFailure failure) => degradation.HandleFailure(failure);
 
-    /// <summary>A request was answered.</summary>
-    public void OnRequestSucceeded() => degradation.ReportHealthy();
+    /// <summary>Failures counted so far: taken when a request starts, so its outcome can tell whether it is news.</summary>
+    public long FailuresSoFar => degradation.Failures;
+
+    /// <summary>
+    /// A request was answered. It says the link works only if no failure was counted since it started
+    /// (<paramref name="failuresBefore"/>): an answer that arrived on a connection since lost says nothing about the next one.
+    /// </summary>
+    public void OnRequestSucceeded(long failuresBefore) => degradation.ReportHealthy(failuresBefore);
 
     /// <summary>
     /// A request failed; returns whether the failure proves the session's connection gone (the caller then gives the
     /// session up, which counts nothing more). An answer from the server (not found, invalid arguments, a refusal) is a
     /// working link.
     /// </summary>
-    public bool OnRequestFailed(McpFailure failure, Exception exception)
+    public bool OnRequestFailed(McpFailure failure, Exception exception, long failuresBefore)
     {
         if (!failure.IsExpected)
         {
@@ -51,7 +57,7 @@ internal sealed partial class LinkHealthPolicy(GracefulDegradationManager degrad
 
         if (failure.IsAnswer)
         {
-            degradation.ReportHealthy();
+            degradation.ReportHealthy(failuresBefore);
             return false;
         }
 
@@ -71,11 +77,7 @@ internal sealed partial class LinkHealthPolicy(GracefulDegradationManager degrad
     {
         if (result.Succeeded)
         {
-            if (connected)
-            {
-                degradation.ReportHealthy();
-            }
-
+            // The ping went through the request pipeline, which reported the success already (or found it stale).
             return null;
         }
 

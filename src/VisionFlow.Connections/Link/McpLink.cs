@@ -161,17 +161,18 @@ public sealed partial class McpLink : IAsyncDisposable
             _poller!.CommandStarted();
         }
 
+        var failuresBefore = _policy.FailuresSoFar;
         try
         {
             var result = await Resilience.Pipeline.ExecuteAsync(
                 static (call, ct) => McpConnection.RunAsync(call.Pool, call.Operation, ct), (Pool: _pool!, Operation: operation), cancellationToken).ConfigureAwait(false);
-            _policy.OnRequestSucceeded();
+            _policy.OnRequestSucceeded(failuresBefore);
             return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var failure = FailureClassifier.Classify(ex);
-            if (_policy.OnRequestFailed(failure, ex))
+            if (_policy.OnRequestFailed(failure, ex, failuresBefore))
             {
                 LoseSession(status.Session, failure);
             }

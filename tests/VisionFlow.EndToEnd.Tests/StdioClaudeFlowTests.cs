@@ -26,6 +26,10 @@ public sealed class StdioClaudeFlowTests
         ]);
         var address = await run.WaitForListeningAsync(Wait);
         using var http = new HttpClient { BaseAddress = address };
+        // The first-run line names what will really be tried: the command, not the TCP address nobody configured.
+        var target = await Eventually.FindAsync(() => run.Stdout.FirstOrDefault(l => l.Contains("MCP server: ", StringComparison.Ordinal)), "the line naming the MCP server", Wait, pollMilliseconds: 20);
+        await Assert.That(target).Contains($"started as `{command}` over stdio");
+        await Assert.That(target!).DoesNotContain("CLAUDE_FLOW_HOST");
 
         var status = await JsonPolling.WaitForJsonAsync(http, "/api/bots/status", r => r.GetProperty("mcp_state").GetString() == "connected", "connected over stdio", Wait);
         await Assert.That(status.GetProperty("mcp_address").GetString()).IsEqualTo(command);

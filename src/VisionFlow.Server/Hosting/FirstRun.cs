@@ -5,7 +5,7 @@ namespace VisionFlow.Server.Hosting;
 
 /// <summary>
 /// The lines a new user reads first: where the viewer is, which MCP server the service is about to try, and what to
-/// do when there is none (point CLAUDE_FLOW_HOST / MCP_TCP_PORT at it, or try the built-in simulator).
+/// do when there is none (point CLAUDE_FLOW_HOST / MCP_TCP_PORT or the stdio command at it, or try the built-in simulator).
 /// </summary>
 internal static partial class FirstRun
 {
@@ -23,6 +23,10 @@ internal static partial class FirstRun
         else if (!options.EnableMcp)
         {
             McpOff(logger);
+        }
+        else if (options.McpCommand is { } command)
+        {
+            McpCommand(logger, command);
         }
         else
         {
@@ -44,4 +48,8 @@ internal static partial class FirstRun
     [LoggerMessage(EventId = 13, Level = LogLevel.Information,
         Message = "MCP server: {Host}:{Port} (CLAUDE_FLOW_HOST / MCP_TCP_PORT); if nothing answers there, point those at your Claude Flow MCP bridge, or try VisionFlow without one: visionflow --simulator")]
     private static partial void McpTarget(ILogger logger, string host, int port);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information,
+        Message = "MCP server: started as `{Command}` over stdio (VISIONFLOW_MCP_COMMAND / --mcp-command); if it does not start or answer, check that command, or try VisionFlow without one: visionflow --simulator")]
+    private static partial void McpCommand(ILogger logger, string command);
 }

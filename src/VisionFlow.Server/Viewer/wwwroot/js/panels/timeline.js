@@ -25,6 +25,7 @@ import { $, el, set, keyedChildren } from '../dom.js';
 const KINDS = 'degradation,link,command';
 const PAGES_AT_MOST = 20;          // 20 pages of 500 markers a read; the rest on the next read
 const MOMENT_READS_MS = 200;       // at most five moments a second while dragging or playing
+const OVERLAP_MS = 5000;           // each marker read starts this long before the last marker read
 
 let summary = null;                // the last /api/history answer
 let offset = 0;                    // the service's clock minus this page's (ms), from the summary's `now`
@@ -44,7 +45,9 @@ const serverNow = () => Date.now() + offset;
 /** The span the track shows: the first moment recorded to now (live) or to the last one (a replay). */
 export function span() {
   if (!recorded()) return { from: 0, to: 0 };
-  const last = Date.parse(summary.last);
+  // Milliseconds here, microseconds in the store: a replay's end is the millisecond after its last record, so the
+  // moment shown there holds that record.
+  const last = Date.parse(summary.last) + 1;
   return { from: Date.parse(summary.first), to: replay() ? last : Math.max(last, serverNow()) };
 }
 
@@ -64,7 +67,9 @@ async function readMarkers() {
     await readSummary();
     if (recorded()) {
       let cursor = null, pages = 0;
-      const from = readFrom || summary.first;
+      // From a little before the last marker read: records made at the same time on different threads can reach the
+      // store a flush apart, the earlier moment after the later one (mergeMarkers drops what is read twice).
+      const from = readFrom === null ? summary.first : new Date(Date.parse(readFrom) - OVERLAP_MS).toISOString();
       do {
         const q = '/api/history/events?kinds=' + KINDS + '&limit=500&from=' + encodeURIComponent(from) + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
         const { body } = await api(q);
@@ -81,10 +86,19 @@ async function readMarkers() {
     set($('tl-note'), 'textContent', 'History not read: ' + describeError(e));
   }
   show();
-  if (replay() && state.at === null && recorded()) goTo(Date.parse(summary.last));
+  showReadOnly();
+  if (replay() && state.at === null && recorded()) goTo(span().to);
 }
 
 const marks = paced(readMarkers, 2000);
+
+// What a notice announces reaches the store within its flush interval (a second): the markers are read after that.
+const FLUSH_MS = 1100;
+let afterNotice = 0;
+function readAfterFlush() {
+  if (replay() || afterNotice) return;
+  afterNotice = setTimeout(() => { afterNotice = 0; marks.soon(); }, FLUSH_MS);
+}
 const moments = latest(readMoment, MOMENT_READS_MS);
 
 async function readMoment(t) {
@@ -269,8 +283,14 @@ function showReadOnly() {
 
 // --- input ---
 
+// The track's inside (its border left out), where moments are laid out, in page coordinates.
+function inside() {
+  const t = track(), r = t.getBoundingClientRect();
+  return { left: r.left + t.clientLeft, width: t.clientWidth, middle: r.top + r.height / 2 };
+}
+
 function pointerMoment(e) {
-  const r = track().getBoundingClientRect();
+  const r = inside();
   return momentAt(e.clientX - r.left, span(), r.width);
 }
 
@@ -316,15 +336,17 @@ function initInput() {
 
 /** What the tests wait for and ask. */
 export const hooks = {
-  /** No marker read and no moment read running or due, and the moment shown is the one wanted. */
-  idle: () => marks.idle() && moments.idle() && !play,
+  /** No marker read and no moment read running or due (nor one after a notice), and the moment shown is the one wanted. */
+  idle: () => marks.idle() && moments.idle() && !play && !afterNotice,
   /** The moment whose state the page shows (ISO), or null while live. */
   shown: () => (state.at === null || state.shownAt === null || state.shownAt === undefined ? null : new Date(state.shownAt).toISOString()),
   /** Page coordinates of a moment on the track (ISO or ms). */
   pointOf: (t) => {
-    const r = track().getBoundingClientRect();
-    return [r.left + xOf(typeof t === 'string' ? Date.parse(t) : t, span(), r.width), r.top + r.height / 2];
+    const r = inside();
+    return [r.left + xOf(typeof t === 'string' ? Date.parse(t) : t, span(), r.width), r.middle];
   },
+  /** The moment wanted has been read and is shown (markers may still be read). */
+  settled: () => moments.idle() && !play,
   /** The marker classes drawn, one list per drawn marker. */
   markers: () => [...document.querySelectorAll('#tl-markers .marker')].map((e) => e.dataset.classes.split(' ')),
   span: () => ({ from: new Date(span().from).toISOString(), to: new Date(span().to).toISOString() }),
@@ -338,8 +360,8 @@ export function init(live) {
   initInput();
   on('moment', () => { showCursor(); showReadOnly(); });
   // A notice that the link or the level moved, or this page's command: new markers may be recorded.
-  on('notice', () => { if (!replay()) marks.soon(); });
-  on('answer', () => { if (!replay()) marks.soon(); });
+  on('notice', readAfterFlush);
+  on('answer', readAfterFlush);
   new ResizeObserver(() => { if (summary) show(); }).observe(track());
   // While live the track's end is now: the scale follows once a second (no request).
   setInterval(() => { if (summary && !replay() && !play) show(); }, 1000);

@@ -23,6 +23,8 @@ test('events become markers by what they mean: link lost or back, level down or 
   assert.equal(markerOf({ at: at(1), kind: 'link', state: 'reconnecting', reason: 'refused', detail: 'ECONNREFUSED' }).cls, 'link-down');
   assert.match(markerOf({ at: at(1), kind: 'link', state: 'reconnecting', reason: 'refused', detail: 'ECONNREFUSED' }).words, /refused.*ECONNREFUSED/);
   assert.equal(markerOf({ at: at(1), kind: 'link', state: 'connected' }).cls, 'link-up');
+  assert.equal(markerOf({ at: at(1), kind: 'link', state: 'connecting' }).cls, 'link-connecting', 'the first connection is not a loss');
+  assert.equal(markerOf({ at: at(1), kind: 'link', state: 'connecting', reason: 'refused' }).cls, 'link-down');
   assert.equal(markerOf({ at: at(1), kind: 'degradation', from: 'fully_operational', to: 'emergency_mode' }).cls, 'degraded');
   assert.equal(markerOf({ at: at(1), kind: 'degradation', from: 'safe_mode', to: 'partial_degradation' }).cls, 'recovered');
   assert.equal(markerOf({ at: at(1), kind: 'command', operation: 'POST /api/bots/agents', status: 201 }).cls, 'command');

@@ -126,19 +126,28 @@ public sealed class ViewerTimelineTests
         // The timeline shows the loss and the return, and the outage between them. Reaching for it (the pointer coming
         // to it) brings its markers up to date with what was recorded since the page read them.
         JsonNode? markers = null;
-        await Eventually.UntilAsync(
-            async () =>
-            {
-                await browser.MoveMouseAsync(5, 5);
-                await browser.EvaluateAsync("document.getElementById('tl-track').scrollIntoView({block: 'nearest'})");
-                var p = (await browser.EvaluateAsync("visionflow.timeline.pointOf(Date.now())"))!.AsArray();
-                await browser.MoveMouseAsync(p[0]!.GetValue<double>() - 40, p[1]!.GetValue<double>());
-                markers = await browser.EvaluateAsync("JSON.stringify({m: visionflow.timeline.markers().flat(), bands: document.querySelectorAll('#tl-bands .outage').length})");
-                var m = JsonNode.Parse(markers!.GetValue<string>())!;
-                var classes = m["m"]!.AsArray().Select(x => x!.GetValue<string>()).ToArray();
-                return classes.Contains("link-down") && classes.Contains("link-up") && classes.Contains("degraded") && classes.Contains("recovered") && m["bands"]!.GetValue<int>() >= 1;
-            },
-            "the outage on the timeline", Wait, pollMilliseconds: 100, seen: () => markers?.ToJsonString() ?? "nothing");
+        try
+        {
+            await Eventually.UntilAsync(
+                async () =>
+                {
+                    await browser.MoveMouseAsync(5, 5);
+                    await browser.EvaluateAsync("document.getElementById('tl-track').scrollIntoView({block: 'nearest'})");
+                    var p = (await browser.EvaluateAsync("visionflow.timeline.pointOf(Date.now())"))!.AsArray();
+                    await browser.MoveMouseAsync(p[0]!.GetValue<double>() - 40, p[1]!.GetValue<double>());
+                    markers = await browser.EvaluateAsync("JSON.stringify({m: visionflow.timeline.markers().flat(), bands: document.querySelectorAll('#tl-bands .outage').length})");
+                    var m = JsonNode.Parse(markers!.GetValue<string>())!;
+                    var classes = m["m"]!.AsArray().Select(x => x!.GetValue<string>()).ToArray();
+                    return classes.Contains("link-down") && classes.Contains("link-up") && classes.Contains("degraded") && classes.Contains("recovered") && m["bands"]!.GetValue<int>() >= 1;
+                },
+                "the outage on the timeline", Wait, pollMilliseconds: 100, seen: () => markers?.ToJsonString() ?? "nothing");
+        }
+        catch (TimeoutException ex)
+        {
+            var read = (await browser.EvaluateAsync("JSON.stringify(visionflow.timeline.read())"))!.GetValue<string>();
+            var recordedMarks = string.Join(" | ", (await HistoryTests.EventsAsync(server.Http, "degradation,link,command")).Select(e => e.GetProperty("at").GetString() + " " + e.GetProperty("kind").GetString()));
+            throw new TimeoutException($"{ex.Message}; the page read {read}; recorded: {recordedMarks}", ex);
+        }
 
         var addedB = At(events.First(x => Is(x, "agent", "added", b)));
         var removedA = At(events.First(x => Is(x, "agent", "removed", a)));

@@ -23,7 +23,7 @@ export const levelRank = (level) => { const i = LEVELS.indexOf(level); return i 
 
 /**
  * A recorded event (GET /api/history/events) as a marker: {at, cls, words}. `cls` is what it is drawn as: `link-down`
- * (the link lost), `link-up` (back), `degraded` (the level fell), `recovered` (it rose), `command` (a command sent
+ * (the link lost or failing), `link-up` (connected), `link-connecting` (a connection being made, no failure yet), `degraded` (the level fell), `recovered` (it rose), `command` (a command sent
  * through the API) or `command-failed` (one answered 400 or worse). Null for any other kind.
  */
 export function markerOf(e) {
@@ -31,8 +31,10 @@ export function markerOf(e) {
   if (!Number.isFinite(at)) return null;
   switch (e.kind) {
     case 'link': {
+      // A first connection being made is not a loss: only a state with a failure, or one other than connecting, is.
       const up = e.state === 'connected';
-      return { at, cls: up ? 'link-up' : 'link-down', words: 'link ' + e.state + (e.reason ? ' (' + e.reason + ')' : '') + (e.detail && !up ? ': ' + e.detail : '') };
+      const cls = up ? 'link-up' : e.reason || e.state !== 'connecting' ? 'link-down' : 'link-connecting';
+      return { at, cls, words: 'link ' + e.state + (e.reason ? ' (' + e.reason + ')' : '') + (e.detail && !up ? ': ' + e.detail : '') };
     }
     case 'degradation': {
       const down = levelRank(e.to) > levelRank(e.from);
@@ -50,7 +52,7 @@ export function markerOf(e) {
 const words = (level) => String(level || '?').replace(/_/g, ' ');
 
 // What a gathered marker is drawn as: the most alarming of what it holds.
-const SEVERITY = ['command', 'link-up', 'recovered', 'command-failed', 'degraded', 'link-down'];
+const SEVERITY = ['link-connecting', 'command', 'link-up', 'recovered', 'command-failed', 'degraded', 'link-down'];
 
 /**
  * Markers (sorted by moment) gathered so that no two drawn ones are closer than minPx: [{x, at, count, cls, classes,

@@ -36,6 +36,7 @@ let speed = 1;
 let saved = null;                  // the live swarms and tasks while the past is shown
 let liveMeta = new Map();          // the live graph's notes, for naming them in the past
 let drawn = false;                 // whether the track has been laid out once
+let drawnTo = 0;                   // the end of the span when the track was last laid out
 let refresh = { all: () => {} };   // the live reads (feed.js), brought in at init
 
 const replay = () => !!summary && summary.mode === 'replay';
@@ -90,7 +91,7 @@ async function readMarkers() {
   if (replay() && state.at === null && recorded()) goTo(span().to);
 }
 
-const marks = paced(readMarkers, 2000);
+const marks = paced(readMarkers, 2000, performance, globalThis, 2);
 
 // What a notice announces reaches the store within its flush interval (a second): the markers are read after that.
 const FLUSH_MS = 1100;
@@ -224,6 +225,7 @@ function show() {
   set($('tl-live'), 'hidden', replay());
   drawn = true;
   const s = span(), w = width();
+  drawnTo = s.to;
   set($('tl-first'), 'textContent', recorded() ? clockWords(s.from) : 'Nothing recorded yet');
   set($('tl-last'), 'textContent', recorded() ? (replay() ? clockWords(s.to) : 'now') : '');
   const clusters = recorded() ? clusterMarkers(markers, s, w) : [];
@@ -248,7 +250,7 @@ function showCursor() {
   const s = span();
   const t = state.at === null ? s.to : state.at;
   $('tl-cursor').style.setProperty('left', xOf(t, s, width()) + 'px');
-  const words = state.at === null ? 'Live · ' + clockWords(serverNow()) : clockWords(t) + (replay() ? ' (replay)' : ' · ' + agoWords(s.to - t));
+  const words = state.at === null ? 'Live' : clockWords(t) + (replay() ? ' (replay)' : ' · ' + agoWords(s.to - t));
   set($('tl-moment'), 'textContent', words);
   const slider = track();
   slider.setAttribute('aria-valuemin', String(s.from));
@@ -349,6 +351,8 @@ export const hooks = {
   settled: () => moments.idle() && !play,
   /** The marker classes drawn, one list per drawn marker. */
   markers: () => [...document.querySelectorAll('#tl-markers .marker')].map((e) => e.dataset.classes.split(' ')),
+  /** What the markers were read from: the moment the next read starts after, and each marker's moment and class. */
+  read: () => ({ readFrom, markers: markers.map((m) => [new Date(m.at).toISOString(), m.cls]) }),
   span: () => ({ from: new Date(span().from).toISOString(), to: new Date(span().to).toISOString() }),
 };
 
@@ -363,7 +367,11 @@ export function init(live) {
   on('notice', readAfterFlush);
   on('answer', readAfterFlush);
   new ResizeObserver(() => { if (summary) show(); }).observe(track());
-  // While live the track's end is now: the scale follows once a second (no request).
-  setInterval(() => { if (summary && !replay() && !play) show(); }, 1000);
+  // While live the track's end is now: the scale follows (no request), redrawn once the end has moved a pixel.
+  setInterval(() => {
+    if (!summary || replay() || play || !recorded()) return;
+    const s = span();
+    if ((s.to - drawnTo) * width() >= s.to - s.from) show();
+  }, 1000);
   marks.now();
 }

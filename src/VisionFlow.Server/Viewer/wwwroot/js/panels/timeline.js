@@ -250,8 +250,9 @@ function showCursor() {
   const s = span();
   const t = state.at === null ? s.to : state.at;
   $('tl-cursor').style.setProperty('left', xOf(t, s, width()) + 'px');
-  const words = state.at === null ? 'Live' : clockWords(t) + (replay() ? ' (replay)' : ' · ' + agoWords(s.to - t));
+  const words = state.at === null ? 'showing now' : clockWords(t) + (replay() ? ' (replay)' : ' · ' + agoWords(s.to - t));
   set($('tl-moment'), 'textContent', words);
+  set($('tl-live'), 'disabled', state.at === null);
   const slider = track();
   slider.setAttribute('aria-valuemin', String(s.from));
   slider.setAttribute('aria-valuemax', String(s.to));

@@ -171,6 +171,11 @@ public sealed class ViewerTimelineTests
         await Assert.That(await CommandsOffAsync(browser)).IsTrue();
         await Assert.That(await TextAsync(browser, "past-note")).Contains("commands are off");
 
+        // /ws goes on arriving (the fresh server's agent changes) and is not applied over the moment shown.
+        var held = (await browser.EvaluateAsync("visionflow.noticesHeld"))!.GetValue<int>();
+        await browser.WaitForAsync($"visionflow.noticesHeld > {held}", Wait, "a live message held back");
+        await Assert.That(await TableAsync(browser)).IsEquivalentTo(Ids(then));
+
         // A moment in the outage: no agents (MCP down: empty, never invented), the level then, not fully operational.
         var outageAt = new[] { degraded, linkLost, removedB }.Max();
         await Assert.That(outageAt).IsLessThan(recovered);
@@ -248,6 +253,13 @@ public sealed class ViewerTimelineTests
             var nodeX = then.GetProperty("agents")[0].GetProperty("node_id").GetUInt32();
             await Assert.That((await browser.EvaluateAsync($"visionflow.position({nodeX}) !== null"))!.GetValue<bool>()).IsTrue();
             await Assert.That(await TextAsync(browser, "banner-message")).StartsWith("Replay of ");
+
+            // Played at 60× from there: it runs to the recording's end and stops there, showing Y again.
+            await browser.EvaluateAsync("(() => { const s = document.getElementById('tl-speed'); s.value = '60'; s.dispatchEvent(new Event('change')); })()");
+            await browser.ClickElementAsync("#tl-play");
+            await browser.WaitForAsync("visionflow.timeline.settled() && document.getElementById('tl-play').textContent === '▶' && " + TableIs(y), Wait, "played to the end, Y again");
+            var ended = DateTimeOffset.Parse((await browser.EvaluateAsync("visionflow.timeline.shown()"))!.GetValue<string>(), CultureInfo.InvariantCulture);
+            await Assert.That(Math.Abs((ended - last).TotalMilliseconds)).IsLessThanOrEqualTo(1);
 
             // Read-only: the controls are off with the reason shown, and a command sent anyway is answered 409.
             await Assert.That(await CommandsOffAsync(browser)).IsTrue();

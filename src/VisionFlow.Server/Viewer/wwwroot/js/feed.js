@@ -84,7 +84,7 @@ export function refreshAll() {
 export function onNotice(effects) {
   if (effects.status || effects.degradation) changed('notice', effects);
   // A recorded moment is shown: nothing live is applied over it (Live asks for everything again).
-  if (state.at !== null) return;
+  if (state.at !== null) { state.noticesHeld++; return; }
   if (effects.topic) applyTopic(effects.topic);
   if (effects.graph) graphReads.soon();
   if (effects.degradation) changed('degradation', effects.degradation);

@@ -75,6 +75,7 @@ export const state = {
   shownAt: null,                // the moment whose state the model holds now (the read of `at` may still run)
   readOnly: null,               // why commands are off (showing the past, or a replay), null when they are on
   framesHeld: 0,                // /ws binary frames received and not applied while the past was shown
+  noticesHeld: 0,               // /ws text messages (topics, notices) received and not applied while the past was shown
 
   // Swarms and tasks this page knows of (writer: panels/swarms.js, panels/tasks.js).
   swarms: new Map(),            // swarm id -> {id, info, answer, error, origin, gone}

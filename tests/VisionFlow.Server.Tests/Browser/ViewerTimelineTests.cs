@@ -275,13 +275,16 @@ public sealed class ViewerTimelineTests
     }
 
     [Test]
-    public async Task With_history_off_the_timeline_takes_no_room_and_the_health_tab_says_why()
+    public async Task With_history_off_one_line_says_so_in_place_of_the_timeline_and_the_health_tab_says_why()
     {
         await using var server = await RunningServer.StartAsync(new ServerOptions { EnableMcp = false, PhysicsBackend = "cpu", History = false });
         await using var browser = await HeadlessChromium.StartAsync();
         await browser.NavigateAsync(server.Address);
         await browser.WaitForAsync("window.visionflow && visionflow.history !== null && visionflow.timeline.idle()", Wait, "the history summary read");
         await Assert.That((await browser.EvaluateAsync("document.getElementById('timeline').hidden && document.getElementById('timeline').getBoundingClientRect().height === 0"))!.GetValue<bool>()).IsTrue();
+        // One line says so instead, no taller than a line of text.
+        await Assert.That(await TextAsync(browser, "timeline-off")).IsEqualTo("No timeline: history off: switched off (VISIONFLOW_HISTORY=false)");
+        await Assert.That((await browser.EvaluateAsync("document.getElementById('timeline-off').getBoundingClientRect().height"))!.GetValue<double>()).IsGreaterThan(0).And.IsLessThan(30);
         await Assert.That(await TextAsync(browser, "health-history")).StartsWith("off: switched off (VISIONFLOW_HISTORY=false)");
     }
 }

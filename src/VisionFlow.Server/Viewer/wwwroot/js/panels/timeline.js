@@ -221,6 +221,9 @@ function show() {
   const on_ = !!summary && (summary.mode === 'replay' || summary.reason === null || summary.reason === undefined);
   set(box, 'hidden', !on_);
   set($('health-history'), 'textContent', historyWords(summary));
+  // No history: one line says why, in place of the timeline.
+  set($('timeline-off'), 'hidden', on_ || !summary);
+  set($('timeline-off'), 'textContent', summary && !on_ ? 'No timeline: history ' + historyWords(summary) : '');
   if (!on_) return;
   set($('tl-live'), 'hidden', replay());
   drawn = true;

@@ -68,8 +68,9 @@ async function readMarkers() {
     await readSummary();
     if (recorded()) {
       let cursor = null, pages = 0;
-      // From a little before the last marker read: records made at the same time on different threads can reach the
-      // store a flush apart, the earlier moment after the later one (mergeMarkers drops what is read twice).
+      // From a little before the last marker read: a moment is taken where a change is reported, before it is queued
+      // for the store, so a record stored after that read may carry an earlier moment than one it saw (a safety
+      // margin; mergeMarkers drops what is read twice).
       const from = readFrom === null ? summary.first : new Date(Date.parse(readFrom) - OVERLAP_MS).toISOString();
       do {
         const q = '/api/history/events?kinds=' + KINDS + '&limit=500&from=' + encodeURIComponent(from) + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');

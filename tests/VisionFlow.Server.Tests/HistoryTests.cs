@@ -26,7 +26,7 @@ public sealed class HistoryTests
     private static DateTimeOffset At(JsonElement e) => e.GetProperty("at").GetDateTimeOffset();
 
     /// <summary>Every event of the given kinds recorded so far (all pages).</summary>
-    private static async Task<List<JsonElement>> EventsAsync(HttpClient http, string kinds)
+    internal static async Task<List<JsonElement>> EventsAsync(HttpClient http, string kinds)
     {
         var events = new List<JsonElement>();
         string? cursor = null;

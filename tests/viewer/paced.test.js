@@ -78,3 +78,12 @@ test('a failed read still sets the pace', async () => {
   await time.advance(500);
   assert.equal(reads, 2);
 });
+
+test('a smaller factor paces a read whose time is mostly the service\'s', async () => {
+  const time = fakeTime();
+  let reads = 0;
+  const r = paced(async () => { reads++; time.spend(1500); }, 2000, time.clock, time.timers, 2);
+  await r.now();
+  r.soon();
+  assert.deepEqual(time.pending(), [1500 + 3000], 'a 1.5 s read: 2 × 1.5 s, not 20 × (30 s)');
+});

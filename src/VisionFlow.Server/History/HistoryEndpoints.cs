@@ -33,7 +33,7 @@ internal static partial class HistoryEndpoints
         return app;
     }
 
-    private static IResult Summary(HistoryService history)
+    private static IResult Summary(HistoryService history, TimeProvider time)
     {
         var summary = history.Reader?.Summary();
         var words = history.IsReplay ? "replaying" : history.Recorder?.Status.Words ?? "off";
@@ -49,7 +49,8 @@ internal static partial class HistoryEndpoints
                 summary?.Last,
                 summary?.Bytes ?? 0,
                 summary?.Events ?? 0,
-                summary?.Segments ?? 0),
+                summary?.Segments ?? 0,
+                time.GetUtcNow()),
             HistoryJsonContext.Default.HistorySummaryResponse);
     }
 

@@ -17,6 +17,7 @@ namespace VisionFlow.Server.History;
 /// <param name="Bytes">Bytes on disk.</param>
 /// <param name="Events">Changes and events recorded (keyframes not counted).</param>
 /// <param name="Segments">Segment files.</param>
+/// <param name="Now">The service's clock when it answered: the live end of a timeline (the viewer's clock may differ).</param>
 internal sealed record HistorySummaryResponse(
     string Mode,
     string Recording,
@@ -28,7 +29,8 @@ internal sealed record HistorySummaryResponse(
     DateTimeOffset? Last,
     long Bytes,
     long Events,
-    int Segments);
+    int Segments,
+    DateTimeOffset Now);
 
 /// <summary><c>GET /api/history/state?at=</c>: everything as it was at a moment, in the live endpoints' shapes.</summary>
 /// <param name="At">The moment asked about.</param>

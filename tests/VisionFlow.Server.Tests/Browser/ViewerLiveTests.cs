@@ -22,7 +22,7 @@ public sealed class ViewerLiveTests
         // of the page's event loop.
         await browser.WaitForAsync("""
             (() => {
-              if (!visionflow.graphIdle()) return false;
+              if (!visionflow.graphIdle() || !visionflow.timeline.idle()) return false;
               performance.setResourceTimingBufferSize(100000);
               performance.clearResourceTimings();
               window.__t0 = performance.now();
@@ -49,13 +49,15 @@ public sealed class ViewerLiveTests
         await Assert.That(open).IsTrue();
         await Assert.That(agentsMoved).IsTrue().Because("the simulator changes its agents ten times a second; the table must follow /ws");
         // Reads follow events, never a timer: the graph when a topology notice says nodes or edges came or went, the
-        // status and health when a notice says the link or the level moved (a busy machine's health checks can). The
-        // agents, swarms and tasks are not read at all.
+        // status and health when a notice says the link or the level moved (a busy machine's health checks can), and
+        // then the history timeline's summary and markers (at most one read per notice). The agents, swarms and tasks
+        // are not read at all.
         var why = "requests in the window: " + string.Join(", ", paths) + $"; topology notices {topologyNotices}, status notices {statusTriggers}";
-        string[] evented = ["/api/graph", "/api/bots/status", "/api/health/network"];
+        string[] evented = ["/api/graph", "/api/bots/status", "/api/health/network", "/api/history", "/api/history/events"];
         await Assert.That(paths.Where(p => !evented.Contains(p))).IsEmpty().Because(why);
         await Assert.That(paths.Count(p => p == "/api/graph")).IsLessThanOrEqualTo(topologyNotices).Because(why);
         await Assert.That(paths.Count(p => p == "/api/bots/status")).IsLessThanOrEqualTo(statusTriggers).Because(why);
         await Assert.That(paths.Count(p => p == "/api/health/network")).IsLessThanOrEqualTo(statusTriggers).Because(why);
+        await Assert.That(paths.Count(p => p == "/api/history")).IsLessThanOrEqualTo(statusTriggers).Because(why);
     }
 }

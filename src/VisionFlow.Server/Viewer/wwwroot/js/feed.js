@@ -15,6 +15,7 @@ import { requestFull } from './stream.js';
 async function readGraph() {
   try {
     const { body } = await api('/api/graph');
+    if (state.at !== null) return;   // a recorded moment is shown: Live reads it again
     state.meta.clear();
     for (const n of body.nodes || []) state.meta.set(n.id >>> 0, n);
     state.edges = (body.edges || []).map((e) => [e.source >>> 0, e.target >>> 0, e.weight, e.kind]);
@@ -31,6 +32,7 @@ async function readGraph() {
 async function readAgents() {
   try {
     const { body } = await api('/api/bots/agents');
+    if (state.at !== null) return;
     // While /ws is open its `agents` messages are the one writer of the list: a REST answer built before a change the
     // stream already brought would otherwise take that change back (and the next message carries only changed fields).
     if (!state.streamOpen) {
@@ -46,6 +48,7 @@ async function readAgents() {
     state.source = body.source || '';
     state.simulated = body.simulated === true || body.source === 'simulator';
   } catch {
+    if (state.at !== null) return;
     state.agents.clear();
     state.agentsById.clear();
     state.agentsBody = null;
@@ -56,6 +59,7 @@ async function readAgents() {
 /** Status and health together; `problem` is set when neither answered (the service is gone or unreachable). */
 export async function refreshStatus() {
   const [status, health] = await Promise.allSettled([api('/api/bots/status'), api('/api/health/network')]);
+  if (state.at !== null) return;
   state.status = status.status === 'fulfilled' ? status.value.body : null;
   state.health = health.status === 'fulfilled' ? health.value.body : null;
   if (state.status && state.status.simulated === true) state.simulated = true;
@@ -78,6 +82,9 @@ export function refreshAll() {
 
 /** What a /ws notice asks for (frame.js noticeEffects): a topic applied, reads brought forward at their own pace. */
 export function onNotice(effects) {
+  if (effects.status || effects.degradation) changed('notice', effects);
+  // A recorded moment is shown: nothing live is applied over it (Live asks for everything again).
+  if (state.at !== null) { state.noticesHeld++; return; }
   if (effects.topic) applyTopic(effects.topic);
   if (effects.graph) graphReads.soon();
   if (effects.degradation) changed('degradation', effects.degradation);
@@ -119,6 +126,7 @@ export function startPolling() {
     if (!state.streamOpen) wasClosed = true;
     else if (wasClosed) {
       wasClosed = false;
+      changed('notice', {});
       graphReads.soon();
       state.statusTriggers++;
       refreshStatus();

@@ -21,6 +21,7 @@ import * as tasks from './panels/tasks.js';
 import * as tabs from './panels/tabs.js';
 import * as key from './panels/key.js';
 import * as terminate from './panels/terminate.js';
+import * as timeline from './panels/timeline.js';
 import { $ } from './dom.js';
 
 state.renderer = new URLSearchParams(location.search).get('renderer') || 'auto';
@@ -39,6 +40,8 @@ tasks.init();
 tabs.init();
 key.init(() => { openStream(); feed.refreshAll(); });
 interaction.init();
+// The history timeline; on its way back to now the live reads run again (the stream is asked for everything by it).
+timeline.init({ all: () => { feed.refreshAll(); swarms.refresh(); tasks.refresh(); } });
 
 // Test and benchmark hooks: the model itself (read, and the view and renderer set by the harness) and a few questions.
 // A hook must not hide a field of the model of the same name.
@@ -52,6 +55,7 @@ const hooks = {
   edgeCount: () => graph.edges.count,
   edgeList: () => state.edges,
   graphIdle: feed.graphIdle,
+  timeline: timeline.hooks,
 };
 for (const name of Object.keys(hooks)) if (name in state) throw new Error('the test hook ' + name + ' would hide state.' + name);
 window.visionflow = Object.assign(state, hooks);

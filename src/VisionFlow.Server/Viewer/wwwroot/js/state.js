@@ -5,7 +5,12 @@
 //
 // Topics: 'graph' (meta, edges, graphInfo) · 'agents' (agents, agentsById, agentsBody, source) · 'status' (status,
 // health; detail {unanswered} when neither answered) · 'degradation' (a /ws notice: {level, message}) · 'stream'
-// (streamOpen) · 'filter' · 'pinned' · 'swarms' · 'tasks' · 'tab' (the tab shown) · 'terminate' (pendingTerminate).
+// (streamOpen) · 'filter' · 'pinned' · 'swarms' · 'tasks' · 'tab' (the tab shown) · 'terminate' (pendingTerminate) ·
+// 'notice' (a /ws notice said the link or the level moved) · 'answer' (a command was answered: lastAnswer) · 'moment'
+// (at, shownAt, readOnly: the timeline moved to a recorded moment or back to live).
+//
+// While `at` is set the page shows a recorded moment: the timeline (panels/timeline.js) is then the one writer of the
+// service's part of the model, and the live writers (feed.js, stream.js, the swarm and task listings) hold back.
 
 import { createGraph } from './nodes.js';
 
@@ -63,6 +68,14 @@ export const state = {
   sort: { key: 'id', dir: 1 },  // writer: panels/agents.js
   pendingTerminate: null,       // {id, at}: a terminate waiting for its confirmation (writer: panels/agents.js)
   lastAnswer: null,             // the last command's answer (writer: panels/answers.js)
+
+  // History (writer: panels/timeline.js).
+  history: null,                // the last GET /api/history answer (mode, recording, first, last …)
+  at: null,                     // the recorded moment shown (ms since the epoch), null while live
+  shownAt: null,                // the moment whose state the model holds now (the read of `at` may still run)
+  readOnly: null,               // why commands are off (showing the past, or a replay), null when they are on
+  framesHeld: 0,                // /ws binary frames received and not applied while the past was shown
+  noticesHeld: 0,               // /ws text messages (topics, notices) received and not applied while the past was shown
 
   // Swarms and tasks this page knows of (writer: panels/swarms.js, panels/tasks.js).
   swarms: new Map(),            // swarm id -> {id, info, answer, error, origin, gone}

@@ -40,8 +40,12 @@ export function connect(on) {
   };
 }
 
-/** Asks the server for a complete frame and every topic's full message (after this page lost track of one). */
+/**
+ * Asks the server for a complete frame and every topic's full message (after this page lost track of one, or on the
+ * way back from a recorded moment): the next frame replaces what is drawn.
+ */
 export function requestFull() {
+  expectComplete = true;
   if (socket && socket.readyState === 1) socket.send('{"type":"request_full"}');
 }
 
@@ -59,6 +63,8 @@ function onText(message) {
 }
 
 function onFrame(buffer) {
+  // Showing a recorded moment: the frame is not drawn over it (Live asks for a complete one).
+  if (state.at !== null) { state.framesHeld++; return; }
   if (expectComplete) clearNodes(graph);
   ensureCapacity(graph, graph.count + Math.floor(buffer.byteLength / RECORD));
   decodeFrame(buffer, placeNode);

@@ -1,7 +1,7 @@
 // Commands and their answers: every command's outcome goes to the "Answers" list in words, and onto the swarm or task
 // it concerns (kept there across re-renders).
 
-import { state } from '../state.js';
+import { state, changed } from '../state.js';
 import { describeError } from '../api.js';
 import { $, el, set } from '../dom.js';
 
@@ -23,10 +23,16 @@ export function answer(action, ok, message, entry) {
   log.prepend(el('li', { class: ok ? 'ok' : 'error', text: new Date().toLocaleTimeString() + '  ' + line }));
   while (log.children.length > KEEP) log.lastChild.remove();
   if (entry) entry.answer = { ok, message };
+  changed('answer', state.lastAnswer);
 }
 
 /** Runs a command, says its answer, and returns its result (null when it failed). */
 export async function command(action, run, describeOk, entry) {
+  // Showing the past or a replay: the controls are off (panels/timeline.js); this holds for any other way in.
+  if (state.readOnly) {
+    answer(action, false, state.readOnly, entry);
+    return null;
+  }
   try {
     const result = await run();
     answer(action, true, okWords(result, describeOk), entry);

@@ -2,6 +2,8 @@
 
 import { state, on } from '../state.js';
 import { linkWords } from '../failure.js';
+import { pastBanner } from '../past.js';
+import { clockWords } from '../timescale.js';
 import { $ } from '../dom.js';
 
 /**
@@ -36,7 +38,10 @@ function show(level, message) {
 
 function showSource() {
   const e = $('banner-source');
-  if (state.simulated) {
+  if (state.at !== null) {
+    e.textContent = state.history && state.history.mode === 'replay' ? 'REPLAY (read-only)' : 'HISTORY';
+    e.className = 'past';
+  } else if (state.simulated) {
     e.textContent = 'SIMULATED SWARM (built-in simulator)';
     e.className = 'simulated';
   } else {
@@ -47,6 +52,16 @@ function showSource() {
 
 export function init() {
   on('status', ({ unanswered } = {}) => {
+    if (state.at !== null) {
+      // A recorded moment (panels/timeline.js wrote its link and level as the status).
+      if (state.status && state.status.recorded) {
+        const file = state.history && state.history.mode === 'replay' ? (state.history.file || '').split('/').pop() : null;
+        const b = pastBanner(state.status, clockWords(state.shownAt), file);
+        show(b.level, b.message);
+      }
+      showSource();
+      return;
+    }
     if (unanswered) show('disconnected', unansweredWords(location.host, unanswered));
     else {
       const b = bannerOf(state.status, state.health, state.degradation);
@@ -56,8 +71,10 @@ export function init() {
   });
   // A /ws degradation notice shows at once while no status has been read; the status read it triggers says more.
   on('degradation', (d) => {
+    if (state.at !== null) return;
     state.degradation = d;
     if (!state.status) show(d.level, d.message);
   });
   on('agents', showSource);
+  on('moment', showSource);
 }

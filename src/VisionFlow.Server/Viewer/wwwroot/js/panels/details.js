@@ -104,7 +104,8 @@ function render() {
     row('last seen', ago(a && a.last_seen), 'last_seen');
     row('stale', yesNo(a ? a.stale : m && m.stale), 'stale');
     if (gone) fields.append(el('dd', { class: 'note', text: 'No longer reported by the MCP server; the values are the last ones seen.' }));
-    showActions(id, a && !gone ? a.id : null);
+    // No Terminate while a recorded moment is shown: that agent may be long gone, and commands are off.
+    showActions(id, a && !gone && state.at === null ? a.id : null);
     const { out, into } = flowsOf(state.edges, id);
     titleA.textContent = out.length + into.length === 0 ? 'Message flows: none seen' : 'Message flows out (' + out.length + ')';
     titleB.textContent = 'Message flows in (' + into.length + ')';
@@ -127,5 +128,5 @@ function render() {
 
 export function init() {
   $('details-close').addEventListener('click', unpin);
-  for (const topic of ['pinned', 'graph', 'agents', 'terminate']) on(topic, render);
+  for (const topic of ['pinned', 'graph', 'agents', 'terminate', 'moment']) on(topic, render);
 }

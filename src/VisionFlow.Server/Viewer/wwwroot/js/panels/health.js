@@ -40,7 +40,10 @@ const showStream = () => { $('stat-stream').textContent = state.streamOpen ? 'op
 function render() {
   for (const [id, value] of Object.entries(healthRows(state.status, state.health))) $(id).textContent = value;
   showStream();
-  $('health-updated').textContent = 'updated ' + new Date().toLocaleTimeString() + ' (every 2 s and on every notice from /ws)';
+  // A recorded moment keeps its link, level and agents; the rest was not recorded (—).
+  $('health-updated').textContent = state.at !== null && state.shownAt !== null
+    ? 'as recorded at ' + new Date(state.shownAt).toLocaleTimeString() + ' (link, level and agents; the rest is not recorded)'
+    : 'updated ' + new Date().toLocaleTimeString() + ' (every 2 s and on every notice from /ws)';
 }
 
 export function init() {

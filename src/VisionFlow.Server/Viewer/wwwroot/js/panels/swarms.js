@@ -41,17 +41,21 @@ const read = (id) => readEntry(state.swarms, id, SWARM, { id, origin: 'agents' }
  * listing (the server offers none, or the link is down) every known swarm is read by id, and the tab says why.
  */
 export async function refresh() {
+  if (state.at !== null) return;   // a recorded moment is shown: its swarms are the timeline's
   for (const id of swarmsOfAgents(state.agents).keys()) if (!state.swarms.has(id)) state.swarms.set(id, { id, origin: 'agents' });
   let unlisted;
   try {
     const listing = (await api('/api/bots/swarms')).body;
+    if (state.at !== null) return;
     unlisted = mergeListing(state.swarms, listing.swarms);
     listingNote = 'Listed by the MCP server: ' + listing.count + (listing.total != null ? ' of ' + listing.total : '') + ' swarms.';
   } catch (e) {
+    if (state.at !== null) return;
     unlisted = [...state.swarms.keys()];
     listingNote = 'No swarm listing (' + describeError(e) + '): shown are the swarms this viewer knows of, read one by one.';
   }
   await Promise.all(unlisted.slice(0, READ_AT_MOST).filter((id) => !(state.swarms.get(id) || {}).gone).map(read));
+  if (state.at !== null) return;
   lastRead = performance.now();
   changed('swarms');
 }

@@ -35,17 +35,21 @@ const read = (id) => readEntry(state.tasks, id, TASK);
 
 /** Reads the server's listing, then the open tasks it lacks (at most 40), then shows them. */
 export async function refresh() {
+  if (state.at !== null) return;   // a recorded moment is shown: its tasks are the timeline's
   let unlisted;
   try {
     const listing = (await api('/api/bots/tasks')).body;
+    if (state.at !== null) return;
     unlisted = mergeListing(state.tasks, listing.tasks);
     listingNote = 'Listed by the MCP server: ' + listing.count + (listing.total != null ? ' of ' + listing.total : '') + ' tasks.';
   } catch (e) {
+    if (state.at !== null) return;
     unlisted = [...state.tasks.keys()];
     listingNote = 'No task listing (' + describeError(e) + '): shown are the tasks this viewer created or looked up.';
   }
   const open = unlisted.map((id) => state.tasks.get(id)).filter((t) => !t.gone && !(t.info && isTerminal(t.info.status)));
   await Promise.all(open.slice(0, READ_AT_MOST).map((t) => read(t.id)));
+  if (state.at !== null) return;
   changed('tasks');
 }
 

@@ -120,9 +120,12 @@ public class AgentsWireBenchmarks : IDisposable
     /// <summary>A JSON-RPC connection reading <paramref name="feed"/>'s lines from a pipe, wired as <c>McpHandshake</c> does.</summary>
     private static (Pipe Pipe, JsonRpcConnection Connection) Connect(McpSessionFeed feed)
     {
-        // Segments are reused, as a socket reader's are: the pipe's bytes cost a copy, not an allocation, per batch.
+        // The peer's bytes wait in a pipe (its blocks reused: a copy, not an allocation, per batch) standing in for the
+        // socket, and the connection reads them as it reads a socket (SocketDuplexPipe): through a stream, at most 16 KiB
+        // a read, so a burst reaches it read by read, not as one 2 MB buffer.
         var pipe = new Pipe(new PipeOptions(pool: new ReusedBlocks(SegmentBytes), minimumSegmentSize: SegmentBytes, pauseWriterThreshold: 0, useSynchronizationContext: false));
-        var connection = new JsonRpcConnection(new Duplex(pipe.Reader, new Pipe().Writer), new JsonRpcConnectionOptions
+        var socketLike = PipeReader.Create(pipe.Reader.AsStream(), new StreamPipeReaderOptions(bufferSize: SegmentBytes, minimumReadSize: 4 * 1024, leaveOpen: true));
+        var connection = new JsonRpcConnection(new Duplex(socketLike, new Pipe().Writer), new JsonRpcConnectionOptions
         {
             OnPush = line => feed.PublishLine(Session, line),
             OnPushesDelivered = feed.LinesPublished,

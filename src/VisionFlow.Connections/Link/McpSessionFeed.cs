@@ -14,8 +14,9 @@ namespace VisionFlow.Connections.Link;
 /// Every (re)connect is a new session, numbered upwards: its first listing replaces everything known before, and only
 /// then do its pushed lines flow. Pushed lines go into a bounded byte ring, so the push path (the connection's reader)
 /// copies each line once, as it came off the socket and unparsed (the reader's parse is its only one), and never
-/// allocates or blocks; the reader is woken once per socket read, not per line; lines of a session that is not the open one, or that do not fit, are refused
-/// at the door and counted (<see cref="LinesDropped"/>): memory stays fixed whatever the rate.
+/// allocates or blocks; the reader is woken once per socket read, not per line. Lines of a session that is not the open
+/// one, or that do not fit, are refused at the door and counted (<see cref="LinesDropped"/>): memory stays fixed
+/// whatever the rate.
 /// </remarks>
 public sealed class McpSessionFeed
 {

@@ -98,7 +98,8 @@ public class AgentsIntakeBenchmarks
         return ok;
     }
 
-    private static byte[] Build(int variant)
+    /// <summary>One buffer of <see cref="LinesPerBatch"/> framed push lines (two variants, so alternating them changes every agent).</summary>
+    internal static byte[] Build(int variant)
     {
         var random = new Random(17 + variant);
         var sb = new StringBuilder();

@@ -4,8 +4,9 @@ using System.Globalization;
 namespace VisionFlow.Bench;
 
 /// <summary>
-/// `agents-throughput [seconds]`: runs the intake benchmark body in a loop and reports events per wall second and per
-/// CPU second of this process, and bytes allocated per event. CPU time is the figure to trust on a shared, loaded machine
+/// `agents-throughput [seconds]`: runs the intake benchmark bodies in a loop and reports events per wall second and per
+/// CPU second of this process, and bytes allocated per event (by this thread; by every thread for the wire rows, whose
+/// read loop and intake loop run on their own). CPU time is the figure to trust on a shared, loaded machine
 /// (BenchmarkDotNet measures wall time, which includes time the scheduler gave to other processes).
 /// </summary>
 internal static class AgentsThroughputHarness
@@ -15,20 +16,31 @@ internal static class AgentsThroughputHarness
         var bench = new AgentsIntakeBenchmarks();
         bench.Setup();
         Console.WriteLine("== parse + stage + apply (framed bytes -> applied change set) ==");
-        Measure(bench, seconds, () => bench.ParseApplyToChangeSet());
+        Measure(seconds, () => bench.ParseApplyToChangeSet(), allThreads: false);
         Console.WriteLine("== push ring (post + drain) + parse + stage + apply ==");
-        Measure(bench, seconds, () => bench.PushRingToChangeSet());
+        Measure(seconds, () => bench.PushRingToChangeSet(), allThreads: false);
         Console.WriteLine("== parse only ==");
-        Measure(bench, seconds, () => bench.ParseOnly());
+        Measure(seconds, () => bench.ParseOnly(), allThreads: false);
+        foreach (var shape in new[] { "push", "notification" })
+        {
+            // The read loop and the intake's loop on their own threads, as in the service: process CPU covers both.
+            using var wire = new AgentsWireBenchmarks { Shape = shape };
+            wire.Setup();
+            Console.WriteLine($"== read loop, {shape} lines: pipe bytes -> JSON-RPC read loop -> session feed (taken, not parsed) ==");
+            Measure(seconds, () => wire.ReadLoopToFeed().GetAwaiter().GetResult(), allThreads: true);
+            Console.WriteLine($"== wire, {shape} lines: pipe bytes -> JSON-RPC read loop -> session feed -> intake loop (two threads) ==");
+            Measure(seconds, () => wire.WireToChangeSet(), allThreads: true);
+        }
+
         return 0;
     }
 
-    private static void Measure(AgentsIntakeBenchmarks bench, double seconds, Action body)
+    private static void Measure(double seconds, Action body, bool allThreads)
     {
         for (var i = 0; i < 50; i++) body();
         var process = Process.GetCurrentProcess();
         var cpuStart = process.TotalProcessorTime;
-        var allocStart = GC.GetAllocatedBytesForCurrentThread();
+        var allocStart = allThreads ? GC.GetTotalAllocatedBytes(precise: true) : GC.GetAllocatedBytesForCurrentThread();
         var gcStart = GC.CollectionCount(0);
         var wall = Stopwatch.StartNew();
         long batches = 0;
@@ -41,7 +53,7 @@ internal static class AgentsThroughputHarness
         wall.Stop();
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocStart;
+        var allocated = (allThreads ? GC.GetTotalAllocatedBytes(precise: true) : GC.GetAllocatedBytesForCurrentThread()) - allocStart;
         var events = batches * AgentsIntakeBenchmarks.LinesPerBatch;
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"events: {events:N0} in {batches:N0} batches of {AgentsIntakeBenchmarks.LinesPerBatch:N0}"));

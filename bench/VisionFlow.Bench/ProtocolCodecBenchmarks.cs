@@ -45,6 +45,10 @@ public class ProtocolCodecBenchmarks
         return (int)m.Kind + m.PushType.Length;
     }
 
+    /// <summary>What a push line costs the read loop now: the byte scan that hands it on unparsed (issue 23).</summary>
+    [Benchmark]
+    public bool ScanTelemetryPush() => PushLineScan.IsPushLine(PushLine);
+
     [Benchmark]
     public int WriteRequest()
     {

@@ -133,8 +133,9 @@ public sealed class FuzzTests
                 Logger = logger,
                 Dispatch = TestDispatch.Create(),
                 OnNotification = static (_, _) => { },
-                OnPush = line =>
+                OnPush = pushed =>
                 {
+                    var line = pushed.ToArray().AsSpan();
                     if (line.StartsWith("{\"type\":\"fuzz.marker\",\"data\":"u8))
                     {
                         markers[int.Parse(Encoding.ASCII.GetString(line[29..^1]), System.Globalization.CultureInfo.InvariantCulture)] = true;

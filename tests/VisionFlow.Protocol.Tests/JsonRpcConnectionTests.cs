@@ -179,6 +179,76 @@ public sealed class JsonRpcConnectionTests
     }
 
     [Test]
+    public async Task A_push_line_is_handed_on_unparsed_and_its_reader_judges_it()
+    {
+        // With a push sink, a line without a jsonrpc member is the sink's to parse: the connection does not parse it
+        // first, so a broken one is the sink's to count, not an invalid message here.
+        var pushes = new ConcurrentQueue<string>();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { OnPush = line => pushes.Enqueue(Encoding.UTF8.GetString(line)) });
+        await using var _ = client;
+        await using var __ = peer;
+        const string Broken = "{\"type\":\"agent.status\",\"data\":{\"agent_id\":\"a1\"";
+        await peer.SendAsync(Broken + "\n");
+        await Loopback.WaitUntilAsync(() => pushes.Count == 1);
+        await Assert.That(pushes.Single()).IsEqualTo(Broken);
+        await Assert.That(client.Counters.PushLinesIn).IsEqualTo(1);
+        await Assert.That(client.Counters.InvalidMessages).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task The_sink_hears_once_per_read_after_that_read_s_push_lines_and_not_after_a_read_without_any()
+    {
+        var events = new ConcurrentQueue<string>();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new()
+        {
+            OnPush = line => events.Enqueue("push"),
+            OnPushesDelivered = () => events.Enqueue("delivered"),
+        });
+        await using var _ = client;
+        await using var __ = peer;
+        var push = "{\"type\":\"agent.status\",\"data\":{\"agent_id\":\"a1\"}}\n";
+        await peer.SendAsync(push + push + push);
+        await Loopback.WaitUntilAsync(() => events.Count(e => e == "push") == 3 && events.Last() == "delivered");
+
+        // A read with no push line in it (a response) brings no call.
+        var call = InvokeRawAsync(client, "m");
+        var (id, _) = await peer.ReadRequestAsync();
+        await peer.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":1}}\n");
+        await call.WaitAsync(Loopback.Patience);
+        await peer.SendAsync(push); // behind the response's read, so a call that read brought would show before it
+        await Loopback.WaitUntilAsync(() => events.Count(e => e == "push") == 4 && events.Last() == "delivered");
+        var log = events.ToArray();
+        await Assert.That(log.Zip(log.Skip(1)).Any(p => p.First == "delivered" && p.Second == "delivered")).IsFalse();
+        await Assert.That(log.Count(e => e == "delivered")).IsBetween(2, 4);
+    }
+
+    [Test]
+    public async Task Without_a_push_sink_a_broken_line_is_an_invalid_message()
+    {
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync();
+        await using var _ = client;
+        await using var __ = peer;
+        await peer.SendAsync("{\"type\":\"agent.status\",\"data\":{\"agent_id\":\"a1\"\n");
+        await Loopback.WaitUntilAsync(() => client.Counters.InvalidMessages == 1);
+        await Assert.That(client.Counters.PushLinesIn).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task A_response_that_spells_jsonrpc_with_an_escape_still_completes_its_request_beside_a_push_sink()
+    {
+        var pushes = new ConcurrentQueue<string>();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { OnPush = line => pushes.Enqueue(Encoding.UTF8.GetString(line)) });
+        await using var _ = client;
+        await using var __ = peer;
+        var call = InvokeRawAsync(client, "m");
+        var (id, _) = await peer.ReadRequestAsync();
+        await peer.SendAsync($"{{\"\\u006Asonrpc\":\"2.0\",\"id\":{id},\"result\":{{\"ok\":true}}}}\n");
+        var result = await call.WaitAsync(Loopback.Patience);
+        await Assert.That(result.GetProperty("ok").GetBoolean()).IsTrue();
+        await Assert.That(pushes.IsEmpty).IsTrue();
+    }
+
+    [Test]
     public async Task Event_notifications_reach_the_push_sink_when_asked_and_mcp_housekeeping_does_not()
     {
         var pushes = new ConcurrentQueue<string>();
@@ -571,16 +641,19 @@ public sealed class JsonRpcConnectionTests
     [Test]
     public async Task A_large_line_below_the_limit_arrives_intact()
     {
-        var pushes = new ConcurrentQueue<int>();
-        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { OnPush = line => pushes.Enqueue(line.Length) });
+        var pushes = new ConcurrentQueue<(string Text, bool OnePiece)>();
+        var (client, peer) = await Loopback.ClientWithRawPeerAsync(new() { OnPush = line => pushes.Enqueue((Encoding.UTF8.GetString(line), line.IsSingleSegment)) });
         await using var _ = client;
         await using var __ = peer;
 
-        // Like Claude Flow's ~260 KB tools/list line: spans many socket reads and pipe segments.
+        // Like Claude Flow's ~260 KB tools/list line: spans many socket reads and pipe segments, and is handed on in
+        // them (not gathered into one buffer first: its reader copies it once, if it keeps it).
         var line = "{\"type\":\"big\",\"data\":\"" + new string('q', 300_000) + "\"}";
         await peer.SendAsync(line + "\n");
         await Loopback.WaitUntilAsync(() => !pushes.IsEmpty);
-        await Assert.That(pushes.Single()).IsEqualTo(line.Length);
+        var (text, onePiece) = pushes.Single();
+        await Assert.That(text).IsEqualTo(line);
+        await Assert.That(onePiece).IsFalse();
     }
 
     [Test]

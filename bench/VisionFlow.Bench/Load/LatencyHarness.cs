@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -225,7 +226,7 @@ internal static class LatencyHarness
         private TaskCompletionSource<long> Slot(string agentId) =>
             _pushed.GetOrAdd(agentId, static _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
 
-        private void OnPush(ReadOnlySpan<byte> line)
+        private void OnPush(ReadOnlySequence<byte> line)
         {
             var now = Stopwatch.GetTimestamp();
             using var doc = JsonDocument.Parse(line.ToArray());

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace VisionFlow.Connections.Link;
@@ -25,9 +26,21 @@ internal sealed class LineRing
     public long BufferedBytes => Volatile.Read(ref _tail) - Volatile.Read(ref _head);
 
     /// <summary>Copies <paramref name="line"/> in, tagged with <paramref name="session"/>; false when it does not fit.</summary>
-    public bool TryWrite(long session, ReadOnlySpan<byte> line)
+    public bool TryWrite(long session, ReadOnlySpan<byte> line) => TryWrite(session, line.Length, line, default);
+
+    /// <summary>
+    /// Copies <paramref name="line"/> in straight from the segments it arrived in (one copy, whether or not it straddled
+    /// a segment end), tagged with <paramref name="session"/>; false when it does not fit.
+    /// </summary>
+    public bool TryWrite(long session, in ReadOnlySequence<byte> line)
     {
-        var need = Header + line.Length;
+        if (line.IsSingleSegment) return TryWrite(session, line.FirstSpan.Length, line.FirstSpan, default);
+        return line.Length <= _buffer.Length / 2 && TryWrite(session, (int)line.Length, default, line);
+    }
+
+    private bool TryWrite(long session, int length, ReadOnlySpan<byte> span, in ReadOnlySequence<byte> segments)
+    {
+        var need = Header + length;
         var capacity = _buffer.Length;
         if (need > capacity / 2) return false;
         lock (_writeLock)
@@ -44,9 +57,11 @@ internal sealed class LineRing
                 position = 0;
             }
 
-            BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(position), line.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(position), length);
             BinaryPrimitives.WriteInt64LittleEndian(_buffer.AsSpan(position + sizeof(int)), session);
-            line.CopyTo(_buffer.AsSpan(position + Header));
+            var target = _buffer.AsSpan(position + Header, length);
+            if (segments.IsEmpty) span.CopyTo(target);
+            else segments.CopyTo(target);
             Volatile.Write(ref _tail, tail + need);
             return true;
         }

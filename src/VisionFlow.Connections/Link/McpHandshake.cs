@@ -22,13 +22,22 @@ internal sealed class McpHandshake(IMcpTransport transport, McpLinkOptions optio
 
     /// <summary>
     /// Opens, authenticates and detects (<paramref name="known"/> null) or re-handshakes (<paramref name="known"/> given).
-    /// Lines the server pushes go to <paramref name="onPush"/>, and so do its event notifications (a container bridge
-    /// broadcasts <c>agent/status</c> as one): the session's feed reads both. Nothing is left open when it fails.
+    /// Lines the server pushes go to <paramref name="feed"/> as lines of <paramref name="session"/>, and so do its event
+    /// notifications (a container bridge broadcasts <c>agent/status</c> as one); without a feed (a pooled connection)
+    /// nothing is taken as pushed. Nothing is left open when it fails.
     /// </summary>
-    public async ValueTask<(JsonRpcConnection Connection, ServerProfile Profile)> OpenAsync(ServerProfile? known, JsonRpcPushHandler? onPush, CancellationToken cancellationToken)
+    public async ValueTask<(JsonRpcConnection Connection, ServerProfile Profile)> OpenAsync(ServerProfile? known, McpSessionFeed? feed, long session, CancellationToken cancellationToken)
     {
         var rpc = await transport.ConnectAsync(
-            new JsonRpcConnectionOptions { OnPush = onPush, NotificationsAsPush = onPush is not null, Logger = _rpcLogger, TimeProvider = time, Name = $"mcp {transport.Address}" },
+            new JsonRpcConnectionOptions
+            {
+                OnPush = feed is null ? null : line => feed.PublishLine(session, in line),
+                OnPushesDelivered = feed is null ? null : feed.LinesPublished,
+                NotificationsAsPush = feed is not null,
+                Logger = _rpcLogger,
+                TimeProvider = time,
+                Name = $"mcp {transport.Address}",
+            },
             cancellationToken).ConfigureAwait(false);
         try
         {

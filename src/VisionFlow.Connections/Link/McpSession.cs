@@ -59,7 +59,7 @@ internal sealed class McpSession : IAsyncDisposable
         JsonRpcConnection? rpc = null;
         try
         {
-            (rpc, var profile) = await handshake.OpenAsync(known: null, line => feed.PublishLine(number, line), cancellationToken).ConfigureAwait(false);
+            (rpc, var profile) = await handshake.OpenAsync(known: null, feed, number, cancellationToken).ConfigureAwait(false);
             var client = profile.CreateClient(rpc);
             byte[]? listing = null;
             string? gap = null;
@@ -129,7 +129,7 @@ internal sealed class McpSession : IAsyncDisposable
             return new McpConnection(Connection, Profile.CreateClient(measure(Connection, Profile.Dialect)), Number, currentSession, ownsConnection: false);
         }
 
-        var (rpc, _) = await handshake.OpenAsync(Profile, onPush: null, cancellationToken).ConfigureAwait(false);
+        var (rpc, _) = await handshake.OpenAsync(Profile, feed: null, session: 0, cancellationToken).ConfigureAwait(false);
         return new McpConnection(rpc, Profile.CreateClient(measure(rpc, Profile.Dialect)), Number, currentSession, ownsConnection: true);
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 
@@ -12,8 +13,10 @@ namespace VisionFlow.Connections.Link;
 /// <remarks>
 /// Every (re)connect is a new session, numbered upwards: its first listing replaces everything known before, and only
 /// then do its pushed lines flow. Pushed lines go into a bounded byte ring, so the push path (the connection's reader)
-/// copies and never allocates or blocks; lines of a session that is not the open one, or that do not fit, are refused
-/// at the door and counted (<see cref="LinesDropped"/>): memory stays fixed whatever the rate.
+/// copies each line once, as it came off the socket and unparsed (the reader's parse is its only one), and never
+/// allocates or blocks; the reader is woken once per socket read, not per line. Lines of a session that is not the open
+/// one, or that do not fit, are refused at the door and counted (<see cref="LinesDropped"/>): memory stays fixed
+/// whatever the rate.
 /// </remarks>
 public sealed class McpSessionFeed
 {
@@ -88,7 +91,23 @@ public sealed class McpSessionFeed
         Wake();
     }
 
-    /// <summary>A line the server pushed during <paramref name="session"/> (on the connection's reader: copies, never blocks).</summary>
+    /// <summary>
+    /// A line the server pushed during <paramref name="session"/>, as the connection's reader has it (on that thread:
+    /// one copy into the ring, straight from the transport's buffers; never parses, allocates or blocks). The reader is
+    /// woken by <see cref="LinesPublished"/>, once the lines of one transport read are all in.
+    /// </summary>
+    internal void PublishLine(long session, in ReadOnlySequence<byte> line)
+    {
+        if (session != Volatile.Read(ref _open) || !_lines.TryWrite(session, in line))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    /// <summary>The lines of one transport read are in (<see cref="PublishLine(long, in ReadOnlySequence{byte})"/>): wakes the reader once for them all.</summary>
+    internal void LinesPublished() => Wake();
+
+    /// <summary>A pushed line in one piece, as a read of its own (tests, benchmarks): copied in, and the reader woken.</summary>
     internal void PublishLine(long session, ReadOnlySpan<byte> line)
     {
         if (session != Volatile.Read(ref _open) || !_lines.TryWrite(session, line))

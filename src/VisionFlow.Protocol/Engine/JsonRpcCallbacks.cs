@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace VisionFlow.Protocol.Engine;
 
 /// <summary>
@@ -10,6 +12,7 @@ internal delegate void JsonRpcNotificationHandler(ReadOnlySpan<byte> method, Rea
 
 /// <summary>
 /// Receives a non-JSON-RPC push line (<c>{"type":"agent.status","data":{…},"timestamp":"…"}</c>) as raw UTF-8, on the
-/// read loop; valid only during the call.
+/// read loop; valid only during the call. The bytes are the transport's own buffers, unparsed and uncopied (a line that
+/// arrived across buffer segments comes in several): the receiver validates it, and copies it at most once if it keeps it.
 /// </summary>
-public delegate void JsonRpcPushHandler(ReadOnlySpan<byte> line);
+public delegate void JsonRpcPushHandler(ReadOnlySequence<byte> line);

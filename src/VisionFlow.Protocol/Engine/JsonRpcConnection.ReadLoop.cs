@@ -9,7 +9,9 @@ namespace VisionFlow.Protocol.Engine;
 
 /// <summary>
 /// The read loop: framed lines from the transport, each classified once and routed to the pending table (responses), the
-/// sinks (notifications, push lines), the dispatcher (requests) or the invalid-message count.
+/// sinks (notifications, push lines), the dispatcher (requests) or the invalid-message count. With a push sink, a line
+/// that a byte scan shows to be no JSON-RPC message (<see cref="PushLineScan"/>) goes to it unparsed: the push reader's
+/// own pass is the only one such a line gets.
 /// </summary>
 public sealed partial class JsonRpcConnection
 {
@@ -21,7 +23,9 @@ public sealed partial class JsonRpcConnection
     private readonly LineFramer _framer;
     private readonly JsonRpcNotificationHandler? _onNotification;
     private readonly JsonRpcPushHandler? _onPush;
+    private readonly Action? _onPushesDelivered;
     private readonly bool _notificationsAsPush;
+    private bool _pushedThisRead;
     private byte[]? _lineScratch;
     private long _bannersLogged;
 
@@ -94,6 +98,13 @@ public sealed partial class JsonRpcConnection
         }
         finally
         {
+            if (_pushedThisRead)
+            {
+                // Once per transport read, not per line: the sink's reader is woken once for all the lines it brought.
+                _pushedThisRead = false;
+                PushesDelivered();
+            }
+
             var banners = _framer.BannerLinesSkipped;
             if (banners != bannersBefore && _bannersLogged++ < 16)
             {
@@ -111,10 +122,20 @@ public sealed partial class JsonRpcConnection
 
     private void HandleLine(in ReadOnlySequence<byte> line)
     {
-        ReadOnlySpan<byte> json;
+        Interlocked.Exchange(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
+        if (_onPush is not null && PushLineScan.IsPushLine(in line))
+        {
+            // A push line is its reader's to parse: handed on as the transport's bytes, neither parsed nor copied here.
+            Interlocked.Increment(ref _messagesIn);
+            Interlocked.Increment(ref _pushLinesIn);
+            HandlePush(line);
+            return;
+        }
+
+        ReadOnlyMemory<byte> json;
         if (line.IsSingleSegment)
         {
-            json = line.FirstSpan;
+            json = line.First;
         }
         else
         {
@@ -130,16 +151,16 @@ public sealed partial class JsonRpcConnection
             }
 
             line.CopyTo(_lineScratch);
-            json = _lineScratch.AsSpan(0, length);
+            json = _lineScratch.AsMemory(0, length);
         }
 
-        Interlocked.Exchange(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
         HandleMessage(json, allowBatch: true);
     }
 
-    private void HandleMessage(ReadOnlySpan<byte> json, bool allowBatch)
+    private void HandleMessage(ReadOnlyMemory<byte> memory, bool allowBatch)
     {
         Interlocked.Increment(ref _messagesIn);
+        var json = memory.Span;
         var message = JsonRpcMessage.Parse(json);
         switch (message.Kind)
         {
@@ -152,13 +173,13 @@ public sealed partial class JsonRpcConnection
                 HandleNotification(in message);
                 if (_notificationsAsPush && !message.Method.StartsWith("notifications/"u8))
                 {
-                    HandlePush(json);
+                    HandlePush(new ReadOnlySequence<byte>(memory));
                 }
 
                 break;
             case JsonRpcMessageKind.Push:
                 Interlocked.Increment(ref _pushLinesIn);
-                HandlePush(json);
+                HandlePush(new ReadOnlySequence<byte>(memory));
                 break;
             case JsonRpcMessageKind.Request:
                 Interlocked.Increment(ref _requestsIn);
@@ -169,7 +190,8 @@ public sealed partial class JsonRpcConnection
                 var batch = new JsonRpcBatchReader(json);
                 while (batch.TryReadNext(out var element))
                 {
-                    HandleMessage(element, allowBatch: false);
+                    json.Overlaps(element, out var offset);
+                    HandleMessage(memory.Slice(offset, element.Length), allowBatch: false);
                 }
 
                 break;
@@ -210,13 +232,14 @@ public sealed partial class JsonRpcConnection
         }
     }
 
-    private void HandlePush(ReadOnlySpan<byte> json)
+    private void HandlePush(ReadOnlySequence<byte> json)
     {
         if (_onPush is null)
         {
             return;
         }
 
+        _pushedThisRead = true;
         try
         {
             _onPush(json);
@@ -224,6 +247,18 @@ public sealed partial class JsonRpcConnection
         catch (Exception e)
         {
             JsonRpcLog.CallbackFailed(_logger, _name, "push", e);
+        }
+    }
+
+    private void PushesDelivered()
+    {
+        try
+        {
+            _onPushesDelivered?.Invoke();
+        }
+        catch (Exception e)
+        {
+            JsonRpcLog.CallbackFailed(_logger, _name, "pushes delivered", e);
         }
     }
 

@@ -54,6 +54,7 @@ public sealed partial class JsonRpcConnection : IJsonRpcInvoker, IAsyncDisposabl
         _dispatch = options.Dispatch;
         _onNotification = options.OnNotification;
         _onPush = options.OnPush;
+        _onPushesDelivered = options.OnPushesDelivered;
         _notificationsAsPush = options.NotificationsAsPush;
         _logger = options.Logger ?? NullLogger.Instance;
         _time = options.TimeProvider ?? TimeProvider.System;

@@ -20,6 +20,13 @@ public sealed class JsonRpcConnectionOptions
     public JsonRpcPushHandler? OnPush { get; init; }
 
     /// <summary>
+    /// Called on the read loop after the push lines one transport read brought have all gone to <see cref="OnPush"/>
+    /// (never after a read that brought none): where a sink that buffers lines wakes its reader, once for the lot rather
+    /// than once a line, so a burst is taken as one batch.
+    /// </summary>
+    public Action? OnPushesDelivered { get; init; }
+
+    /// <summary>
     /// Hands the peer's notifications to <see cref="OnPush"/> too, as the whole message: Claude Flow's container bridge
     /// broadcasts its events as JSON-RPC notifications (<c>agent/status</c>, <c>swarm/update</c>), and the telemetry reader
     /// reads them like any pushed line. MCP's own housekeeping (<c>notifications/*</c>: progress, list changes, log

@@ -16,7 +16,9 @@ namespace VisionFlow.Server.Api;
 /// agent ten times a second cost more than the rebuilds this topic replaced (bench cpu at 10,000 agents). An update that
 /// moved gauges only is therefore held back and sent with the next batch after <see cref="GaugeInterval"/> — every held
 /// agent once, as it then is — while anything else (a new agent, status, health, swarm, stale, tasks, type, model) is
-/// sent at once. The REST list is unaffected.
+/// sent at once. The REST list is unaffected. While no <c>/ws</c> session is connected the held gauges are not sent at
+/// all (a viewer that connects gets them with the first batch after it, as anyone gets held gauges): with nobody
+/// watching, a busy swarm's gauges cost the topic one set insert each.
 /// </remarks>
 internal sealed class AgentsTopic
 {
@@ -25,6 +27,7 @@ internal sealed class AgentsTopic
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly Utf8JsonWriter _writer;
     private readonly TimeProvider _time;
+    private readonly StreamTopics _topics;
     private readonly HashSet<int> _gaugesHeld = [];
     private long _gaugesSentAt;
 
@@ -40,6 +43,7 @@ internal sealed class AgentsTopic
         ArgumentNullException.ThrowIfNull(time);
         _mcp = mcp;
         _time = time;
+        _topics = topics;
         _gaugesSentAt = time.GetTimestamp();
         _writer = new Utf8JsonWriter(_buffer);
         _topic = topics.Register("agents", "agents");
@@ -75,7 +79,7 @@ internal sealed class AgentsTopic
             Upsert(intake.DescribeAgent(updated[i]));
         }
 
-        if (_gaugesHeld.Count > 0 && _time.GetElapsedTime(_gaugesSentAt) >= GaugeInterval)
+        if (_gaugesHeld.Count > 0 && _topics.HasSubscribers && _time.GetElapsedTime(_gaugesSentAt) >= GaugeInterval)
         {
             // Still present: a removal above took its key out of the set.
             foreach (var key in _gaugesHeld) Upsert(intake.DescribeAgent(key));

@@ -16,9 +16,10 @@ namespace VisionFlow.Server.Api;
 /// agent ten times a second cost more than the rebuilds this topic replaced (bench cpu at 10,000 agents). An update that
 /// moved gauges only is therefore held back and sent with the next batch after <see cref="GaugeInterval"/> — every held
 /// agent once, as it then is — while anything else (a new agent, status, health, swarm, stale, tasks, type, model) is
-/// sent at once. The REST list is unaffected. While no <c>/ws</c> session is connected the held gauges are not sent at
-/// all (a viewer that connects gets them with the first batch after it, as anyone gets held gauges): with nobody
-/// watching, a busy swarm's gauges cost the topic one set insert each.
+/// sent at once. The REST list is unaffected. While no <c>/ws</c> session is connected held gauges wait
+/// <see cref="IdleGaugeInterval"/> instead: with nobody watching, a busy swarm's gauges cost the topic a set insert each
+/// and a serialization every ten seconds, and a viewer that connects gets them with the first batch after it (as anyone
+/// gets held gauges), never older than that.
 /// </remarks>
 internal sealed class AgentsTopic
 {
@@ -33,6 +34,9 @@ internal sealed class AgentsTopic
 
     /// <summary>How long an update of gauges only may wait to be sent with others.</summary>
     internal static readonly TimeSpan GaugeInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long held gauges wait while no <c>/ws</c> session is connected.</summary>
+    internal static readonly TimeSpan IdleGaugeInterval = TimeSpan.FromSeconds(10);
 
     private const AgentFields Gauges = AgentFields.CpuUsage | AgentFields.MemoryUsage | AgentFields.TokensUsed;
 
@@ -79,7 +83,7 @@ internal sealed class AgentsTopic
             Upsert(intake.DescribeAgent(updated[i]));
         }
 
-        if (_gaugesHeld.Count > 0 && _topics.HasSubscribers && _time.GetElapsedTime(_gaugesSentAt) >= GaugeInterval)
+        if (_gaugesHeld.Count > 0 && _time.GetElapsedTime(_gaugesSentAt) >= (_topics.HasSubscribers ? GaugeInterval : IdleGaugeInterval))
         {
             // Still present: a removal above took its key out of the set.
             foreach (var key in _gaugesHeld) Upsert(intake.DescribeAgent(key));

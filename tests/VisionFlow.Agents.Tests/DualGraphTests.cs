@@ -113,7 +113,10 @@ public sealed class DualGraphTests
         graph.SetEdge(A, B, 4.5f);
         await Assert.That(graph.WeightChanges.ToArray()).IsEquivalentTo(new[] { (A, B, 4f) });
         graph.Publish();
-        graph.SetEdge(A, B, 0.4f);
+        graph.SetEdge(A, B, 0.6f); // quiet for a while: down an octave or two, still laid out
+        await Assert.That(graph.TopologyChanged).IsFalse();
+        graph.Publish();
+        graph.SetEdge(A, B, 0.2f); // silent for long: out
         await Assert.That(graph.TopologyChanged).IsTrue();
         graph.Publish();
         await Assert.That(graph.Edges.Length).IsEqualTo(1); // the note link

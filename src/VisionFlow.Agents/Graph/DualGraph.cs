@@ -260,8 +260,11 @@ public sealed class DualGraph
     /// <summary>Flow weight at which an edge enters the layout: two messages within about a half-life, a conversation.</summary>
     internal const float EnterWeight = 2f;
 
-    /// <summary>Flow weight below which an edge in the layout leaves it again.</summary>
-    internal const float LeaveWeight = 0.5f;
+    /// <summary>
+    /// Flow weight below which an edge in the layout leaves it again: three octaves under <see cref="EnterWeight"/>, about
+    /// 15 s of silence at the default half-life, so a pair that talks now and then is not taken out and put back.
+    /// </summary>
+    internal const float LeaveWeight = 0.25f;
 
     /// <summary>
     /// The spring weight physics gets for a message-flow weight, given the one it has (<paramref name="current"/>, 0: the

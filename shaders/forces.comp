@@ -66,6 +66,7 @@ void main() {
     }
 
     uint eEnd = edgeOffsets[i + 1u];
+    uint degreeI = eEnd - edgeOffsets[i];
     for (uint e = edgeOffsets[i]; e < eEnd; e++) {
         uint j = edgeTargets[e];
         float w = edgeWeights[e];
@@ -74,7 +75,8 @@ void main() {
         vec3 d = pj.xyz - pi;
         float dist = sqrt(dot(d, d));
         if (dist < MIN_SPRING_DISTANCE) continue;
-        float s = np.springK * (dist - np.restLength) * w;
+        float rest = np.restLength * restScale(degreeI, edgeOffsets[j + 1u] - edgeOffsets[j]);
+        float s = np.springK * (dist - rest) * w;
         if (pj.w != kindI) s *= pc.crossSpring;
         f += d * (s / dist);
     }

@@ -49,6 +49,15 @@ const float COINCIDENT_D2 = 1e-6;
 const float MIN_SPRING_DISTANCE = 1e-3;
 const float CELL_CLAMP = 1000000.0;
 
+// PairMath.HubDegree / RestScale: a hub's springs lengthen with the square root of its degree, so a swarm of thousands
+// spreads over a sphere instead of packing inside one repulsion cutoff.
+const uint HUB_DEGREE = 32u;
+
+float restScale(uint degreeA, uint degreeB) {
+    uint degree = max(degreeA, degreeB);
+    return degree > HUB_DEGREE ? sqrt(float(degree) / float(HUB_DEGREE)) : 1.0;
+}
+
 int cellOf(float v) {
     return int(floor(clamp(v * pc.invCell, -CELL_CLAMP, CELL_CLAMP)));
 }

@@ -220,6 +220,7 @@ internal sealed class CpuLayoutBackend : ILayoutBackend
 
         var offsets = g.EdgeOffsets; var targets = g.EdgeTargets; var weights = g.EdgeWeights;
         var packed = _packed;
+        var degreeI = offsets[i + 1] - offsets[i];
         for (int e = offsets[i], eEnd = offsets[i + 1]; e < eEnd; e++)
         {
             var j = targets[e];
@@ -229,7 +230,8 @@ internal sealed class CpuLayoutBackend : ILayoutBackend
             float ddx = other.X - xi, ddy = other.Y - yi, ddz = other.Z - zi;
             var dist = MathF.Sqrt(ddx * ddx + ddy * ddy + ddz * ddz);
             if (dist < PairMath.MinSpringDistance) continue;
-            var f = np.SpringK * (dist - np.RestLength) * w;
+            var rest = np.RestLength * PairMath.RestScale(degreeI, offsets[j + 1] - offsets[j]);
+            var f = np.SpringK * (dist - rest) * w;
             if ((other.Index & int.MinValue) != agentI) f *= p.CrossGraphSpring;
             var s = f / dist;
             fx += ddx * s; fy += ddy * s; fz += ddz * s;

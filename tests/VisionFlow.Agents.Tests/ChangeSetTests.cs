@@ -98,14 +98,19 @@ public sealed class ChangeSetTests
         await Assert.That(seen.Edges.Count).IsEqualTo(2);
         await Assert.That(seen.Edges[1].Weight).IsEqualTo(2f);
 
-        // A tenth of a second of decay moves a 5 s half-life weight by 1.4 %: reported. A hundredth does not.
-        time.Advance(TimeSpan.FromMilliseconds(10));
-        await intake.ProcessBatchAsync();
+        // Decay is reported once it has moved the weight by more than a quarter: not every batch (a tenth of a second
+        // moves a 5 s half-life weight by 1.4 %, and 2 s by 24 %), but after 2.5 s (29 %).
+        for (var batch = 0; batch < 20; batch++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await intake.ProcessBatchAsync();
+        }
+
         await Assert.That(seen.Edges.Count).IsEqualTo(2);
-        time.Advance(TimeSpan.FromMilliseconds(100));
+        time.Advance(TimeSpan.FromMilliseconds(500));
         await intake.ProcessBatchAsync();
         await Assert.That(seen.Edges.Count).IsEqualTo(3);
-        await Assert.That(seen.Edges[2].Weight).IsLessThan(2f);
+        await Assert.That(seen.Edges[2].Weight).IsLessThan(1.5f);
 
         source.Post(Wire.Terminated("b"));
         await intake.ProcessBatchAsync();

@@ -23,13 +23,13 @@ public sealed class DualGraphTests
         var graph = Shown();
         graph.AddAgent(A);
         graph.AddAgent(B);
-        graph.SetEdge(B, A, 3f);
+        graph.SetEdge(B, A, 3.5f); // laid out as 4: the nearest power of two
         await Assert.That(graph.TopologyChanged).IsTrue();
         var build = graph.Publish();
         await Assert.That(build.NodeCount).IsEqualTo(4);
         await Assert.That(graph.Ids.ToArray()[2..]).IsEquivalentTo(new[] { A, B });
         var ids = graph.Ids.ToArray();
-        await Assert.That(graph.Edges.ToArray().Select(e => (ids[e.A], ids[e.B], e.Weight))).Contains((A, B, 3f));
+        await Assert.That(graph.Edges.ToArray().Select(e => (ids[e.A], ids[e.B], e.Weight))).Contains((A, B, 4f));
 
         graph.RemoveAgent(A); // takes its edge with it
         await Assert.That(graph.TopologyChanged).IsTrue();
@@ -44,18 +44,18 @@ public sealed class DualGraphTests
         var graph = Shown();
         graph.AddAgent(A);
         graph.AddAgent(B);
-        graph.SetEdge(A, B, 1f);
+        graph.SetEdge(A, B, 2f);
         graph.Publish();
         var version = graph.Current.Version;
 
-        graph.SetEdge(B, A, 2f);
+        graph.SetEdge(B, A, 4f);
         await Assert.That(graph.TopologyChanged).IsFalse();
-        await Assert.That(graph.WeightChanges.ToArray()).IsEquivalentTo(new[] { (A, B, 2f) });
+        await Assert.That(graph.WeightChanges.ToArray()).IsEquivalentTo(new[] { (A, B, 4f) });
         graph.Publish();
         await Assert.That(graph.WeightChanges.IsEmpty).IsTrue();
 
         // The same weight, an agent already there, knowledge already shown: nothing to publish.
-        graph.SetEdge(A, B, 2f);
+        graph.SetEdge(A, B, 4f);
         graph.AddAgent(A);
         graph.SetAgentGraph(null);
         await Assert.That(graph.HasChanges).IsFalse();
@@ -68,7 +68,7 @@ public sealed class DualGraphTests
         var graph = Shown();
         graph.AddAgent(A);
         graph.Publish();
-        graph.SetEdge(A, C, 1f);
+        graph.SetEdge(A, C, 2f);
         await Assert.That(graph.TopologyChanged).IsFalse(); // C is not laid out
         graph.AddAgent(C);
         graph.Publish();
@@ -78,10 +78,49 @@ public sealed class DualGraphTests
         var hidden = graph.Publish();
         await Assert.That(hidden.NodeCount).IsEqualTo(2);
         await Assert.That(hidden.AgentGraphShown).IsFalse();
-        graph.SetEdge(A, C, 5f); // not laid out: no weight to hand over
+        graph.SetEdge(A, C, 5f); // not laid out: no weight to hand over (laid out as 4 later)
         await Assert.That(graph.WeightChanges.IsEmpty).IsTrue();
         graph.SetAgentGraph(null);
         graph.Publish();
-        await Assert.That(graph.Edges.ToArray().Any(e => e.Weight == 5f)).IsTrue();
+        await Assert.That(graph.Edges.ToArray().Any(e => e.Weight == 4f)).IsTrue();
+    }
+
+    [Test]
+    public async Task A_flow_weight_enters_the_layout_with_a_conversation_and_moves_it_only_by_octaves()
+    {
+        var graph = Shown();
+        graph.AddAgent(A);
+        graph.AddAgent(B);
+        graph.Publish();
+
+        // One message is no conversation: the edge is known but not laid out, and nothing changes for physics.
+        graph.SetEdge(A, B, 1f);
+        await Assert.That(graph.HasChanges).IsFalse();
+        graph.SetEdge(A, B, 2.2f);
+        await Assert.That(graph.TopologyChanged).IsTrue();
+        graph.Publish();
+        var ids = graph.Ids.ToArray();
+        await Assert.That(graph.Edges.ToArray().Select(e => (ids[e.A], ids[e.B], e.Weight))).Contains((A, B, 2f));
+
+        // Decay and single messages move the weight within an octave of its level: nothing to hand over.
+        foreach (var w in new[] { 1.9f, 1.4f, 1.05f, 2.8f, 3.9f, 2.5f })
+        {
+            graph.SetEdge(A, B, w);
+            await Assert.That(graph.HasChanges).IsFalse();
+        }
+
+        // A conversation that speeds up by an octave is a weight change; one that fades away leaves the layout.
+        graph.SetEdge(A, B, 4.5f);
+        await Assert.That(graph.WeightChanges.ToArray()).IsEquivalentTo(new[] { (A, B, 4f) });
+        graph.Publish();
+        graph.SetEdge(A, B, 0.6f); // quiet for a while: down an octave or two, still laid out
+        await Assert.That(graph.TopologyChanged).IsFalse();
+        graph.Publish();
+        graph.SetEdge(A, B, 0.2f); // silent for long: out
+        await Assert.That(graph.TopologyChanged).IsTrue();
+        graph.Publish();
+        await Assert.That(graph.Edges.Length).IsEqualTo(1); // the note link
+        graph.SetEdge(A, B, 1.5f); // known again, below the threshold: still out
+        await Assert.That(graph.HasChanges).IsFalse();
     }
 }

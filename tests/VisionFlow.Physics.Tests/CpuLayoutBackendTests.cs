@@ -19,6 +19,38 @@ internal sealed class CpuLayoutBackendTests
     }
 
     [Test]
+    public async Task Grid_path_matches_the_brute_force_formulas_around_a_hub()
+    {
+        // A hub of 300 members (degree far above PairMath.HubDegree): its springs take the longer rest length.
+        var g = TestGraphs.Swarm(300, seed: 3, radius: 150);
+        var reference = TestGraphs.Clone(g);
+        using var cpu = new CpuLayoutBackend();
+        for (var s = 0; s < 3; s++)
+        {
+            cpu.Step(g, PhysicsParameters.Default, 1);
+            ReferenceLayout.Step(reference, PhysicsParameters.Default);
+        }
+
+        await Assert.That(TestGraphs.MaxPositionDifference(g, reference)).IsLessThan(1e-3f);
+    }
+
+    [Test]
+    [Arguments(128, 100.0)] // 50·√(128/32)
+    [Arguments(512, 200.0)] // 50·√(512/32)
+    [Arguments(16, 50.0)] // below the hub degree: the plain rest length
+    public async Task A_hub_holds_its_members_at_a_distance_that_grows_with_the_square_root_of_their_number(int members, double expected)
+    {
+        // Start where every member sat before the hub rule, one rest length (50) from the hub, packed on a sphere.
+        var g = TestGraphs.Swarm(members, seed: 4, radius: 50, sphere: true);
+        g.SetPinned(0, true);
+        using var cpu = new CpuLayoutBackend();
+        cpu.Step(g, PhysicsParameters.Default, 1500);
+        var mean = TestGraphs.MeanDistanceFromHub(g);
+        Console.WriteLine($"{members} members: mean distance from the hub {mean:F1} (expected about {expected})");
+        await Assert.That(mean).IsEqualTo(expected).Within(expected * 0.1);
+    }
+
+    [Test]
     public async Task Result_is_bitwise_identical_whatever_the_parallelism()
     {
         var a = TestGraphs.Random(5000, 5, seed: 2);

@@ -193,6 +193,85 @@ public sealed class IdleLoopTests
     }
 
     /// <summary>A <see cref="FakeTimeProvider"/> that counts how often its timers fire, whatever the loop reports.</summary>
+    [Test]
+    public async Task A_calm_layout_steps_its_stride_at_once_at_a_stretched_period_and_settles_after_as_many_steps()
+    {
+        var fake = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(CpuOnly with { CalmSpeed = 1f, CalmStride = 6 }, fake);
+        StartPair(loop, halfGap: 25.5f); // one unit off the rest length: calm from the first step
+        fake.Advance(Tick * 2);
+        var before = loop.Status;
+        fake.Advance(Tick * 6);
+        var after = loop.Status;
+        await Assert.That(after.Ticks - before.Ticks).IsEqualTo(1);
+        await Assert.That(after.Steps - before.Steps).IsEqualTo(6);
+
+        // A change moves it at the mode's pace again: one step a tick.
+        loop.MoveNode(2, 60, 0, 0);
+        fake.Advance(Tick * 6);
+        fake.Advance(Tick * 3);
+        var moving = loop.Status;
+        fake.Advance(Tick * 3);
+        await Assert.That(loop.Status.Ticks - moving.Ticks).IsEqualTo(3);
+        await Assert.That(loop.Status.Steps - moving.Steps).IsEqualTo(3);
+        await SettleAsync(fake, loop);
+    }
+
+    [Test]
+    public async Task Steps_that_cost_more_than_their_share_of_a_core_come_a_whole_number_of_periods_apart()
+    {
+        var fake = new FakeTimeProvider();
+        // 5 ms a step against a budget of a tenth of a 16.7 ms period: a tick every third period.
+        var options = CpuOnly with { Backend = BackendPreference.Vulkan, SettleFrames = int.MaxValue, MaxStepShare = 0.1 };
+        using var loop = new PhysicsLoop(options, fake, null, () => new CostlyBackend(fake, TimeSpan.FromMilliseconds(5)));
+        StartPair(loop, halfGap: 100);
+        fake.Advance(Tick);
+        var before = loop.Status;
+        for (var t = 0; t < 30; t++) fake.Advance(Tick);
+        // Thirty periods hold ten ticks three periods apart (the fake clock also moves by each step's own 5 ms, so a
+        // few fewer); at the mode's pace it would have been thirty.
+        var ticks = loop.Status.Ticks - before.Ticks;
+        await Assert.That(ticks).IsBetween(6, 10);
+        await Assert.That(loop.Status.Steps - before.Steps).IsEqualTo(ticks);
+        await Assert.That(loop.Status.SkippedTicks).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task Motion_below_what_a_frame_would_show_is_not_published_until_it_adds_up()
+    {
+        var fake = new FakeTimeProvider();
+        var published = new[] { 0, 0 };
+        float[] motions = [0f, 20f];
+        for (var k = 0; k < 2; k++)
+        {
+            using var loop = new PhysicsLoop(CpuOnly with { StreamHz = 60, SettleFrames = int.MaxValue, MinPublishedMotion = motions[k] }, fake);
+            StartPair(loop, halfGap: 100);
+            fake.Advance(Tick);
+            var index = k;
+            loop.PositionsPublished += _ => published[index]++;
+            // At most 9.57 units/s of layout time, 0.0227 s a step: 60 steps move a node at most 13 units.
+            for (var t = 0; t < 60; t++) fake.Advance(Tick);
+        }
+
+        await Assert.That(published[0]).IsEqualTo(60);
+        await Assert.That(published[1]).IsEqualTo(0);
+    }
+
+    private sealed class CostlyBackend(FakeTimeProvider time, TimeSpan perIteration) : ILayoutBackend
+    {
+        private readonly CpuLayoutBackend _cpu = new();
+        public LayoutBackendKind Kind => LayoutBackendKind.Vulkan;
+        public string DeviceName => "costly test device";
+        public float Step(LayoutGraph graph, PhysicsParameters parameters, int iterations)
+        {
+            time.Advance(perIteration * iterations);
+            return _cpu.Step(graph, parameters, iterations);
+        }
+
+        public void ReadBack(LayoutGraph graph) { }
+        public void Dispose() => _cpu.Dispose();
+    }
+
     private sealed class CountingTime(FakeTimeProvider inner) : TimeProvider
     {
         private int _callbacks;

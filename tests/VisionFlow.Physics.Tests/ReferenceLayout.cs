@@ -27,7 +27,8 @@ internal static class ReferenceLayout
                 if (j == i) continue;
                 double dx = g.X[j] - g.X[i], dy = g.Y[j] - g.Y[i], dz = g.Z[j] - g.Z[i];
                 var d = Math.Sqrt(dx * dx + dy * dy + dz * dz);
-                var s = np.SpringK * (d - np.RestLength) * g.EdgeWeights[e];
+                var rest = np.RestLength * PairMath.RestScale(g.EdgeOffsets[i + 1] - g.EdgeOffsets[i], g.EdgeOffsets[j + 1] - g.EdgeOffsets[j]);
+                var s = np.SpringK * (d - rest) * g.EdgeWeights[e];
                 if (g.IsAgent(i) != g.IsAgent(j)) s *= p.CrossGraphSpring;
                 f[i, 0] += dx / d * s; f[i, 1] += dy / d * s; f[i, 2] += dz / d * s;
             }

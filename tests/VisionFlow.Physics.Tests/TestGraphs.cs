@@ -31,6 +31,57 @@ internal static class TestGraphs
         return g;
     }
 
+    /// <summary>
+    /// A swarm: one hub (index 0) joined to <paramref name="members"/> agents, a few member pairs talking, all agents,
+    /// the members spread over a cube of half-side <paramref name="radius"/> around the origin or, with
+    /// <paramref name="sphere"/>, evenly over a sphere of that radius around the hub.
+    /// </summary>
+    public static LayoutGraph Swarm(int members, int seed, float radius, bool sphere = false)
+    {
+        var rng = new Random(seed);
+        var n = members + 1;
+        var ids = new uint[n];
+        for (var i = 0; i < n; i++) ids[i] = (uint)i | LayoutGraph.AgentBit;
+        var edges = new List<(int, int, float)>();
+        for (var i = 1; i < n; i++) edges.Add((0, i, 1f));
+        for (var e = 0; e < members / 4; e++)
+        {
+            var a = 1 + rng.Next(members);
+            var b = 1 + rng.Next(members);
+            if (a != b) edges.Add((a, b, 1f));
+        }
+
+        var g = LayoutGraph.FromEdges(ids, edges.ToArray());
+        for (var i = 1; i < n; i++)
+        {
+            if (sphere)
+            {
+                // Fibonacci sphere: even spacing, deterministic.
+                var z = 1 - (2 * (i - 0.5f) / members);
+                var r = MathF.Sqrt(1 - (z * z));
+                var theta = i * 2.3999631f;
+                (g.X[i], g.Y[i], g.Z[i]) = (radius * r * MathF.Cos(theta), radius * r * MathF.Sin(theta), radius * z);
+            }
+            else
+            {
+                g.X[i] = ((float)rng.NextDouble() - 0.5f) * 2 * radius;
+                g.Y[i] = ((float)rng.NextDouble() - 0.5f) * 2 * radius;
+                g.Z[i] = ((float)rng.NextDouble() - 0.5f) * 2 * radius;
+            }
+        }
+
+        g.MarkPositionsDirty(0, n);
+        return g;
+    }
+
+    /// <summary>Mean distance of nodes 1… from node 0 (a swarm's members from its hub).</summary>
+    public static double MeanDistanceFromHub(LayoutGraph g)
+    {
+        double sum = 0;
+        for (var i = 1; i < g.NodeCount; i++) sum += Distance(g, 0, i);
+        return sum / (g.NodeCount - 1);
+    }
+
     public static LayoutGraph Clone(LayoutGraph g)
     {
         var c = new LayoutGraph(g.Ids, g.EdgeOffsets, g.EdgeTargets, g.EdgeWeights);

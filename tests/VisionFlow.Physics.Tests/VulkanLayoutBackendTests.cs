@@ -44,6 +44,21 @@ internal sealed class VulkanLayoutBackendTests
     }
 
     [Test]
+    public async Task Vulkan_and_cpu_agree_around_a_hub()
+    {
+        // A swarm of 1,500 around one hub: the hub rule (rest length by degree) is exercised on every member's spring.
+        var cpuGraph = TestGraphs.Swarm(1500, seed: 12, radius: 300);
+        var gpuGraph = TestGraphs.Clone(cpuGraph);
+        using var cpu = new CpuLayoutBackend();
+        using var gpu = await VulkanDevice.OpenAsync();
+        cpu.Step(cpuGraph, PhysicsParameters.Default, 20);
+        gpu.Step(gpuGraph, PhysicsParameters.Default, 20);
+        gpu.ReadBack(gpuGraph);
+        await Assert.That(TestGraphs.MaxPositionDifference(cpuGraph, gpuGraph)).IsLessThan(AgreementTolerance);
+        await Assert.That(TestGraphs.MaxPositionDifference(cpuGraph, TestGraphs.Swarm(1500, seed: 12, radius: 300))).IsGreaterThan(1f);
+    }
+
+    [Test]
     public async Task Dual_graph_coupling_matches_cpu()
     {
         // Small graph with many cross edges and close pairs, one step, where differences cannot compound.

@@ -43,7 +43,7 @@ public sealed class AgentChangeSet
     /// <summary>
     /// Message-flow edges whose weight changed, by agent keys (smaller key first): an edge not seen before is new, a weight
     /// of 0 means the edge went (faded below the floor, or an end was removed). Weights are reported when they move by
-    /// more than 1 %, so a fading edge does not wake the layout every batch.
+    /// more than a quarter, so a fading edge is not handed on every batch.
     /// </summary>
     public ReadOnlySpan<(int A, int B, float Weight)> EdgeChanges => _edges.AsSpan(0, _edgeCount);
 

@@ -121,8 +121,9 @@ public sealed class DualGraph
     }
 
     /// <summary>
-    /// The message-flow edge between two agents now weighs <paramref name="weight"/> (clamped to what physics accepts);
-    /// 0 removes it. An edge may name an agent not (yet) in the model: it is kept, and laid out once both ends are.
+    /// The message-flow edge between two agents now weighs <paramref name="weight"/>, laid out as a power of two once it
+    /// carries a conversation (see <see cref="LayoutWeight"/>); 0 removes it. An edge may name an agent not (yet) in the
+    /// model: it is kept, and laid out once both ends are.
     /// </summary>
     public void SetEdge(uint a, uint b, float weight)
     {
@@ -133,27 +134,37 @@ public sealed class DualGraph
         if (weight <= 0 || float.IsNaN(weight))
         {
             if (!exists) return;
+            var wasLaidOut = _agentEdges[index].Weight > 0;
             RemoveEdgeAt(index);
-            if (AgentsShown && IsLaidOut(a, b)) MarkTopology();
+            if (wasLaidOut && AgentsShown && IsLaidOut(a, b)) MarkTopology();
             return;
         }
 
-        var clamped = Math.Clamp(weight, 0.01f, 100f);
+        var before = exists ? _agentEdges[index].Weight : 0f;
+        var layout = LayoutWeight(weight, before);
         if (!exists)
         {
             _agentEdgeIndex.Add(key, _agentEdges.Count);
-            _agentEdges.Add((a, b, clamped));
-            if (AgentsShown && IsLaidOut(a, b)) MarkTopology();
+            _agentEdges.Add((a, b, layout));
+        }
+        else if (before.Equals(layout))
+        {
+            return;
+        }
+        else
+        {
+            _agentEdges[index] = (a, b, layout);
+        }
+
+        if (!AgentsShown || !IsLaidOut(a, b)) return;
+        if (before == 0f || layout == 0f)
+        {
+            if (before != layout) MarkTopology(); // the edge enters or leaves the layout
             return;
         }
 
-        if (_agentEdges[index].Weight.Equals(clamped)) return;
-        _agentEdges[index] = (a, b, clamped);
-        if (AgentsShown && IsLaidOut(a, b))
-        {
-            _weightChanges.Add((a, b, clamped));
-            _changed = true;
-        }
+        _weightChanges.Add((a, b, layout));
+        _changed = true;
     }
 
     /// <summary>
@@ -246,6 +257,47 @@ public sealed class DualGraph
         return Publish();
     }
 
+    /// <summary>Flow weight at which an edge enters the layout: two messages within about a half-life, a conversation.</summary>
+    internal const float EnterWeight = 2f;
+
+    /// <summary>
+    /// Flow weight below which an edge in the layout leaves it again: three octaves under <see cref="EnterWeight"/>, about
+    /// 15 s of silence at the default half-life, so a pair that talks now and then is not taken out and put back.
+    /// </summary>
+    internal const float LeaveWeight = 0.25f;
+
+    /// <summary>
+    /// The spring weight physics gets for a message-flow weight, given the one it has (<paramref name="current"/>, 0: the
+    /// edge is not laid out): 0 until the weight reaches <see cref="EnterWeight"/>, then the nearest power of two in
+    /// [1, 2⁶], kept while the weight stays within a factor of two of it, until it falls below <see cref="LeaveWeight"/>.
+    /// </summary>
+    /// <remarks>
+    /// A flow weight is a decayed message count: it falls a little every batch and jumps with each message, and every
+    /// such move handed to physics woke a settled layout, so a chatting swarm never came to rest (issue 23: 62 steps a
+    /// second at 10 agents). The layout needs the order of magnitude — who talks a lot with whom — not the count: with
+    /// levels an octave apart and a hysteresis of an octave either way, the noise of a steady conversation moves nothing,
+    /// and a conversation that starts, stops or changes pace moves the layout. A lone message is no conversation: in a
+    /// large swarm nearly every message goes to a new pair, so laying out each one re-made the topology ten times a
+    /// second and kept 10,000 nodes stepping. Edges below the threshold are still in the snapshot and in /api/graph.
+    /// </remarks>
+    internal static float LayoutWeight(float weight, float current)
+    {
+        if (current == 0f)
+        {
+            if (!(weight >= EnterWeight)) return 0f;
+        }
+        else if (weight < LeaveWeight)
+        {
+            return 0f;
+        }
+        else if (weight < current * 2f && weight > current * 0.5f)
+        {
+            return current;
+        }
+
+        return MathF.Pow(2f, Math.Clamp(MathF.Round(MathF.Log2(weight)), 0f, 6f));
+    }
+
     private bool AgentsShown => _agentGraphOffReason is null;
 
     private bool IsLaidOut(uint a, uint b) => _agentIndex.ContainsKey(a) && _agentIndex.ContainsKey(b);
@@ -290,7 +342,7 @@ public sealed class DualGraph
         CollectionsMarshal.AsSpan(_agents).CopyTo(ids[offset..]);
         foreach (var (a, b, weight) in _agentEdges)
         {
-            if (_agentIndex.TryGetValue(a, out var ia) && _agentIndex.TryGetValue(b, out var ib)) _edges.Add((offset + ia, offset + ib, weight));
+            if (weight > 0 && _agentIndex.TryGetValue(a, out var ia) && _agentIndex.TryGetValue(b, out var ib)) _edges.Add((offset + ia, offset + ib, weight));
         }
 
         // Hubs after the agents, each edge to an agent laid out (a hub edge names agents of the snapshot it was placed from).

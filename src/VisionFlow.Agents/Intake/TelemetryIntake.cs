@@ -150,6 +150,21 @@ public sealed class TelemetryIntake
         return Describe(agentKey);
     }
 
+    /// <summary>
+    /// The message-flow edge between two agents as readers see it (inside <see cref="ChangesApplied"/>, for the keys of
+    /// its edge changes), smaller key first as in the snapshot; null when there is none or an end is not present.
+    /// </summary>
+    public AgentEdgeInfo? DescribeEdge(int agentKeyA, int agentKeyB)
+    {
+        var (a, b) = agentKeyA < agentKeyB ? (agentKeyA, agentKeyB) : (agentKeyB, agentKeyA);
+        if (!Cache.IsPresent(a) || !Cache.IsPresent(b) || !Edges.TryGetEdge(a, b, out var weight, out var messages, out var bytes))
+        {
+            return null;
+        }
+
+        return new AgentEdgeInfo(Parser.AgentId(a), Parser.AgentId(b), weight, messages, bytes);
+    }
+
     /// <summary>The session whose deliveries are applied now; 0 when none is open (owner thread).</summary>
     public long Session => Volatile.Read(ref _session);
 

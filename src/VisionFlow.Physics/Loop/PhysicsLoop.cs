@@ -40,6 +40,7 @@ public sealed class PhysicsLoop : IDisposable
     private int _started;
 
     private long _skippedTicks;
+    private TimeSpan _period;
     private volatile PerformanceMode _mode;
     private PhysicsStatus _status;
 
@@ -99,7 +100,8 @@ public sealed class PhysicsLoop : IDisposable
             }
 
             _backend = backend;
-            _timer.Start(static s => ((PhysicsLoop)s!).Tick(), this, PerformanceProfile.For(_mode).Period);
+            _period = _policy.Period(_mode);
+            _timer.Start(static s => ((PhysicsLoop)s!).Tick(), this, _period);
             PublishStatus();
         }
     }
@@ -109,9 +111,9 @@ public sealed class PhysicsLoop : IDisposable
     {
         if (_mode == mode) return;
         _mode = mode;
-        _timer.SetPeriod(PerformanceProfile.For(mode).Period);
         lock (_tickGate)
         {
+            AdjustPeriod();
             PhysicsLog.ModeChanged(_logger, mode);
             PublishStatus();
         }
@@ -239,13 +241,14 @@ public sealed class PhysicsLoop : IDisposable
             _steps += iterations;
             _maxSpeed = maxSpeed;
             if (_policy.Stepped(iterations, stepTime, maxSpeed)) PhysicsLog.Settled(_logger, _steps);
-            if (_policy.ShouldPublish(changed, _mode)) Publish();
+            if (_policy.ShouldPublish(changed, _mode, maxSpeed * _options.Parameters.Dt * iterations)) Publish();
 
             // Submitted while this tick stepped: shown now rather than at the next tick.
             if (_inbox.HasTopology) ShowTopology();
 
             // Settled with this step (and published as such): rest from now on, unless a change is already waiting.
             if (_policy.Settled) _timer.TryPark();
+            else AdjustPeriod();
         }
 #pragma warning disable CA1031 // A timer callback that throws would take the process down; count, log and keep ticking.
         catch (Exception ex)
@@ -258,6 +261,15 @@ public sealed class PhysicsLoop : IDisposable
         {
             _tickGate.Exit();
         }
+    }
+
+    /// <summary>Ticks at the period the layout's pace asks for (the mode's, stretched while calm or costly). Under the tick gate.</summary>
+    private void AdjustPeriod()
+    {
+        var period = _policy.Period(_mode);
+        if (period == _period) return;
+        _period = period;
+        _timer.SetPeriod(period);
     }
 
     /// <summary>Applies what was handed in; returns whether it changed the layout's input. Under the tick gate.</summary>
@@ -290,6 +302,7 @@ public sealed class PhysicsLoop : IDisposable
         }
 
         if (changed && _policy.Wake()) PhysicsLog.Resumed(_logger);
+        if (changed) AdjustPeriod(); // moving again: back to single steps at the mode's pace
         return changed;
     }
 

@@ -12,6 +12,35 @@ public sealed record PhysicsLoopOptions
     /// <summary>How often positions are read back and published to readers.</summary>
     public double StreamHz { get; init; } = 20;
 
+    /// <summary>
+    /// A frame is published at the stream rate only once some node may have moved this far (layout units) since the
+    /// last one, by the largest speed of the steps between; 0 publishes at the stream rate whatever moved. A change, and
+    /// the settled layout, are published regardless.
+    /// </summary>
+    /// <remarks>
+    /// A layout that is settling creeps: thousands of nodes moving hundredths of a unit per step, far below a pixel,
+    /// each frame 28 bytes a node to every viewer. Publishing what can be seen, and the final state when it settles,
+    /// shows the same picture for a fraction of the frames.
+    /// </remarks>
+    public float MinPublishedMotion { get; init; }
+
+    /// <summary>
+    /// Below this largest speed (and not warming up) the layout counts as calm: its ticks come <see cref="CalmStride"/>
+    /// times less often and each runs that many steps, so the layout settles as fast, with fewer wake-ups and frames.
+    /// 0: never calm.
+    /// </summary>
+    public float CalmSpeed { get; init; }
+
+    /// <summary>Steps per tick (and periods per tick) while calm; see <see cref="CalmSpeed"/>.</summary>
+    public int CalmStride { get; init; } = 1;
+
+    /// <summary>
+    /// Most of one core the steps may take while the layout moves (0: no limit): when a tick's steps cost more than this
+    /// share of the mode's period, ticks come a whole number of periods apart instead, so a big layout moves at fewer
+    /// steps a second rather than taking the machine. 0.1 lets 10,000 nodes on the CPU path step at about 30 Hz.
+    /// </summary>
+    public double MaxStepShare { get; init; }
+
     /// <summary>The layout counts as settled when every speed stays below this for <see cref="SettleFrames"/> ticks.</summary>
     public float SettleSpeed { get; init; } = 0.1f;
 

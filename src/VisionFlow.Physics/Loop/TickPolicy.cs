@@ -10,8 +10,11 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
 {
     private int _warmupRemaining;
     private double _iterationMicroseconds;
-    private int _calmTicks;
+    private int _calmSteps;
+    private int _stride = 1;
+    private double _smoothedIterationMicroseconds;
     private int _ticksSincePublish;
+    private float _motionSincePublish;
 
     /// <summary>The layout has come to rest; nothing needs stepping until something changes.</summary>
     public bool Settled { get; private set; }
@@ -35,7 +38,8 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     /// <summary>Something changed the layout's input: it counts as moving again. True when it had settled.</summary>
     public bool Wake()
     {
-        _calmTicks = 0;
+        _calmSteps = 0;
+        _stride = 1;
         if (!Settled)
         {
             return false;
@@ -45,26 +49,50 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
         return true;
     }
 
-    /// <summary>Iterations for this tick: a warm-up chunk while warming up, else the mode's steps per tick.</summary>
-    public int Iterations(PerformanceMode mode) => WarmingUp ? WarmupChunk(mode) : PerformanceProfile.For(mode).StepsPerTick;
+    /// <summary>Iterations for this tick: a warm-up chunk while warming up, else the mode's steps per tick (times the calm stride).</summary>
+    public int Iterations(PerformanceMode mode) => WarmingUp ? WarmupChunk(mode) : PerformanceProfile.For(mode).StepsPerTick * _stride;
+
+    /// <summary>
+    /// The timer period for the next ticks: the mode's, times the calm stride, times however many periods keep the steps
+    /// within <see cref="PhysicsLoopOptions.MaxStepShare"/> of a core. A whole number of the mode's periods, so it changes
+    /// only when the layout's pace does, not with every measurement.
+    /// </summary>
+    public TimeSpan Period(PerformanceMode mode)
+    {
+        var profile = PerformanceProfile.For(mode);
+        var periods = _stride;
+        if (options.MaxStepShare > 0 && _smoothedIterationMicroseconds > 0)
+        {
+            var tickMicroseconds = _smoothedIterationMicroseconds * profile.StepsPerTick * _stride;
+            periods = Math.Max(periods, (int)Math.Ceiling(tickMicroseconds / (options.MaxStepShare * profile.Period.TotalMicroseconds)));
+        }
+
+        return profile.Period * Math.Min(periods, 600);
+    }
 
     /// <summary>Records a step of <paramref name="iterations"/>; true when the layout has settled with it.</summary>
     public bool Stepped(int iterations, TimeSpan elapsed, float maxSpeed)
     {
         _iterationMicroseconds = elapsed.TotalMicroseconds / iterations;
+        _smoothedIterationMicroseconds = _smoothedIterationMicroseconds == 0
+            ? _iterationMicroseconds
+            : (0.9 * _smoothedIterationMicroseconds) + (0.1 * _iterationMicroseconds);
         if (WarmingUp)
         {
             _warmupRemaining -= iterations;
             return false;
         }
 
+        _stride = options.CalmSpeed > 0 && maxSpeed < options.CalmSpeed ? Math.Max(1, options.CalmStride) : 1;
         if (maxSpeed >= options.SettleSpeed)
         {
-            _calmTicks = 0;
+            _calmSteps = 0;
             return false;
         }
 
-        if (++_calmTicks < options.SettleFrames || Settled)
+        // Counted in steps, so a calm stride settles after the same motion as single steps.
+        _calmSteps += iterations;
+        if (_calmSteps < options.SettleFrames || Settled)
         {
             return false;
         }
@@ -73,15 +101,24 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
         return true;
     }
 
-    /// <summary>Whether this tick publishes: a change and the settled layout always, else at the stream rate.</summary>
-    public bool ShouldPublish(bool changed, PerformanceMode mode)
+    /// <summary>
+    /// Whether this tick publishes: a change and the settled layout always, else at the stream rate once a node may have
+    /// moved <see cref="PhysicsLoopOptions.MinPublishedMotion"/> since the last frame (<paramref name="motion"/>: this
+    /// tick's bound, the largest speed times the time stepped).
+    /// </summary>
+    public bool ShouldPublish(bool changed, PerformanceMode mode, float motion)
     {
+        _motionSincePublish += motion;
         var publishEvery = Math.Max(1, (int)Math.Round(PerformanceProfile.For(mode).TickHz / options.StreamHz));
-        return Settled || changed || ++_ticksSincePublish >= publishEvery;
+        return Settled || changed || (++_ticksSincePublish >= publishEvery && _motionSincePublish >= options.MinPublishedMotion);
     }
 
-    /// <summary>Positions were published (whatever the reason): the stream-rate count starts over.</summary>
-    public void Published() => _ticksSincePublish = 0;
+    /// <summary>Positions were published (whatever the reason): the stream-rate count and the motion start over.</summary>
+    public void Published()
+    {
+        _ticksSincePublish = 0;
+        _motionSincePublish = 0;
+    }
 
     /// <summary>
     /// Warm-up iterations for this tick: up to <see cref="PhysicsLoopOptions.WarmupIterationsPerTick"/>, but no more than

@@ -16,7 +16,10 @@ namespace VisionFlow.Server.Api;
 /// agent ten times a second cost more than the rebuilds this topic replaced (bench cpu at 10,000 agents). An update that
 /// moved gauges only is therefore held back and sent with the next batch after <see cref="GaugeInterval"/> — every held
 /// agent once, as it then is — while anything else (a new agent, status, health, swarm, stale, tasks, type, model) is
-/// sent at once. The REST list is unaffected.
+/// sent at once. The REST list is unaffected. While no <c>/ws</c> session is connected held gauges wait
+/// <see cref="IdleGaugeInterval"/> instead: with nobody watching, a busy swarm's gauges cost the topic a set insert each
+/// and a serialization every ten seconds, and a viewer that connects gets them with the first batch after it (as anyone
+/// gets held gauges), never older than that.
 /// </remarks>
 internal sealed class AgentsTopic
 {
@@ -25,11 +28,15 @@ internal sealed class AgentsTopic
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly Utf8JsonWriter _writer;
     private readonly TimeProvider _time;
+    private readonly StreamTopics _topics;
     private readonly HashSet<int> _gaugesHeld = [];
     private long _gaugesSentAt;
 
     /// <summary>How long an update of gauges only may wait to be sent with others.</summary>
     internal static readonly TimeSpan GaugeInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long held gauges wait while no <c>/ws</c> session is connected.</summary>
+    internal static readonly TimeSpan IdleGaugeInterval = TimeSpan.FromSeconds(10);
 
     private const AgentFields Gauges = AgentFields.CpuUsage | AgentFields.MemoryUsage | AgentFields.TokensUsed;
 
@@ -40,6 +47,7 @@ internal sealed class AgentsTopic
         ArgumentNullException.ThrowIfNull(time);
         _mcp = mcp;
         _time = time;
+        _topics = topics;
         _gaugesSentAt = time.GetTimestamp();
         _writer = new Utf8JsonWriter(_buffer);
         _topic = topics.Register("agents", "agents");
@@ -75,7 +83,7 @@ internal sealed class AgentsTopic
             Upsert(intake.DescribeAgent(updated[i]));
         }
 
-        if (_gaugesHeld.Count > 0 && _time.GetElapsedTime(_gaugesSentAt) >= GaugeInterval)
+        if (_gaugesHeld.Count > 0 && _time.GetElapsedTime(_gaugesSentAt) >= (_topics.HasSubscribers ? GaugeInterval : IdleGaugeInterval))
         {
             // Still present: a removal above took its key out of the set.
             foreach (var key in _gaugesHeld) Upsert(intake.DescribeAgent(key));

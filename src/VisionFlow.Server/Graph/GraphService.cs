@@ -69,6 +69,13 @@ internal sealed class GraphService : IAsyncDisposable
             {
                 Backend = options.PhysicsBackend switch { "vulkan" => BackendPreference.Vulkan, "cpu" => BackendPreference.Cpu, _ => BackendPreference.Auto },
                 StreamHz = 60,
+                // Up to 60 frames a second while nodes move visibly; a creeping layout sends what a viewer could see.
+                MinPublishedMotion = 0.25f,
+                // A creeping layout (every node under 1 unit/s of layout time) steps six at a time ten times a second; a
+                // big one on the CPU path steps no more often than keeps it within a tenth of a core (issue 23).
+                CalmSpeed = 1f,
+                CalmStride = 6,
+                MaxStepShare = 0.1,
             },
             time,
             loggers.CreateLogger<PhysicsLoop>());

@@ -17,10 +17,12 @@ namespace VisionFlow.Server.History;
 /// <summary>
 /// The adapter between the live pipeline and the recorder: it subscribes to what the pipeline already announces (the
 /// intake's applied change sets, link transitions, degradation transitions, published positions) and maps each onto
-/// change records; it changes nothing it listens to. A change set names the agents it touched; the tap reads their
-/// fields from the cache's snapshot (the one the graph builds from) on its own loop, off the intake's thread, and the
-/// recorder writes only the values that really changed. Positions are offered once per position interval, knowledge
-/// notes when the graph's knowledge set is replaced.
+/// change records; it changes nothing it listens to. A change set names the agents and edges it touched; the tap
+/// describes just those inside the intake's callback (<see cref="TelemetryIntake.DescribeAgent"/>,
+/// <see cref="TelemetryIntake.DescribeEdge"/>) and records them on its own loop, off the intake's thread, so a batch
+/// costs in proportion to what it changed, not to the agents there are; the recorder writes only the values that really
+/// changed. One snapshot is read, at the start, for the agents and edges there already are. Positions are offered once
+/// per position interval, knowledge notes when the graph's knowledge set is replaced.
 /// </summary>
 internal sealed partial class HistoryTap : IAsyncDisposable
 {
@@ -33,14 +35,15 @@ internal sealed partial class HistoryTap : IAsyncDisposable
     private readonly WakeSignal _wake = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _pendingGate = new();
-    private HashSet<string> _touched = new(StringComparer.Ordinal);
-    private HashSet<string> _removed = new(StringComparer.Ordinal);
-    private HashSet<string> _touchedSpare = new(StringComparer.Ordinal);
-    private HashSet<string> _removedSpare = new(StringComparer.Ordinal);
-    private bool _edgesDirty;
-    private int _everyAgent = 1; // the first round records every agent there is
-    private readonly Dictionary<(string From, string To), AgentEdgeInfo> _edges = [];
-    private readonly HashSet<(string From, string To)> _edgesSeen = [];
+    // Latest description per agent id and per edge since the loop last took them (null: gone), with the cache version of
+    // the batch that said so: the first round's snapshot already holds what a batch up to its version changed.
+    private Dictionary<string, Pending<AgentInfo>> _agents = new(StringComparer.Ordinal);
+    private Dictionary<string, Pending<AgentInfo>> _agentsSpare = new(StringComparer.Ordinal);
+    private Dictionary<(string From, string To), Pending<AgentEdgeInfo>> _edgesPending = [];
+    private Dictionary<(string From, string To), Pending<AgentEdgeInfo>> _edgesSpare = [];
+    private readonly HashSet<(string From, string To)> _edgesRecorded = [];
+    private readonly FieldChange[] _agentFields = new FieldChange[14];
+    private long _recordedUpTo = -1; // the first round's snapshot version; -1 before it
     private readonly Dictionary<string, IReadOnlyList<string>> _notes = new(StringComparer.Ordinal);
     private KnowledgeSet? _knowledge;
     private NodePosition[] _positions = [];
@@ -80,11 +83,6 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             _recorder.Degradation((int)DegradationLevel.FullyOperational, (int)level, "level when recording started");
         }
 
-        lock (_pendingGate)
-        {
-            _edgesDirty = true;
-        }
-
         _wake.Set(); // the agents and edges there are now
         _loop = Task.Run(LoopAsync);
     }
@@ -117,30 +115,36 @@ internal sealed partial class HistoryTap : IAsyncDisposable
     /// <summary>Records what the tap has taken in so far (tests: a moment to ask about is on disk).</summary>
     internal Task FlushAsync() => _recorder.FlushAsync();
 
-    // The intake's thread: note the ids, nothing more (their fields are read from the snapshot on the tap's loop).
+    // The intake's thread, inside its batch: describe what the change set names (its keys are valid only here), nothing more.
     private void OnChangesApplied(AgentChangeSet changes)
     {
         var intake = _mcp.Intake;
+        var version = changes.Version;
         lock (_pendingGate)
         {
+            foreach (var key in changes.Removed)
+            {
+                _agents[intake.AgentId(key)] = new(null, version);
+            }
+
             foreach (var key in changes.Added)
             {
-                _touched.Add(intake.AgentId(key));
+                var agent = intake.DescribeAgent(key);
+                _agents[agent.Id] = new(agent, version);
             }
 
             foreach (var key in changes.Updated)
             {
-                _touched.Add(intake.AgentId(key));
+                var agent = intake.DescribeAgent(key);
+                _agents[agent.Id] = new(agent, version);
             }
 
-            foreach (var key in changes.Removed)
+            foreach (var (a, b, weight) in changes.EdgeChanges)
             {
-                var id = intake.AgentId(key);
-                _touched.Remove(id);
-                _removed.Add(id);
+                var edge = weight > 0 ? intake.DescribeEdge(a, b) : null;
+                var (from, to) = a < b ? (a, b) : (b, a);
+                _edgesPending[(intake.AgentId(from), intake.AgentId(to))] = new(edge, version);
             }
-
-            _edgesDirty |= changes.EdgesChanged || changes.TopologyChanged;
         }
 
         _wake.Set();
@@ -273,44 +277,73 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         while (true)
         {
             await _wake.WaitAsync(stop).ConfigureAwait(false);
-            HashSet<string> touched, removed;
-            bool edges;
-            lock (_pendingGate)
-            {
-                (touched, _touched, _touchedSpare) = (_touched, _touchedSpare, _touched);
-                (removed, _removed, _removedSpare) = (_removed, _removedSpare, _removed);
-                edges = _edgesDirty;
-                _edgesDirty = false;
-            }
-
             try
             {
-                // At least as new as every change set noted above: what it says is what they left.
-                var snapshot = await _mcp.Intake.Cache.GetSnapshotAsync(stop).ConfigureAwait(false);
-                Record(snapshot, touched, removed, edges);
+                if (_recordedUpTo < 0)
+                {
+                    // The start: every agent and edge there is now, from one snapshot (later rounds see only the change sets).
+                    var snapshot = await _mcp.Intake.Cache.GetSnapshotAsync(stop).ConfigureAwait(false);
+                    RecordStart(snapshot);
+                    _recordedUpTo = snapshot.Version;
+                }
+
+                Dictionary<string, Pending<AgentInfo>> agents;
+                Dictionary<(string From, string To), Pending<AgentEdgeInfo>> edges;
+                lock (_pendingGate)
+                {
+                    (agents, _agents, _agentsSpare) = (_agents, _agentsSpare, _agents);
+                    (edges, _edgesPending, _edgesSpare) = (_edgesPending, _edgesSpare, _edgesPending);
+                }
+
+                try
+                {
+                    Record(agents, edges);
+                }
+                finally
+                {
+                    agents.Clear();
+                    edges.Clear();
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Log.TapFailed(_logger, ex);
             }
-            finally
-            {
-                touched.Clear();
-                removed.Clear();
-            }
         }
     }
 
-    private void Record(AgentSnapshot snapshot, HashSet<string> touched, HashSet<string> removed, bool edges)
+    private void RecordStart(AgentSnapshot snapshot)
     {
-        var agents = snapshot.Agents;
-        var first = Interlocked.Exchange(ref _everyAgent, 0) == 1;
         using var batch = _recorder.Begin();
-        foreach (var id in removed)
+        foreach (var agent in snapshot.Agents)
         {
-            if (Find(agents, id) is { } back)
+            Agent(batch, agent);
+        }
+
+        foreach (var edge in snapshot.Edges)
+        {
+            Edge(batch, edge);
+        }
+    }
+
+    private void Record(Dictionary<string, Pending<AgentInfo>> agents, Dictionary<(string From, string To), Pending<AgentEdgeInfo>> edges)
+    {
+        if (agents.Count == 0 && edges.Count == 0)
+        {
+            return;
+        }
+
+        using var batch = _recorder.Begin();
+        foreach (var (id, pending) in agents)
+        {
+            if (pending.Version <= _recordedUpTo)
             {
-                Agent(batch, back); // gone and back within one snapshot
+                continue; // the start's snapshot has it (or newer)
+            }
+
+            if (pending.Value is { } agent)
+            {
+                Agent(batch, agent);
             }
             else
             {
@@ -318,103 +351,61 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             }
         }
 
-        if (first)
+        foreach (var (key, pending) in edges)
         {
-            // The start: every agent there is now (later rounds see only what the change sets name).
-            foreach (var agent in agents)
+            if (pending.Version <= _recordedUpTo)
             {
-                Agent(batch, agent);
-            }
-        }
-        else
-        {
-            foreach (var id in touched)
-            {
-                if (Find(agents, id) is { } agent)
-                {
-                    Agent(batch, agent);
-                }
-            }
-        }
-
-        if (edges)
-        {
-            Edges(batch, snapshot.Edges);
-        }
-    }
-
-    private static void Agent(RecordingBatch batch, AgentInfo a) => batch.AgentChanged(a.Id,
-    [
-        new(AgentField.Type, a.Type),
-        new(AgentField.Status, a.Status),
-        new(AgentField.CpuUsage, a.CpuUsage),
-        new(AgentField.MemoryUsage, a.MemoryUsage),
-        new(AgentField.TasksActive, a.TasksActive),
-        new(AgentField.TokensUsed, a.TokensUsed),
-        new(AgentField.SwarmId, a.SwarmId),
-        new(AgentField.Stale, FieldValue.Of(a.IsStale)),
-        new(AgentField.LastSeen, FieldValue.Of(a.LastSeen)),
-        new(AgentField.TelemetryTimestamp, a.TelemetryTimestamp),
-        new(AgentField.Health, a.Health),
-        new(AgentField.CreatedAt, a.CreatedAt),
-        new(AgentField.Model, a.Model),
-        new(AgentField.NodeId, FieldValue.Of((long)a.NodeId)),
-    ]);
-
-    private void Edges(RecordingBatch batch, IReadOnlyList<AgentEdgeInfo> edges)
-    {
-        _edgesSeen.Clear();
-        foreach (var e in edges)
-        {
-            var key = (e.SourceId, e.TargetId);
-            _edgesSeen.Add(key);
-            if (!_edges.TryGetValue(key, out var before))
-            {
-                batch.EdgeAdded(e.SourceId, e.TargetId, [new(EdgeField.Weight, FieldValue.Of(e.Weight)), new(EdgeField.Messages, FieldValue.Of(e.Messages)), new(EdgeField.Bytes, FieldValue.Of(e.Bytes))]);
-            }
-            else if (before != e)
-            {
-                batch.EdgeChanged(e.SourceId, e.TargetId, [new(EdgeField.Weight, FieldValue.Of(e.Weight)), new(EdgeField.Messages, FieldValue.Of(e.Messages)), new(EdgeField.Bytes, FieldValue.Of(e.Bytes))]);
+                continue;
             }
 
-            _edges[key] = e;
-        }
-
-        if (_edges.Count > _edgesSeen.Count)
-        {
-            foreach (var key in _edges.Keys.Where(k => !_edgesSeen.Contains(k)).ToList())
+            if (pending.Value is { } edge)
             {
-                _edges.Remove(key);
+                Edge(batch, edge);
+            }
+            else if (_edgesRecorded.Remove(key))
+            {
                 batch.EdgeRemoved(key.From, key.To);
             }
         }
     }
 
-    /// <summary>The agent with <paramref name="id"/> in a snapshot's list (ordered by id, ordinal).</summary>
-    private static AgentInfo? Find(IReadOnlyList<AgentInfo> agents, string id)
+    /// <summary>Every field of one agent; the recorder keeps only those that differ from what it holds.</summary>
+    private void Agent(RecordingBatch batch, AgentInfo a)
     {
-        int lo = 0, hi = agents.Count - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var c = string.CompareOrdinal(agents[mid].Id, id);
-            if (c == 0)
-            {
-                return agents[mid];
-            }
-
-            if (c < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return null;
+        var f = _agentFields; // the tap's loop only
+        f[0] = new(AgentField.Type, a.Type);
+        f[1] = new(AgentField.Status, a.Status);
+        f[2] = new(AgentField.CpuUsage, a.CpuUsage);
+        f[3] = new(AgentField.MemoryUsage, a.MemoryUsage);
+        f[4] = new(AgentField.TasksActive, a.TasksActive);
+        f[5] = new(AgentField.TokensUsed, a.TokensUsed);
+        f[6] = new(AgentField.SwarmId, a.SwarmId);
+        f[7] = new(AgentField.Stale, FieldValue.Of(a.IsStale));
+        f[8] = new(AgentField.LastSeen, FieldValue.Of(a.LastSeen));
+        f[9] = new(AgentField.TelemetryTimestamp, a.TelemetryTimestamp);
+        f[10] = new(AgentField.Health, a.Health);
+        f[11] = new(AgentField.CreatedAt, a.CreatedAt);
+        f[12] = new(AgentField.Model, a.Model);
+        f[13] = new(AgentField.NodeId, FieldValue.Of((long)a.NodeId));
+        batch.AgentChanged(a.Id, f);
     }
+
+    private void Edge(RecordingBatch batch, AgentEdgeInfo e)
+    {
+        ReadOnlySpan<FieldChange> fields = [new(EdgeField.Weight, FieldValue.Of(e.Weight)), new(EdgeField.Messages, FieldValue.Of(e.Messages)), new(EdgeField.Bytes, FieldValue.Of(e.Bytes))];
+        if (_edgesRecorded.Add((e.SourceId, e.TargetId)))
+        {
+            batch.EdgeAdded(e.SourceId, e.TargetId, fields);
+        }
+        else
+        {
+            batch.EdgeChanged(e.SourceId, e.TargetId, fields);
+        }
+    }
+
+    /// <summary>A description noted in a batch (null: gone) and the cache version after that batch.</summary>
+    private readonly record struct Pending<T>(T? Value, long Version)
+        where T : class;
 
     private static partial class Log
     {

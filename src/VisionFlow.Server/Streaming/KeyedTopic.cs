@@ -33,6 +33,12 @@ internal sealed class KeyedTopic
     private long _horizon; // changes after this sequence are all in the log
     private long _published; // the writer's: the sequence of the last Publish
 
+    // The last message built, for the next client that needs the same one: clients that were sent the same sequence
+    // (all of them, when they keep up) need the same bytes, so ten viewers cost one build and ten copies.
+    private readonly ArrayBufferWriter<byte> _built = new(4096);
+    private long _builtSince = long.MinValue; // -1: a full message
+    private long _builtUpTo = -1;
+
     /// <param name="type">The message type, e.g. <c>agents</c>.</param>
     /// <param name="arrayName">The name of the full message's array (the REST body's), e.g. <c>agents</c>.</param>
     /// <param name="logCapacity">Changes remembered for clients behind; further behind gets a full message.</param>
@@ -203,7 +209,15 @@ internal sealed class KeyedTopic
                 return since;
             }
 
-            using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+            var key = full ? -1 : since;
+            if (key == _builtSince && _builtUpTo == _sequence)
+            {
+                output.Write(_built.WrittenSpan);
+                return _sequence;
+            }
+
+            _built.ResetWrittenCount();
+            using var writer = new Utf8JsonWriter(_built, new JsonWriterOptions { SkipValidation = true });
             writer.WriteStartObject();
             writer.WriteString("type"u8, _type);
             if (full)
@@ -224,6 +238,8 @@ internal sealed class KeyedTopic
 
             writer.WriteEndObject();
             writer.Flush();
+            (_builtSince, _builtUpTo) = (key, _sequence);
+            output.Write(_built.WrittenSpan);
             return _sequence;
         }
     }

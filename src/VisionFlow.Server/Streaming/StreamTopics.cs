@@ -48,6 +48,9 @@ internal sealed class StreamTopics
     /// <summary>Creates and registers a topic with the configured log capacity.</summary>
     public KeyedTopic Register(string type, string arrayName) => Register(new KeyedTopic(type, arrayName, Options.TopicLogCapacity));
 
+    /// <summary>Whether a session is connected: a topic whose writer batches work up may skip it while none is.</summary>
+    public bool HasSubscribers => Volatile.Read(ref _subscribers).Length > 0;
+
     internal void Subscribe(WakeSignal signal)
     {
         lock (_gate)

@@ -31,7 +31,7 @@ internal static class AttributesHarness
     private sealed record Run(
         string Label, int Agents, List<double> EventToWs, List<double> AssignToWs, List<double> PeerWait, int Misses,
         List<double> CarrierBytes, List<double> CarrierAgents, AgentsWatcher.Counts Window, double WindowSeconds,
-        long ListBytes, double ServiceCpu, string LoadStart, string LoadEnd);
+        long ListBytes, double ServiceCpu, string SamplesCpu, string LoadStart, string LoadEnd);
 
     public static async Task<int> RunAsync(int[] agentCounts, int samples, double windowSeconds, string? baseline)
     {
@@ -50,8 +50,8 @@ internal static class AttributesHarness
         sb.AppendLine(CultureInfo.InvariantCulture, $"Command: `./build.sh bench attributes {counts} {samples} {F(windowSeconds, "F0")}{(baseline is null ? "" : " BASELINE_BINARY")}` — {Machine()}.");
         sb.AppendLine("Set-up per row: `visionflow simulate --agents N` (10 Hz) and `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), warmed up until `/api/bots/status` shows N agents; one `/ws` viewer reading the `agents` messages and one JSON-RPC connection to the simulator subscribed to `agent.status`, both in the harness (one `Stopwatch` clock). Latency, per sample: a random 100-200 ms pause, `task.assign` to an agent the viewer shows idle or active (t0), the simulator's first `agent.status` push showing it busy (t1, its next 10 Hz frame), the first `agents` message on `/ws` showing it busy (t2), then `task.cancel`; a sample not seen within 3 s is counted apart. Times in ms, p50 / p99 / max. The message that carried it: bytes on the wire and agents in its `changed` array (p50 / max). Bytes: a window of the simulator's own churn before the samples (agents turning idle and active every 1-5 s, gauges moving every frame), `agents` messages only, payload plus frame header; \"field\" = a changed field other than `id` and `last_seen`; \"poll\" = `GET /api/bots/agents` once, the list the viewer fetched every 2 s before `/ws` carried agents.");
         sb.AppendLine();
-        sb.AppendLine("| binary | agents | status change → /ws (t2 − t1), n | assign → /ws (t2 − t0) | peer's frame wait (t1 − t0) | carrying message: bytes, agents (p50 / max) | window: messages/s, KB/s | changed agents/s, fields/s (of them status) | bytes per changed agent / per field | full list: on connect, poll (KB/s at 2 s) | service CPU % of a core | load average start → end |");
-        sb.AppendLine("|---|---:|---|---|---|---|---|---|---|---|---:|---|");
+        sb.AppendLine("| binary | agents | status change → /ws (t2 − t1), n | assign → /ws (t2 − t0) | peer's frame wait (t1 − t0) | carrying message: bytes, agents (p50 / max) | window: messages/s, KB/s | changed agents/s, fields/s (of them status) | bytes per changed agent / per field | full list: on connect, poll (KB/s at 2 s) | CPU % of a core: service in the window; service / simulator / this harness during the samples | load average start → end |");
+        sb.AppendLine("|---|---:|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in runs)
         {
             var w = r.Window;
@@ -63,7 +63,7 @@ internal static class AttributesHarness
                 $"| {F(w.ChangedAgents / s, "N0")}, {F(w.ChangedFields / s, "N0")} ({F(w.StatusChanges / s, "N0")}) " +
                 $"| {F(Per(w.AgentsBytes, w.ChangedAgents))} / {F(Per(w.AgentsBytes, w.ChangedFields))} " +
                 $"| {F(w.FullBytes / 1000.0, "N0")} KB, {F(r.ListBytes / 1000.0, "N0")} KB ({F(r.ListBytes / PollSeconds / 1000, "N0")} KB/s) " +
-                $"| {F(r.ServiceCpu, "F0")} | `{r.LoadStart}` → `{r.LoadEnd}` |");
+                $"| {F(r.ServiceCpu, "F0")}; {r.SamplesCpu} | `{r.LoadStart}` → `{r.LoadEnd}` |");
         }
 
         var table = sb.ToString();
@@ -122,6 +122,8 @@ internal static class AttributesHarness
         Console.WriteLine($"  window {F(seconds)} s: {counts.AgentsMessages} agents messages, {counts.AgentsBytes:N0} B, {counts.ChangedAgents:N0} changed agents, {counts.ChangedFields:N0} fields ({counts.StatusChanges:N0} status)");
 
         var random = new Random(1);
+        var samplesClock = Stopwatch.StartNew();
+        var (serviceAt, simulatorAt, harnessAt) = (ProcSampler.CpuTicks(service.Pid), ProcSampler.CpuTicks(simulator.Pid), ProcSampler.CpuTicks(Environment.ProcessId));
         List<double> eventToWs = [], assignToWs = [], peerWait = [], carrierBytes = [], carrierAgents = [];
         var misses = 0;
         for (var i = 0; i < samples; i++)
@@ -164,8 +166,11 @@ internal static class AttributesHarness
             throw new InvalidOperationException($"the service exited during the run:\n{service.Tail}");
         }
 
+        // USER_HZ 100: ticks per second = % of a core. The harness's own share says how much of the 2 cores it took.
+        var span = samplesClock.Elapsed.TotalSeconds;
+        var samplesCpu = $"{F((ProcSampler.CpuTicks(service.Pid) - serviceAt) / span, "F0")} / {F((ProcSampler.CpuTicks(simulator.Pid) - simulatorAt) / span, "F0")} / {F((ProcSampler.CpuTicks(Environment.ProcessId) - harnessAt) / span, "F0")}";
         var run = new Run(label, agents, eventToWs, assignToWs, peerWait, misses, carrierBytes, carrierAgents, counts, seconds,
-            listBytes, serviceCpu, loadStart, ProcSampler.LoadAverage());
+            listBytes, serviceCpu, samplesCpu, loadStart, ProcSampler.LoadAverage());
         Console.WriteLine($"  [{label}] {agents} agents: status → /ws {Ms(eventToWs)} ms; assign → /ws {Ms(assignToWs)}");
         return run;
     }

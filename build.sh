@@ -63,6 +63,7 @@ Usage: ./build.sh <command> [args]
   bench [suite]    run benchmarks: `startup [N] [baseline-binary]` (published binary start-up), `fuzz [N]` (long fuzz run,
                    default 1,000,000 inputs per target), `load [s] [agents]`, `chaos [restarts]`, `soak [min]`,
                    `latency [agents,…] [samples] [api-samples] [baseline-binary] [baseline-samples]` (event → /ws),
+                   `attributes [agents,…] [samples] [window-s] [baseline-binary]` (status change → /ws, bytes per change),
                    `peer-cpu [s] [rounds]` (claude-flow's CPU with 10 idle agents, fixed 10 Hz poll vs adaptive),
                    `idle [s] [baseline-binary|-]` (a settled graph's cost), `cpu [s] [baseline-binary|-] [NxV,…]`
                    (service CPU with N agents at 10 Hz and V /ws viewers),

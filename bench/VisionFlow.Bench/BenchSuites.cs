@@ -20,6 +20,7 @@ internal static class BenchSuites
         "chaos [restarts]         peer killed and restarted, then faults through the proxy",
         "soak [min]               100 MCP connections at 1,000 req/s for min minutes",
         "latency [n,…] [k] [a] [b] [bk]  event → /ws on one clock at n agents (default 2000,10000), k peer + a API spawns; b: a baseline binary, bk spawns",
+        "attributes [n,…] [k] [w] [b]  an agent's status change → /ws on one clock at n agents (default 2000,10000), k samples, and the agents messages' bytes per change over a w-second window (default 20); b: a baseline binary",
         "idle [s] [b|-] [settle]  a settled graph's cost: service CPU, context switches, physics steps and /ws frames over s seconds; b: a baseline binary",
         "cpu [s] [b|-] [NxV,…]    service CPU over s seconds (default 30) with N agents at 10 Hz and V /ws viewers (default 10x0,10x1,2000x1,2000x10,10000x1); b: a baseline binary",
         "peer-cpu [s] [rounds]    real claude-flow's CPU with 10 idle agents: fixed 10 Hz poll against adaptive",

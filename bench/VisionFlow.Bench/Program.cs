@@ -58,6 +58,16 @@ if (args.Length > 0 && args[0] == "latency")
         args.Length > 5 ? int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 100);
 }
 
+// An agent's status change → /ws on one clock, and the agents messages' bytes per attribute change; agent counts comma-separated.
+if (args.Length > 0 && args[0] == "attributes")
+{
+    return await VisionFlow.Bench.Load.AttributesHarness.RunAsync(
+        (args.Length > 1 ? args[1] : "2000,10000").Split(',').Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 300,
+        args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 20,
+        args.Length > 4 ? args[4] : null);
+}
+
 // What a settled graph costs: service CPU and /ws frames once the layout rests; an optional baseline binary first.
 if (args.Length > 0 && args[0] == "idle")
 {

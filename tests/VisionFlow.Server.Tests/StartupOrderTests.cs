@@ -36,12 +36,16 @@ public sealed class StartupOrderTests
         await Assert.That(states["http"]).IsEqualTo(SubsystemState.Up);
         await Assert.That(states["physics"]).IsEqualTo(SubsystemState.Starting);
         await Assert.That(states["knowledge_graph"]).IsEqualTo(SubsystemState.Starting);
+        // The history folder is opened with the runtime, after the listener; a probe never opens it (reading every
+        // segment's index took 10 % of the main thread's start-up when the host opened it before listening).
+        await Assert.That(states["history"]).IsEqualTo(SubsystemState.Starting);
         // Switched off is known without building anything.
         await Assert.That(states["mcp"]).IsEqualTo(SubsystemState.Disabled);
         await Assert.That(before.Status).IsEqualTo("starting");
         // Asking did not build the runtime: the first answer costs none of it.
         await Assert.That(runtime.Graph).IsNull();
         await Assert.That(runtime.Mcp).IsNull();
+        await Assert.That(runtime.History).IsNull();
         var (ready, report) = health.Readiness();
         await Assert.That(ready).IsFalse();
         await Assert.That(report.Reason).StartsWith("physics is starting");
@@ -51,6 +55,7 @@ public sealed class StartupOrderTests
         // Physics runs once the runtime has started; the knowledge graph once its first build is out (the graph's loop).
         var started = health.Report().Subsystems.ToDictionary(s => s.Name, s => s.State);
         await Assert.That(started["physics"]).IsEqualTo(SubsystemState.Up);
+        await Assert.That(started["history"]).IsEqualTo(SubsystemState.Disabled);
         await Assert.That(started["knowledge_graph"] is SubsystemState.Starting or SubsystemState.Up).IsTrue();
         var after = await Eventually.FindAsync(
             () => Task.FromResult(health.Report() is var r && r.Status != "starting" ? r : null),
@@ -62,6 +67,36 @@ public sealed class StartupOrderTests
         await Assert.That(states["mcp"]).IsEqualTo(SubsystemState.Disabled);
         await Assert.That(after.Status).IsEqualTo("ok");
         await Assert.That(health.Readiness().Ready).IsTrue();
+    }
+
+    [Test]
+    public async Task The_history_folder_is_opened_by_the_runtime_start_not_by_building_the_host_or_a_health_probe()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"vf-startup-history-{Guid.NewGuid():N}");
+        try
+        {
+            await using var app = ServerHost.Build(Options with { History = true, HistoryFolder = folder });
+            var runtime = app.Services.GetRequiredService<RuntimeStart>();
+            var health = app.Services.GetRequiredService<HealthService>();
+
+            var before = health.Report().Subsystems.Single(s => s.Name == "history");
+            await Assert.That(before.State).IsEqualTo(SubsystemState.Starting);
+            await Assert.That(Directory.Exists(folder)).IsFalse();
+
+            runtime.Run();
+
+            var after = health.Report().Subsystems.Single(s => s.Name == "history");
+            await Assert.That(after.State).IsEqualTo(SubsystemState.Up);
+            await Assert.That(after.Detail).IsEqualTo($"recording to {folder}");
+            await Assert.That(Directory.Exists(folder)).IsTrue();
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
     }
 
     [Test]

@@ -1,13 +1,20 @@
 using VisionFlow.History.Recording;
 using VisionFlow.Server.History;
+using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Health;
 
 /// <summary>History: recording, paused and why (<c>paused (disk full)</c>: degraded, the service goes on), replaying, or off.</summary>
-internal sealed class HistoryProbe(HistoryService history) : ISubsystemProbe
+internal sealed class HistoryProbe(RuntimeStart runtime) : ISubsystemProbe
 {
     public SubsystemStatus Probe()
     {
+        // The folder is opened after the listener, with the runtime; a health probe never opens it itself.
+        if (runtime.History is not { } history)
+        {
+            return RuntimeProbe.NotYet("history", runtime);
+        }
+
         if (history.ReplayFile is { } file)
         {
             return new("history", SubsystemState.Up, $"replaying {file} (read-only)");

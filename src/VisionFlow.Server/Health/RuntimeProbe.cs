@@ -11,5 +11,5 @@ internal static class RuntimeProbe
     /// <summary>Starting while the runtime comes up after the listener; down, with the reason, when its start failed.</summary>
     public static SubsystemStatus NotYet(string name, RuntimeStart runtime) => runtime.Failure is { } failure
         ? new(name, SubsystemState.Down, $"the runtime failed to start: {failure.Message}")
-        : new(name, SubsystemState.Starting, "starting: brought up after the listener (MCP link, knowledge graph, physics device probe)");
+        : new(name, SubsystemState.Starting, "starting: brought up after the listener (MCP link, knowledge graph, physics device probe, history folder)");
 }

@@ -6,13 +6,14 @@ using VisionFlow.Server.Runtime;
 namespace VisionFlow.Server.Hosting;
 
 /// <summary>
-/// Opens the history folder and starts the tap once Kestrel listens (off the start-up path, like the MCP link), and on
-/// stop unsubscribes the tap and closes the recorder, which writes what is pending and syncs. Registered after the
-/// runtime services, so it stops before them: nothing is left subscribed to a pipeline being torn down.
+/// Opens the history folder and starts the tap once Kestrel listens (off the start-up path, like the MCP link: opening
+/// reads every segment's index, which grows with what was recorded), and on stop unsubscribes the tap and closes the
+/// recorder, which writes what is pending and syncs. Registered after the runtime services, so it stops before them:
+/// nothing is left subscribed to a pipeline being torn down.
 /// </summary>
-internal sealed class HistoryRuntime(
-    HistoryService history, RuntimeStart runtime, TimeProvider time, ILoggerFactory loggers, IHostApplicationLifetime lifetime) : IHostedService
+internal sealed class HistoryRuntime(RuntimeStart runtime, TimeProvider time, ILoggerFactory loggers, IHostApplicationLifetime lifetime) : IHostedService
 {
+    private HistoryService? _history;
     private HistoryTap? _tap;
     private Task _starting = Task.CompletedTask;
 
@@ -20,6 +21,8 @@ internal sealed class HistoryRuntime(
     {
         lifetime.ApplicationStarted.Register(() => _starting = Task.Run(() =>
         {
+            var history = runtime.OpenHistory();
+            _history = history;
             if (history.Recorder is { } recorder)
             {
                 // Taken from the runtime as it is composed after the listener, not from the container before it, so
@@ -41,6 +44,10 @@ internal sealed class HistoryRuntime(
             await tap.DisposeAsync().ConfigureAwait(false);
         }
 
-        await history.DisposeAsync().ConfigureAwait(false);
+        // Never opened (stopped before the listener was up): nothing to close, and the container disposes what it made.
+        if (_history is { } history)
+        {
+            await history.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -116,7 +116,8 @@ internal static class ServerHost
         }
         else
         {
-            // Opened when first asked for (the history runtime asks once the listener is up), not on the start-up path.
+            // Opened when first asked for (the history runtime asks once the listener is up; the health probe waits for
+            // it, see RuntimeStart.History), not on the start-up path.
             builder.Services.AddSingleton(sp => HistoryService.Live(options, time, sp.GetRequiredService<ILoggerFactory>()));
         }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.Server.Api;
 using VisionFlow.Server.Graph;
+using VisionFlow.Server.History;
 using VisionFlow.Server.Mcp;
 
 namespace VisionFlow.Server.Runtime;
@@ -17,6 +18,7 @@ internal sealed class RuntimeStart(IServiceProvider services, bool scheduled)
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private Composed? _composed;
+    private HistoryService? _history;
     private Exception? _failure;
 
     /// <summary>Whether the runtime is started in the background after the listener (false: composed on first use, never started).</summary>
@@ -28,7 +30,7 @@ internal sealed class RuntimeStart(IServiceProvider services, bool scheduled)
     /// <summary>Why the start failed, or null.</summary>
     public Exception? Failure => Volatile.Read(ref _failure);
 
-    /// <summary>Completes once the link has been started and the physics loop runs (its backend chosen); faults when the start failed.</summary>
+    /// <summary>Completes once the history is open, the link has been started and the physics loop runs (its backend chosen); faults when the start failed.</summary>
     public Task Started => _started.Task;
 
     /// <summary>The MCP link and intake, or null while they are still to be built.</summary>
@@ -38,6 +40,21 @@ internal sealed class RuntimeStart(IServiceProvider services, bool scheduled)
     public GraphService? Graph => Current?.Graph;
 
     private Composed? Current => scheduled ? Volatile.Read(ref _composed) : Compose();
+
+    /// <summary>
+    /// The history (recorder or replayed file), or null while it is still to be opened: opening the folder reads every
+    /// segment's index, which grows with what was recorded, so with the runtime scheduled it is opened after the
+    /// listener, as part of <see cref="Run"/> (and by the history runtime, whichever comes first), never by a health probe.
+    /// </summary>
+    public HistoryService? History => scheduled ? Volatile.Read(ref _history) : OpenHistory();
+
+    /// <summary>Opens the history (once; the container holds the one instance).</summary>
+    public HistoryService OpenHistory()
+    {
+        var history = services.GetRequiredService<HistoryService>();
+        Volatile.Write(ref _history, history);
+        return history;
+    }
 
     /// <summary>Builds the link, the intake, the graph service and the physics loop (once).</summary>
     public Composed Compose()
@@ -64,12 +81,13 @@ internal sealed class RuntimeStart(IServiceProvider services, bool scheduled)
     /// <summary>The runtime's two parts, built together.</summary>
     public sealed record Composed(McpServices Mcp, GraphService Graph);
 
-    /// <summary>Composes the runtime, starts the link and then the graph (which probes the device and starts physics).</summary>
+    /// <summary>Composes the runtime, opens the history, starts the link and then the graph (which probes the device and starts physics).</summary>
     public void Run()
     {
         try
         {
             var (mcp, graph) = Compose();
+            OpenHistory();
             mcp.Start();
             graph.Start();
             _started.TrySetResult();

@@ -93,6 +93,37 @@ public sealed class AgentsTopicTests
     }
 
     [Test]
+    public async Task A_last_gauge_reading_before_the_swarm_goes_quiet_still_arrives()
+    {
+        await using var peer = TestPeer.Start("a1", "a2");
+        var (server, stream, _) = await ConnectAsync(peer, 2);
+        await using var s = server;
+        await using var st = stream;
+
+        // Quiet first: both agents go stale unheard (five seconds), so no batch of the intake is due after that but
+        // a1's own next staleness.
+        await stream.ReceiveTextAsync("agents", m => m.TryGetProperty("changed", out var c)
+            && c.EnumerateArray().Any(a => a.GetProperty("id").GetString() == "a2" && a.TryGetProperty("stale", out var x) && x.GetBoolean()));
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","status":"busy"}}""");
+        await stream.ReceiveTextAsync("agents", m => m.TryGetProperty("changed", out var c)
+            && c.EnumerateArray().Any(a => a.GetProperty("id").GetString() == "a1" && a.TryGetProperty("status", out var x) && x.GetString() == "busy"));
+
+        // Gauges alone go at most once a second: the first reading after a quiet spell at once, the next one held back.
+        // Nothing follows it here, so no later batch can carry it: it must be sent once due (on the intake's
+        // housekeeping wake), not with a1's going stale five seconds on.
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","cpu_usage":10.0}}""");
+        await stream.ReceiveTextAsync("agents", m => m.TryGetProperty("changed", out var c)
+            && c.EnumerateArray().Any(a => a.GetProperty("id").GetString() == "a1" && a.TryGetProperty("cpu_usage", out var x) && x.GetDouble() == 10.0));
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","cpu_usage":42.5,"memory_usage":7.25}}""");
+        var changed = await stream.ReceiveTextAsync("agents", m => m.TryGetProperty("changed", out var c)
+            && c.EnumerateArray().Any(a => a.GetProperty("id").GetString() == "a1" && a.TryGetProperty("cpu_usage", out var x) && x.GetDouble() == 42.5));
+        var item = changed.GetProperty("changed").EnumerateArray().Single(a => a.GetProperty("id").GetString() == "a1");
+        await Assert.That(item.GetProperty("cpu_usage").GetDouble()).IsEqualTo(42.5);
+        await Assert.That(item.GetProperty("memory_usage").GetDouble()).IsEqualTo(7.25);
+        await Assert.That(item.TryGetProperty("stale", out _)).IsFalse();
+    }
+
+    [Test]
     public async Task Request_full_sends_every_agent_again()
     {
         await using var peer = TestPeer.Start("a1");

@@ -124,6 +124,14 @@ public sealed class TelemetryIntake
         }
     }
 
+    /// <summary>
+    /// Raised on the owner thread after each wake of the loop, whether or not it applied a batch (housekeeping wakes it
+    /// once an interval while there are agents): a consumer that holds changes back for a while sends them here once
+    /// they are due, even when no later batch comes, with <see cref="DescribeAgent"/> as safe to call as in
+    /// <see cref="ChangesApplied"/>. Subscribe before the loop starts.
+    /// </summary>
+    public event Action? Woke;
+
     /// <summary>Counters (safe from any thread; each value is individually current).</summary>
     public TelemetryCounters Counters => new(
         Volatile.Read(ref _lines), Volatile.Read(ref _accepted), Volatile.Read(ref _malformed), Volatile.Read(ref _unknownType),
@@ -236,6 +244,7 @@ public sealed class TelemetryIntake
             {
                 await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
                 ProcessPending();
+                RaiseWoke();
                 var needed = NeedsHousekeeping;
                 if (needed != ticking)
                 {
@@ -250,6 +259,18 @@ public sealed class TelemetryIntake
         finally
         {
             Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private void RaiseWoke()
+    {
+        try
+        {
+            Woke?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            ConsumerFailed(ex);
         }
     }
 

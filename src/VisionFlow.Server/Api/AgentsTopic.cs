@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using VisionFlow.Agents.Cache;
+using VisionFlow.Agents.Intake;
 using VisionFlow.Server.Mcp;
 using VisionFlow.Server.Streaming;
 
@@ -14,12 +15,13 @@ namespace VisionFlow.Server.Api;
 /// <remarks>
 /// Gauges (CPU, memory, tokens) are what a busy swarm reports for every agent on every telemetry tick; serializing each
 /// agent ten times a second cost more than the rebuilds this topic replaced (bench cpu at 10,000 agents). An update that
-/// moved gauges only is therefore held back and sent with the next batch after <see cref="GaugeInterval"/> — every held
-/// agent once, as it then is — while anything else (a new agent, status, health, swarm, stale, tasks, type, model) is
-/// sent at once. The REST list is unaffected. While no <c>/ws</c> session is connected held gauges wait
-/// <see cref="IdleGaugeInterval"/> instead: with nobody watching, a busy swarm's gauges cost the topic a set insert each
-/// and a serialization every ten seconds, and a viewer that connects gets them with the first batch after it (as anyone
-/// gets held gauges), never older than that.
+/// moved gauges only is therefore held back and sent once <see cref="GaugeInterval"/> has passed — every held agent once,
+/// as it then is, with the next batch or, when none comes, at the intake's next wake (<see cref="TelemetryIntake.Woke"/>:
+/// a last reading before a swarm goes quiet is not kept from the viewer) — while anything else (a new agent, status,
+/// health, swarm, stale, tasks, type, model) is sent at once. The REST list is unaffected. While no <c>/ws</c> session
+/// is connected held gauges wait <see cref="IdleGaugeInterval"/> instead: with nobody watching, a busy swarm's gauges
+/// cost the topic a set insert each and a serialization every ten seconds, and a viewer that connects gets them within
+/// <see cref="GaugeInterval"/>, as anyone gets held gauges.
 /// </remarks>
 internal sealed class AgentsTopic
 {
@@ -32,8 +34,11 @@ internal sealed class AgentsTopic
     private readonly HashSet<int> _gaugesHeld = [];
     private long _gaugesSentAt;
 
-    /// <summary>How long an update of gauges only may wait to be sent with others.</summary>
-    internal static readonly TimeSpan GaugeInterval = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// How long an update of gauges only may wait to be sent with others: a second, the rate the recorder keeps gauges
+    /// at, so every agent's gauges cost a viewer less than the two-second full list it used to poll (bench attributes).
+    /// </summary>
+    internal static readonly TimeSpan GaugeInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>How long held gauges wait while no <c>/ws</c> session is connected.</summary>
     internal static readonly TimeSpan IdleGaugeInterval = TimeSpan.FromSeconds(10);
@@ -52,6 +57,7 @@ internal sealed class AgentsTopic
         _writer = new Utf8JsonWriter(_buffer);
         _topic = topics.Register("agents", "agents");
         mcp.Intake.ChangesApplied += OnChanges;
+        mcp.Intake.Woke += OnWoke;
     }
 
     private void OnChanges(AgentChangeSet changes)
@@ -83,15 +89,29 @@ internal sealed class AgentsTopic
             Upsert(intake.DescribeAgent(updated[i]));
         }
 
-        if (_gaugesHeld.Count > 0 && _time.GetElapsedTime(_gaugesSentAt) >= (_topics.HasSubscribers ? GaugeInterval : IdleGaugeInterval))
+        SendDueGauges();
+        _topic.Publish();
+    }
+
+    // The intake's thread, after any wake: held gauges are sent once due even when no batch follows the last reading.
+    private void OnWoke()
+    {
+        if (SendDueGauges()) _topic.Publish();
+    }
+
+    private bool SendDueGauges()
+    {
+        if (_gaugesHeld.Count == 0 || _time.GetElapsedTime(_gaugesSentAt) < (_topics.HasSubscribers ? GaugeInterval : IdleGaugeInterval))
         {
-            // Still present: a removal above took its key out of the set.
-            foreach (var key in _gaugesHeld) Upsert(intake.DescribeAgent(key));
-            _gaugesHeld.Clear();
-            _gaugesSentAt = _time.GetTimestamp();
+            return false;
         }
 
-        _topic.Publish();
+        // Still present: a removal took its key out of the set.
+        var intake = _mcp.Intake;
+        foreach (var key in _gaugesHeld) Upsert(intake.DescribeAgent(key));
+        _gaugesHeld.Clear();
+        _gaugesSentAt = _time.GetTimestamp();
+        return true;
     }
 
     private void Upsert(AgentInfo agent)

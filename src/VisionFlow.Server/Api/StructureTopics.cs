@@ -14,6 +14,8 @@ internal sealed class StructureTopics
 {
     private readonly KeyedTopic _swarms;
     private readonly KeyedTopic _tasks;
+    private readonly Lock _gate = new();
+    private long _shown = -1; // the version of the snapshot the topics hold
 
     public StructureTopics(McpServices mcp, StreamTopics topics)
     {
@@ -29,9 +31,16 @@ internal sealed class StructureTopics
     // removals (a new session's empty start included) fall out of one comparison per item.
     private void OnChanged(StructureChanges changes) => Show(changes.Snapshot);
 
+    // One at a time and never backwards: the first snapshot is shown on the constructor's thread while the tracker may
+    // already raise Changed on its loop, and a sync of an older snapshot after a newer one would remove what is new.
     private void Show(StructureSnapshot snapshot)
     {
-        _swarms.Sync(snapshot.Swarms, s => s.Id, ApiJsonContext.Default.SwarmInfo);
-        _tasks.Sync(snapshot.Tasks, t => t.Id, ApiJsonContext.Default.TaskSummary);
+        lock (_gate)
+        {
+            if (snapshot.Version <= _shown) return;
+            _shown = snapshot.Version;
+            _swarms.Sync(snapshot.Swarms, s => s.Id, ApiJsonContext.Default.SwarmInfo);
+            _tasks.Sync(snapshot.Tasks, t => t.Id, ApiJsonContext.Default.TaskSummary);
+        }
     }
 }

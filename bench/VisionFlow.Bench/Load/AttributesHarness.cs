@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -208,14 +209,16 @@ internal static class AttributesHarness
             return done.Task;
         }
 
-        private void OnPush(ReadOnlySpan<byte> line)
+        private void OnPush(ReadOnlySequence<byte> pushed)
         {
+            var now = Stopwatch.GetTimestamp();
+            var line = pushed.IsSingleSegment ? pushed.FirstSpan : pushed.ToArray(); // a line across two reads: rare, and not on the clock
             if (Volatile.Read(ref _armed) is not { } armed || line.IndexOf(armed.Key) < 0 || line.IndexOf(Busy) < 0)
             {
                 return;
             }
 
-            armed.Done.TrySetResult(Stopwatch.GetTimestamp());
+            armed.Done.TrySetResult(now);
         }
 
         public ValueTask DisposeAsync() => _connection.DisposeAsync();

@@ -112,6 +112,33 @@ public sealed class StructureTests
     }
 
     [Test]
+    public async Task Reads_that_find_nothing_new_come_further_apart_and_a_command_brings_the_interval_back()
+    {
+        await using var swarm = SimulatedSwarm.Start();
+        var options = SimulatedSwarmTests.OptionsFor(swarm) with { StructurePollInterval = TimeSpan.FromMilliseconds(100) };
+        await using var server = await RunningServer.StartAsync(options);
+        var tracker = server.Services.GetRequiredService<McpServices>().Structure;
+        await WaitForJsonAsync(server.Http, "/api/bots/status", r => r.GetProperty("mcp_state").GetString() == "connected", "a connection");
+
+        // Nothing changes on the server: read after read the period doubles, up to eight intervals, and stays there.
+        var seen = new ConcurrentQueue<TimeSpan>();
+        await Eventually.UntilAsync(() =>
+        {
+            seen.Enqueue(tracker.Period);
+            return tracker.Period == TimeSpan.FromMilliseconds(800);
+        }, "the period stretched to eight intervals", TimeSpan.FromSeconds(30), pollMilliseconds: 5);
+        await Assert.That(seen.Distinct().Where(p => p > TimeSpan.FromMilliseconds(800))).IsEmpty();
+        var reads = tracker.Reads;
+        await Eventually.UntilAsync(() => tracker.Reads >= reads + 2, "two more reads", TimeSpan.FromSeconds(30));
+        await Assert.That(tracker.Period).IsEqualTo(TimeSpan.FromMilliseconds(800));
+
+        // A command reads at once and brings the interval back.
+        using var init = await server.Http.PostAsync("/api/bots/multi-agent/init", Json("""{"topology":"mesh","max_agents":2,"agent_types":["coder"]}"""));
+        await Assert.That(init.StatusCode).IsEqualTo(HttpStatusCode.Created);
+        await Assert.That(tracker.Period).IsEqualTo(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Test]
     public async Task Without_a_link_nothing_is_read_and_the_listings_say_why()
     {
         var options = SimulatedSwarmTests.OptionsFor(port: 1) with { StructurePollInterval = TimeSpan.FromMilliseconds(100) };

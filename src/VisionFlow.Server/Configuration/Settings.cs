@@ -123,7 +123,7 @@ internal static class Settings
 
     internal static readonly Setting<TimeSpan> StructurePollInterval = new(
         "VISIONFLOW_STRUCTURE_POLL_INTERVAL", "--structure-poll-interval", TimeSpan.FromMilliseconds(2000), SettingRange.Milliseconds(100, 3_600_000),
-        "How often the MCP server's swarms and tasks are read while connected (at once after a command that changes them)",
+        "How often the MCP server's swarms and tasks are read while connected (at once after a command that changes them; while reads find nothing new, up to 8 times further apart)",
         static (o, v) => o with { StructurePollInterval = v });
 
     internal static readonly Setting<string?> KnowledgeFolder = new(

@@ -17,6 +17,10 @@ namespace VisionFlow.Server.Structure;
 /// One loop reads, so reads never overlap and the change sets come in order. While the link is down nothing is read and
 /// nothing is known: the snapshot empties (its removals published) and the loop sleeps until the link or a caller wakes
 /// it; an idle, disconnected box does nothing. A read that fails keeps what was last read in the session and says why.
+/// While connected reads that find nothing new come further apart, the period doubling up to <see cref="MaxBackoff"/>
+/// times the interval, and the first read that finds a change (or a command's) brings it back: a real Claude Flow spends
+/// a few hundred milliseconds of CPU on each <c>task_list</c> and <c>swarm_status</c> once it has stored a few swarms, so
+/// reading an unchanging structure every two seconds cost it a sixth of a core (bench/README "claude-flow CPU").
 /// </remarks>
 internal sealed partial class StructureTracker : IAsyncDisposable
 {
@@ -41,6 +45,10 @@ internal sealed partial class StructureTracker : IAsyncDisposable
     private long _reads;
     private long _consumerFailures;
     private int _state; // 0 created, 1 started, 2 disposed
+    private TimeSpan _period = Timeout.InfiniteTimeSpan; // the timer's, under _gate: the interval, stretched while nothing changes
+
+    /// <summary>How many intervals apart reads that keep finding nothing new may come.</summary>
+    internal const int MaxBackoff = 8;
 
     /// <param name="link">The link it reads through.</param>
     /// <param name="agentSwarms">The swarm ids the live agents name (read too: Claude Flow answers only its newest swarm).</param>
@@ -69,6 +77,18 @@ internal sealed partial class StructureTracker : IAsyncDisposable
 
     /// <summary>Reads made so far.</summary>
     public long Reads => Interlocked.Read(ref _reads);
+
+    /// <summary>The period of the reads now (infinite while disconnected).</summary>
+    internal TimeSpan Period
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _period;
+            }
+        }
+    }
 
     /// <summary>Exceptions thrown by <see cref="Changed"/> handlers.</summary>
     public long ConsumerFailures => Interlocked.Read(ref _consumerFailures);
@@ -169,13 +189,34 @@ internal sealed partial class StructureTracker : IAsyncDisposable
     private void OnLinkStatus(McpLinkStatus status)
     {
         // The interval runs only while connected: a disconnected box does nothing but wait for the next session.
-        var period = status.State == McpLinkState.Connected ? _interval : Timeout.InfiniteTimeSpan;
-        if (Volatile.Read(ref _state) == 1)
-        {
-            _timer.Change(period, period);
-        }
-
+        SetPeriod(status.State == McpLinkState.Connected ? _interval : Timeout.InfiniteTimeSpan);
         _wake.Set();
+    }
+
+    /// <summary>After a read: back to the interval when it found a change (or a caller asked), else twice as far apart, up to the bound.</summary>
+    private void Paced(bool changed)
+    {
+        lock (_gate)
+        {
+            if (_period == Timeout.InfiniteTimeSpan || _link.Status.State != McpLinkState.Connected) return; // down: nothing runs
+            var next = changed ? _interval : TimeSpan.FromTicks(Math.Min(_period.Ticks * 2, _interval.Ticks * MaxBackoff));
+            SetPeriod_NeedsLock(next);
+        }
+    }
+
+    private void SetPeriod(TimeSpan period)
+    {
+        lock (_gate)
+        {
+            SetPeriod_NeedsLock(period);
+        }
+    }
+
+    private void SetPeriod_NeedsLock(TimeSpan period)
+    {
+        if (Volatile.Read(ref _state) != 1 || period == _period) return;
+        _period = period;
+        _timer.Change(period, period);
     }
 
     private async Task LoopAsync()
@@ -226,6 +267,7 @@ internal sealed partial class StructureTracker : IAsyncDisposable
             }
 
             next = Publish(last, next);
+            Paced(changed: next.Version != last.Version || waiters is not null);
             waiters?.TrySetResult(next);
         }
     }

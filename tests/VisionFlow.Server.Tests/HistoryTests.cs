@@ -149,6 +149,35 @@ public sealed class HistoryTests
     }
 
     [Test]
+    public async Task A_last_gauge_reading_before_the_swarm_goes_quiet_is_recorded_when_it_came()
+    {
+        await using var peer = TestPeer.Start("a1");
+        await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(peer.Port));
+        await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 1, "the agent");
+        var recorder = server.Services.GetRequiredService<HistoryService>().Recorder!;
+
+        // Gauge-only updates are described together at most twice a second: the first after a quiet spell goes at once,
+        // one right after it is held. Nothing follows it here, so no later batch can carry it: it must still be recorded
+        // then (on the intake's housekeeping wake), not five seconds on with the agent going stale.
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","cpu_usage":10.0}}""");
+        await Eventually.UntilAsync(async () =>
+        {
+            await recorder.FlushAsync();
+            return (await EventsAsync(server.Http, "agent")).Any(e => e.GetProperty("fields").TryGetProperty("cpu_usage", out var c) && c.GetString() == "10");
+        }, "the first reading recorded", TimeSpan.FromSeconds(30), pollMilliseconds: 50);
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","cpu_usage":42.5}}""");
+
+        JsonElement last = default;
+        await Eventually.UntilAsync(async () =>
+        {
+            await recorder.FlushAsync();
+            last = (await EventsAsync(server.Http, "agent")).LastOrDefault(e => e.GetProperty("fields").TryGetProperty("cpu_usage", out var c) && c.GetString() == "42.5");
+            return last.ValueKind == JsonValueKind.Object;
+        }, "the last reading recorded", TimeSpan.FromSeconds(30), pollMilliseconds: 50);
+        await Assert.That(last.GetProperty("fields").TryGetProperty("stale", out _)).IsFalse();
+    }
+
+    [Test]
     public async Task Swarms_and_tasks_the_server_reports_are_recorded_and_given_back_at_a_moment()
     {
         await using var swarm = SimulatedSwarm.Start();

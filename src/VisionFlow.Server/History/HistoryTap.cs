@@ -24,6 +24,12 @@ namespace VisionFlow.Server.History;
 /// changed. One snapshot is read, at the start, for the agents and edges there already are. Positions are offered once
 /// per position interval, knowledge notes when the graph's knowledge set is replaced.
 /// </summary>
+/// <remarks>
+/// An update that moved only gauges (CPU, memory, tokens) is not described at once: the recorder keeps gauges once a
+/// second anyway, and a busy swarm moves every agent's gauges on every tick, so describing each agent ten times a second
+/// was most of recording's cost (bench/README "History"). Such agents are described together every
+/// <see cref="GaugeHold"/>, with the next batch or at the intake's next wake, as they then are.
+/// </remarks>
 internal sealed partial class HistoryTap : IAsyncDisposable
 {
     private readonly HistoryRecorder _recorder;
@@ -43,6 +49,14 @@ internal sealed partial class HistoryTap : IAsyncDisposable
     private Dictionary<(string From, string To), Pending<AgentEdgeInfo>> _edgesSpare = [];
     private readonly HashSet<(string From, string To)> _edgesRecorded = [];
     private readonly FieldChange[] _agentFields = new FieldChange[14];
+    private readonly HashSet<int> _gaugesHeld = []; // intake keys whose gauges moved since they were last described
+    private long _gaugesTakenAt;
+    private long _lastVersion;
+
+    /// <summary>How long gauge-only updates wait to be described together: half the recorder's gauge interval, so every second is sampled.</summary>
+    internal static readonly TimeSpan GaugeHold = TimeSpan.FromMilliseconds(500);
+
+    private const AgentFields Gauges = AgentFields.CpuUsage | AgentFields.MemoryUsage | AgentFields.TokensUsed;
     private long _recordedUpTo = -1; // the first round's snapshot version; -1 before it
     private readonly Dictionary<string, IReadOnlyList<string>> _notes = new(StringComparer.Ordinal);
     private KnowledgeSet? _knowledge;
@@ -70,7 +84,9 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         }
 
         // The graph service sets the intake's callback when it is made (it is made before the tap); the tap is chained after it.
+        _gaugesTakenAt = _time.GetTimestamp();
         _mcp.Intake.ChangesApplied += OnChangesApplied;
+        _mcp.Intake.Woke += OnIntakeWoke;
         _mcp.Link.StatusChanged += OnLinkStatus;
         _mcp.Link.Degradation.Changed += OnDegradation;
         _graph.Physics.PositionsPublished += OnPositions;
@@ -95,6 +111,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         }
 
         _mcp.Intake.ChangesApplied -= OnChangesApplied;
+        _mcp.Intake.Woke -= OnIntakeWoke;
         _mcp.Link.StatusChanged -= OnLinkStatus;
         _mcp.Link.Degradation.Changed -= OnDegradation;
         _graph.Physics.PositionsPublished -= OnPositions;
@@ -122,22 +139,36 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         var version = changes.Version;
         lock (_pendingGate)
         {
+            _lastVersion = version;
             foreach (var key in changes.Removed)
             {
+                _gaugesHeld.Remove(key); // a key is reused only by a later batch's new agent
                 _agents[intake.AgentId(key)] = new(null, version);
             }
 
             foreach (var key in changes.Added)
             {
+                _gaugesHeld.Remove(key);
                 var agent = intake.DescribeAgent(key);
                 _agents[agent.Id] = new(agent, version);
             }
 
-            foreach (var key in changes.Updated)
+            var updated = changes.Updated;
+            var fields = changes.UpdatedFields;
+            for (var i = 0; i < updated.Length; i++)
             {
-                var agent = intake.DescribeAgent(key);
+                if ((fields[i] & ~Gauges) == 0)
+                {
+                    _gaugesHeld.Add(updated[i]);
+                    continue;
+                }
+
+                _gaugesHeld.Remove(updated[i]);
+                var agent = intake.DescribeAgent(updated[i]);
                 _agents[agent.Id] = new(agent, version);
             }
+
+            TakeDueGauges_NeedsLock();
 
             foreach (var (a, b, weight) in changes.EdgeChanges)
             {
@@ -148,6 +179,37 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         }
 
         _wake.Set();
+    }
+
+    // The intake's thread, after any wake: gauges held back are described once due, even when no batch follows them.
+    private void OnIntakeWoke()
+    {
+        bool taken;
+        lock (_pendingGate)
+        {
+            taken = TakeDueGauges_NeedsLock();
+        }
+
+        if (taken) _wake.Set();
+    }
+
+    private bool TakeDueGauges_NeedsLock()
+    {
+        if (_gaugesHeld.Count == 0 || _time.GetElapsedTime(_gaugesTakenAt) < GaugeHold)
+        {
+            return false;
+        }
+
+        var intake = _mcp.Intake;
+        foreach (var key in _gaugesHeld)
+        {
+            var agent = intake.DescribeAgent(key);
+            _agents[agent.Id] = new(agent, _lastVersion); // as it is now: at least as new as the last batch
+        }
+
+        _gaugesHeld.Clear();
+        _gaugesTakenAt = _time.GetTimestamp();
+        return true;
     }
 
     // The structure tracker's thread, after a read that changed something: swarms and tasks as the server reported them.

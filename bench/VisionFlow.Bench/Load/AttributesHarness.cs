@@ -91,18 +91,9 @@ internal static class AttributesHarness
             ["MCP_MAX_AGENTS"] = (agents + 100).ToString(CultureInfo.InvariantCulture),
         }, binary);
         using var http = NewHttp(service.Port, 2);
-        var warm = Stopwatch.StartNew();
-        while ((await ProbeAsync(http)).Agents != agents)
-        {
-            if (warm.Elapsed > TimeSpan.FromSeconds(120) || service.HasExited)
-            {
-                throw new InvalidOperationException($"the service did not show {agents} agents within 120 s:\n{service.Tail}");
-            }
+        var warm = await WaitForAgentsAsync(http, service, agents);
 
-            await Task.Delay(200);
-        }
-
-        Console.WriteLine($"  warm-up {F(warm.Elapsed.TotalSeconds)} s");
+        Console.WriteLine($"  warm-up {F(warm.TotalSeconds)} s");
         long listBytes;
         using (var list = await http.GetAsync("/api/bots/agents"))
         {

@@ -76,18 +76,9 @@ internal static class LatencyHarness
             ["MCP_MAX_AGENTS"] = (agents + 100).ToString(CultureInfo.InvariantCulture),
         }, binary);
         using var http = NewHttp(service.Port, 4);
-        var warm = Stopwatch.StartNew();
-        while ((await ProbeAsync(http)).Agents != agents)
-        {
-            if (warm.Elapsed > TimeSpan.FromSeconds(120) || service.HasExited)
-            {
-                throw new InvalidOperationException($"the service did not show {agents} agents within 120 s:\n{service.Tail}");
-            }
+        var warm = await WaitForAgentsAsync(http, service, agents);
 
-            await Task.Delay(200);
-        }
-
-        Console.WriteLine($"  warm-up {F(warm.Elapsed.TotalSeconds)} s");
+        Console.WriteLine($"  warm-up {F(warm.TotalSeconds)} s");
         await using var peer = await PeerEvents.ConnectAsync(simulator.Port);
         await using var watcher = await StreamWatcher.ConnectAsync(service.Port, TimeSpan.FromSeconds(30));
         var framesAtStart = watcher.Frames;

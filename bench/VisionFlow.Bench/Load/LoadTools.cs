@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -81,6 +82,26 @@ internal static class LoadTools
     }
 
     /// <summary>degradation_level, circuit breaker state from /api/health/network and agent_count from /api/bots/status.</summary>
+    /// <summary>
+    /// Waits until <paramref name="service"/> shows all <paramref name="agents"/> over <c>/api/bots/status</c> (at most
+    /// 120 s; a service that exits or never gets there fails the run with its last output); returns how long it took.
+    /// </summary>
+    public static async Task<TimeSpan> WaitForAgentsAsync(HttpClient http, ChildProcess service, int agents)
+    {
+        var warm = Stopwatch.StartNew();
+        while ((await ProbeAsync(http)).Agents != agents)
+        {
+            if (warm.Elapsed > TimeSpan.FromSeconds(120) || service.HasExited)
+            {
+                throw new InvalidOperationException($"the service did not show {agents} agents within 120 s:\n{service.Tail}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        return warm.Elapsed;
+    }
+
     public static async Task<(string Level, string Breaker, int Agents)> ProbeAsync(HttpClient http, CancellationToken ct = default)
     {
         string level = "?", breaker = "?";

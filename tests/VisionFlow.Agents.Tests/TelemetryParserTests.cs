@@ -65,6 +65,37 @@ internal sealed class TelemetryParserTests
     }
 
     [Test]
+    public async Task Labels_that_change_from_tick_to_tick_intern_to_what_each_line_says()
+    {
+        // An agent's label fields remember the label they last were (one compare instead of a table probe): a changed
+        // label, one changed back, an agent whose key was recycled and another agent saying the same must all still
+        // come out as the line says.
+        var parser = new TelemetryParser(agentCapacity: 2);
+        string[] statuses = ["idle", "busy", "busy", "idle", "busyx", "busy"];
+        foreach (var said in statuses)
+        {
+            var (status, ev) = Parse(parser, $$$"""{"type":"agent.status","data":{"agent_id":"a1","status":"{{{said}}}","type":"coder","swarm_id":"s1"}}""");
+            await Assert.That(status).IsEqualTo(TelemetryParseStatus.Ok);
+            await Assert.That(parser.Label(ev.StatusKey)).IsEqualTo(said);
+            await Assert.That(parser.Label(ev.TypeKey)).IsEqualTo("coder");
+            await Assert.That(parser.Label(ev.SwarmKey)).IsEqualTo("s1");
+        }
+
+        var (_, a2) = Parse(parser, """{"type":"agent.status","data":{"agent_id":"a2","status":"idle","type":"tester"}}""");
+        await Assert.That(parser.Label(a2.StatusKey)).IsEqualTo("idle");
+        await Assert.That(parser.Label(a2.TypeKey)).IsEqualTo("tester");
+
+        // a1 goes; a3 gets its key and says other labels than a1 last did.
+        var (_, gone) = Parse(parser, """{"type":"agent.terminated","data":{"agent_id":"a1"}}""");
+        parser.Agents.Release(gone.AgentKey);
+        var (_, a3) = Parse(parser, """{"type":"agent.status","data":{"agent_id":"a3","status":"idle","type":"reviewer","swarm_id":"s2"}}""");
+        await Assert.That(a3.AgentKey).IsEqualTo(gone.AgentKey);
+        await Assert.That(parser.Label(a3.StatusKey)).IsEqualTo("idle");
+        await Assert.That(parser.Label(a3.TypeKey)).IsEqualTo("reviewer");
+        await Assert.That(parser.Label(a3.SwarmKey)).IsEqualTo("s2");
+    }
+
+    [Test]
     public async Task Terminated_event_and_terminated_status_both_remove()
     {
         var parser = new TelemetryParser();

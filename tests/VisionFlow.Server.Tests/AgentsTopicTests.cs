@@ -124,6 +124,44 @@ public sealed class AgentsTopicTests
     }
 
     [Test]
+    public async Task Items_kept_from_changed_fields_alone_match_the_rest_items_field_by_field()
+    {
+        // Updates send and merge only the fields they changed (gauges read apart): a topic rebuilt from those patches
+        // must hold, for every field, exactly the bytes REST serializes: numbers, escapes, dates and nulls alike.
+        await using var peer = TestPeer.Start("a1", "a2");
+        var (server, stream, _) = await ConnectAsync(peer, 2);
+        await using var s = server;
+        await using var st = stream;
+
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","cpu_usage":12.345,"memory_usage":99.5,"tokens_used":12345}}""");
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a2","type":"coder","status":"busy","swarm_id":"s-1","health":0.75,"model":"claude-x","created_at":"2026-12-07T10:00:00.123Z","tasks_active":3}}""");
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","cpu_usage":0.1,"memory_usage":0.001,"tokens_used":7}}""");
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a2","status":"idle","model":"\u00e9 \"q\" <b>&","tasks_active":0,"health":1}}""");
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","status":"active"}}""");
+        await stream.ReceiveTextAsync("agents", m => m.TryGetProperty("changed", out var c)
+            && c.EnumerateArray().Any(a => a.GetProperty("id").GetString() == "a1" && a.TryGetProperty("status", out var x) && x.GetString() == "active"));
+
+        await using var late = await StreamClient.ConnectAsync(server.Address);
+        var full = await late.ReceiveTextAsync("agents", m => m.TryGetProperty("full", out _));
+        var rest = JsonDocument.Parse(await server.Http.GetStringAsync("/api/bots/agents")).RootElement.GetProperty("agents");
+        var restById = rest.EnumerateArray().ToDictionary(a => a.GetProperty("id").GetString()!);
+        var items = full.GetProperty("agents").EnumerateArray().ToArray();
+        await Assert.That(items.Length).IsEqualTo(2);
+        await Assert.That(restById["a1"].GetProperty("cpu_usage").GetDouble()).IsEqualTo(0.1);
+        await Assert.That(restById["a2"].GetProperty("model").GetString()).IsEqualTo("\u00e9 \"q\" <b>&");
+        foreach (var item in items)
+        {
+            var twin = restById[item.GetProperty("id").GetString()!];
+            await Assert.That(Names(item)).IsEquivalentTo(Names(twin));
+            foreach (var property in twin.EnumerateObject())
+            {
+                await Assert.That(item.GetProperty(property.Name).GetRawText()).IsEqualTo(property.Value.GetRawText())
+                    .Because($"{twin.GetProperty("id")}.{property.Name}");
+            }
+        }
+    }
+
+    [Test]
     public async Task Request_full_sends_every_agent_again()
     {
         await using var peer = TestPeer.Start("a1");

@@ -159,6 +159,23 @@ public sealed class TelemetryIntake
     }
 
     /// <summary>
+    /// A present agent's gauges and when it was last heard, exactly as <see cref="DescribeAgent"/> gives them (null where
+    /// the peer never said), without building the agent: a busy swarm moves every agent's gauges on every tick, and
+    /// readers that pass those on (the <c>/ws</c> agents topic) should not allocate a description per reading. Same
+    /// rules as <see cref="DescribeAgent"/>: inside <see cref="ChangesApplied"/> or <see cref="Woke"/>.
+    /// </summary>
+    public void ReadGauges(int agentKey, out float? cpuUsage, out float? memoryUsage, out long? tokensUsed, out DateTimeOffset lastSeen)
+    {
+        if (!Cache.IsPresent(agentKey)) throw new ArgumentOutOfRangeException(nameof(agentKey), agentKey, "not a present agent");
+        ref readonly var s = ref Cache.StateOf(agentKey);
+        var known = s.Known;
+        cpuUsage = (known & TelemetryFields.CpuUsage) != 0 ? s.CpuUsage : null;
+        memoryUsage = (known & TelemetryFields.MemoryUsage) != 0 ? s.MemoryUsage : null;
+        tokensUsed = (known & TelemetryFields.TokensUsed) != 0 ? s.TokensUsed : null;
+        lastSeen = new DateTimeOffset(s.LastSeenTicks, TimeSpan.Zero);
+    }
+
+    /// <summary>
     /// The message-flow edge between two agents as readers see it (inside <see cref="ChangesApplied"/>, for the keys of
     /// its edge changes), smaller key first as in the snapshot; null when there is none or an end is not present.
     /// </summary>

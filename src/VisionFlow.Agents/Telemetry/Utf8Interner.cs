@@ -48,6 +48,9 @@ internal sealed class Utf8Interner
         return key;
     }
 
+    /// <summary>Whether <paramref name="key"/> is live and stands for exactly <paramref name="utf8"/>.</summary>
+    public bool Holds(int key, ReadOnlySpan<byte> utf8) => (uint)key < (uint)Capacity && _bytes[key] is { } bytes && utf8.SequenceEqual(bytes);
+
     public string NameOf(int key) => (uint)key < (uint)Capacity ? _names[key] ?? string.Empty : string.Empty;
 
     public bool IsLive(int key) => (uint)key < (uint)Capacity && _bytes[key] is not null;

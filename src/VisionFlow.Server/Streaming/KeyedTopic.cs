@@ -126,6 +126,32 @@ internal sealed class KeyedTopic
         return changed;
     }
 
+    /// <summary>
+    /// Some fields of the held item <paramref name="key"/> are now those of <paramref name="fieldsJson"/> (a JSON object
+    /// naming only them); the others stay. Returns false, changing nothing, when no such item is held: a writer then
+    /// upserts the whole item. Cheaper than <see cref="Upsert"/> by the fields it leaves out, which is the point when
+    /// a few fields of thousands of items move every second.
+    /// </summary>
+    public bool Patch(string key, ReadOnlySpan<byte> fieldsJson)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+        {
+            if (!_items.TryGetValue(key, out var item))
+            {
+                return false;
+            }
+
+            var sequence = _sequence + 1;
+            if (item.Merge(fieldsJson, sequence))
+            {
+                Record(sequence, key);
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The item <paramref name="key"/> is gone; returns whether it was held.</summary>
     public bool Remove(string key)
     {
@@ -327,7 +353,8 @@ internal sealed class KeyedTopic
                     changed = true;
                 }
 
-                index++;
+                // A patch names some fields, in the same order: the next one is expected after this one.
+                index = field < 0 ? _fields.Count : field + 1;
             }
 
             return changed;

@@ -31,8 +31,7 @@ internal sealed class AgentsTopic
     private readonly Utf8JsonWriter _writer;
     private readonly TimeProvider _time;
     private readonly StreamTopics _topics;
-    private readonly HashSet<int> _gaugesHeld = [];
-    private long _gaugesSentAt;
+    private readonly HeldGauges _gaugesHeld;
 
     /// <summary>
     /// How long an update of gauges only may wait to be sent with others: a second, the rate the recorder keeps gauges
@@ -43,8 +42,6 @@ internal sealed class AgentsTopic
     /// <summary>How long held gauges wait while no <c>/ws</c> session is connected.</summary>
     internal static readonly TimeSpan IdleGaugeInterval = TimeSpan.FromSeconds(10);
 
-    private const AgentFields Gauges = AgentFields.CpuUsage | AgentFields.MemoryUsage | AgentFields.TokensUsed;
-
     public AgentsTopic(McpServices mcp, StreamTopics topics, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(mcp);
@@ -53,7 +50,7 @@ internal sealed class AgentsTopic
         _mcp = mcp;
         _time = time;
         _topics = topics;
-        _gaugesSentAt = time.GetTimestamp();
+        _gaugesHeld = new HeldGauges(time);
         _writer = new Utf8JsonWriter(_buffer);
         _topic = topics.Register("agents", "agents");
         mcp.Intake.ChangesApplied += OnChanges;
@@ -65,13 +62,13 @@ internal sealed class AgentsTopic
         var intake = _mcp.Intake;
         foreach (var key in changes.Removed)
         {
-            _gaugesHeld.Remove(key); // a key is reused only by a later batch's new agent
+            _gaugesHeld.Release(key);
             _topic.Remove(intake.AgentId(key));
         }
 
         foreach (var key in changes.Added)
         {
-            _gaugesHeld.Remove(key);
+            _gaugesHeld.Release(key);
             Upsert(intake.DescribeAgent(key));
         }
 
@@ -79,14 +76,14 @@ internal sealed class AgentsTopic
         var fields = changes.UpdatedFields;
         for (var i = 0; i < updated.Length; i++)
         {
-            if ((fields[i] & ~Gauges) == 0)
+            if (HeldGauges.OnlyGauges(fields[i]))
             {
-                _gaugesHeld.Add(updated[i]);
+                _gaugesHeld.Hold(updated[i]);
                 continue;
             }
 
             // Gauges held back from earlier batches go with this one.
-            PatchFields(updated[i], _gaugesHeld.Remove(updated[i]) ? fields[i] | Gauges : fields[i]);
+            PatchFields(updated[i], _gaugesHeld.Release(updated[i]) ? fields[i] | HeldGauges.Gauges : fields[i]);
         }
 
         SendDueGauges();
@@ -101,16 +98,14 @@ internal sealed class AgentsTopic
 
     private bool SendDueGauges()
     {
-        if (_gaugesHeld.Count == 0 || _time.GetElapsedTime(_gaugesSentAt) < (_topics.HasSubscribers ? GaugeInterval : IdleGaugeInterval))
+        if (!_gaugesHeld.Due(_topics.HasSubscribers ? GaugeInterval : IdleGaugeInterval))
         {
             return false;
         }
 
-        // Still present: a removal took its key out of the set.
-        var intake = _mcp.Intake;
+        // Still present: a removal let go of its key.
         foreach (var key in _gaugesHeld) PatchGauges(key);
-        _gaugesHeld.Clear();
-        _gaugesSentAt = _time.GetTimestamp();
+        _gaugesHeld.Taken();
         return true;
     }
 

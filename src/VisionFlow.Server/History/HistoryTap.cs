@@ -49,14 +49,11 @@ internal sealed partial class HistoryTap : IAsyncDisposable
     private Dictionary<(string From, string To), Pending<AgentEdgeInfo>> _edgesSpare = [];
     private readonly HashSet<(string From, string To)> _edgesRecorded = [];
     private readonly FieldChange[] _agentFields = new FieldChange[14];
-    private readonly HashSet<int> _gaugesHeld = []; // intake keys whose gauges moved since they were last described
-    private long _gaugesTakenAt;
+    private readonly HeldGauges _gaugesHeld;
     private long _lastVersion;
 
     /// <summary>How long gauge-only updates wait to be described together: half the recorder's gauge interval, so every second is sampled.</summary>
     internal static readonly TimeSpan GaugeHold = TimeSpan.FromMilliseconds(500);
-
-    private const AgentFields Gauges = AgentFields.CpuUsage | AgentFields.MemoryUsage | AgentFields.TokensUsed;
     private long _recordedUpTo = -1; // the first round's snapshot version; -1 before it
     private readonly Dictionary<string, IReadOnlyList<string>> _notes = new(StringComparer.Ordinal);
     private KnowledgeSet? _knowledge;
@@ -71,6 +68,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         _mcp = mcp;
         _graph = graph;
         _time = time;
+        _gaugesHeld = new HeldGauges(time);
         _logger = loggers.CreateLogger("VisionFlow.History");
         _positionInterval = new HistoryRecorderOptions { Directory = "." }.PositionInterval;
     }
@@ -84,7 +82,6 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         }
 
         // The graph service sets the intake's callback when it is made (it is made before the tap); the tap is chained after it.
-        _gaugesTakenAt = _time.GetTimestamp();
         _mcp.Intake.ChangesApplied += OnChangesApplied;
         _mcp.Intake.Woke += OnIntakeWoke;
         _mcp.Link.StatusChanged += OnLinkStatus;
@@ -142,13 +139,13 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             _lastVersion = version;
             foreach (var key in changes.Removed)
             {
-                _gaugesHeld.Remove(key); // a key is reused only by a later batch's new agent
+                _gaugesHeld.Release(key);
                 _agents[intake.AgentId(key)] = new(null, version);
             }
 
             foreach (var key in changes.Added)
             {
-                _gaugesHeld.Remove(key);
+                _gaugesHeld.Release(key);
                 var agent = intake.DescribeAgent(key);
                 _agents[agent.Id] = new(agent, version);
             }
@@ -157,13 +154,13 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             var fields = changes.UpdatedFields;
             for (var i = 0; i < updated.Length; i++)
             {
-                if ((fields[i] & ~Gauges) == 0)
+                if (HeldGauges.OnlyGauges(fields[i]))
                 {
-                    _gaugesHeld.Add(updated[i]);
+                    _gaugesHeld.Hold(updated[i]);
                     continue;
                 }
 
-                _gaugesHeld.Remove(updated[i]);
+                _gaugesHeld.Release(updated[i]); // described whole, as it now is
                 var agent = intake.DescribeAgent(updated[i]);
                 _agents[agent.Id] = new(agent, version);
             }
@@ -195,7 +192,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
 
     private bool TakeDueGauges_NeedsLock()
     {
-        if (_gaugesHeld.Count == 0 || _time.GetElapsedTime(_gaugesTakenAt) < GaugeHold)
+        if (!_gaugesHeld.Due(GaugeHold))
         {
             return false;
         }
@@ -207,8 +204,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             _agents[agent.Id] = new(agent, _lastVersion); // as it is now: at least as new as the last batch
         }
 
-        _gaugesHeld.Clear();
-        _gaugesTakenAt = _time.GetTimestamp();
+        _gaugesHeld.Taken();
         return true;
     }
 

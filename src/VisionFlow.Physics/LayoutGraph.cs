@@ -162,6 +162,11 @@ internal sealed class LayoutGraph
             _weights[e] = SanitizeWeight(weights[e]);
         }
         TopologyVersion++;
+
+        // Every node is dirty now, and only these: a range marked before a shrink that no backend consumed (two topologies
+        // between steps) would reach past the new arrays, and every step after would throw on it.
+        _dirtyStart = int.MaxValue;
+        _dirtyEnd = 0;
         MarkPositionsDirty(0, n);
     }
 

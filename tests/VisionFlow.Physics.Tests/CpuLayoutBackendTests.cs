@@ -162,4 +162,25 @@ internal sealed class CpuLayoutBackendTests
         await Assert.That((g.X[42], g.Y[42], g.Z[42])).IsEqualTo(x42);
         await Assert.That(g.X[8]).IsNotEqualTo(TestGraphs.Random(300, 3, seed: 4).X[8]);
     }
+
+    [Test]
+    public async Task A_topology_that_shrinks_before_the_next_step_still_steps()
+    {
+        // Nodes came and went between two steps (a task's hub appears and is gone again): the dirty range marked for the
+        // larger topology must not outlive it. It did, and every later step threw IndexOutOfRange from ConsumeDirty.
+        var g = TestGraphs.Random(12, 2, seed: 7);
+        using var cpu = new CpuLayoutBackend();
+        cpu.Step(g, PhysicsParameters.Default, 1);
+        var ids = new uint[] { 1, 2, 3 };
+        g.SetTopology(ids, [0, 1, 2, 2], [1, 2], [1f, 1f]);
+        g.MarkPositionsDirty(0, 3);
+        var bigger = Enumerable.Range(1, 20).Select(i => (uint)i).ToArray();
+        g.SetTopology(bigger, new int[21], [], []);
+        g.MarkPositionsDirty(15, 5);
+        g.SetTopology(ids, [0, 1, 2, 2], [1, 2], [1f, 1f]);
+        await Assert.That(g.DirtyRange).IsEqualTo((0, 3));
+        cpu.Step(g, PhysicsParameters.Default, 5);
+        await Assert.That(TestGraphs.AllFinite(g)).IsTrue();
+        await Assert.That(g.DirtyRange).IsEqualTo((0, 0));
+    }
 }

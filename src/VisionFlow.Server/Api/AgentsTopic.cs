@@ -15,10 +15,11 @@ namespace VisionFlow.Server.Api;
 /// <remarks>
 /// Gauges (CPU, memory, tokens) are what a busy swarm reports for every agent on every telemetry tick; serializing each
 /// agent ten times a second cost more than the rebuilds this topic replaced (bench cpu at 10,000 agents). An update that
-/// moved gauges only is therefore held back and sent once <see cref="GaugeInterval"/> has passed — every held agent once,
-/// as it then is, with the next batch or, when none comes, at the intake's next wake (<see cref="TelemetryIntake.Woke"/>:
-/// a last reading before a swarm goes quiet is not kept from the viewer) — while anything else (a new agent, status,
-/// health, swarm, stale, tasks, type, model) is sent at once. The REST list is unaffected. While no <c>/ws</c> session
+/// moved gauges only is therefore held back (<see cref="HeldGauges"/>) and sent once <see cref="GaugeInterval"/> has
+/// passed since it was held — as the agent then is, with the next batch or, when none comes, at the intake's next wake
+/// (<see cref="TelemetryIntake.Woke"/>: a last reading before a swarm goes quiet is not kept from the viewer) — while
+/// anything else (a new agent, status, health, swarm, stale, tasks, type, model) is sent at once, with any gauges held.
+/// An update sends the fields it changed, not the whole agent. The REST list is unaffected. While no <c>/ws</c> session
 /// is connected held gauges wait <see cref="IdleGaugeInterval"/> instead: with nobody watching, a busy swarm's gauges
 /// cost the topic a set insert each and a serialization every ten seconds, and a viewer that connects gets them within
 /// <see cref="GaugeInterval"/>, as anyone gets held gauges.
@@ -62,7 +63,7 @@ internal sealed class AgentsTopic
         var intake = _mcp.Intake;
         foreach (var key in changes.Removed)
         {
-            _gaugesHeld.Release(key);
+            _gaugesHeld.Forget(key);
             _topic.Remove(intake.AgentId(key));
         }
 
@@ -74,11 +75,12 @@ internal sealed class AgentsTopic
 
         var updated = changes.Updated;
         var fields = changes.UpdatedFields;
+        var interval = GaugeIntervalNow;
         for (var i = 0; i < updated.Length; i++)
         {
             if (HeldGauges.OnlyGauges(fields[i]))
             {
-                _gaugesHeld.Hold(updated[i]);
+                if (!_gaugesHeld.Hold(updated[i], interval)) PatchGauges(updated[i]);
                 continue;
             }
 
@@ -98,15 +100,16 @@ internal sealed class AgentsTopic
 
     private bool SendDueGauges()
     {
-        if (!_gaugesHeld.Due(_topics.HasSubscribers ? GaugeInterval : IdleGaugeInterval))
+        // Still present: a removal forgot its key.
+        var interval = GaugeIntervalNow;
+        var sent = false;
+        while (_gaugesHeld.TryTakeDue(interval, out var key))
         {
-            return false;
+            PatchGauges(key);
+            sent = true;
         }
 
-        // Still present: a removal let go of its key.
-        foreach (var key in _gaugesHeld) PatchGauges(key);
-        _gaugesHeld.Taken();
-        return true;
+        return sent;
     }
 
     // An update sends what it changed: only those fields are written and merged, not the whole agent (a status
@@ -189,6 +192,8 @@ internal sealed class AgentsTopic
         if (value is { } v) w.WriteNumber(name, v);
         else w.WriteNull(name);
     }
+
+    private TimeSpan GaugeIntervalNow => _topics.HasSubscribers ? GaugeInterval : IdleGaugeInterval;
 
     private void Upsert(AgentInfo agent)
     {

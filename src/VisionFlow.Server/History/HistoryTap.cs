@@ -27,8 +27,9 @@ namespace VisionFlow.Server.History;
 /// <remarks>
 /// An update that moved only gauges (CPU, memory, tokens) is not described at once: the recorder keeps gauges once a
 /// second anyway, and a busy swarm moves every agent's gauges on every tick, so describing each agent ten times a second
-/// was most of recording's cost (bench/README "History"). Such agents are described together every
-/// <see cref="GaugeHold"/>, with the next batch or at the intake's next wake, as they then are.
+/// was most of recording's cost (bench/README "History"). Such an agent is described again once
+/// <see cref="GaugeHold"/> has passed since it was held (<see cref="HeldGauges"/>), with the next batch or at the
+/// intake's next wake, as it then is.
 /// </remarks>
 internal sealed partial class HistoryTap : IAsyncDisposable
 {
@@ -52,7 +53,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
     private readonly HeldGauges _gaugesHeld;
     private long _lastVersion;
 
-    /// <summary>How long gauge-only updates wait to be described together: half the recorder's gauge interval, so every second is sampled.</summary>
+    /// <summary>How long a gauge-only update may wait to be described: half the recorder's gauge interval, so every second is sampled.</summary>
     internal static readonly TimeSpan GaugeHold = TimeSpan.FromMilliseconds(500);
     private long _recordedUpTo = -1; // the first round's snapshot version; -1 before it
     private readonly Dictionary<string, IReadOnlyList<string>> _notes = new(StringComparer.Ordinal);
@@ -139,7 +140,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             _lastVersion = version;
             foreach (var key in changes.Removed)
             {
-                _gaugesHeld.Release(key);
+                _gaugesHeld.Forget(key);
                 _agents[intake.AgentId(key)] = new(null, version);
             }
 
@@ -154,9 +155,8 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             var fields = changes.UpdatedFields;
             for (var i = 0; i < updated.Length; i++)
             {
-                if (HeldGauges.OnlyGauges(fields[i]))
+                if (HeldGauges.OnlyGauges(fields[i]) && _gaugesHeld.Hold(updated[i], GaugeHold))
                 {
-                    _gaugesHeld.Hold(updated[i]);
                     continue;
                 }
 
@@ -192,20 +192,16 @@ internal sealed partial class HistoryTap : IAsyncDisposable
 
     private bool TakeDueGauges_NeedsLock()
     {
-        if (!_gaugesHeld.Due(GaugeHold))
-        {
-            return false;
-        }
-
         var intake = _mcp.Intake;
-        foreach (var key in _gaugesHeld)
+        var taken = false;
+        while (_gaugesHeld.TryTakeDue(GaugeHold, out var key))
         {
             var agent = intake.DescribeAgent(key);
             _agents[agent.Id] = new(agent, _lastVersion); // as it is now: at least as new as the last batch
+            taken = true;
         }
 
-        _gaugesHeld.Taken();
-        return true;
+        return taken;
     }
 
     // The structure tracker's thread, after a read that changed something: swarms and tasks as the server reported them.

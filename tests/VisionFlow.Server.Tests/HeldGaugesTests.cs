@@ -96,4 +96,52 @@ public sealed class HeldGaugesTests
         time.Advance(TimeSpan.FromMilliseconds(500));
         await Assert.That(TakeAll(held)).IsEquivalentTo(new[] { 1 });
     }
+
+    [Test]
+    public async Task A_big_swarm_held_on_one_tick_is_passed_on_spread_over_the_interval_and_stays_spread()
+    {
+        var time = new FakeTimeProvider();
+        var held = new HeldGauges(time);
+        const int agents = 10_000;
+        for (var key = 0; key < agents; key++) held.Release(key);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        for (var key = 0; key < agents; key++) await Assert.That(held.Hold(key, Interval)).IsTrue();
+
+        // Every agent reports every 100 ms; every 10 ms the intake wakes and takes what is due.
+        var perWake = new List<int>();
+        var takenAt = new Dictionary<int, TimeSpan>();
+        var clock = TimeSpan.FromMilliseconds(100);
+        for (var wake = 0; wake < 400; wake++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            clock += TimeSpan.FromMilliseconds(10);
+            var n = 0;
+            while (held.TryTakeDue(Interval, out var key))
+            {
+                n++;
+                takenAt[key] = clock;
+            }
+
+            perWake.Add(n);
+            if (wake % 10 == 9)
+            {
+                for (var key = 0; key < agents; key++) held.Hold(key, Interval); // the next telemetry tick
+            }
+        }
+
+        // Holds happen on telemetry ticks, so agents fall due on a 100 ms grid: the best spread is a tenth of the swarm
+        // per tick. No wake passes on more than that (the burst allowed), no tick window much more, and every agent is
+        // still passed on about once a second.
+        await Assert.That(perWake.Max()).IsLessThanOrEqualTo(agents / 10);
+        for (var window = 200; window < 400; window += 10)
+        {
+            await Assert.That(perWake.Skip(window).Take(10).Sum()).IsLessThanOrEqualTo(agents * 15 / 100);
+        }
+
+        await Assert.That(perWake.Skip(300).Sum()).IsBetween(agents * 8 / 10, agents);
+        // Every agent was still passed on within two intervals of the first due moment, and again since.
+        await Assert.That(takenAt.Count).IsEqualTo(agents);
+        await Assert.That(takenAt.Values.Min()).IsGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(1100));
+        await Assert.That(takenAt.Values.Max()).IsGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(3000));
+    }
 }

@@ -10,10 +10,12 @@ namespace VisionFlow.Server.Mcp;
 /// intake keys are valid); not thread-safe.
 /// </summary>
 /// <remarks>
-/// Each agent is due an interval after it was held, in the order agents were held: a swarm whose agents all report on
-/// the same tick is passed on a slice per batch, not as one message of every agent once a second (10,000 agents made a
-/// 1.3 MB <c>/ws</c> message that status changes queued behind). An agent not passed on for a whole interval is not held
-/// at all: the first reading after a quiet spell goes at once.
+/// Each agent is due an interval after it was held, in the order agents were held, and due agents are taken at the
+/// rate the held ones need (all of them once an interval; up to <see cref="Burst"/> at once, or a tenth of them): a swarm
+/// whose agents all report on the same tick is passed on a slice per batch, spread over the interval, not as one message
+/// of every agent once a second (10,000 agents made a 1.3 MB <c>/ws</c> message that status changes queued behind); once
+/// spread, agents stay spread, since each is held again right after it was passed on. An agent not passed on for a
+/// whole interval is not held at all: the first reading after a quiet spell goes at once.
 /// </remarks>
 internal sealed class HeldGauges
 {
@@ -24,11 +26,17 @@ internal sealed class HeldGauges
     private readonly Dictionary<int, long> _passedAt = [];   // present agents: when each was last passed on
     private readonly Queue<(int Key, long HeldAt)> _order = new(); // holds in time order; stale entries skipped
     private readonly TimeProvider _time;
+    private double _allowance; // agents that may be taken now
+    private long _refilledAt;
+
+    /// <summary>Due agents that may always be taken at once: a small swarm's are passed on together.</summary>
+    public const int Burst = 256;
 
     public HeldGauges(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
+        _refilledAt = time.GetTimestamp();
     }
 
     /// <summary>Agents held.</summary>
@@ -81,7 +89,12 @@ internal sealed class HeldGauges
     public bool TryTakeDue(TimeSpan interval, out int key)
     {
         var now = _time.GetTimestamp();
-        while (_order.TryPeek(out var head))
+        var held = _heldAt.Count;
+        _allowance = Math.Min(
+            _allowance + (held * (_time.GetElapsedTime(_refilledAt, now) / interval)),
+            Math.Max(Burst, held / 10));
+        _refilledAt = now;
+        while (_allowance >= 1 && _order.TryPeek(out var head))
         {
             if (!_heldAt.TryGetValue(head.Key, out var at) || at != head.HeldAt)
             {
@@ -97,6 +110,7 @@ internal sealed class HeldGauges
             _order.Dequeue();
             _heldAt.Remove(head.Key);
             _passedAt[head.Key] = now;
+            _allowance--;
             key = head.Key;
             return true;
         }

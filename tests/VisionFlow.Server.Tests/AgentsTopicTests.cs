@@ -236,4 +236,53 @@ public sealed class AgentsTopicTests
         await Assert.That(full).IsTrue();
         await Assert.That(Encoding.UTF8.GetString(buffer.WrittenSpan)).IsEqualTo("""{"type":"agents","full":true,"agents":[{"id":"a","cpu_usage":1009}]}""");
     }
+
+    [Test]
+    public async Task Clients_at_any_point_of_a_log_that_grew_and_wrapped_get_exactly_what_changed_after_them()
+    {
+        // The log is a ring searched for each client's first change: check every cursor against a model of the changes.
+        var topic = new KeyedTopic("agents", "agents", logCapacity: 100);
+        var random = new Random(23);
+        var changes = new List<(long Sequence, string Key, bool Removed)>();
+        var present = new HashSet<string>();
+        for (var step = 0; step < 700; step++)
+        {
+            var key = $"a{random.Next(12)}";
+            if (present.Contains(key) && random.Next(6) == 0)
+            {
+                topic.Remove(key);
+                present.Remove(key);
+                changes.Add((topic.Sequence, key, true));
+            }
+            else if (present.Contains(key) && random.Next(3) == 0)
+            {
+                topic.Patch(key, Encoding.UTF8.GetBytes($$"""{"cpu_usage":{{step}}}"""));
+                changes.Add((topic.Sequence, key, false));
+            }
+            else
+            {
+                topic.Upsert(key, Encoding.UTF8.GetBytes($$"""{"id":"{{key}}","cpu_usage":{{step}},"status":"s{{step % 3}}"}"""));
+                present.Add(key);
+                changes.Add((topic.Sequence, key, false));
+            }
+
+            if (step < 600) continue;
+            var buffer = new ArrayBufferWriter<byte>();
+            foreach (var since in new[] { topic.Horizon, topic.Horizon + 1, topic.Sequence - 37, topic.Sequence - 1 })
+            {
+                buffer.ResetWrittenCount();
+                var at = topic.WriteMessage(since, buffer, out var full);
+                await Assert.That(full).IsFalse();
+                await Assert.That(at).IsEqualTo(topic.Sequence);
+                var message = JsonDocument.Parse(buffer.WrittenMemory).RootElement;
+                var after = changes.Where(c => c.Sequence > since).ToList();
+                var changed = after.Where(c => present.Contains(c.Key)).Select(c => c.Key).ToHashSet();
+                var removed = after.Where(c => !present.Contains(c.Key)).Select(c => c.Key).ToHashSet();
+                await Assert.That(message.GetProperty("changed").EnumerateArray().Select(a => a.GetProperty("id").GetString()!)).IsEquivalentTo(changed);
+                await Assert.That(message.GetProperty("removed").EnumerateArray().Select(a => a.GetString()!)).IsEquivalentTo(removed);
+            }
+        }
+
+        await Assert.That(topic.LogCount).IsEqualTo(100);
+    }
 }

@@ -53,8 +53,11 @@ internal sealed partial class HistoryTap : IAsyncDisposable
     private readonly HeldGauges _gaugesHeld;
     private long _lastVersion;
 
-    /// <summary>How long a gauge-only update may wait to be described: half the recorder's gauge interval, so every second is sampled.</summary>
-    internal static readonly TimeSpan GaugeHold = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// How long a gauge-only update may wait to be described: the recorder's gauge interval, the rate a viewer is sent
+    /// gauges at too (half of it described every agent twice for one write, the other description dropped unwritten).
+    /// </summary>
+    internal static readonly TimeSpan GaugeHold = TimeSpan.FromSeconds(1);
     private long _recordedUpTo = -1; // the first round's snapshot version; -1 before it
     private readonly Dictionary<string, IReadOnlyList<string>> _notes = new(StringComparer.Ordinal);
     private KnowledgeSet? _knowledge;

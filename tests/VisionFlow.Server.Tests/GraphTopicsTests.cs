@@ -1,0 +1,309 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using VisionFlow.Server.Graph;
+using VisionFlow.Server.Streaming;
+using VisionFlow.Testing;
+using VisionFlow.Testing.Hosting;
+using static VisionFlow.Testing.JsonPolling;
+
+namespace VisionFlow.Server.Tests;
+
+/// <summary>
+/// The graph on <c>/ws</c> (<c>nodes</c>, <c>edges</c>, <c>graph</c>) on a real Kestrel against a real peer: everything
+/// <c>GET /api/graph</c> lists once on connect, then only the nodes and edges that came, went or changed; a client that
+/// cannot keep up gets what changed meanwhile in one message, as it is now.
+/// </summary>
+public sealed class GraphTopicsTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private static string Spawned(string id, string type) => $$$"""{"type":"agent.spawned","data":{"agent_id":"{{{id}}}","type":"{{{type}}}","status":"active"}}""";
+
+    private static string Flow(string from, string to) => $$$"""{"type":"message.flow","data":{"from":"{{{from}}}","to":"{{{to}}}","message_type":"task","size":64}}""";
+
+    private static string Terminated(string id) => $$$"""{"type":"agent.terminated","data":{"agent_id":"{{{id}}}"}}""";
+
+    private static string[] Names(JsonElement item) => [.. item.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+
+    // A value as text, strings unescaped: two writers may escape a label differently.
+    private static string Value(JsonElement value) => value.ValueKind == JsonValueKind.String ? "s:" + value.GetString() : value.GetRawText();
+
+    private static bool PowerOfTwo(double weight) => weight > 0 && Math.Log2(weight) == Math.Round(Math.Log2(weight));
+
+    private static string KeyOf(JsonElement item) =>
+        item.GetProperty("id") is { ValueKind: JsonValueKind.Number } n ? n.GetUInt32().ToString(CultureInfo.InvariantCulture) : item.GetProperty("id").GetString()!;
+
+    /// <summary>What a topic holds now, by key: its full message as a client would get it.</summary>
+    private static Dictionary<string, JsonElement> Held(KeyedTopic topic)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        topic.WriteMessage(-1, buffer, out _);
+        return JsonDocument.Parse(buffer.WrittenMemory).RootElement.GetProperty(topic.Type).EnumerateArray().ToDictionary(KeyOf);
+    }
+
+    private static async Task<Dictionary<string, uint>> NodeIdsAsync(RunningServer server, int agents)
+    {
+        var body = await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == agents, $"{agents} agents over REST");
+        return body.GetProperty("agents").EnumerateArray().ToDictionary(a => a.GetProperty("id").GetString()!, a => a.GetProperty("node_id").GetUInt32());
+    }
+
+    [Test]
+    public async Task On_connect_the_graph_arrives_complete_as_the_rest_graph_lists_it()
+    {
+        await using var peer = TestPeer.Start("a1", "a2");
+        await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(peer.Port));
+        var ids = await NodeIdsAsync(server, 2);
+        peer.Push(Flow("a1", "a2"));
+        var rest = await WaitForJsonAsync(server.Http, "/api/graph",
+            r => r.GetProperty("edges").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "message_flow")
+                && r.GetProperty("nodes").EnumerateArray().Count(n => n.GetProperty("kind").GetString() == "agent") == 2,
+            "both agents and their message flow in /api/graph");
+
+        // The topics hold what the graph lists (the knowledge notes come with the same publication the REST body shows).
+        var topics = server.Services.GetRequiredService<StreamTopics>();
+        var restNodes = rest.GetProperty("nodes").EnumerateArray().ToDictionary(KeyOf);
+        await Eventually.UntilAsync(() => Held(topics.Find("nodes")!).Count == restNodes.Count, "the nodes topic holding every node", Patience,
+            seen: () => $"{Held(topics.Find("nodes")!).Count} of {restNodes.Count}");
+
+        await using var stream = await StreamClient.ConnectAsync(server.Address);
+        var nodes = await stream.ReceiveTextAsync("nodes");
+        var edges = await stream.ReceiveTextAsync("edges");
+        var graph = await stream.ReceiveTextAsync("graph");
+        await Assert.That(nodes.GetProperty("full").GetBoolean()).IsTrue();
+        await Assert.That(edges.GetProperty("full").GetBoolean()).IsTrue();
+
+        var sent = nodes.GetProperty("nodes").EnumerateArray().ToDictionary(KeyOf);
+        await Assert.That(sent.Keys).IsEquivalentTo(restNodes.Keys);
+        await Assert.That(sent.Values.Count(n => n.GetProperty("kind").GetString() == "knowledge")).IsGreaterThan(0);
+        foreach (var (key, node) in sent)
+        {
+            var twin = restNodes[key];
+            foreach (var name in new[] { "kind", "label", "type" })
+            {
+                await Assert.That(Value(node.GetProperty(name))).IsEqualTo(Value(twin.GetProperty(name)));
+            }
+
+            if (node.GetProperty("kind").GetString() == "agent")
+            {
+                // Its status and staleness are the agents topic's, which carries them by the same node id.
+                await Assert.That(Names(node)).IsEquivalentTo(new[] { "id", "kind", "label", "type" });
+            }
+            else
+            {
+                await Assert.That(Names(node)).IsEquivalentTo(Names(twin));
+                foreach (var property in twin.EnumerateObject())
+                {
+                    await Assert.That(Value(node.GetProperty(property.Name))).IsEqualTo(Value(property.Value));
+                }
+            }
+        }
+
+        var restEdges = rest.GetProperty("edges").EnumerateArray()
+            .ToDictionary(e => $"{e.GetProperty("source").GetUInt32()}-{e.GetProperty("target").GetUInt32()}");
+        var sentEdges = edges.GetProperty("edges").EnumerateArray().ToDictionary(KeyOf);
+        await Assert.That(sentEdges.Keys).IsEquivalentTo(restEdges.Keys);
+        foreach (var (key, edge) in sentEdges)
+        {
+            await Assert.That(edge.GetProperty("kind").GetString()).IsEqualTo(restEdges[key].GetProperty("kind").GetString());
+            await Assert.That(edge.GetProperty("source").GetUInt32()).IsEqualTo(restEdges[key].GetProperty("source").GetUInt32());
+        }
+
+        // The flow's weight class: one message weighs 1, halving as it fades.
+        var flow = sentEdges[$"{Math.Min(ids["a1"], ids["a2"])}-{Math.Max(ids["a1"], ids["a2"])}"].GetProperty("weight").GetDouble();
+        await Assert.That(PowerOfTwo(flow) && flow <= 1.0).IsTrue().Because($"weight {flow}");
+
+        var info = graph.GetProperty("graph").EnumerateArray().Single();
+        await Assert.That(info.GetProperty("knowledge_graph_enabled").GetBoolean()).IsEqualTo(rest.GetProperty("knowledge_graph_enabled").GetBoolean());
+        await Assert.That(info.GetProperty("agent_graph_available").GetBoolean()).IsTrue();
+        await Assert.That(info.GetProperty("agent_graph_unavailable_reason").ValueKind).IsEqualTo(JsonValueKind.Null);
+    }
+
+    [Test]
+    public async Task Then_only_what_changed_a_node_that_comes_and_goes_and_an_edge_that_comes_reweighs_and_goes()
+    {
+        await using var peer = TestPeer.Start("a1", "a2");
+        await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(peer.Port));
+        var ids = await NodeIdsAsync(server, 2);
+        await using var stream = await StreamClient.ConnectAsync(server.Address);
+        await stream.ReceiveTextAsync("nodes", m => m.TryGetProperty("full", out _)
+            && m.GetProperty("nodes").EnumerateArray().Count(n => n.GetProperty("kind").GetString() == "agent") == 2);
+
+        // A new agent: its node alone, with everything a page needs to add it.
+        peer.Agents["a3"] = "tester";
+        peer.Push(Spawned("a3", "tester"));
+        var added = await stream.ReceiveTextAsync("nodes", m => m.TryGetProperty("changed", out var c) && c.GetArrayLength() > 0);
+        var a3 = added.GetProperty("changed").EnumerateArray().Single();
+        var a3Node = a3.GetProperty("id").GetUInt32();
+        await Assert.That(a3.GetProperty("kind").GetString()).IsEqualTo("agent");
+        await Assert.That(a3.GetProperty("label").GetString()).IsEqualTo("a3");
+        await Assert.That(a3.GetProperty("type").GetString()).IsEqualTo("tester");
+        await Assert.That(added.GetProperty("removed").GetArrayLength()).IsEqualTo(0);
+
+        // A message between a1 and a3: the edge comes, keyed by its ends (the smaller node id first).
+        var key = $"{Math.Min(ids["a1"], a3Node)}-{Math.Max(ids["a1"], a3Node)}";
+        peer.Push(Flow("a3", "a1"));
+        var came = await stream.ReceiveTextAsync("edges", m => m.TryGetProperty("changed", out var c) && c.EnumerateArray().Any(e => e.GetProperty("id").GetString() == key));
+        var edge = came.GetProperty("changed").EnumerateArray().Single(e => e.GetProperty("id").GetString() == key);
+        await Assert.That(edge.GetProperty("kind").GetString()).IsEqualTo("message_flow");
+        await Assert.That(edge.GetProperty("source").GetUInt32()).IsEqualTo(Math.Min(ids["a1"], a3Node));
+        var weight = edge.GetProperty("weight").GetDouble();
+        await Assert.That(PowerOfTwo(weight) && weight <= 1.0).IsTrue().Because($"weight {weight}");
+
+        // Three more: the weight class moves up (to 2 or 4 as the intake's reports fall), and only the weight is sent.
+        peer.Push(Flow("a1", "a3"));
+        peer.Push(Flow("a1", "a3"));
+        peer.Push(Flow("a1", "a3"));
+        var heavier = await stream.ReceiveTextAsync("edges", m => m.TryGetProperty("changed", out var c)
+            && c.EnumerateArray().Any(e => e.GetProperty("id").GetString() == key && e.TryGetProperty("weight", out var w) && w.GetDouble() >= 2.0));
+        var reweighed = heavier.GetProperty("changed").EnumerateArray().Single(e => e.GetProperty("id").GetString() == key);
+        await Assert.That(Names(reweighed)).IsEquivalentTo(new[] { "id", "weight" });
+        await Assert.That(reweighed.GetProperty("weight").GetDouble()).IsGreaterThanOrEqualTo(2.0);
+
+        // The agent goes: its node and its edge go with it, by their keys.
+        peer.Agents.TryRemove("a3", out _);
+        peer.Push(Terminated("a3"));
+        var gone = await stream.ReceiveTextAsync("nodes", m => m.TryGetProperty("removed", out var r) && r.GetArrayLength() > 0);
+        await Assert.That(gone.GetProperty("removed").EnumerateArray().Select(r => r.GetString()!)).IsEquivalentTo(new[] { a3Node.ToString(CultureInfo.InvariantCulture) });
+        await Assert.That(gone.GetProperty("changed").GetArrayLength()).IsEqualTo(0);
+        var edgeGone = await stream.ReceiveTextAsync("edges", m => m.TryGetProperty("removed", out var r) && r.GetArrayLength() > 0);
+        await Assert.That(edgeGone.GetProperty("removed").EnumerateArray().Select(r => r.GetString()!)).IsEquivalentTo(new[] { key });
+
+        // And the REST graph agrees: no a3, no edge of it.
+        var rest = await WaitForJsonAsync(server.Http, "/api/graph",
+            r => r.GetProperty("nodes").EnumerateArray().Count(n => n.GetProperty("kind").GetString() == "agent") == 2, "a3 gone from /api/graph");
+        await Assert.That(rest.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("id").GetUInt32() == a3Node)).IsFalse();
+    }
+
+    [Test]
+    public async Task A_client_that_cannot_keep_up_gets_what_changed_meanwhile_in_one_message_per_topic()
+    {
+        await using var peer = TestPeer.Start("a1", "a2");
+        await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(peer.Port));
+        var ids = await NodeIdsAsync(server, 2);
+        var services = server.Services;
+        var topics = services.GetRequiredService<StreamTopics>();
+        var nodesTopic = topics.Find("nodes")!;
+        var edgesTopic = topics.Find("edges")!;
+        var socket = new GatedSocket();
+        var session = new PositionStreamSession(socket, services.GetRequiredService<NodeSnapshotHub>(), topics,
+            services.GetRequiredService<StreamOptions>(), TimeProvider.System, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = session.RunAsync(stop.Token);
+        try
+        {
+            await Eventually.UntilAsync(() => session.TopicCursor(nodesTopic) == nodesTopic.Sequence && Held(nodesTopic).Count(n => n.Value.GetProperty("kind").GetString() == "agent") == 2,
+                "the client holding both agents' nodes", Patience);
+
+            // The client stops taking messages: its send loop is stuck in a send.
+            var gate = socket.Close();
+            session.EnqueueText("""{"type":"stuck"}"""u8.ToArray());
+            await Eventually.UntilAsync(() => socket.Sent.Any(m => m.Contains("\"stuck\"", StringComparison.Ordinal)), "the send loop stuck", Patience);
+            var before = session.TopicCursor(nodesTopic);
+
+            // Meanwhile an agent comes, talks and goes, and a1 talks to a2.
+            peer.Agents["a3"] = "tester";
+            peer.Push(Spawned("a3", "tester"));
+            peer.Push(Flow("a1", "a3"));
+            peer.Push(Flow("a1", "a2"));
+            peer.Push(Flow("a2", "a1"));
+            peer.Push(Flow("a1", "a2")); // three: it outlasts the test however slow the machine (a half-life is 5 s)
+            await Eventually.UntilAsync(() => Held(nodesTopic).Count(n => n.Value.GetProperty("kind").GetString() == "agent") == 3 && Held(edgesTopic).Count(e => e.Value.GetProperty("kind").GetString() == "message_flow") == 2,
+                "a3 and two message flows in the topics", Patience);
+            var a3Node = Held(nodesTopic).Single(n => n.Value.GetProperty("label").GetString() == "a3").Value.GetProperty("id").GetUInt32();
+            peer.Agents.TryRemove("a3", out _);
+            peer.Push(Terminated("a3"));
+            await Eventually.UntilAsync(() => Held(nodesTopic).Count(n => n.Value.GetProperty("kind").GetString() == "agent") == 2 && Held(edgesTopic).Count(e => e.Value.GetProperty("kind").GetString() == "message_flow") == 1,
+                "a3 and its edge gone from the topics", Patience);
+
+            // Nothing was sent to it meanwhile, and it costs the topic nothing: the session holds the sequence it was sent.
+            await Assert.That(session.TopicCursor(nodesTopic)).IsEqualTo(before);
+            var stuckAt = socket.Sent.Count;
+
+            gate.SetResult();
+            await Eventually.UntilAsync(() => session.TopicCursor(nodesTopic) == nodesTopic.Sequence && session.TopicCursor(edgesTopic) == edgesTopic.Sequence,
+                "the client caught up", Patience);
+
+            var after = socket.Sent.Skip(stuckAt).Select(m => JsonDocument.Parse(m).RootElement).ToArray();
+            var nodes = after.Where(m => m.GetProperty("type").GetString() == "nodes").ToArray();
+            await Assert.That(nodes.Length).IsEqualTo(1).Because("what changed while it was stuck is one message");
+            await Assert.That(nodes[0].TryGetProperty("full", out _)).IsFalse();
+            await Assert.That(nodes[0].GetProperty("removed").EnumerateArray().Select(r => r.GetString()!)).IsEquivalentTo(new[] { a3Node.ToString(CultureInfo.InvariantCulture) });
+            await Assert.That(nodes[0].GetProperty("changed").GetArrayLength()).IsEqualTo(0).Because("a node that came and went is not sent as added");
+
+            var edges = after.First(m => m.GetProperty("type").GetString() == "edges");
+            var a1a2 = $"{Math.Min(ids["a1"], ids["a2"])}-{Math.Max(ids["a1"], ids["a2"])}";
+            var a1a3 = $"{Math.Min(ids["a1"], a3Node)}-{Math.Max(ids["a1"], a3Node)}";
+            await Assert.That(edges.GetProperty("changed").EnumerateArray().Select(e => e.GetProperty("id").GetString()!)).IsEquivalentTo(new[] { a1a2 });
+            await Assert.That(edges.GetProperty("removed").EnumerateArray().Select(r => r.GetString()!)).IsEquivalentTo(new[] { a1a3 });
+        }
+        finally
+        {
+            socket.Open();
+            await stop.CancelAsync();
+            try
+            {
+                await run;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped.
+            }
+        }
+    }
+
+    /// <summary>A client whose sends can be held (a stuck or slow peer); every message it was sent, as text.</summary>
+    private sealed class GatedSocket : WebSocket
+    {
+        private TaskCompletionSource? _gate;
+
+        public ConcurrentQueue<string> Sent { get; } = new();
+
+        public override WebSocketCloseStatus? CloseStatus => null;
+
+        public override string? CloseStatusDescription => null;
+
+        public override WebSocketState State => WebSocketState.Open;
+
+        public override string? SubProtocol => null;
+
+        /// <summary>Holds every send from now until the returned source is completed.</summary>
+        public TaskCompletionSource Close()
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _gate, gate);
+            return gate;
+        }
+
+        public void Open() => Interlocked.Exchange(ref _gate, null)?.TrySetResult();
+
+        public override async Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+        {
+            if (messageType == WebSocketMessageType.Text) Sent.Enqueue(Encoding.UTF8.GetString(buffer));
+            if (Volatile.Read(ref _gate) is { } gate) await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        public override void Abort()
+        {
+        }
+
+        public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override void Dispose()
+        {
+        }
+    }
+}

@@ -76,8 +76,6 @@ export async function refreshStatus() {
 const graphReads = paced(readGraph, 1000);
 const agentReads = paced(readAgents, 2000);
 export const refreshAgents = agentReads.now;
-/** No graph read is running or due (tests start a counting window there). */
-export const graphIdle = () => graphReads.idle();
 
 export function refreshAll() {
   graphReads.now();

@@ -257,6 +257,27 @@ public sealed class GraphTopicsTests
         }
     }
 
+    [Test]
+    public async Task A_flows_weight_class_moves_by_octaves_with_a_factor_of_two_either_way_and_fading_is_one_class()
+    {
+        // New edges: the nearest power of two, one message's worth and less being 1 and 1/2.
+        await Assert.That(GraphTopics.WeightClass(1.0, 0f)).IsEqualTo(1f);
+        await Assert.That(GraphTopics.WeightClass(3.1, 0f)).IsEqualTo(4f);
+        await Assert.That(GraphTopics.WeightClass(0.06, 0f)).IsEqualTo(0.5f);
+        await Assert.That(GraphTopics.WeightClass(1000, 0f)).IsEqualTo(64f);
+
+        // Held while within a factor of two: the noise of a steady conversation sends nothing.
+        await Assert.That(GraphTopics.WeightClass(1.9, 1f)).IsEqualTo(1f);
+        await Assert.That(GraphTopics.WeightClass(0.51, 1f)).IsEqualTo(1f);
+        await Assert.That(GraphTopics.WeightClass(2.0, 1f)).IsEqualTo(2f);
+        await Assert.That(GraphTopics.WeightClass(0.5, 1f)).IsEqualTo(0.5f);
+
+        // A fading edge stays at 1/2 down to the floor where it goes: one change on its way out, not one per half-life.
+        await Assert.That(GraphTopics.WeightClass(0.24, 0.5f)).IsEqualTo(0.5f);
+        await Assert.That(GraphTopics.WeightClass(0.06, 0.5f)).IsEqualTo(0.5f);
+        await Assert.That(GraphTopics.EdgeKey(2147483649u, 2147483650u)).IsEqualTo("2147483649-2147483650");
+    }
+
     /// <summary>A client whose sends can be held (a stuck or slow peer); every message it was sent, as text.</summary>
     private sealed class GatedSocket : WebSocket
     {

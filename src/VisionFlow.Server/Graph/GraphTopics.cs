@@ -25,9 +25,10 @@ namespace VisionFlow.Server.Graph;
 /// fields (by its <c>node_id</c>).
 /// </para>
 /// <para>
-/// A message-flow edge carries its weight class — the flow weight to the nearest power of two in [2⁻⁶, 2⁶], kept while
-/// the weight stays within a factor of two of it — not the weight itself, which decays every batch: an edge costs a
-/// message when it comes, about once per half-life as it fades, and when it goes. The node and edge ids the topics use
+/// A message-flow edge carries its weight class — the flow weight to the nearest power of two in [1/2, 64] (1/2: below
+/// one message's worth, fading), kept while the weight stays within a factor of two of it — not the weight itself, which
+/// decays every batch: a lone message's edge costs a message when it comes, one when it fades under 1/2, and one when
+/// it goes; a conversation one per octave its pace moves. The node and edge ids the topics use
 /// are the ids of the 28-byte position records, so a position frame needs no index of its own.
 /// </para>
 /// </remarks>
@@ -80,7 +81,9 @@ internal sealed class GraphTopics
     internal static float WeightClass(double weight, float current)
     {
         if (current > 0f && weight > current * 0.5 && weight < current * 2.0) return current;
-        var clamped = Math.Clamp(weight, 1.0 / 64, 64.0);
+        // Below 1 is one class, "fading": a lone message's edge would otherwise cost a message per half-life on its way
+        // out (four of them before the floor), which at 2,000 agents was most of the graph's bytes on /ws.
+        var clamped = Math.Clamp(weight, 0.5, 64.0);
         return MathF.Pow(2f, MathF.Round(MathF.Log2((float)clamped)));
     }
 

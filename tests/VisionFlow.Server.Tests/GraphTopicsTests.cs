@@ -200,10 +200,12 @@ public sealed class GraphTopicsTests
             await Eventually.UntilAsync(() => session.TopicCursor(nodesTopic) == nodesTopic.Sequence && Held(nodesTopic).Count(n => n.Value.GetProperty("kind").GetString() == "agent") == 2,
                 "the client holding both agents' nodes", Patience);
 
-            // The client stops taking messages: its send loop is stuck in a send.
+            // The client stops taking messages: its send loop gets stuck in a send (a frame's, or this notice's if it was
+            // idle). Whatever it was sending is recorded by now; everything recorded later was sent after the release.
             var gate = socket.Close();
             session.EnqueueText("""{"type":"stuck"}"""u8.ToArray());
-            await Eventually.UntilAsync(() => socket.Sent.Any(m => m.Contains("\"stuck\"", StringComparison.Ordinal)), "the send loop stuck", Patience);
+            await Eventually.UntilAsync(() => socket.Waiting, "the send loop stuck", Patience);
+            var stuckAt = socket.Sent.Count;
             var before = session.TopicCursor(nodesTopic);
 
             // Meanwhile an agent comes, talks and goes, and a1 talks to a2.
@@ -223,7 +225,7 @@ public sealed class GraphTopicsTests
 
             // Nothing was sent to it meanwhile, and it costs the topic nothing: the session holds the sequence it was sent.
             await Assert.That(session.TopicCursor(nodesTopic)).IsEqualTo(before);
-            var stuckAt = socket.Sent.Count;
+            await Assert.That(socket.Sent.Count).IsEqualTo(stuckAt);
 
             gate.SetResult();
             await Eventually.UntilAsync(() => session.TopicCursor(nodesTopic) == nodesTopic.Sequence && session.TopicCursor(edgesTopic) == edgesTopic.Sequence,
@@ -282,6 +284,10 @@ public sealed class GraphTopicsTests
     private sealed class GatedSocket : WebSocket
     {
         private TaskCompletionSource? _gate;
+        private int _waiting;
+
+        /// <summary>A send is held at the gate now.</summary>
+        public bool Waiting => Volatile.Read(ref _waiting) > 0;
 
         public ConcurrentQueue<string> Sent { get; } = new();
 
@@ -306,7 +312,16 @@ public sealed class GraphTopicsTests
         public override async Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
         {
             if (messageType == WebSocketMessageType.Text) Sent.Enqueue(Encoding.UTF8.GetString(buffer));
-            if (Volatile.Read(ref _gate) is { } gate) await gate.Task.WaitAsync(cancellationToken);
+            if (Volatile.Read(ref _gate) is not { } gate || gate.Task.IsCompleted) return;
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await gate.Task.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
         }
 
         public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)

@@ -57,6 +57,7 @@ internal sealed class GraphTopics
     private readonly Published _notes = new();
     private readonly Published _hubs = new();
     private bool _shown;
+    private long _version = -1; // the publication the topics show
     private KnowledgeSet? _knowledge;
     private IReadOnlyList<SwarmInfo>? _swarmHubs;
     private IReadOnlyList<TaskSummary>? _taskHubs;
@@ -205,6 +206,9 @@ internal sealed class GraphTopics
     {
         lock (_gate)
         {
+            // Never backwards: the constructor shows the graph's last publication while its loop may publish a newer one.
+            if (build.Version < _version) return;
+            _version = build.Version;
             if (build.AgentGraphShown != _shown)
             {
                 _shown = build.AgentGraphShown;

@@ -260,6 +260,116 @@ public sealed class GraphTopicsTests
     }
 
     [Test]
+    public async Task Swarm_and_task_hubs_and_their_edges_arrive_as_they_come_and_match_the_rest_graph()
+    {
+        await using var swarm = SimulatedSwarm.Start();
+        await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(swarm) with { StructurePollInterval = TimeSpan.FromMinutes(10) });
+        await WaitForJsonAsync(server.Http, "/api/bots/status", r => r.GetProperty("mcp_state").GetString() == "connected", "a connection");
+        await using var stream = await StreamClient.ConnectAsync(server.Address);
+        var held = new PageGraph();
+        using var stop = new CancellationTokenSource();
+        var reading = held.ReadAsync(stream, stop.Token);
+        try
+        {
+            await Eventually.UntilAsync(() => held.Full, "the graph's full messages", Patience);
+            using var init = await server.Http.PostAsync("/api/bots/multi-agent/init", Json("""{"topology":"mesh","max_agents":4,"agent_types":["coder","tester"]}"""));
+            await Assert.That(init.IsSuccessStatusCode).IsTrue();
+            var body = JsonDocument.Parse(await init.Content.ReadAsStringAsync()).RootElement;
+            var swarmId = body.GetProperty("id").GetString()!;
+            var agentId = body.GetProperty("agent_ids")[0].GetString()!;
+            using var create = await server.Http.PostAsync("/api/bots/tasks", Json($$"""{"description":"review the diff","priority":"high","agent_ids":["{{agentId}}"]}"""));
+            await Assert.That(create.IsSuccessStatusCode).IsTrue();
+            var taskId = JsonDocument.Parse(await create.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+            // The page's copy, built from the messages alone, holds the hubs and their edges as /api/graph lists them.
+            static bool Hub(string kind) => kind is "swarm" or "task";
+            static bool HubEdge(string kind) => kind is "membership" or "assignment";
+            string last = string.Empty;
+            await Eventually.UntilAsync(async () =>
+            {
+                var rest = JsonDocument.Parse(await server.Http.GetStringAsync("/api/graph")).RootElement;
+                var restHubs = rest.GetProperty("nodes").EnumerateArray().Where(n => Hub(n.GetProperty("kind").GetString()!))
+                    .Select(n => $"{n.GetProperty("id").GetUInt32()}:{n.GetProperty("kind").GetString()}:{n.GetProperty("label").GetString()}:{n.GetProperty("status").GetString()}").Order().ToArray();
+                var restEdges = rest.GetProperty("edges").EnumerateArray().Where(e => HubEdge(e.GetProperty("kind").GetString()!))
+                    .Select(e => $"{e.GetProperty("source").GetUInt32()}-{e.GetProperty("target").GetUInt32()}:{e.GetProperty("kind").GetString()}").Order().ToArray();
+                var (hubs, edges) = held.Snapshot(Hub, HubEdge);
+                last = $"REST {string.Join(", ", restHubs)} | {restEdges.Length} hub edges; /ws {string.Join(", ", hubs)} | {edges.Length} hub edges";
+                return restHubs.Any(h => h.Contains($":swarm:{swarmId}:", StringComparison.Ordinal))
+                    && restHubs.Any(h => h.Contains($":task:{taskId}:", StringComparison.Ordinal))
+                    && restEdges.Any(e => e.EndsWith(":assignment", StringComparison.Ordinal))
+                    && restHubs.SequenceEqual(hubs) && restEdges.SequenceEqual(edges);
+            }, "the hubs and their edges on /ws as in /api/graph", Patience, pollMilliseconds: 100, seen: () => last);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await reading;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+            {
+                // Stopped.
+            }
+        }
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    /// <summary>The graph as a page holds it from the <c>nodes</c> and <c>edges</c> messages alone (full, then changes merged).</summary>
+    private sealed class PageGraph
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, Dictionary<string, JsonElement>> _nodes = [];
+        private readonly Dictionary<string, Dictionary<string, JsonElement>> _edges = [];
+        private int _full;
+
+        public bool Full => Volatile.Read(ref _full) == 2;
+
+        public async Task ReadAsync(StreamClient stream, CancellationToken ct)
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var (type, data) = await stream.ReceiveAsync().WaitAsync(ct);
+                if (type != WebSocketMessageType.Text) continue;
+                var message = JsonDocument.Parse(data).RootElement;
+                var kind = message.GetProperty("type").GetString();
+                var items = kind == "nodes" ? _nodes : kind == "edges" ? _edges : null;
+                if (items is null) continue;
+                lock (_gate)
+                {
+                    if (message.TryGetProperty("full", out _))
+                    {
+                        items.Clear();
+                        foreach (var item in message.GetProperty(kind!).EnumerateArray()) items[KeyOf(item)] = item.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
+                        Interlocked.Increment(ref _full);
+                        continue;
+                    }
+
+                    foreach (var key in message.GetProperty("removed").EnumerateArray()) items.Remove(key.GetString()!);
+                    foreach (var item in message.GetProperty("changed").EnumerateArray())
+                    {
+                        var fields = items.TryGetValue(KeyOf(item), out var known) ? known : items[KeyOf(item)] = [];
+                        foreach (var p in item.EnumerateObject()) fields[p.Name] = p.Value.Clone();
+                    }
+                }
+            }
+        }
+
+        public (string[] Hubs, string[] Edges) Snapshot(Func<string, bool> hub, Func<string, bool> hubEdge)
+        {
+            lock (_gate)
+            {
+                var hubs = _nodes.Values.Where(n => hub(n["kind"].GetString()!))
+                    .Select(n => $"{n["id"].GetUInt32()}:{n["kind"].GetString()}:{n["label"].GetString()}:{n["status"].GetString()}").Order().ToArray();
+                var edges = _edges.Values.Where(e => hubEdge(e["kind"].GetString()!))
+                    .Select(e => $"{e["source"].GetUInt32()}-{e["target"].GetUInt32()}:{e["kind"].GetString()}").Order().ToArray();
+                return (hubs, edges);
+            }
+        }
+    }
+
+    [Test]
     public async Task A_flows_weight_class_moves_by_octaves_with_a_factor_of_two_either_way_and_fading_is_one_class()
     {
         // New edges: the nearest power of two, one message's worth and less being 1 and 1/2.

@@ -56,6 +56,8 @@ internal sealed class GraphTopics
     // What the graph's publications put in the topics: notes with their links, and hubs with their edges.
     private readonly Published _notes = new();
     private readonly Published _hubs = new();
+    private Dictionary<ulong, string> _hubEdgeKeys = [];
+    private Dictionary<ulong, string> _lastHubEdges = [];
     private bool _shown;
     private long _version = -1; // the publication the topics show
     private KnowledgeSet? _knowledge;
@@ -293,13 +295,30 @@ internal sealed class GraphTopics
             UpsertNode(_hubs, hubIds[swarms.Count + i], "task", tasks[i].Id, tasks[i].Status, tasks[i].Type);
         }
 
+        _hubs.End(_nodes, _edges);
+
+        // Hub edges never change a field (weight 1, kind by direction): only those new to the layout are written, so a
+        // task opening beside a 10,000-member swarm costs one look-up per membership, not 10,000 items compared.
+        (_lastHubEdges, _hubEdgeKeys) = (_hubEdgeKeys, _lastHubEdges);
+        _hubEdgeKeys.Clear();
         foreach (var (hub, agent, assignment) in build.HubEdges())
         {
-            if (assignment) UpsertEdge(_hubs, hub, agent, 1f, "assignment");
-            else UpsertEdge(_hubs, agent, hub, 1f, "membership");
+            var (source, target) = assignment ? (hub, agent) : (agent, hub);
+            var pair = Pair(source, target);
+            if (_lastHubEdges.Remove(pair, out var key))
+            {
+                _hubEdgeKeys[pair] = key;
+                continue;
+            }
+
+            if (_hubEdgeKeys.ContainsKey(pair)) continue;
+            key = EdgeKey(source, target);
+            WriteEdge(key, source, target, 1f, assignment ? "assignment" : "membership");
+            _hubEdgeKeys[pair] = key;
         }
 
-        _hubs.End(_nodes, _edges);
+        foreach (var (_, gone) in _lastHubEdges) _edges.Remove(gone);
+        _lastHubEdges.Clear();
     }
 
     private void UpsertAgent(uint id, AgentNode agent)
@@ -344,6 +363,12 @@ internal sealed class GraphTopics
     private void UpsertEdge(Published into, uint source, uint target, float weight, string kind)
     {
         var key = EdgeKey(source, target);
+        WriteEdge(key, source, target, weight, kind);
+        into.Edges.Add(key);
+    }
+
+    private void WriteEdge(string key, uint source, uint target, float weight, string kind)
+    {
         var w = BeginItem();
         w.WriteString("id"u8, key);
         w.WriteNumber("source"u8, source);
@@ -352,7 +377,6 @@ internal sealed class GraphTopics
         w.WriteString("kind"u8, kind);
         EndItem();
         _edges.Upsert(key, _buffer.WrittenSpan);
-        into.Edges.Add(key);
     }
 
     // One item into the reused buffer (no closure: an edge's class change is a steady-state path of a busy swarm).

@@ -64,10 +64,15 @@ test('notices: JSON objects with a type, nothing else', () => {
 });
 
 test('what each notice asks of the page', () => {
-  assert.deepEqual(noticeEffects({ type: 'topology', nodes: 10 }, 9), { complete: true, graph: true });
-  assert.deepEqual(noticeEffects({ type: 'topology', nodes: 10 }, 10), { complete: true, graph: true });
+  // A new topology makes the next frame complete; what its nodes and edges are comes as topic messages, never a read.
+  assert.deepEqual(noticeEffects({ type: 'topology', nodes: 10 }, 9), { complete: true });
+  assert.deepEqual(noticeEffects({ type: 'topology', nodes: 10 }, 10), { complete: true });
   const agents = { type: 'agents', changed: [], removed: [] };
   assert.deepEqual(noticeEffects(agents, 0), { topic: agents }); // applied as it is, never a REST re-read
+  for (const type of ['nodes', 'edges', 'graph']) {
+    const message = { type, changed: [], removed: [] };
+    assert.deepEqual(noticeEffects(message, 0), { topic: message });
+  }
   assert.deepEqual(noticeEffects({ type: 'degradation', level: 'safe_mode', message: 'm' }, 0),
     { degradation: { level: 'safe_mode', message: 'm' }, status: true });
   assert.deepEqual(noticeEffects({ type: 'hello', version: 1 }, 0), {});

@@ -114,6 +114,9 @@ internal sealed class GraphService : IAsyncDisposable
         return view;
     }
 
+    /// <summary>Raised on the graph loop after each publication (a topology, weights, or what a hub shows): the /ws graph topics follow it.</summary>
+    public event Action<DualGraphSnapshot>? Published;
+
     /// <summary>The last build, without rendering its view (cheap counts for probes).</summary>
     public DualGraphSnapshot Source => _graph.Current;
 
@@ -253,6 +256,8 @@ internal sealed class GraphService : IAsyncDisposable
             _physicsFeed.HandWeights(_graph.WeightChanges);
             _graph.Publish();
         }
+
+        Published?.Invoke(_graph.Current);
     }
 
     /// <summary>

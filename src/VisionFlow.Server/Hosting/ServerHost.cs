@@ -151,6 +151,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<StreamTopics>();
         builder.Services.AddSingleton<AgentsTopic>();
         builder.Services.AddSingleton<StructureTopics>();
+        builder.Services.AddSingleton<GraphTopics>();
         builder.Services.AddSingleton<HttpMetrics>();
 
         var app = builder.Build();

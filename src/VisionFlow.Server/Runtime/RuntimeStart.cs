@@ -72,6 +72,7 @@ internal sealed class RuntimeStart(IServiceProvider services, bool scheduled)
             services.GetRequiredService<AgentsTopic>();
             services.GetRequiredService<StructureTopics>();
             var graph = services.GetRequiredService<GraphService>();
+            services.GetRequiredService<GraphTopics>(); // after the graph: it follows the graph's publications too
             composed = new Composed(mcp, graph);
             Volatile.Write(ref _composed, composed);
             return composed;

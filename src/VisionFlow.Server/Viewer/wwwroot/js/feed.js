@@ -1,28 +1,33 @@
-// The feed: the graph's topology, the agents, and the link's status and health into the model, saying what changed.
-// While /ws is open the agents come from its `agents` messages (topics.js) and nothing is polled: the graph is re-read
-// when a topology notice says nodes came or went, the status when a notice says the link or level moved; the Swarms and
-// Tasks tabs get the server's swarms and tasks from its `swarms` and `tasks` messages. While /ws is
-// closed (and once after it reopens, as a safety refresh) the REST reads poll, each at its own pace. The panels only
-// listen to the model's topics, so they do not know which source spoke.
+// The feed: the graph, the agents, and the link's status and health into the model, saying what changed.
+// While /ws is open it is the one writer of the graph and the agents: the graph's nodes and edges from its `nodes`,
+// `edges` and `graph` messages (complete on connect, then what came, went or changed), the agents from its `agents`
+// messages (topics.js), the Swarms and Tasks tabs from its `swarms` and `tasks` messages; nothing is polled, and a
+// topology notice only says the next frame is complete. The status is re-read when a notice says the link or level
+// moved. While /ws is closed the REST reads poll, each at its own pace (the graph once at once when the socket
+// closes, then every 15 s); when it opens again its first messages bring everything, and the status is read once.
+// The panels only listen to the model's topics, so they do not know which source spoke.
 
 import { state, changed, on } from './state.js';
 import { api, ApiError, describeError } from './api.js';
 import { paced } from './paced.js';
 import { applyAgents, applyKeyed } from './topics.js';
+import { applyNodes, applyEdges, lacksItems, edgeList, graphInfoOf } from './graph-topics.js';
 import { mergeListing } from './structure.js';
-import { requestFull } from './stream.js';
+import { requestFull, streaming } from './stream.js';
 
 async function readGraph() {
+  // The socket's messages bring the graph: no read while it is open or opening (a read due from before is dropped).
+  if (streaming()) return;
   try {
     const { body } = await api('/api/graph');
-    if (state.at !== null) return;   // a recorded moment is shown: Live reads it again
+    if (state.at !== null || state.streamOpen) return;   // a recorded moment is shown, or /ws took over meanwhile
     state.meta.clear();
     for (const n of body.nodes || []) state.meta.set(n.id >>> 0, n);
     state.edges = (body.edges || []).map((e) => [e.source >>> 0, e.target >>> 0, e.weight, e.kind]);
     state.graphInfo = {
-      version: body.version, knowledge: body.knowledge_graph_enabled, agents: body.agent_graph_available,
-      reason: body.agent_graph_unavailable_reason,
+      knowledge: body.knowledge_graph_enabled, agents: body.agent_graph_available, reason: body.agent_graph_unavailable_reason,
     };
+    state.graphReads++;
     changed('graph');
   } catch {
     /* said through the banner; the last topology stays */
@@ -71,8 +76,6 @@ export async function refreshStatus() {
 const graphReads = paced(readGraph, 1000);
 const agentReads = paced(readAgents, 2000);
 export const refreshAgents = agentReads.now;
-/** No graph read is running or due (tests start a counting window there). */
-export const graphIdle = () => graphReads.idle();
 
 export function refreshAll() {
   graphReads.now();
@@ -86,7 +89,6 @@ export function onNotice(effects) {
   // A recorded moment is shown: nothing live is applied over it (Live asks for everything again).
   if (state.at !== null) { state.noticesHeld++; return; }
   if (effects.topic) applyTopic(effects.topic);
-  if (effects.graph) graphReads.soon();
   if (effects.degradation) changed('degradation', effects.degradation);
   if (effects.status) refreshStatus();
 }
@@ -94,7 +96,32 @@ export function onNotice(effects) {
 // The server's swarms and tasks as its /ws topics last had them (id -> item), merged into the tabs' entries.
 const listed = { swarms: new Map(), tasks: new Map() };
 
+// The graph's edges as its /ws topic last had them (key -> the model's edge tuple), and the graph topic's one item.
+const liveEdges = new Map();
+const graphItems = new Map();
+
+function applyGraph(message) {
+  if (lacksItems(state.meta, liveEdges, message)) requestFull();
+  let any;
+  if (message.type === 'nodes') any = applyNodes(state.meta, message);
+  else if (message.type === 'edges') {
+    any = applyEdges(liveEdges, message);
+    if (any) state.edges = edgeList(liveEdges);
+  } else {
+    any = applyKeyed(graphItems, 'graph', message);
+    if (any) state.graphInfo = graphInfoOf(graphItems.get('graph'));
+  }
+  if (!any) return;
+  state.graphMessages++;
+  changed('graph');
+}
+
 function applyTopic(message) {
+  if (message.type === 'nodes' || message.type === 'edges' || message.type === 'graph') {
+    applyGraph(message);
+    return;
+  }
+
   if (message.type === 'swarms' || message.type === 'tasks') {
     if (!applyKeyed(listed[message.type], message.type, message)) return;
     mergeListing(state[message.type], [...listed[message.type].values()]);
@@ -123,11 +150,13 @@ export function startPolling() {
   setInterval(() => { if (!state.streamOpen) agentReads.soon(); }, 2000);
   setInterval(() => { if (!state.streamOpen) graphReads.soon(); }, 15000);
   on('stream', () => {
-    if (!state.streamOpen) wasClosed = true;
-    else if (wasClosed) {
+    if (!state.streamOpen) {
+      // Closed (or it never opened): the graph is read at once, then polled, until the socket is back.
+      wasClosed = true;
+      graphReads.soon();
+    } else if (wasClosed) {
       wasClosed = false;
       changed('notice', {});
-      graphReads.soon();
       state.statusTriggers++;
       refreshStatus();
     }

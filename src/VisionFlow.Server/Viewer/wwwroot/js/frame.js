@@ -2,7 +2,9 @@
 //
 // A record, little-endian: u32 id (bit 31 set = agent node) · f32 x, y, z · f32 vx, vy, vz. A frame carries the nodes
 // that moved since this client's last frame, except the first after connect or after a topology notice: that one is
-// complete. Text frames are notices: {"type": "hello" | "topology" | "degradation" | "rate" | "error", …}.
+// complete. A record names its node by id, so the page keeps its nodes by id (nodes.js), never by a frame's order.
+// Text frames are notices ({"type": "hello" | "topology" | "degradation" | "rate" | "error", …}) and keyed topics
+// ("agents", "swarms", "tasks", and the graph's "nodes", "edges" and "graph").
 
 export const RECORD = 28;
 export const AGENT_FLAG = 0x80000000;
@@ -52,18 +54,21 @@ export function parseNotice(message) {
 }
 
 /**
- * What a notice asks of the page: `complete` (the next binary frame is complete), `graph` (re-read it), `status`
- * (re-read the link's status), `degradation` ({level, message} to show until the status is read), `topic` (a keyed
- * topic message such as `agents`, applied as it is: the agents themselves come over /ws, never re-read).
+ * What a notice asks of the page: `complete` (the next binary frame is complete), `status` (re-read the link's
+ * status), `degradation` ({level, message} to show until the status is read), `topic` (a keyed topic message such as
+ * `agents` or `nodes`, applied as it is: the agents and the graph themselves come over /ws, never re-read).
  */
 export function noticeEffects(notice, nodesDrawn) {
   switch (notice.type) {
     case 'topology':
-      // Nodes came or went: the graph's labels and edges are re-read; the agents' fields arrive as `agents` messages.
-      return { complete: true, graph: true };
+      // Nodes came or went: the next frame is complete; what they are comes as `nodes` and `edges` messages.
+      return { complete: true };
     case 'agents':
     case 'swarms':
     case 'tasks':
+    case 'nodes':
+    case 'edges':
+    case 'graph':
       return { topic: notice };
     case 'degradation':
       return { degradation: { level: notice.level, message: notice.message }, status: true };

@@ -54,7 +54,6 @@ const hooks = {
   pin: details.pin,
   edgeCount: () => graph.edges.count,
   edgeList: () => state.edges,
-  graphIdle: feed.graphIdle,
   timeline: timeline.hooks,
 };
 for (const name of Object.keys(hooks)) if (name in state) throw new Error('the test hook ' + name + ' would hide state.' + name);

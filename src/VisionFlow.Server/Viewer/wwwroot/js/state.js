@@ -30,10 +30,13 @@ export function changed(topic, detail) {
 }
 
 export const state = {
-  // From the service (writer: feed.js, the REST reads; stream.js for the degradation notice).
-  meta: new Map(),              // node id -> /api/graph node {id, kind, label, status, type, stale}
-  edges: [],                    // /api/graph edges as [source, target, weight, kind]
-  graphInfo: null,              // the last /api/graph answer, without nodes and edges
+  // From the service (writer: feed.js, from /ws topics while it is open and the REST reads while it is not; stream.js
+  // for the degradation notice).
+  meta: new Map(),              // node id -> node {id, kind, label, type, …} (/ws `nodes`, or /api/graph's nodes)
+  edges: [],                    // edges as [source, target, weight, kind] (/ws `edges`, or /api/graph's edges)
+  graphInfo: null,              // {knowledge, agents, reason}: what the graph shows (/ws `graph`, or /api/graph's flags)
+  graphMessages: 0,             // /ws nodes, edges and graph messages applied (the tests count them)
+  graphReads: 0,                // /api/graph answers applied (only while /ws is closed)
   agents: new Map(),            // node id -> agent from /api/bots/agents
   agentsById: new Map(),        // agent id -> agent
   agentsBody: null,             // the last /api/bots/agents answer, without its list
@@ -46,7 +49,7 @@ export const state = {
   // The stream (writer: stream.js).
   frames: 0,
   streamOpen: false,
-  topologyNotices: 0,           // topology notices received (each may re-read /api/graph; the tests count them)
+  topologyNotices: 0,           // topology notices received (the next frame is complete; the tests count them)
   statusTriggers: 0,            // notices and closes that re-read the status (the tests count them)
 
   // Drawing (writer: renderer.js), read by the tests and the benchmark harness.

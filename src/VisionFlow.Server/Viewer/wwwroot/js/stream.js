@@ -40,6 +40,9 @@ export function connect(on) {
   };
 }
 
+/** Whether the socket is open or still opening: the graph then comes from it, not from a REST read. */
+export const streaming = () => !!socket && socket.readyState <= 1;
+
 /**
  * Asks the server for a complete frame and every topic's full message (after this page lost track of one, or on the
  * way back from a recorded moment): the next frame replaces what is drawn.

@@ -62,6 +62,27 @@ public sealed class StreamEncodingTests
     }
 
     [Test]
+    public async Task A_topology_that_changed_edges_alone_keeps_the_frame_a_delta()
+    {
+        // Flows entering the layout and hub membership bump the topology without moving any node to another place:
+        // the client's nodes are still where it put them, so only what moved is sent (a complete frame of 10,000 agents
+        // for every conversation was most of the position bytes).
+        using var state = new ClientFrameState(threshold: 0.5f);
+        state.Encode(Snapshot(1, 1, (1, 0, 0, 0), (2, 10, 0, 0)));
+        var edgesOnly = Snapshot(2, 2, (1, 0, 0, 0), (2, 11, 0, 0));
+        await Assert.That(state.NodesChanged(edgesOnly)).IsFalse();
+        var delta = state.Encode(edgesOnly);
+        await Assert.That(delta.Length).IsEqualTo(28);
+        await Assert.That(NodeFrameEncoder.ReadRecord(delta.Span).Id).IsEqualTo(2u);
+
+        // The same nodes in another order is a new topology for the client.
+        var reordered = Snapshot(3, 3, (2, 11, 0, 0), (1, 0, 0, 0));
+        await Assert.That(state.NodesChanged(reordered)).IsTrue();
+        await Assert.That(state.Encode(reordered).Length).IsEqualTo(2 * 28);
+        await Assert.That(state.NodesChanged(Snapshot(3, 4, (2, 11, 0, 0), (1, 0, 0, 0)))).IsFalse();
+    }
+
+    [Test]
     public async Task Non_finite_positions_are_not_streamed_as_moves()
     {
         using var state = new ClientFrameState(threshold: 0.5f);

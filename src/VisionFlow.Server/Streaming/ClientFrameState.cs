@@ -12,6 +12,8 @@ internal sealed class ClientFrameState : IDisposable
     private float[] _lastSent = [];
     private byte[] _buffer = [];
     private long _topologyVersion = -1;
+    private uint[] _ids = []; // the nodes of the last frame, in its order
+    private bool _completeRequested = true;
 
     public ClientFrameState(float threshold)
     {
@@ -22,8 +24,16 @@ internal sealed class ClientFrameState : IDisposable
     /// <summary>Sequence of the last snapshot encoded for this client.</summary>
     public long LastSequence { get; private set; } = -1;
 
-    /// <summary>Forces the next frame to be complete (after connect, a topology change, or a client request).</summary>
-    public void RequestComplete() => _topologyVersion = -1;
+    /// <summary>Forces the next frame to be complete (after connect, or a client request).</summary>
+    public void RequestComplete() => _completeRequested = true;
+
+    /// <summary>
+    /// Whether <paramref name="snapshot"/>'s nodes, or their order, differ from those of the last frame encoded: only then
+    /// is the next frame complete. A new topology that only moved edges (a conversation's flow entering the layout, a
+    /// hub's membership) keeps every node where it was, so the client's frame stays a delta.
+    /// </summary>
+    public bool NodesChanged(NodeSnapshot snapshot) =>
+        snapshot.TopologyVersion != _topologyVersion && !snapshot.Ids.Span.SequenceEqual(_ids);
 
     /// <summary>
     /// Encodes the frame for <paramref name="snapshot"/>: complete when the client has nothing valid, otherwise only moved
@@ -32,7 +42,7 @@ internal sealed class ClientFrameState : IDisposable
     public ReadOnlyMemory<byte> Encode(NodeSnapshot snapshot)
     {
         var count = snapshot.Count;
-        var complete = snapshot.TopologyVersion != _topologyVersion || _lastSent.Length < count * 3;
+        var complete = _completeRequested || _lastSent.Length < count * 3 || NodesChanged(snapshot);
         EnsureCapacity(count);
         var ids = snapshot.Ids.Span;
         var state = snapshot.State.Span[..(count * NodeSnapshot.Stride)];
@@ -59,7 +69,13 @@ internal sealed class ClientFrameState : IDisposable
             written += NodeFrameEncoder.RecordSize;
         }
 
-        _topologyVersion = snapshot.TopologyVersion;
+        if (snapshot.TopologyVersion != _topologyVersion)
+        {
+            _topologyVersion = snapshot.TopologyVersion;
+            _ids = ids.ToArray();
+        }
+
+        _completeRequested = false;
         LastSequence = snapshot.Sequence;
         return _buffer.AsMemory(0, written);
     }

@@ -136,6 +136,10 @@ internal sealed class PositionStreamSession
     private async Task SendLoopAsync(CancellationToken ct)
     {
         using var state = new ClientFrameState(_options.MovementThreshold);
+
+        // The rate cap waits on the session's wake, not a delay, so a topic change or a notice that comes meanwhile goes
+        // at once: a status change does not wait out the frame interval (bench attributes).
+        using var frameDue = _time.CreateTimer(static s => ((WakeSignal)s!).Set(), _wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         long lastSendTimestamp = 0;
         long lastTopology = -1;
         while (!ct.IsCancellationRequested && _socket.State == WebSocketState.Open && !_goingAway)
@@ -155,7 +159,8 @@ internal sealed class PositionStreamSession
                 var since = lastSendTimestamp == 0 ? interval : _time.GetElapsedTime(lastSendTimestamp);
                 if (since < interval && snapshot.TopologyVersion == lastTopology && !_fullRequested)
                 {
-                    await Task.Delay(interval - since, _time, ct).ConfigureAwait(false);
+                    frameDue.Change(interval - since, Timeout.InfiniteTimeSpan);
+                    await _wake.WaitAsync(ct).ConfigureAwait(false);
                     continue;
                 }
 
@@ -165,9 +170,17 @@ internal sealed class PositionStreamSession
                     state.RequestComplete();
                 }
 
+                // A topology notice tells the client the next frame is complete: only when nodes came, went or moved
+                // places (always for the first), not for a topology that changed edges alone.
+                var noticed = false;
                 if (snapshot.TopologyVersion != lastTopology)
                 {
+                    noticed = lastTopology < 0 || state.NodesChanged(snapshot);
                     lastTopology = snapshot.TopologyVersion;
+                }
+
+                if (noticed)
+                {
                     var topology = StreamNotices.Write(w =>
                     {
                         w.WriteString("type"u8, "topology"u8);

@@ -61,14 +61,21 @@ internal static class Program
     private static async Task<int> RunAsync(ServerOptions options)
     {
         var paused = StartupGcPause.Begin();
+        var hugePages = GcHugePages.Advise();
+        void Listening()
+        {
+            StartupGcPause.End(paused);
+            GcHugePages.Release(hugePages);
+        }
+
         try
         {
-            return await RunHostAsync(options, () => StartupGcPause.End(paused)).ConfigureAwait(false);
+            return await RunHostAsync(options, Listening).ConfigureAwait(false);
         }
         finally
         {
             // Every way out before the listener (a refused setting, a port in use) leaves the region too.
-            StartupGcPause.End(paused);
+            Listening();
         }
     }
 

@@ -61,21 +61,14 @@ internal static class Program
     private static async Task<int> RunAsync(ServerOptions options)
     {
         var paused = StartupGcPause.Begin();
-        var hugePages = GcHugePages.Advise();
-        void Listening()
-        {
-            StartupGcPause.End(paused);
-            GcHugePages.Release(hugePages);
-        }
-
         try
         {
-            return await RunHostAsync(options, Listening).ConfigureAwait(false);
+            return await RunHostAsync(options, () => StartupGcPause.End(paused)).ConfigureAwait(false);
         }
         finally
         {
             // Every way out before the listener (a refused setting, a port in use) leaves the region too.
-            Listening();
+            StartupGcPause.End(paused);
         }
     }
 

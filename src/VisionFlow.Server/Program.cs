@@ -60,6 +60,21 @@ internal static class Program
 
     private static async Task<int> RunAsync(ServerOptions options)
     {
+        var paused = StartupGcPause.Begin();
+        try
+        {
+            return await RunHostAsync(options, () => StartupGcPause.End(paused)).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Every way out before the listener (a refused setting, a port in use) leaves the region too.
+            StartupGcPause.End(paused);
+        }
+    }
+
+    /// <param name="listening">Called once the host listens (the start-up's no-GC region ends there).</param>
+    private static async Task<int> RunHostAsync(ServerOptions options, Action listening)
+    {
         // --simulator: the built-in simulator in-process on a free loopback port, and the MCP link pointed at it.
         EmbeddedSimulator? simulator = null;
         if (options.Simulator)
@@ -109,6 +124,7 @@ internal static class Program
                 return 1;
             }
 
+            listening();
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VisionFlow");
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
             foreach (var address in addresses ?? [])

@@ -19,7 +19,9 @@ internal sealed class HistoryRuntime(RuntimeStart runtime, TimeProvider time, IL
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => _starting = Task.Run(() =>
+        // Its own thread, as the runtime's: opening reads every segment's index, and a pool worker busy with it is
+        // one the first requests wait for.
+        lifetime.ApplicationStarted.Register(() => _starting = Task.Factory.StartNew(() =>
         {
             var history = runtime.OpenHistory();
             _history = history;
@@ -32,7 +34,7 @@ internal sealed class HistoryRuntime(RuntimeStart runtime, TimeProvider time, IL
                 tap.Start();
                 _tap = tap;
             }
-        }));
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         return Task.CompletedTask;
     }
 

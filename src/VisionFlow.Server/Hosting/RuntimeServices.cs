@@ -16,7 +16,9 @@ internal sealed class RuntimeServices(RuntimeStart runtime, IHostApplicationLife
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => _start = Task.Run(() =>
+        // On a thread of its own, not a pool worker: the start is seconds of synchronous work (history scan, device
+        // probe), and on a 2-core box the pool has two workers, so the first request would queue behind it.
+        lifetime.ApplicationStarted.Register(() => _start = Task.Factory.StartNew(() =>
         {
             try
             {
@@ -27,7 +29,7 @@ internal sealed class RuntimeServices(RuntimeStart runtime, IHostApplicationLife
                 // Serving goes on: the health report says what failed, and readiness (and systemd's READY=1) never comes.
                 Log.RuntimeStartFailed(loggers.CreateLogger("VisionFlow"), ex);
             }
-        }, CancellationToken.None));
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         return Task.CompletedTask;
     }
 

@@ -18,7 +18,7 @@ internal static class ViewerEndpoints
     private const string ResourcePrefix = "viewer/";
     private const string ModuleExtension = ".js";
 
-    // Read once, on first use (startup maps them): the files are small and the binary never changes under us.
+    // Named once, on first use (startup maps them); each file's bytes are read on its first request (ViewerAsset).
     private static readonly FrozenDictionary<string, ViewerAsset> Assets = LoadAll(typeof(ViewerEndpoints).Assembly);
 
     /// <summary>Whether a request path is one of the viewer's files, which the API key gate and the rate limiter let through.</summary>
@@ -57,7 +57,7 @@ internal static class ViewerEndpoints
             // The csproj names each file after its path under wwwroot (MSBuild's RecursiveDir: '\' on Windows).
             var file = resource[ResourcePrefix.Length..].Replace('\\', '/');
             var route = file == "index.html" ? "/" : "/" + file;
-            assets.Add(route, Load(assembly, resource, route, ContentTypeOf(file)));
+            assets.Add(route, new ViewerAsset(assembly, resource, route, ContentTypeOf(file)));
         }
 
         if (!assets.ContainsKey("/"))
@@ -79,30 +79,6 @@ internal static class ViewerEndpoints
         ".png" => "image/png",
         _ => throw new InvalidOperationException($"viewer file '{file}' has no content type: add its extension to {nameof(ViewerEndpoints)}"),
     };
-
-    private static ViewerAsset Load(Assembly assembly, string resource, string route, string contentType)
-    {
-        using var stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"viewer resource '{resource}' is missing from the binary");
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        var bytes = buffer.ToArray();
-        var etag = "\"" + Fnv1a64(bytes).ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + "\"";
-        return new ViewerAsset(route, contentType, bytes, etag);
-    }
-
-    // A content hash, not a security boundary: FNV-1a keeps the binary independent of OpenSSL (SHA-256 on Linux goes
-    // through libssl, which the FROM-scratch image does not carry).
-    private static ulong Fnv1a64(ReadOnlySpan<byte> data)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var b in data)
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        return hash;
-    }
 
     // no-cache: a browser keeps each file but asks again every load, and gets 304 while its ETag matches, so a new binary
     // is never mixed with modules cached from an old one (the modules' URLs carry no version).

@@ -159,12 +159,13 @@ public sealed class TelemetryIntake
     }
 
     /// <summary>
-    /// A present agent's gauges and when it was last heard, exactly as <see cref="DescribeAgent"/> gives them (null where
+    /// A present agent's gauges, when it was last heard and its telemetry's time, exactly as <see cref="DescribeAgent"/> gives them (null where
     /// the peer never said), without building the agent: a busy swarm moves every agent's gauges on every tick, and
     /// readers that pass those on (the <c>/ws</c> agents topic) should not allocate a description per reading. Same
     /// rules as <see cref="DescribeAgent"/>: inside <see cref="ChangesApplied"/> or <see cref="Woke"/>.
     /// </summary>
-    public void ReadGauges(int agentKey, out float? cpuUsage, out float? memoryUsage, out long? tokensUsed, out DateTimeOffset lastSeen)
+    public void ReadGauges(
+        int agentKey, out float? cpuUsage, out float? memoryUsage, out long? tokensUsed, out DateTimeOffset lastSeen, out DateTimeOffset? telemetryTimestamp)
     {
         if (!Cache.IsPresent(agentKey)) throw new ArgumentOutOfRangeException(nameof(agentKey), agentKey, "not a present agent");
         ref readonly var s = ref Cache.StateOf(agentKey);
@@ -173,6 +174,7 @@ public sealed class TelemetryIntake
         memoryUsage = (known & TelemetryFields.MemoryUsage) != 0 ? s.MemoryUsage : null;
         tokensUsed = (known & TelemetryFields.TokensUsed) != 0 ? s.TokensUsed : null;
         lastSeen = new DateTimeOffset(s.LastSeenTicks, TimeSpan.Zero);
+        telemetryTimestamp = s.TelemetryTicks > 0 ? new DateTimeOffset(s.TelemetryTicks, TimeSpan.Zero) : null;
     }
 
     /// <summary>

@@ -143,7 +143,7 @@ internal sealed class AgentsTopic
     // Held gauges: read without describing the agent (ten thousand a second in a big swarm, none allocated).
     private void PatchGauges(int key)
     {
-        _mcp.Intake.ReadGauges(key, out var cpu, out var memory, out var tokens, out var lastSeen);
+        _mcp.Intake.ReadGauges(key, out var cpu, out var memory, out var tokens, out var lastSeen, out _);
         var w = Begin();
         WriteNumber(w, "cpu_usage"u8, cpu);
         WriteNumber(w, "memory_usage"u8, memory);

@@ -27,9 +27,9 @@ namespace VisionFlow.Server.History;
 /// <remarks>
 /// An update that moved only gauges (CPU, memory, tokens) is not described at once: the recorder keeps gauges once a
 /// second anyway, and a busy swarm moves every agent's gauges on every tick, so describing each agent ten times a second
-/// was most of recording's cost (bench/README "History"). Such an agent is described again once
+/// was most of recording's cost (bench/README "History"). Such an agent's gauges alone are read again once
 /// <see cref="GaugeHold"/> has passed since it was held (<see cref="HeldGauges"/>), with the next batch or at the
-/// intake's next wake, as it then is.
+/// intake's next wake, as they then are, and recorded as those fields only.
 /// </remarks>
 internal sealed partial class HistoryTap : IAsyncDisposable
 {
@@ -46,6 +46,12 @@ internal sealed partial class HistoryTap : IAsyncDisposable
     // the batch that said so: the first round's snapshot already holds what a batch up to its version changed.
     private Dictionary<string, Pending<AgentInfo>> _agents = new(StringComparer.Ordinal);
     private Dictionary<string, Pending<AgentInfo>> _agentsSpare = new(StringComparer.Ordinal);
+
+    // Agents whose held gauges fell due since the loop last took them: just those fields, read without describing the
+    // agent (ten thousand a second in a big swarm), and newer than any description of the same agent taken before.
+    private Dictionary<string, PendingGauges> _gauges = new(StringComparer.Ordinal);
+    private Dictionary<string, PendingGauges> _gaugesSpare = new(StringComparer.Ordinal);
+    private readonly FieldChange[] _gaugeFields = new FieldChange[5];
     private Dictionary<(string From, string To), Pending<AgentEdgeInfo>> _edgesPending = [];
     private Dictionary<(string From, string To), Pending<AgentEdgeInfo>> _edgesSpare = [];
     private readonly HashSet<(string From, string To)> _edgesRecorded = [];
@@ -144,7 +150,9 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             foreach (var key in changes.Removed)
             {
                 _gaugesHeld.Forget(key);
-                _agents[intake.AgentId(key)] = new(null, version);
+                var id = intake.AgentId(key);
+                _agents[id] = new(null, version);
+                _gauges.Remove(id);
             }
 
             foreach (var key in changes.Added)
@@ -152,6 +160,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
                 _gaugesHeld.Release(key);
                 var agent = intake.DescribeAgent(key);
                 _agents[agent.Id] = new(agent, version);
+                _gauges.Remove(agent.Id); // this description is newer
             }
 
             var updated = changes.Updated;
@@ -166,6 +175,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
                 _gaugesHeld.Release(updated[i]); // described whole, as it now is
                 var agent = intake.DescribeAgent(updated[i]);
                 _agents[agent.Id] = new(agent, version);
+                _gauges.Remove(agent.Id); // this description is newer
             }
 
             TakeDueGauges_NeedsLock();
@@ -199,8 +209,9 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         var taken = false;
         while (_gaugesHeld.TryTakeDue(GaugeHold, out var key))
         {
-            var agent = intake.DescribeAgent(key);
-            _agents[agent.Id] = new(agent, _lastVersion); // as it is now: at least as new as the last batch
+            // As they are now: at least as new as the last batch.
+            intake.ReadGauges(key, out var cpu, out var memory, out var tokens, out var lastSeen, out var telemetry);
+            _gauges[intake.AgentId(key)] = new(cpu, memory, tokens, lastSeen, telemetry, _lastVersion);
             taken = true;
         }
 
@@ -345,20 +356,23 @@ internal sealed partial class HistoryTap : IAsyncDisposable
                 }
 
                 Dictionary<string, Pending<AgentInfo>> agents;
+                Dictionary<string, PendingGauges> gauges;
                 Dictionary<(string From, string To), Pending<AgentEdgeInfo>> edges;
                 lock (_pendingGate)
                 {
                     (agents, _agents, _agentsSpare) = (_agents, _agentsSpare, _agents);
+                    (gauges, _gauges, _gaugesSpare) = (_gauges, _gaugesSpare, _gauges);
                     (edges, _edgesPending, _edgesSpare) = (_edgesPending, _edgesSpare, _edgesPending);
                 }
 
                 try
                 {
-                    Record(agents, edges);
+                    Record(agents, gauges, edges);
                 }
                 finally
                 {
                     agents.Clear();
+                    gauges.Clear();
                     edges.Clear();
                 }
             }
@@ -383,9 +397,10 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         }
     }
 
-    private void Record(Dictionary<string, Pending<AgentInfo>> agents, Dictionary<(string From, string To), Pending<AgentEdgeInfo>> edges)
+    private void Record(
+        Dictionary<string, Pending<AgentInfo>> agents, Dictionary<string, PendingGauges> gauges, Dictionary<(string From, string To), Pending<AgentEdgeInfo>> edges)
     {
-        if (agents.Count == 0 && edges.Count == 0)
+        if (agents.Count == 0 && gauges.Count == 0 && edges.Count == 0)
         {
             return;
         }
@@ -406,6 +421,23 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             {
                 batch.AgentRemoved(id);
             }
+        }
+
+        // After the descriptions: gauges taken after a description of the same agent are newer than it.
+        var f = _gaugeFields; // the tap's loop only
+        foreach (var (id, g) in gauges)
+        {
+            if (g.Version <= _recordedUpTo)
+            {
+                continue;
+            }
+
+            f[0] = new(AgentField.CpuUsage, g.CpuUsage);
+            f[1] = new(AgentField.MemoryUsage, g.MemoryUsage);
+            f[2] = new(AgentField.TokensUsed, g.TokensUsed);
+            f[3] = new(AgentField.LastSeen, FieldValue.Of(g.LastSeen));
+            f[4] = new(AgentField.TelemetryTimestamp, g.TelemetryTimestamp);
+            batch.AgentChanged(id, f);
         }
 
         foreach (var (key, pending) in edges)
@@ -459,6 +491,10 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             batch.EdgeChanged(e.SourceId, e.TargetId, fields);
         }
     }
+
+    /// <summary>An agent's gauges as they were when taken, and the cache version then.</summary>
+    private readonly record struct PendingGauges(
+        float? CpuUsage, float? MemoryUsage, long? TokensUsed, DateTimeOffset LastSeen, DateTimeOffset? TelemetryTimestamp, long Version);
 
     /// <summary>A description noted in a batch (null: gone) and the cache version after that batch.</summary>
     private readonly record struct Pending<T>(T? Value, long Version)

@@ -12,18 +12,24 @@ internal sealed class NodePlacement
     private readonly Dictionary<uint, int> _previousIndex = [];
     private float[] _carryX = [], _carryY = [], _carryZ = [];
     private bool[] _carryPinned = [], _placed = [];
+    private ulong[] _carrySignature = [];
 
     /// <summary>
     /// Applies a topology (ids and symmetric CSR) to <paramref name="graph"/>, creating it when null. Returns whether the
-    /// layout's input changed; <paramref name="newNodes"/> counts the nodes placed for the first time.
+    /// layout's input changed; <paramref name="newNodes"/> counts the nodes placed for the first time and
+    /// <paramref name="touched"/> the known nodes the change reached (gone, or with other neighbours or weights), so the
+    /// loop can tell a local change from a big one.
     /// </summary>
-    public bool Apply(ref LayoutGraph? graph, ReadOnlySpan<uint> ids, ReadOnlySpan<int> offsets, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights, out int newNodes)
+    public bool Apply(ref LayoutGraph? graph, ReadOnlySpan<uint> ids, ReadOnlySpan<int> offsets, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights, out int newNodes, out int touched)
     {
         newNodes = 0;
+        touched = 0;
         var weightsVersion = graph?.WeightsVersion ?? 0;
+        var differingWeights = graph is not null && graph.EdgeEntryCount == weights.Length ? CountDiffering(graph.EdgeWeights, weights) : 0;
         if (graph is not null && graph.TryUpdateWeights(ids, offsets, targets, weights))
         {
-            // Only weights moved (or nothing at all: a settled layout stays settled).
+            // Only weights moved (or nothing at all: a settled layout stays settled). Each edge is two CSR entries, one per end.
+            touched = differingWeights;
             return graph.WeightsVersion != weightsVersion;
         }
 
@@ -35,8 +41,11 @@ internal sealed class NodePlacement
             for (var i = 0; i < oldIds.Length; i++) previous.TryAdd(oldIds[i], i);
             Carry(graph.X, ref _carryX); Carry(graph.Y, ref _carryY); Carry(graph.Z, ref _carryZ);
             Carry(graph.Pinned, ref _carryPinned);
+            ScratchArray.Ensure(ref _carrySignature, oldIds.Length);
+            for (var i = 0; i < oldIds.Length; i++) _carrySignature[i] = Signature(oldIds, graph.EdgeOffsets, graph.EdgeTargets, graph.EdgeWeights, i);
         }
 
+        var carried = 0;
         if (graph is null) graph = new LayoutGraph(ids, offsets, targets, weights);
         else graph.SetTopology(ids, offsets, targets, weights);
 
@@ -53,6 +62,8 @@ internal sealed class NodePlacement
                 g.VX[i] = g.VY[i] = g.VZ[i] = 0;
                 g.SetPinned(i, _carryPinned[old]);
                 placed[i] = true;
+                carried++;
+                if (Signature(ids, offsets, targets, weights, i) != _carrySignature[old]) touched++;
             }
             else if (g.Pinned[i])
             {
@@ -60,6 +71,7 @@ internal sealed class NodePlacement
             }
         }
 
+        touched += previous.Count - carried; // nodes that left
         var radius = 50f * MathF.Cbrt(Math.Max(1, n));
         for (var i = 0; i < n; i++)
         {
@@ -106,6 +118,35 @@ internal sealed class NodePlacement
         }
 
         g.VX[i] = g.VY[i] = g.VZ[i] = 0;
+    }
+
+    /// <summary>
+    /// An order-free summary of node <paramref name="i"/>'s neighbours (by id) and their weights: equal before and after
+    /// a change unless the change reached the node (a hash: a collision only makes a change look smaller).
+    /// </summary>
+    private static ulong Signature(ReadOnlySpan<uint> ids, ReadOnlySpan<int> offsets, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights, int i)
+    {
+        var sum = (ulong)(offsets[i + 1] - offsets[i]);
+        for (var e = offsets[i]; e < offsets[i + 1]; e++)
+        {
+            var t = targets[e];
+            var id = (uint)t < (uint)ids.Length ? ids[t] : ids[i];
+            var h = (((ulong)id << 32) | BitConverter.SingleToUInt32Bits(weights[e])) * 0x9E3779B97F4A7C15ul;
+            sum += h ^ (h >> 29);
+        }
+
+        return sum;
+    }
+
+    private static int CountDiffering(ReadOnlySpan<float> held, ReadOnlySpan<float> given)
+    {
+        var count = 0;
+        for (var e = 0; e < held.Length; e++)
+        {
+            if (held[e] != given[e]) count++;
+        }
+
+        return count;
     }
 
     private static void Carry<T>(ReadOnlySpan<T> from, ref T[] into)

@@ -240,7 +240,7 @@ public sealed class PhysicsLoop : IDisposable
             _stepTimes.Record(stepTime);
             _steps += iterations;
             _maxSpeed = maxSpeed;
-            if (_policy.Stepped(iterations, stepTime, maxSpeed)) PhysicsLog.Settled(_logger, _steps);
+            if (_policy.Stepped(iterations, stepTime, maxSpeed, _options.Parameters.Dt)) PhysicsLog.Settled(_logger, _steps, maxSpeed);
             if (_policy.ShouldPublish(changed, _mode, maxSpeed * _options.Parameters.Dt * iterations)) Publish();
 
             // Submitted while this tick stepped: shown now rather than at the next tick.
@@ -282,12 +282,17 @@ public sealed class PhysicsLoop : IDisposable
         // change. Weights touch no position.
         if (_graph is not null && (items.Topology is not null || items.Moves.Count > 0)) _backend!.ReadBack(_graph);
         var changed = items.Resume;
+        // Whether the change grants the short burst of a local one (an edge or weights among known nodes) or a full
+        // layout (new nodes, a move, a resume, a big change): see TickPolicy.
+        var full = items.Resume || items.Moves.Count > 0;
+        var touched = 0;
         if (items.Topology is { } topology)
         {
             try
             {
-                changed |= _placement.Apply(ref _graph, topology.Ids, topology.Offsets, topology.Targets, topology.Weights, out var newNodes);
+                changed |= _placement.Apply(ref _graph, topology.Ids, topology.Offsets, topology.Targets, topology.Weights, out var newNodes, out touched);
                 _policy.NodesPlaced(newNodes);
+                full |= newNodes > 0;
             }
             finally
             {
@@ -297,11 +302,22 @@ public sealed class PhysicsLoop : IDisposable
 
         if (_graph is { } graph)
         {
-            foreach (var (edge, weight) in items.Weights) changed |= graph.SetEdgeWeight((uint)(edge >> 32), (uint)edge, weight);
+            foreach (var (edge, weight) in items.Weights)
+            {
+                if (graph.SetEdgeWeight((uint)(edge >> 32), (uint)edge, weight))
+                {
+                    changed = true;
+                    touched += 2;
+                }
+            }
+
             foreach (var (id, move) in items.Moves) changed |= NodePlacement.Move(graph, id, move);
+
+            // The host arrays are current after a topology or a move (read back above): the layout's size for settling.
+            if (items.Topology is not null || items.Moves.Count > 0) _policy.Measured(graph.Radius());
         }
 
-        if (changed && _policy.Wake()) PhysicsLog.Resumed(_logger);
+        if (changed && _policy.Wake(local: !full && TickPolicy.IsLocal(touched, _graph?.NodeCount ?? 0))) PhysicsLog.Resumed(_logger);
         if (changed) AdjustPeriod(); // moving again: back to single steps at the mode's pace
         return changed;
     }
@@ -328,6 +344,7 @@ public sealed class PhysicsLoop : IDisposable
         {
             if (readBack) _backend.ReadBack(graph);
             _publisher.Publish(graph, _policy.Settled);
+            _policy.Measured(graph.Radius());
         }
 
         _policy.Published();

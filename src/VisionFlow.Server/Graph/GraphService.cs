@@ -76,6 +76,11 @@ internal sealed class GraphService : IAsyncDisposable
                 CalmSpeed = 1f,
                 CalmStride = 6,
                 MaxStepShare = 0.1,
+                // Settled = no visible motion (a pixel a second at fit-to-screen, PhysicsLoopOptions.SettleMotion), or the
+                // change's steps spent: 90 (1.5 s at the standard rate) for a conversation that starts or stops between
+                // known agents, a minute's for new nodes, so a layout rests within seconds of its last change (issue 23).
+                LocalBurstSteps = 90,
+                FullLayoutSteps = 3600,
             },
             time,
             loggers.CreateLogger<PhysicsLoop>());

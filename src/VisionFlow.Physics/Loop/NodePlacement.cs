@@ -2,12 +2,20 @@ namespace VisionFlow.Physics.Loop;
 
 /// <summary>
 /// Takes a new topology into the layout without losing it: nodes keep their position and pin by id (their velocity
-/// restarts from rest), and a node seen for the first time starts next to its first placed neighbour, or on a
-/// deterministic spot in the layout's volume. The same ids and edges with other weights are taken in place, keeping
-/// every velocity and the topology version. Owned by the loop's tick (one thread at a time).
+/// restarts from rest), and a node seen for the first time starts where the spring to its first placed neighbour rests
+/// (in a hashed direction), or on a deterministic spot in the layout's volume. The same ids and edges with other weights
+/// are taken in place, keeping every velocity and the topology version. Owned by the loop's tick (one thread at a time).
 /// </summary>
-internal sealed class NodePlacement
+/// <remarks>
+/// Placed within 20 units of its neighbour, a swarm of 10,000 agents arriving at once started as a ball of 20 units
+/// around its hub: every node inside every other's repulsion cutoff (10⁸ pairs a step) and thousands of steps to spread
+/// to the hub's rest length (50·√(degree/32), <see cref="PairMath.RestScale"/>) at the speed cap. At the spring's rest
+/// length it starts spread over that sphere, next to its final place.
+/// </remarks>
+internal sealed class NodePlacement(PhysicsParameters? parameters = null)
 {
+    private readonly PhysicsParameters _parameters = parameters ?? PhysicsParameters.Default;
+
     // Agents come and go a few times a second at scale, so the carry-over state is scratch kept between changes.
     private readonly Dictionary<uint, int> _previousIndex = [];
     private float[] _carryX = [], _carryY = [], _carryZ = [];
@@ -77,7 +85,7 @@ internal sealed class NodePlacement
         {
             if (placed[i]) continue;
             newNodes++;
-            PlaceNew(g, i, ids[i], offsets, targets, placed, radius);
+            PlaceNew(g, i, ids[i], offsets, targets, placed, radius, _parameters);
             placed[i] = true;
         }
 
@@ -97,8 +105,8 @@ internal sealed class NodePlacement
         return true;
     }
 
-    /// <summary>Deterministic spot: next to the first placed neighbour, else on a hashed point in the layout's volume.</summary>
-    private static void PlaceNew(LayoutGraph g, int i, uint id, ReadOnlySpan<int> offsets, ReadOnlySpan<int> targets, ReadOnlySpan<bool> placed, float radius)
+    /// <summary>Deterministic spot: where the spring to the first placed neighbour rests, else on a hashed point in the layout's volume.</summary>
+    private static void PlaceNew(LayoutGraph g, int i, uint id, ReadOnlySpan<int> offsets, ReadOnlySpan<int> targets, ReadOnlySpan<bool> placed, float radius, PhysicsParameters parameters)
     {
         var h = (uint)i * 0x9E3779B1u ^ id;
         float jx = (h & 0x3FF) / 1023f - 0.5f, jy = ((h >> 10) & 0x3FF) / 1023f - 0.5f, jz = ((h >> 20) & 0x3FF) / 1023f - 0.5f;
@@ -110,7 +118,12 @@ internal sealed class NodePlacement
 
         if (anchor >= 0)
         {
-            g.X[i] = g.X[anchor] + jx * 20f; g.Y[i] = g.Y[anchor] + jy * 20f; g.Z[i] = g.Z[anchor] + jz * 20f;
+            // The hashed direction, at the spring's rest length (a hub's springs are longer; CpuLayoutBackend.NodeForce).
+            var length = MathF.Sqrt((jx * jx) + (jy * jy) + (jz * jz));
+            if (length < 0.05f) (jx, jy, jz, length) = (0.5f, 0f, 0f, 0.5f);
+            var rest = parameters.For(id).RestLength
+                * PairMath.RestScale(offsets[i + 1] - offsets[i], offsets[anchor + 1] - offsets[anchor]) / length;
+            g.X[i] = g.X[anchor] + jx * rest; g.Y[i] = g.Y[anchor] + jy * rest; g.Z[i] = g.Z[anchor] + jz * rest;
         }
         else
         {

@@ -25,7 +25,7 @@ public sealed class PhysicsLoop : IDisposable
     private readonly LayoutInbox _inbox = new();
     private readonly BackendSelector _backends;
     private readonly TickPolicy _policy;
-    private readonly NodePlacement _placement = new();
+    private readonly NodePlacement _placement;
     private readonly PositionPublisher _publisher;
     private readonly TickTimer _timer;
     private readonly StepTimeRecorder _stepTimes = new();
@@ -60,6 +60,7 @@ public sealed class PhysicsLoop : IDisposable
         _mode = options.InitialMode;
         _backends = new BackendSelector(options.Backend, vulkanFactory, _logger);
         _policy = new TickPolicy(options);
+        _placement = new NodePlacement(options.Parameters);
         _publisher = new PositionPublisher(timeProvider);
         var inbox = _inbox;
         _timer = new TickTimer(timeProvider, () => inbox.HasWork);

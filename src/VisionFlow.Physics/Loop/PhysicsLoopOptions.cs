@@ -49,14 +49,14 @@ public sealed record PhysicsLoopOptions
 
     /// <summary>
     /// No visible motion, relative to the layout's size: the share of its radius (half its largest side) a node may
-    /// cover in a second of steps (60) and still count as at rest. 0.002 is about a pixel a second with the layout
-    /// fitted to a 1,000-pixel view; 0: the absolute <see cref="SettleSpeed"/> alone.
+    /// cover in a second of steps (60) and still count as at rest. 0.01 is five pixels a second with the layout fitted to
+    /// a 1,000-pixel view (its diameter across it): a creep, not a motion; 0: the absolute <see cref="SettleSpeed"/> alone.
     /// </summary>
     /// <remarks>
     /// A big layout always has some node creeping above any absolute speed (at 10,000 agents it never settled), and a
     /// small one took minutes to creep below it; what a viewer sees is motion against the size of what is shown.
     /// </remarks>
-    public float SettleMotion { get; init; } = 0.002f;
+    public float SettleMotion { get; init; } = 0.01f;
 
     /// <summary>Consecutive calm steps before the loop pauses.</summary>
     public int SettleFrames { get; init; } = 30;

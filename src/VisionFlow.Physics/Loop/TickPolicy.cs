@@ -8,8 +8,8 @@ namespace VisionFlow.Physics.Loop;
 /// <remarks>
 /// Settled means either of two things. <b>No visible motion</b>: every speed stays under <see cref="SettleSpeedLimit"/>
 /// for <see cref="PhysicsLoopOptions.SettleFrames"/> steps in a row, where the limit is the speed at which a node would
-/// cross <see cref="PhysicsLoopOptions.SettleMotion"/> of the layout's radius in a second of steps (a pixel a second
-/// at fit-to-screen), never below <see cref="PhysicsLoopOptions.SettleSpeed"/>. An absolute speed alone never fired on
+/// cross <see cref="PhysicsLoopOptions.SettleMotion"/> of the layout's radius in a second of steps (a creep of
+/// a few pixels a second at fit-to-screen), never below <see cref="PhysicsLoopOptions.SettleSpeed"/>. An absolute speed alone never fired on
 /// big layouts (some node always creeps above it) and fired minutes late on small ones. <b>The change's steps are
 /// spent</b>: every change grants steps (<see cref="PhysicsLoopOptions.LocalBurstSteps"/> for a local one, an edge or a
 /// weight among known nodes; <see cref="PhysicsLoopOptions.FullLayoutSteps"/> for new nodes, moves or a big change),

@@ -20,7 +20,7 @@ public sealed class SettleTests
         MinPublishedMotion = 0.25f,
         CalmSpeed = 1f,
         CalmStride = 6,
-        LocalBurstSteps = 90,
+        LocalBurstSteps = 30,
         FullLayoutSteps = 3600,
     };
 

@@ -76,10 +76,12 @@ internal sealed class GraphService : IAsyncDisposable
                 CalmSpeed = 1f,
                 CalmStride = 6,
                 MaxStepShare = 0.1,
-                // Settled = no visible motion (a pixel a second at fit-to-screen, PhysicsLoopOptions.SettleMotion), or the
-                // change's steps spent: 90 (1.5 s at the standard rate) for a conversation that starts or stops between
-                // known agents, a minute's for new nodes, so a layout rests within seconds of its last change (issue 23).
-                LocalBurstSteps = 90,
+                // Settled = no visible motion (1 % of the radius a second, PhysicsLoopOptions.SettleMotion), or the change's
+                // steps spent: 30 (half a second at the standard rate) for a conversation that starts, stops or changes pace
+                // between known agents, a minute's for new nodes, so a layout rests within seconds of its last change. Ten
+                // simulated agents start or change a conversation about once a second: with 90 steps the layout never
+                // rested between them (issue 23).
+                LocalBurstSteps = 30,
                 FullLayoutSteps = 3600,
             },
             time,

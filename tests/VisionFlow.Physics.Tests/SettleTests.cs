@@ -148,6 +148,44 @@ public sealed class SettleTests
     }
 
     [Test]
+    public async Task Local_changes_soon_after_the_layout_rested_are_shown_at_once_and_stepped_together_after_the_rest()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(Service with { FullLayoutSteps = 600, MinRest = TimeSpan.FromSeconds(1) }, time);
+        var (ids, edges) = Topology(TestGraphs.Swarm(50, seed: 3, radius: 100, sphere: true));
+        loop.SubmitTopology(ids, edges);
+        loop.Start();
+        await SettleAsync(time, loop, 3000);
+        var rested = loop.Status;
+        var topology = loop.Positions.TopologyVersion;
+
+        // A conversation starts right after the layout came to rest: on screen at once, not stepped yet.
+        loop.SubmitTopology(ids, [.. edges, (1, 50, 4f)]);
+        await Assert.That(loop.Positions.TopologyVersion).IsGreaterThan(topology);
+        time.Advance(TimeSpan.FromMilliseconds(400));
+        await Assert.That(loop.Status.Steps).IsEqualTo(rested.Steps);
+        await Assert.That(loop.Status.Settled).IsTrue();
+
+        // Another starts pacing up meanwhile: it joins the same burst, once the second of rest is over.
+        loop.SubmitWeights([(ids[1], ids[50], 8f)]);
+        time.Advance(TimeSpan.FromMilliseconds(400));
+        await Assert.That(loop.Status.Steps).IsEqualTo(rested.Steps);
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        await Assert.That(loop.Status.Steps).IsGreaterThan(rested.Steps);
+        await SettleAsync(time, loop, 1000);
+        var burst = loop.Status.Steps - rested.Steps;
+        await Assert.That(burst).IsGreaterThan(0);
+        await Assert.That(burst).IsLessThanOrEqualTo(Service.LocalBurstSteps + Service.CalmStride);
+        await AssertRestsAsync(time, loop);
+
+        // A new node never waits for the rest.
+        var before = loop.Status.Steps;
+        loop.SubmitTopology([.. ids, 0x8000_0000u | 900], [.. edges, (1, 50, 8f), (0, ids.Length, 1f)]);
+        time.Advance(Tick * 2);
+        await Assert.That(loop.Status.Steps).IsGreaterThan(before);
+    }
+
+    [Test]
     public async Task A_new_node_or_a_big_change_still_lays_out_fully()
     {
         var time = new FakeTimeProvider();

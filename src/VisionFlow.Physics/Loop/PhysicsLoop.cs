@@ -36,6 +36,8 @@ public sealed class PhysicsLoop : IDisposable
     private LayoutGraph? _graph;
     private long _steps, _ticks, _errors;
     private float _maxSpeed;
+    private long _restedAt; // timestamp at which the layout last came to rest
+    private bool _deferredBurst; // a local change taken while resting, stepped once the rest is over
     private bool _disposed;
     private int _started;
 
@@ -210,13 +212,23 @@ public sealed class PhysicsLoop : IDisposable
             if (_disposed || _backend is null) return;
             _ticks++;
             var changed = TakeChanges();
+            if (_deferredBurst && RestLeft() <= TimeSpan.Zero)
+            {
+                // The rest is over: one burst for the local changes taken meanwhile.
+                _deferredBurst = false;
+                if (_policy.Wake(local: true)) PhysicsLog.Resumed(_logger);
+                AdjustPeriod();
+            }
+
             var graph = _graph;
             if (_policy.Settled || graph is null || graph.NodeCount == 0)
             {
-                // Nothing to step: show what changed, then rest until something else is handed in.
+                // Nothing to step: show what changed, then rest until something else is handed in (or, with local changes
+                // waiting, until the rest is over).
                 if (changed) Publish();
                 else PublishStatus();
-                _timer.TryPark();
+                if (_deferredBurst) RestThenTick();
+                else _timer.TryPark();
                 return;
             }
 
@@ -241,7 +253,12 @@ public sealed class PhysicsLoop : IDisposable
             _stepTimes.Record(stepTime);
             _steps += iterations;
             _maxSpeed = maxSpeed;
-            if (_policy.Stepped(iterations, stepTime, maxSpeed, _options.Parameters.Dt)) PhysicsLog.Settled(_logger, _steps, maxSpeed);
+            if (_policy.Stepped(iterations, stepTime, maxSpeed, _options.Parameters.Dt))
+            {
+                _restedAt = _time.GetTimestamp();
+                PhysicsLog.Settled(_logger, _steps, maxSpeed);
+            }
+
             if (_policy.ShouldPublish(changed, _mode, maxSpeed * _options.Parameters.Dt * iterations)) Publish();
 
             // Submitted while this tick stepped: shown now rather than at the next tick.
@@ -318,9 +335,31 @@ public sealed class PhysicsLoop : IDisposable
             if (items.Topology is not null || items.Moves.Count > 0) _policy.Measured(graph.Radius());
         }
 
-        if (changed && _policy.Wake(local: !full && TickPolicy.IsLocal(touched, _graph?.NodeCount ?? 0))) PhysicsLog.Resumed(_logger);
-        if (changed) AdjustPeriod(); // moving again: back to single steps at the mode's pace
-        return changed;
+        if (!changed) return false;
+        var local = !full && TickPolicy.IsLocal(touched, _graph?.NodeCount ?? 0);
+        if (local && _policy.Settled && RestLeft() > TimeSpan.Zero)
+        {
+            // Taken (and shown) now, stepped when the rest is over, together with whatever else comes meanwhile.
+            _deferredBurst = true;
+            return true;
+        }
+
+        _deferredBurst = false;
+        if (_policy.Wake(local)) PhysicsLog.Resumed(_logger);
+        AdjustPeriod(); // moving again: back to single steps at the mode's pace
+        return true;
+    }
+
+    /// <summary>How much of <see cref="PhysicsLoopOptions.MinRest"/> is left since the layout came to rest.</summary>
+    private TimeSpan RestLeft() =>
+        _options.MinRest <= TimeSpan.Zero || !_policy.Settled ? TimeSpan.Zero : _options.MinRest - _time.GetElapsedTime(_restedAt);
+
+    /// <summary>Rests until the rest is over, then ticks (local changes are waiting). Under the tick gate.</summary>
+    private void RestThenTick()
+    {
+        var left = RestLeft();
+        _period = left > TimeSpan.Zero ? left : _policy.Period(_mode);
+        _timer.SetPeriod(_period);
     }
 
     /// <summary>Applies what was handed in and publishes a new topology, without a step (under the tick gate).</summary>

@@ -73,6 +73,17 @@ public sealed record PhysicsLoopOptions
     public int LocalBurstSteps { get; init; }
 
     /// <summary>
+    /// Least rest between local bursts: a local change handed in sooner after the layout came to rest is taken and shown at
+    /// once but stepped only when this much time has passed, together with the local changes that came meanwhile.
+    /// <see cref="TimeSpan.Zero"/>: stepped at once. Other changes (new nodes, moves) never wait.
+    /// </summary>
+    /// <remarks>
+    /// Ten simulated agents start, end or change the pace of a conversation about twice a second: each burst alone is
+    /// short, but back to back they kept the layout stepping 50 times a second.
+    /// </remarks>
+    public TimeSpan MinRest { get; init; }
+
+    /// <summary>
     /// Steps any other change grants (new nodes, a move, a big change), after the warm-up: a bound on how long a layout
     /// that never stops moving visibly keeps stepping. 0: no cap.
     /// </summary>

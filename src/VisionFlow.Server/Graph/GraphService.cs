@@ -82,6 +82,8 @@ internal sealed class GraphService : IAsyncDisposable
                 // simulated agents start or change a conversation about once a second: with 90 steps the layout never
                 // rested between them (issue 23).
                 LocalBurstSteps = 30,
+                // ...and such changes at most one burst a second: taken and shown at once, stepped together.
+                MinRest = TimeSpan.FromSeconds(1),
                 FullLayoutSteps = 3600,
             },
             time,

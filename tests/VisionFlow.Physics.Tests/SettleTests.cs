@@ -148,6 +148,30 @@ public sealed class SettleTests
     }
 
     [Test]
+    public async Task A_local_change_during_a_burst_joins_it_rather_than_lengthening_it()
+    {
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(Service with { FullLayoutSteps = 600 }, time);
+        var (ids, edges) = Topology(TestGraphs.Swarm(50, seed: 3, radius: 100, sphere: true));
+        loop.SubmitTopology(ids, edges);
+        loop.Start();
+        await SettleAsync(time, loop, 3000);
+        var rested = loop.Status.Steps;
+
+        // Conversations change every 100 ms, faster than a burst lasts: still one burst's steps, then rest.
+        for (var k = 0; k < 10; k++)
+        {
+            loop.SubmitWeights([(ids[0], ids[1 + k], 2f)]);
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        await SettleAsync(time, loop, 1000);
+        await Assert.That(loop.Status.Steps - rested).IsGreaterThan(0);
+        await Assert.That(loop.Status.Steps - rested).IsLessThanOrEqualTo(Service.LocalBurstSteps + Service.CalmStride);
+        await AssertRestsAsync(time, loop);
+    }
+
+    [Test]
     public async Task Local_changes_soon_after_the_layout_rested_are_shown_at_once_and_stepped_together_after_the_rest()
     {
         var time = new FakeTimeProvider();

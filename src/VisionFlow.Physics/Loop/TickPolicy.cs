@@ -77,14 +77,19 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     /// <summary>
     /// Something changed the layout's input: it counts as moving again, with the steps the change grants (a local one
     /// <see cref="PhysicsLoopOptions.LocalBurstSteps"/>, any other <see cref="PhysicsLoopOptions.FullLayoutSteps"/>; a
-    /// later change never shortens what an earlier one granted). True when it had settled.
+    /// later change never shortens what an earlier one granted, and a local one does not lengthen a running burst: it
+    /// joins it). True when it had settled.
     /// </summary>
+    /// <remarks>
+    /// Topping a burst up with each local change kept ten simulated agents' layout stepping for as long as their
+    /// conversations changed faster than a burst lasts (about twice a second).
+    /// </remarks>
     public bool Wake(bool local = false)
     {
         _calmSteps = 0;
         _stride = 1;
         var grant = local && options.LocalBurstSteps > 0 ? options.LocalBurstSteps : options.FullLayoutSteps > 0 ? options.FullLayoutSteps : int.MaxValue;
-        _budget = Settled ? grant : Math.Max(_budget, grant);
+        _budget = Settled ? grant : local && grant != int.MaxValue ? _budget : Math.Max(_budget, grant);
         if (!Settled)
         {
             return false;

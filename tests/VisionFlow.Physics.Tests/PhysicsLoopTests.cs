@@ -147,10 +147,13 @@ public sealed class PhysicsLoopTests
         time.Advance(TimeSpan.FromMilliseconds(100));
         await Assert.That(loop.Status.Settled).IsTrue();
 
-        // New weights change the forces: the layout wakes up.
+        // New weights change the forces: the layout wakes up and steps (at rest length the spring pulls nothing, so it
+        // rests again once it has counted its calm steps).
+        var steps = loop.Status.Steps;
         loop.SubmitTopology([1u, 2u], [(0, 1, 5f)]);
         time.Advance(TimeSpan.FromMilliseconds(20));
         await Assert.That(loop.Status.Settled).IsFalse();
+        await Assert.That(loop.Status.Steps).IsGreaterThan(steps);
     }
 
     [Test]

@@ -151,23 +151,30 @@ public sealed class SettleTests
     public async Task A_local_change_during_a_burst_joins_it_rather_than_lengthening_it()
     {
         var time = new FakeTimeProvider();
-        using var loop = new PhysicsLoop(Service with { FullLayoutSteps = 600 }, time);
+        using var loop = new PhysicsLoop(Service with { FullLayoutSteps = 600, MinRest = TimeSpan.FromSeconds(1) }, time);
         var (ids, edges) = Topology(TestGraphs.Swarm(50, seed: 3, radius: 100, sphere: true));
         loop.SubmitTopology(ids, edges);
         loop.Start();
         await SettleAsync(time, loop, 3000);
+        time.Advance(TimeSpan.FromSeconds(2)); // rested long enough: the next local change steps at once
         var rested = loop.Status.Steps;
 
-        // Conversations change every 100 ms, faster than a burst lasts: still one burst's steps, then rest.
-        for (var k = 0; k < 10; k++)
+        // A conversation starts across the swarm, and others change every 100 ms: within the next second, one burst's
+        // steps at most (topped up by each change, it stepped all along).
+        loop.SubmitTopology(ids, [.. edges, (1, 50, 8f)]);
+        for (var k = 0; k < 9; k++)
         {
-            loop.SubmitWeights([(ids[0], ids[1 + k], 2f)]);
             time.Advance(TimeSpan.FromMilliseconds(100));
+            loop.SubmitWeights([(ids[0], ids[2 + k], 2f)]);
         }
 
-        await SettleAsync(time, loop, 1000);
         await Assert.That(loop.Status.Steps - rested).IsGreaterThan(0);
         await Assert.That(loop.Status.Steps - rested).IsLessThanOrEqualTo(Service.LocalBurstSteps + Service.CalmStride);
+
+        // The changes that came after it rested go in one more burst once its second of rest is over, and that is all.
+        time.Advance(TimeSpan.FromSeconds(3));
+        await Assert.That(loop.Status.Steps - rested).IsLessThanOrEqualTo(2 * (Service.LocalBurstSteps + Service.CalmStride));
+        await SettleAsync(time, loop, 1000);
         await AssertRestsAsync(time, loop);
     }
 

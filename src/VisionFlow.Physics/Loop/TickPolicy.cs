@@ -86,8 +86,20 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     /// </remarks>
     public bool Wake(bool local = false)
     {
-        _calmSteps = 0;
-        _stride = 1;
+        // A local change only takes the motion count back to half way: the steps after it measure whether it moves
+        // anything visibly (a speed over the limit starts the count over), and a pull needs a few steps to gather speed.
+        // Reset to 0, a change twice a second kept a small layout from ever counting the 30 calm steps, so it stepped
+        // through its whole full-layout grant.
+        if (local)
+        {
+            _calmSteps = Math.Min(_calmSteps, options.SettleFrames / 2);
+        }
+        else
+        {
+            _calmSteps = 0;
+            _stride = 1;
+        }
+
         var grant = local && options.LocalBurstSteps > 0 ? options.LocalBurstSteps : options.FullLayoutSteps > 0 ? options.FullLayoutSteps : int.MaxValue;
         _budget = Settled ? grant : local && grant != int.MaxValue ? _budget : Math.Max(_budget, grant);
         if (!Settled)

@@ -201,6 +201,23 @@ internal sealed class LayoutGraph
         return true;
     }
 
+    /// <summary>Half the largest side of the nodes' bounding box, from the host arrays (current after a read-back); 0 when empty.</summary>
+    public float Radius()
+    {
+        var n = NodeCount;
+        if (n == 0) return 0;
+        float minX = float.MaxValue, minY = float.MaxValue, minZ = float.MaxValue;
+        float maxX = float.MinValue, maxY = float.MinValue, maxZ = float.MinValue;
+        for (var i = 0; i < n; i++)
+        {
+            minX = MathF.Min(minX, _x[i]); maxX = MathF.Max(maxX, _x[i]);
+            minY = MathF.Min(minY, _y[i]); maxY = MathF.Max(maxY, _y[i]);
+            minZ = MathF.Min(minZ, _z[i]); maxZ = MathF.Max(maxZ, _z[i]);
+        }
+
+        return MathF.Max(maxX - minX, MathF.Max(maxY - minY, maxZ - minZ)) / 2;
+    }
+
     /// <summary>Index of the node with <paramref name="id"/> (the first, should ids repeat); -1 when there is none.</summary>
     public int IndexOf(uint id) => _indexById.TryGetValue(id, out var i) ? i : -1;
 

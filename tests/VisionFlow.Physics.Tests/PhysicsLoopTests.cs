@@ -147,10 +147,13 @@ public sealed class PhysicsLoopTests
         time.Advance(TimeSpan.FromMilliseconds(100));
         await Assert.That(loop.Status.Settled).IsTrue();
 
-        // New weights change the forces: the layout wakes up.
+        // New weights change the forces: the layout wakes up and steps (at rest length the spring pulls nothing, so it
+        // rests again once it has counted its calm steps).
+        var steps = loop.Status.Steps;
         loop.SubmitTopology([1u, 2u], [(0, 1, 5f)]);
         time.Advance(TimeSpan.FromMilliseconds(20));
         await Assert.That(loop.Status.Settled).IsFalse();
+        await Assert.That(loop.Status.Steps).IsGreaterThan(steps);
     }
 
     [Test]
@@ -344,7 +347,7 @@ public sealed class PhysicsLoopTests
         loop.Start();
         loop.MoveNode(20, 123, 45, 6, pinned: true);
         time.Advance(TimeSpan.FromMilliseconds(100));
-        // Node 20 moves to index 0 and a new node 40 appears next to its neighbour.
+        // Node 20 moves to index 0 and a new node 40 appears next to its neighbour, where their spring rests (50 units).
         loop.SubmitTopology([20u, 40u, 10u], [(0, 1, 1f), (0, 2, 1f)]);
         time.Advance(TimeSpan.FromMilliseconds(20));
         var snapshot = loop.Positions;
@@ -353,7 +356,8 @@ public sealed class PhysicsLoopTests
         await Assert.That(ids).IsEquivalentTo(new[] { 20u, 40u, 10u });
         await Assert.That(state[0]).IsEqualTo(123f);
         await Assert.That(state[1]).IsEqualTo(45f);
-        await Assert.That(MathF.Abs(state[6] - 123f)).IsLessThan(30f);
+        float dx = state[6] - 123f, dy = state[7] - 45f, dz = state[8] - 6f;
+        await Assert.That(MathF.Sqrt((dx * dx) + (dy * dy) + (dz * dz))).IsEqualTo(50f).Within(2f); // one 20 ms tick since
         await Assert.That(state.All(float.IsFinite)).IsTrue();
     }
 

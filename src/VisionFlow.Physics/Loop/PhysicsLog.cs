@@ -23,8 +23,8 @@ internal static partial class PhysicsLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Physics performance mode: {Mode}")]
     public static partial void ModeChanged(ILogger logger, PerformanceMode mode);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Layout settled after {Steps} steps; pausing until something changes")]
-    public static partial void Settled(ILogger logger, long steps);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Layout settled after {Steps} steps (largest speed {MaxSpeed}); pausing until something changes")]
+    public static partial void Settled(ILogger logger, long steps, float maxSpeed);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Layout changed; resuming")]
     public static partial void Resumed(ILogger logger);

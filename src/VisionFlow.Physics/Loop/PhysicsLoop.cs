@@ -25,7 +25,7 @@ public sealed class PhysicsLoop : IDisposable
     private readonly LayoutInbox _inbox = new();
     private readonly BackendSelector _backends;
     private readonly TickPolicy _policy;
-    private readonly NodePlacement _placement = new();
+    private readonly NodePlacement _placement;
     private readonly PositionPublisher _publisher;
     private readonly TickTimer _timer;
     private readonly StepTimeRecorder _stepTimes = new();
@@ -36,6 +36,8 @@ public sealed class PhysicsLoop : IDisposable
     private LayoutGraph? _graph;
     private long _steps, _ticks, _errors;
     private float _maxSpeed;
+    private long _restedAt; // timestamp at which the layout last came to rest
+    private bool _deferredBurst; // a local change taken while resting, stepped once the rest is over
     private bool _disposed;
     private int _started;
 
@@ -60,6 +62,7 @@ public sealed class PhysicsLoop : IDisposable
         _mode = options.InitialMode;
         _backends = new BackendSelector(options.Backend, vulkanFactory, _logger);
         _policy = new TickPolicy(options);
+        _placement = new NodePlacement(options.Parameters);
         _publisher = new PositionPublisher(timeProvider);
         var inbox = _inbox;
         _timer = new TickTimer(timeProvider, () => inbox.HasWork);
@@ -209,13 +212,23 @@ public sealed class PhysicsLoop : IDisposable
             if (_disposed || _backend is null) return;
             _ticks++;
             var changed = TakeChanges();
+            if (_deferredBurst && RestLeft() <= TimeSpan.Zero)
+            {
+                // The rest is over: one burst for the local changes taken meanwhile.
+                _deferredBurst = false;
+                if (_policy.Wake(local: true)) PhysicsLog.Resumed(_logger);
+                AdjustPeriod();
+            }
+
             var graph = _graph;
             if (_policy.Settled || graph is null || graph.NodeCount == 0)
             {
-                // Nothing to step: show what changed, then rest until something else is handed in.
+                // Nothing to step: show what changed, then rest until something else is handed in (or, with local changes
+                // waiting, until the rest is over).
                 if (changed) Publish();
                 else PublishStatus();
-                _timer.TryPark();
+                if (_deferredBurst) RestThenTick();
+                else _timer.TryPark();
                 return;
             }
 
@@ -240,7 +253,12 @@ public sealed class PhysicsLoop : IDisposable
             _stepTimes.Record(stepTime);
             _steps += iterations;
             _maxSpeed = maxSpeed;
-            if (_policy.Stepped(iterations, stepTime, maxSpeed)) PhysicsLog.Settled(_logger, _steps);
+            if (_policy.Stepped(iterations, stepTime, maxSpeed, _options.Parameters.Dt))
+            {
+                _restedAt = _time.GetTimestamp();
+                PhysicsLog.Settled(_logger, _steps, maxSpeed);
+            }
+
             if (_policy.ShouldPublish(changed, _mode, maxSpeed * _options.Parameters.Dt * iterations)) Publish();
 
             // Submitted while this tick stepped: shown now rather than at the next tick.
@@ -282,12 +300,17 @@ public sealed class PhysicsLoop : IDisposable
         // change. Weights touch no position.
         if (_graph is not null && (items.Topology is not null || items.Moves.Count > 0)) _backend!.ReadBack(_graph);
         var changed = items.Resume;
+        // Whether the change grants the short burst of a local one (an edge or weights among known nodes) or a full
+        // layout (new nodes, a move, a resume, a big change): see TickPolicy.
+        var full = items.Resume || items.Moves.Count > 0;
+        var touched = 0;
         if (items.Topology is { } topology)
         {
             try
             {
-                changed |= _placement.Apply(ref _graph, topology.Ids, topology.Offsets, topology.Targets, topology.Weights, out var newNodes);
+                changed |= _placement.Apply(ref _graph, topology.Ids, topology.Offsets, topology.Targets, topology.Weights, out var newNodes, out touched);
                 _policy.NodesPlaced(newNodes);
+                full |= newNodes > 0;
             }
             finally
             {
@@ -297,13 +320,46 @@ public sealed class PhysicsLoop : IDisposable
 
         if (_graph is { } graph)
         {
-            foreach (var (edge, weight) in items.Weights) changed |= graph.SetEdgeWeight((uint)(edge >> 32), (uint)edge, weight);
+            foreach (var (edge, weight) in items.Weights)
+            {
+                if (graph.SetEdgeWeight((uint)(edge >> 32), (uint)edge, weight))
+                {
+                    changed = true;
+                    touched += 2;
+                }
+            }
+
             foreach (var (id, move) in items.Moves) changed |= NodePlacement.Move(graph, id, move);
+
+            // The host arrays are current after a topology or a move (read back above): the layout's size for settling.
+            if (items.Topology is not null || items.Moves.Count > 0) _policy.Measured(graph.Radius());
         }
 
-        if (changed && _policy.Wake()) PhysicsLog.Resumed(_logger);
-        if (changed) AdjustPeriod(); // moving again: back to single steps at the mode's pace
-        return changed;
+        if (!changed) return false;
+        var local = !full && TickPolicy.IsLocal(touched, _graph?.NodeCount ?? 0);
+        if (local && _policy.Settled && RestLeft() > TimeSpan.Zero)
+        {
+            // Taken (and shown) now, stepped when the rest is over, together with whatever else comes meanwhile.
+            _deferredBurst = true;
+            return true;
+        }
+
+        _deferredBurst = false;
+        if (_policy.Wake(local)) PhysicsLog.Resumed(_logger);
+        AdjustPeriod(); // moving again: back to single steps at the mode's pace
+        return true;
+    }
+
+    /// <summary>How much of <see cref="PhysicsLoopOptions.MinRest"/> is left since the layout came to rest.</summary>
+    private TimeSpan RestLeft() =>
+        _options.MinRest <= TimeSpan.Zero || !_policy.Settled ? TimeSpan.Zero : _options.MinRest - _time.GetElapsedTime(_restedAt);
+
+    /// <summary>Rests until the rest is over, then ticks (local changes are waiting). Under the tick gate.</summary>
+    private void RestThenTick()
+    {
+        var left = RestLeft();
+        _period = left > TimeSpan.Zero ? left : _policy.Period(_mode);
+        _timer.SetPeriod(_period);
     }
 
     /// <summary>Applies what was handed in and publishes a new topology, without a step (under the tick gate).</summary>
@@ -328,6 +384,7 @@ public sealed class PhysicsLoop : IDisposable
         {
             if (readBack) _backend.ReadBack(graph);
             _publisher.Publish(graph, _policy.Settled);
+            _policy.Measured(graph.Radius());
         }
 
         _policy.Published();

@@ -41,11 +41,53 @@ public sealed record PhysicsLoopOptions
     /// </summary>
     public double MaxStepShare { get; init; }
 
-    /// <summary>The layout counts as settled when every speed stays below this for <see cref="SettleFrames"/> ticks.</summary>
+    /// <summary>
+    /// The least speed limit for settling: the layout counts as settled when every speed stays below the larger of this
+    /// and the <see cref="SettleMotion"/> limit for <see cref="SettleFrames"/> steps in a row.
+    /// </summary>
     public float SettleSpeed { get; init; } = 0.1f;
 
-    /// <summary>Consecutive calm ticks before the loop pauses.</summary>
+    /// <summary>
+    /// No visible motion, relative to the layout's size: the share of its radius (half its largest side) a node may
+    /// cover in a second of steps (60) and still count as at rest. 0.01 is five pixels a second with the layout fitted to
+    /// a 1,000-pixel view (its diameter across it): a creep, not a motion; 0: the absolute <see cref="SettleSpeed"/> alone.
+    /// </summary>
+    /// <remarks>
+    /// A big layout always has some node creeping above any absolute speed (at 10,000 agents it never settled), and a
+    /// small one took minutes to creep below it; what a viewer sees is motion against the size of what is shown.
+    /// </remarks>
+    public float SettleMotion { get; init; } = 0.01f;
+
+    /// <summary>Consecutive calm steps before the loop pauses.</summary>
     public int SettleFrames { get; init; } = 30;
+
+    /// <summary>
+    /// Steps a local change grants a settled layout (an edge that comes or goes, or weights that change, touching at
+    /// most max(8, 2 %) of the nodes): it then rests again, whether or not every node has stopped. 0: no cap (the
+    /// change lays out like a big one).
+    /// </summary>
+    /// <remarks>
+    /// A conversation that starts or stops between two agents of a settled 10,000-node layout moves two nodes a little;
+    /// laying it out until nothing moves re-settles everything, minutes of steps for what a short burst shows.
+    /// </remarks>
+    public int LocalBurstSteps { get; init; }
+
+    /// <summary>
+    /// Least rest between local bursts: a local change handed in sooner after the layout came to rest is taken and shown at
+    /// once but stepped only when this much time has passed, together with the local changes that came meanwhile.
+    /// <see cref="TimeSpan.Zero"/>: stepped at once. Other changes (new nodes, moves) never wait.
+    /// </summary>
+    /// <remarks>
+    /// Ten simulated agents start, end or change the pace of a conversation about twice a second: each burst alone is
+    /// short, but back to back they kept the layout stepping 50 times a second.
+    /// </remarks>
+    public TimeSpan MinRest { get; init; }
+
+    /// <summary>
+    /// Steps any other change grants (new nodes, a move, a big change), after the warm-up: a bound on how long a layout
+    /// that never stops moving visibly keeps stepping. 0: no cap.
+    /// </summary>
+    public int FullLayoutSteps { get; init; }
 
     /// <summary>Most warm-up iterations run in one tick, so a big warm-up never stalls the loop for long.</summary>
     public int WarmupIterationsPerTick { get; init; } = 10;

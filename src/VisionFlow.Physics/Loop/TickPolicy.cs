@@ -2,12 +2,32 @@ namespace VisionFlow.Physics.Loop;
 
 /// <summary>
 /// What each tick does: how many iterations it runs (a warm-up after new nodes, in chunks, then the mode's steps), when
-/// the layout has settled (every speed under <see cref="PhysicsLoopOptions.SettleSpeed"/> for
-/// <see cref="PhysicsLoopOptions.SettleFrames"/> ticks in a row), and when positions are published (at the stream rate,
-/// on a change, and once more when settled). Pure bookkeeping: no clock, no backend, no thread of its own.
+/// the layout has settled, and when positions are published (at the stream rate, on a change, and once more when
+/// settled). Pure bookkeeping: no clock, no backend, no thread of its own.
 /// </summary>
+/// <remarks>
+/// Settled means either of two things. <b>No visible motion</b>: every speed stays under <see cref="SettleSpeedLimit"/>
+/// for <see cref="PhysicsLoopOptions.SettleFrames"/> steps in a row, where the limit is the speed at which a node would
+/// cross <see cref="PhysicsLoopOptions.SettleMotion"/> of the layout's radius in a second of steps (a creep of
+/// a few pixels a second at fit-to-screen), never below <see cref="PhysicsLoopOptions.SettleSpeed"/>. An absolute speed alone never fired on
+/// big layouts (some node always creeps above it) and fired minutes late on small ones. <b>The change's steps are
+/// spent</b>: every change grants steps (<see cref="PhysicsLoopOptions.LocalBurstSteps"/> for a local one, an edge or a
+/// weight among known nodes; <see cref="PhysicsLoopOptions.FullLayoutSteps"/> for new nodes, moves or a big change),
+/// so a conversation that starts in a big settled layout costs a short burst, not a re-settle of everything.
+/// </remarks>
 internal sealed class TickPolicy(PhysicsLoopOptions options)
 {
+    /// <summary>A change touching at most this many nodes (or <see cref="LocalChangeShare"/> of them) is local.</summary>
+    internal const int LocalChangeNodes = 8;
+
+    /// <summary>Share of the nodes a change may touch and still count as local.</summary>
+    internal const double LocalChangeShare = 0.02;
+
+    /// <summary>Steps that make up "a second of steps" for <see cref="PhysicsLoopOptions.SettleMotion"/>: the standard rate.</summary>
+    private const int StepsPerSecond = 60;
+
+    private int _budget; // steps left for the changes so far; int.MaxValue: no cap
+    private float _radius;
     private int _warmupRemaining;
     private double _iterationMicroseconds;
     private int _calmSteps;
@@ -35,11 +55,53 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
         }
     }
 
-    /// <summary>Something changed the layout's input: it counts as moving again. True when it had settled.</summary>
-    public bool Wake()
+    /// <summary>Steps the changes so far may still take before the layout rests (<see cref="int.MaxValue"/>: no cap).</summary>
+    public int StepsLeft => _budget;
+
+    /// <summary>
+    /// The largest speed that counts as no visible motion: <see cref="PhysicsLoopOptions.SettleMotion"/> of the radius
+    /// per second of steps, never below <see cref="PhysicsLoopOptions.SettleSpeed"/>.
+    /// </summary>
+    public float SettleSpeedLimit(float dt) =>
+        options.SettleMotion > 0 && dt > 0
+            ? MathF.Max(options.SettleSpeed, options.SettleMotion * _radius / (StepsPerSecond * dt))
+            : options.SettleSpeed;
+
+    /// <summary>The layout's radius (half its largest side), measured where the host arrays are current.</summary>
+    public void Measured(float radius) => _radius = float.IsFinite(radius) ? MathF.Max(0, radius) : 0;
+
+    /// <summary>Whether a change that touched <paramref name="touched"/> of <paramref name="nodeCount"/> nodes is local.</summary>
+    public static bool IsLocal(int touched, int nodeCount) =>
+        touched >= 0 && touched <= Math.Max(LocalChangeNodes, (int)(nodeCount * LocalChangeShare));
+
+    /// <summary>
+    /// Something changed the layout's input: it counts as moving again, with the steps the change grants (a local one
+    /// <see cref="PhysicsLoopOptions.LocalBurstSteps"/>, any other <see cref="PhysicsLoopOptions.FullLayoutSteps"/>; a
+    /// later change never shortens what an earlier one granted, and a local one does not lengthen a running burst: it
+    /// joins it). True when it had settled.
+    /// </summary>
+    /// <remarks>
+    /// Topping a burst up with each local change kept ten simulated agents' layout stepping for as long as their
+    /// conversations changed faster than a burst lasts (about twice a second).
+    /// </remarks>
+    public bool Wake(bool local = false)
     {
-        _calmSteps = 0;
-        _stride = 1;
+        // A local change only takes the motion count back to half way: the steps after it measure whether it moves
+        // anything visibly (a speed over the limit starts the count over), and a pull needs a few steps to gather speed.
+        // Reset to 0, a change twice a second kept a small layout from ever counting the 30 calm steps, so it stepped
+        // through its whole full-layout grant.
+        if (local)
+        {
+            _calmSteps = Math.Min(_calmSteps, options.SettleFrames / 2);
+        }
+        else
+        {
+            _calmSteps = 0;
+            _stride = 1;
+        }
+
+        var grant = local && options.LocalBurstSteps > 0 ? options.LocalBurstSteps : options.FullLayoutSteps > 0 ? options.FullLayoutSteps : int.MaxValue;
+        _budget = Settled ? grant : local && grant != int.MaxValue ? _budget : Math.Max(_budget, grant);
         if (!Settled)
         {
             return false;
@@ -70,8 +132,8 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
         return profile.Period * Math.Min(periods, 600);
     }
 
-    /// <summary>Records a step of <paramref name="iterations"/>; true when the layout has settled with it.</summary>
-    public bool Stepped(int iterations, TimeSpan elapsed, float maxSpeed)
+    /// <summary>Records a step of <paramref name="iterations"/> of <paramref name="dt"/> each; true when the layout has settled with it.</summary>
+    public bool Stepped(int iterations, TimeSpan elapsed, float maxSpeed, float dt)
     {
         _iterationMicroseconds = elapsed.TotalMicroseconds / iterations;
         _smoothedIterationMicroseconds = _smoothedIterationMicroseconds == 0
@@ -84,7 +146,19 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
         }
 
         _stride = options.CalmSpeed > 0 && maxSpeed < options.CalmSpeed ? Math.Max(1, options.CalmStride) : 1;
-        if (maxSpeed >= options.SettleSpeed)
+        if (_budget != int.MaxValue)
+        {
+            _budget -= iterations;
+            if (_budget <= 0 && !Settled)
+            {
+                // The change's steps are spent: rest where the layout is, moving or not, until the next change.
+                _budget = 0;
+                Settled = true;
+                return true;
+            }
+        }
+
+        if (maxSpeed >= SettleSpeedLimit(dt))
         {
             _calmSteps = 0;
             return false;

@@ -76,6 +76,15 @@ internal sealed class GraphService : IAsyncDisposable
                 CalmSpeed = 1f,
                 CalmStride = 6,
                 MaxStepShare = 0.1,
+                // Settled = no visible motion (1 % of the radius a second, PhysicsLoopOptions.SettleMotion), or the change's
+                // steps spent: 30 (half a second at the standard rate) for a conversation that starts, stops or changes pace
+                // between known agents, a minute's for new nodes, so a layout rests within seconds of its last change. Ten
+                // simulated agents start or change a conversation about once a second: with 90 steps the layout never
+                // rested between them (issue 23).
+                LocalBurstSteps = 30,
+                // ...and such changes at most one burst a second: taken and shown at once, stepped together.
+                MinRest = TimeSpan.FromSeconds(1),
+                FullLayoutSteps = 3600,
             },
             time,
             loggers.CreateLogger<PhysicsLoop>());

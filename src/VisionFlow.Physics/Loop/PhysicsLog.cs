@@ -31,4 +31,7 @@ internal static partial class PhysicsLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Physics tick failed")]
     public static partial void TickFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Physics ticks still failing: {Failures} more since the last report ({Kind}: {Reason})")]
+    public static partial void TickStillFailing(ILogger logger, long failures, string kind, string reason);
 }

@@ -35,6 +35,8 @@ public sealed class PhysicsLoop : IDisposable
     private ILayoutBackend? _backend;
     private LayoutGraph? _graph;
     private long _steps, _ticks, _errors;
+    private long _failureLoggedAt, _errorsLogged;
+    private bool _failureLogged;
     private float _maxSpeed;
     private long _restedAt; // timestamp at which the layout last came to rest
     private bool _deferredBurst; // a local change taken while resting, stepped once the rest is over
@@ -149,8 +151,7 @@ public sealed class PhysicsLoop : IDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _errors++;
-            PhysicsLog.TickFailed(_logger, ex);
+            TickFailed(ex);
         }
         finally
         {
@@ -272,8 +273,7 @@ public sealed class PhysicsLoop : IDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _errors++;
-            PhysicsLog.TickFailed(_logger, ex);
+            TickFailed(ex);
         }
         finally
         {
@@ -367,6 +367,30 @@ public sealed class PhysicsLoop : IDisposable
     {
         // The host arrays are current: read back before the changes, then written by them.
         if (TakeChanges() && _graph is { } graph && graph.TopologyVersion != _publisher.TopologyVersion) Publish(readBack: false);
+    }
+
+    // A failure that repeats every tick would log a stack trace sixty times a second: the first is logged whole, the
+    // repeats as one line at most once a minute, with how many there were (the count is in the status either way).
+    private void TickFailed(Exception ex)
+    {
+        _errors++;
+        var now = _time.GetTimestamp();
+        if (!_failureLogged)
+        {
+            PhysicsLog.TickFailed(_logger, ex);
+        }
+        else if (_time.GetElapsedTime(_failureLoggedAt, now) >= TimeSpan.FromMinutes(1))
+        {
+            PhysicsLog.TickStillFailing(_logger, _errors - _errorsLogged, ex.GetType().Name, ex.Message);
+        }
+        else
+        {
+            return;
+        }
+
+        _failureLogged = true;
+        _failureLoggedAt = now;
+        _errorsLogged = _errors;
     }
 
     private void FallBackToCpu(LayoutBackendException ex)

@@ -28,8 +28,7 @@ internal sealed class AgentsTopic
 {
     private readonly McpServices _mcp;
     private readonly KeyedTopic _topic;
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-    private readonly Utf8JsonWriter _writer;
+    private readonly TopicItemWriter _item = new(1024);
     private readonly TimeProvider _time;
     private readonly StreamTopics _topics;
     private readonly HeldGauges _gaugesHeld;
@@ -52,7 +51,6 @@ internal sealed class AgentsTopic
         _time = time;
         _topics = topics;
         _gaugesHeld = new HeldGauges(time);
-        _writer = new Utf8JsonWriter(_buffer);
         _topic = topics.Register("agents", "agents");
         mcp.Intake.ChangesApplied += OnChanges;
         mcp.Intake.Woke += OnWoke;
@@ -119,7 +117,7 @@ internal sealed class AgentsTopic
     private void PatchFields(int key, AgentFields fields)
     {
         var agent = _mcp.Intake.DescribeAgent(key);
-        var w = Begin();
+        var w = _item.Begin();
         if ((fields & AgentFields.Type) != 0) WriteText(w, "type"u8, agent.Type);
         if ((fields & AgentFields.Status) != 0) WriteText(w, "status"u8, agent.Status);
         if ((fields & AgentFields.CpuUsage) != 0) WriteNumber(w, "cpu_usage"u8, agent.CpuUsage);
@@ -137,36 +135,19 @@ internal sealed class AgentsTopic
         }
 
         if ((fields & AgentFields.Model) != 0) WriteText(w, "model"u8, agent.Model);
-        End(agent);
+        if (!_topic.Patch(agent.Id, _item.End())) Upsert(agent);
     }
 
     // Held gauges: read without describing the agent (ten thousand a second in a big swarm, none allocated).
     private void PatchGauges(int key)
     {
         _mcp.Intake.ReadGauges(key, out var cpu, out var memory, out var tokens, out var lastSeen, out _);
-        var w = Begin();
+        var w = _item.Begin();
         WriteNumber(w, "cpu_usage"u8, cpu);
         WriteNumber(w, "memory_usage"u8, memory);
         WriteNumber(w, "tokens_used"u8, tokens);
         w.WriteString("last_seen"u8, lastSeen);
-        w.WriteEndObject();
-        w.Flush();
-        if (!_topic.Patch(_mcp.Intake.AgentId(key), _buffer.WrittenSpan)) Upsert(_mcp.Intake.DescribeAgent(key));
-    }
-
-    private Utf8JsonWriter Begin()
-    {
-        _buffer.ResetWrittenCount();
-        _writer.Reset(_buffer);
-        _writer.WriteStartObject();
-        return _writer;
-    }
-
-    private void End(AgentInfo agent)
-    {
-        _writer.WriteEndObject();
-        _writer.Flush();
-        if (!_topic.Patch(agent.Id, _buffer.WrittenSpan)) Upsert(agent);
+        if (!_topic.Patch(_mcp.Intake.AgentId(key), _item.End())) Upsert(_mcp.Intake.DescribeAgent(key));
     }
 
     private static void WriteText(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
@@ -197,10 +178,7 @@ internal sealed class AgentsTopic
 
     private void Upsert(AgentInfo agent)
     {
-        _buffer.ResetWrittenCount();
-        _writer.Reset(_buffer);
-        JsonSerializer.Serialize(_writer, AgentsResponseCache.ToView(agent), ApiJsonContext.Default.AgentView);
-        _writer.Flush();
-        _topic.Upsert(agent.Id, _buffer.WrittenSpan);
+        JsonSerializer.Serialize(_item.Reset(), AgentsResponseCache.ToView(agent), ApiJsonContext.Default.AgentView);
+        _topic.Upsert(agent.Id, _item.Written());
     }
 }

@@ -42,8 +42,7 @@ internal sealed class GraphTopics
     private readonly KeyedTopic _nodes;
     private readonly KeyedTopic _edges;
     private readonly KeyedTopic _info;
-    private readonly ArrayBufferWriter<byte> _buffer = new(256);
-    private readonly Utf8JsonWriter _writer;
+    private readonly TopicItemWriter _item = new(256); // no closure: an edge's class change is a steady-state path of a busy swarm
 
     // Every present agent, shown or not (the agent graph may be off): node id -> its node item's parts.
     private readonly Dictionary<uint, AgentNode> _agents = [];
@@ -71,7 +70,6 @@ internal sealed class GraphTopics
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(topics);
         _mcp = mcp;
-        _writer = new Utf8JsonWriter(_buffer);
         _nodes = topics.Register("nodes", "nodes");
         _edges = topics.Register("edges", "edges");
         _info = topics.Register("graph", "graph");
@@ -230,13 +228,12 @@ internal sealed class GraphTopics
                 ShowHubs(build);
             }
 
-            var w = BeginItem();
+            var w = _item.Begin();
             w.WriteString("id"u8, InfoKey);
             w.WriteBoolean("knowledge_graph_enabled"u8, build.KnowledgeGraphEnabled);
             w.WriteBoolean("agent_graph_available"u8, build.AgentGraphShown);
             w.WriteString("agent_graph_unavailable_reason"u8, build.AgentGraphOffReason);
-            EndItem();
-            _info.Upsert(InfoKey, _buffer.WrittenSpan);
+            _info.Upsert(InfoKey, _item.End());
             _nodes.Publish();
             _edges.Publish();
             _info.Publish();
@@ -323,40 +320,37 @@ internal sealed class GraphTopics
 
     private void UpsertAgent(uint id, AgentNode agent)
     {
-        var w = BeginItem();
+        var w = _item.Begin();
         w.WriteNumber("id"u8, id);
         w.WriteString("kind"u8, "agent"u8);
         w.WriteString("label"u8, agent.Label);
         w.WriteString("type"u8, agent.Type);
-        EndItem();
-        _nodes.Upsert(agent.Key, _buffer.WrittenSpan);
+        _nodes.Upsert(agent.Key, _item.End());
     }
 
     private void UpsertFlow(uint a, uint b, Flow flow)
     {
-        var w = BeginItem();
+        var w = _item.Begin();
         w.WriteString("id"u8, flow.Key);
         w.WriteNumber("source"u8, a);
         w.WriteNumber("target"u8, b);
         w.WriteNumber("weight"u8, flow.Class);
         w.WriteString("kind"u8, "message_flow"u8);
-        EndItem();
-        _edges.Upsert(flow.Key, _buffer.WrittenSpan);
+        _edges.Upsert(flow.Key, _item.End());
     }
 
     // A note or a hub, in the shape of GET /api/graph's nodes.
     private void UpsertNode(Published into, uint id, string kind, string label, string? status, string? type)
     {
         var key = NodeKey(id);
-        var w = BeginItem();
+        var w = _item.Begin();
         w.WriteNumber("id"u8, id);
         w.WriteString("kind"u8, kind);
         w.WriteString("label"u8, label);
         w.WriteString("status"u8, status);
         w.WriteString("type"u8, type);
         w.WriteBoolean("stale"u8, false);
-        EndItem();
-        _nodes.Upsert(key, _buffer.WrittenSpan);
+        _nodes.Upsert(key, _item.End());
         into.Nodes.Add(key);
     }
 
@@ -369,29 +363,13 @@ internal sealed class GraphTopics
 
     private void WriteEdge(string key, uint source, uint target, float weight, string kind)
     {
-        var w = BeginItem();
+        var w = _item.Begin();
         w.WriteString("id"u8, key);
         w.WriteNumber("source"u8, source);
         w.WriteNumber("target"u8, target);
         w.WriteNumber("weight"u8, weight);
         w.WriteString("kind"u8, kind);
-        EndItem();
-        _edges.Upsert(key, _buffer.WrittenSpan);
-    }
-
-    // One item into the reused buffer (no closure: an edge's class change is a steady-state path of a busy swarm).
-    private Utf8JsonWriter BeginItem()
-    {
-        _buffer.ResetWrittenCount();
-        _writer.Reset(_buffer);
-        _writer.WriteStartObject();
-        return _writer;
-    }
-
-    private void EndItem()
-    {
-        _writer.WriteEndObject();
-        _writer.Flush();
+        _edges.Upsert(key, _item.End());
     }
 
     /// <summary>An agent's node item: its topic key, its label (the agent id) and its type.</summary>

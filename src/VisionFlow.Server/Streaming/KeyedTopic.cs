@@ -110,10 +110,8 @@ internal sealed class KeyedTopic
     public bool Upsert(string key, ReadOnlySpan<byte> itemJson)
     {
         ArgumentNullException.ThrowIfNull(key);
-        bool changed;
         lock (_gate)
         {
-            var sequence = _sequence + 1;
             if (!_items.TryGetValue(key, out var item))
             {
                 item = new Item();
@@ -121,14 +119,8 @@ internal sealed class KeyedTopic
                 _removed.Remove(key);
             }
 
-            changed = item.Merge(itemJson, sequence);
-            if (changed)
-            {
-                Record(sequence, key);
-            }
+            return Merge_NeedsLock(key, item, itemJson);
         }
-
-        return changed;
     }
 
     /// <summary>
@@ -147,13 +139,22 @@ internal sealed class KeyedTopic
                 return false;
             }
 
-            var sequence = _sequence + 1;
-            if (item.Merge(fieldsJson, sequence))
-            {
-                Record(sequence, key);
-            }
+            Merge_NeedsLock(key, item, fieldsJson);
         }
 
+        return true;
+    }
+
+    // The fields that differ from what the item holds are stamped with the next sequence, and the change logged.
+    private bool Merge_NeedsLock(string key, Item item, ReadOnlySpan<byte> json)
+    {
+        var sequence = _sequence + 1;
+        if (!item.Merge(json, sequence))
+        {
+            return false;
+        }
+
+        Record(sequence, key);
         return true;
     }
 

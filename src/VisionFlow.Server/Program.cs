@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VisionFlow.Server.Cli;
 using VisionFlow.Server.Configuration;
+using VisionFlow.Server.Health;
 using VisionFlow.Server.Hosting;
 using VisionFlow.Server.Runtime;
 
@@ -94,10 +95,26 @@ internal static class Program
 
         await using var stopSimulator = simulator;
 
+        // The listening sockets first, answering the health endpoints truthfully ("starting") while the host is built;
+        // Kestrel takes them over when it starts (Hosting/EarlyListener).
+        var clock = new ServiceClock(TimeProvider.System);
+        EarlyListener? early;
+        try
+        {
+            early = EarlyListener.Start(options.Urls, new HealthService(
+                HealthProbes.Create(HttpProbe.HostStarting, RuntimeStart.BeforeHost(), options), clock, CancellationToken.None));
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            await Console.Error.WriteLineAsync($"visionflow: cannot listen on {string.Join(", ", options.Urls)}: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        using var closeEarly = early; // what Kestrel did not take (a failed start)
         WebApplication app;
         try
         {
-            app = ServerHost.Build(options);
+            app = ServerHost.Build(options, clock: clock, early: early);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {

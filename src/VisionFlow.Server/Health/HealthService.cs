@@ -1,10 +1,13 @@
-using Microsoft.Extensions.Hosting;
 using VisionFlow.Server.Runtime;
 
 namespace VisionFlow.Server.Health;
 
-/// <summary>Builds the health report, and the orchestrator's liveness and readiness answers, from the registered probes.</summary>
-internal sealed class HealthService(IEnumerable<ISubsystemProbe> probes, ServiceClock clock, IHostApplicationLifetime lifetime)
+/// <summary>
+/// Builds the health report, and the orchestrator's liveness and readiness answers, from the probes
+/// (<see cref="HealthProbes"/>). The host's instance and the one the early listener answers with before the host exists
+/// differ only in their HTTP probe and in the stop they watch.
+/// </summary>
+internal sealed class HealthService(IReadOnlyList<ISubsystemProbe> probes, ServiceClock clock, CancellationToken stopping)
 {
     /// <summary>
     /// What readiness requires: the HTTP surface and a running layout, i.e. the viewer, the stream and the knowledge graph
@@ -41,7 +44,7 @@ internal sealed class HealthService(IEnumerable<ISubsystemProbe> probes, Service
             }
         }
 
-        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        if (stopping.IsCancellationRequested)
         {
             reason = "stopping";
         }

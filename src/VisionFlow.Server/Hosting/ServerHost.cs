@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,7 +29,10 @@ internal static class ServerHost
     /// so the stream layer can be tested with snapshots the test publishes itself.</param>
     /// <param name="replay">A recording to serve read-only (<c>visionflow replay</c>): history answers from it, commands
     /// are refused, and nothing live runs (no MCP link, no recording).</param>
-    public static WebApplication Build(ServerOptions options, TimeProvider? time = null, bool runtime = true, HistoryService? replay = null)
+    /// <param name="clock">The process's start, when <c>main</c> took it before the host (the early listener reports it).</param>
+    /// <param name="early">Sockets bound and answering before the host: Kestrel takes them over instead of binding its own.</param>
+    public static WebApplication Build(
+        ServerOptions options, TimeProvider? time = null, bool runtime = true, HistoryService? replay = null, ServiceClock? clock = null, EarlyListener? early = null)
     {
         runtime &= replay is null;
         // The empty builder reads no appsettings files and watches nothing: start-up is on the 100 ms budget, and
@@ -54,6 +58,12 @@ internal static class ServerHost
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             ListenEndpoints.Configure(k, options.Urls, certificate);
         });
+        if (early is not null)
+        {
+            // Kestrel binds through this for every endpoint: the early listener's socket for it when there is one.
+            builder.Services.Configure<SocketTransportOptions>(o =>
+                o.CreateBoundListenSocket = endpoint => early.Take(endpoint) ?? SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint));
+        }
 
         // One bound for the whole graceful stop: Kestrel drains in-flight requests until it expires, then aborts them.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
@@ -90,11 +100,10 @@ internal static class ServerHost
         }
 
         // Created now, not on first request, so uptime counts from start-up.
-        builder.Services.AddSingleton(new ServiceClock(time));
+        builder.Services.AddSingleton(clock ?? new ServiceClock(time));
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<ProductMeters>();
         builder.Services.AddSingleton<PrometheusExporter>();
-        builder.Services.AddSingleton<ISubsystemProbe, HttpProbe>();
         builder.Services.AddSingleton(sp => new McpServices(options, BuildInfo.Version, time, sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<ProductMeters>().Connections, sp.GetRequiredService<ProductMeters>().Agents));
         builder.Services.AddSingleton(sp => new GraphService(
@@ -127,13 +136,11 @@ internal static class ServerHost
             builder.Services.AddHostedService<HistoryRuntime>();
         }
 
-        builder.Services.AddSingleton<ISubsystemProbe, HistoryProbe>();
         builder.Services.AddSingleton<AgentsResponseCache>();
-        builder.Services.AddSingleton<ISubsystemProbe, McpProbe>();
-        builder.Services.AddSingleton<ISubsystemProbe, TelemetryProbe>();
-        builder.Services.AddSingleton<ISubsystemProbe, KnowledgeProbe>();
-        builder.Services.AddSingleton<ISubsystemProbe, PhysicsProbe>();
-        builder.Services.AddSingleton<HealthService>();
+        builder.Services.AddSingleton(sp => new HealthService(
+            HealthProbes.Create(HttpProbe.Serving, sp.GetRequiredService<RuntimeStart>(), options),
+            sp.GetRequiredService<ServiceClock>(),
+            sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         builder.Services.AddSingleton<SessionStore>();
         if (options.ApiKey is { } apiKey)
         {

@@ -21,6 +21,12 @@ internal sealed class RuntimeStart(IServiceProvider services, bool scheduled)
     private HistoryService? _history;
     private Exception? _failure;
 
+    /// <summary>
+    /// The runtime as the health probes see it before the host exists (the early listener's answers): scheduled, not
+    /// started, nothing composed. Asking it to compose is a defect, and says so.
+    /// </summary>
+    public static RuntimeStart BeforeHost() => new(NoServices.Instance, scheduled: true);
+
     /// <summary>Whether the runtime is started in the background after the listener (false: composed on first use, never started).</summary>
     public bool Scheduled => scheduled;
 
@@ -99,5 +105,13 @@ internal sealed class RuntimeStart(IServiceProvider services, bool scheduled)
             _started.TrySetException(ex);
             throw;
         }
+    }
+
+    private sealed class NoServices : IServiceProvider
+    {
+        public static readonly NoServices Instance = new();
+
+        public object GetService(Type serviceType) =>
+            throw new InvalidOperationException($"the runtime is not built before the host ({serviceType.Name} was asked for)");
     }
 }

@@ -100,6 +100,16 @@ public sealed class StreamEndpointTests
         var moved = NodeFrameEncoder.ReadRecord(delta);
         await Assert.That(moved.Id).IsEqualTo(0x80000002u);
         await Assert.That(moved.X).IsEqualTo(9f);
+
+        // Nodes come and go: the notice names those that went, the frame carries only the new one (node 1 did not move).
+        hub.Publish(StreamEncodingTests.Snapshot(8, 3, (3, 2, 2, 2), (1, 0, 0, 0)));
+        var changed = await ReceiveTextAsync(ws, "topology");
+        await Assert.That(changed.GetProperty("version").GetInt64()).IsEqualTo(8);
+        await Assert.That(changed.GetProperty("nodes").GetInt32()).IsEqualTo(2);
+        await Assert.That(changed.GetProperty("removed").EnumerateArray().Select(e => e.GetUInt32()).ToArray()).IsEquivalentTo(new[] { 0x80000002u });
+        var added = await ReceiveBinaryAsync(ws);
+        await Assert.That(added.Length).IsEqualTo(28);
+        await Assert.That(NodeFrameEncoder.ReadRecord(added).Id).IsEqualTo(3u);
     }
 
     [Test]

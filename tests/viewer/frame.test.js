@@ -64,9 +64,12 @@ test('notices: JSON objects with a type, nothing else', () => {
 });
 
 test('what each notice asks of the page', () => {
-  // A new topology makes the next frame complete; what its nodes and edges are comes as topic messages, never a read.
+  // The first topology makes the next frame complete; a later one lists the nodes that went (the next frame brings the
+  // new ones). What the nodes and edges are comes as topic messages, never a read.
   assert.deepEqual(noticeEffects({ type: 'topology', nodes: 10 }, 9), { complete: true });
   assert.deepEqual(noticeEffects({ type: 'topology', nodes: 10 }, 10), { complete: true });
+  assert.deepEqual(noticeEffects({ type: 'topology', nodes: 9, removed: [3221225473] }, 10), { removed: [3221225473] });
+  assert.deepEqual(noticeEffects({ type: 'topology', nodes: 11, removed: [] }, 10), { removed: [] });
   const agents = { type: 'agents', changed: [], removed: [] };
   assert.deepEqual(noticeEffects(agents, 0), { topic: agents }); // applied as it is, never a REST re-read
   for (const type of ['nodes', 'edges', 'graph']) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createGraph, clearNodes, ensureCapacity, place, restyle, relink, positionOf } from '../../src/VisionFlow.Server/Viewer/wwwroot/js/nodes.js';
+import { createGraph, clearNodes, ensureCapacity, place, removeNodes, restyle, relink, positionOf } from '../../src/VisionFlow.Server/Viewer/wwwroot/js/nodes.js';
 import { C_NOTE, C_ACTIVE, C_BUSY, C_STALE, C_UNKNOWN, C_IDLE } from '../../src/VisionFlow.Server/Viewer/wwwroot/js/palette.js';
 
 const A = (n) => (0x80000000 | n) >>> 0;
@@ -76,4 +76,23 @@ test('edges link slots; an edge with an end not on the stream waits', () => {
   assert.equal(g.edgesDirty, true);
   relink(g, [[1, 77, 1, 'link']]);
   assert.equal(g.edges.count, 1);
+});
+
+test('nodes that went are dropped: the last slot fills the gap, the rest stay where they are', () => {
+  const g = createGraph(4);
+  place(g, 1, 1, 1); place(g, 2, 2, 2); place(g, 3, 3, 3); place(g, 4, 4, 4);
+  g.styleDirty = g.edgesDirty = false;
+  removeNodes(g, [2, 99]);            // 99 was never drawn
+  assert.equal(g.count, 3);
+  assert.deepEqual(positionOf(g, 2), null);
+  assert.deepEqual(positionOf(g, 4), [4, 4]);
+  assert.deepEqual(positionOf(g, 1), [1, 1]);
+  assert.deepEqual(positionOf(g, 3), [3, 3]);
+  assert.equal(g.slot.get(4), 1);     // moved into the freed slot
+  assert.ok(g.styleDirty && g.edgesDirty);
+  removeNodes(g, [3]);                // the last slot itself
+  assert.equal(g.count, 2);
+  assert.deepEqual([...g.slot.keys()].sort(), [1, 4]);
+  place(g, 5, 5, 5);                  // a new node takes the next free slot
+  assert.equal(g.slot.get(5), 2);
 });

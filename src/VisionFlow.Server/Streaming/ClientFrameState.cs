@@ -5,14 +5,23 @@ namespace VisionFlow.Server.Streaming;
 /// <summary>
 /// What one client was last sent, so its next frame carries only nodes that moved more than the threshold since
 /// then. Memory is bounded by the node count: one position triple per node plus one reusable output buffer.
+/// When the node set changes (a task hub opens or closes, an agent comes or goes) what was sent is carried over by
+/// node id: the frame carries the new nodes and those that moved, and <see cref="Removed"/> lists the nodes that went
+/// (the session's <c>topology</c> notice tells the client). Only the first frame, and one the client asks for, is
+/// complete: at 10,000 agents hubs open and close several times a second, and each used to cost a complete frame
+/// (~270 KB) per viewer.
 /// </summary>
 internal sealed class ClientFrameState : IDisposable
 {
     private readonly float _thresholdSquared;
+    private readonly Dictionary<uint, int> _previousIndex = []; // node id -> its index in the last frame, while remapping
     private float[] _lastSent = [];
+    private float[] _spare = [];
     private byte[] _buffer = [];
     private long _topologyVersion = -1;
     private uint[] _ids = []; // the nodes of the last frame, in its order
+    private uint[] _removed = [];
+    private int _removedCount;
     private bool _completeRequested = true;
 
     public ClientFrameState(float threshold)
@@ -20,6 +29,12 @@ internal sealed class ClientFrameState : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(threshold);
         _thresholdSquared = threshold * threshold;
     }
+
+    /// <summary>Whether the last frame encoded was complete (the client replaces what it drew).</summary>
+    public bool LastWasComplete { get; private set; }
+
+    /// <summary>The nodes of the frame before the last one that the last one no longer has (empty after a complete frame).</summary>
+    public ReadOnlySpan<uint> Removed => _removed.AsSpan(0, _removedCount);
 
     /// <summary>Sequence of the last snapshot encoded for this client.</summary>
     public long LastSequence { get; private set; } = -1;
@@ -36,15 +51,26 @@ internal sealed class ClientFrameState : IDisposable
         snapshot.TopologyVersion != _topologyVersion && !snapshot.Ids.Span.SequenceEqual(_ids);
 
     /// <summary>
-    /// Encodes the frame for <paramref name="snapshot"/>: complete when the client has nothing valid, otherwise only moved
-    /// nodes. Returns the bytes to send (empty when nothing moved); the memory is valid until the next call.
+    /// Encodes the frame for <paramref name="snapshot"/>: complete when the client has nothing valid or asked for it,
+    /// otherwise the nodes that are new to it and those that moved. Returns the bytes to send (empty when nothing moved);
+    /// the memory is valid until the next call.
     /// </summary>
     public ReadOnlyMemory<byte> Encode(NodeSnapshot snapshot)
     {
         var count = snapshot.Count;
-        var complete = _completeRequested || _lastSent.Length < count * 3 || NodesChanged(snapshot);
-        EnsureCapacity(count);
         var ids = snapshot.Ids.Span;
+        var complete = _completeRequested || (_lastSent.Length < count * 3 && !NodesChanged(snapshot));
+        _removedCount = 0;
+        if (complete)
+        {
+            EnsureLastSent(count);
+        }
+        else if (NodesChanged(snapshot))
+        {
+            CarryOver(ids);
+        }
+
+        EnsureBuffer(count);
         var state = snapshot.State.Span[..(count * NodeSnapshot.Stride)];
         var last = _lastSent.AsSpan(0, count * 3);
         var output = _buffer.AsSpan();
@@ -56,6 +82,7 @@ internal sealed class ClientFrameState : IDisposable
             var l = last.Slice(i * 3, 3);
             if (!complete)
             {
+                // A node new to this client was carried over as infinitely far, so it is always sent.
                 float dx = p[0] - l[0], dy = p[1] - l[1], dz = p[2] - l[2];
                 // NaN never moves "enough": a broken position is not streamed as a change.
                 if (!(dx * dx + dy * dy + dz * dz > _thresholdSquared))
@@ -72,12 +99,62 @@ internal sealed class ClientFrameState : IDisposable
         if (snapshot.TopologyVersion != _topologyVersion)
         {
             _topologyVersion = snapshot.TopologyVersion;
-            _ids = ids.ToArray();
+            if (!ids.SequenceEqual(_ids))
+            {
+                _ids = ids.ToArray();
+            }
         }
 
         _completeRequested = false;
+        LastWasComplete = complete;
         LastSequence = snapshot.Sequence;
         return _buffer.AsMemory(0, written);
+    }
+
+    /// <summary>
+    /// What was sent, re-indexed by node id to <paramref name="ids"/>' order: a node new to the client is infinitely far
+    /// from anything sent (so it goes in the frame), and the last frame's nodes that are gone are <see cref="Removed"/>.
+    /// </summary>
+    private void CarryOver(ReadOnlySpan<uint> ids)
+    {
+        _previousIndex.Clear();
+        _previousIndex.EnsureCapacity(_ids.Length);
+        for (var j = 0; j < _ids.Length; j++)
+        {
+            _previousIndex[_ids[j]] = j;
+        }
+
+        if (_spare.Length < ids.Length * 3)
+        {
+            _spare = new float[Math.Max(ids.Length * 3, _lastSent.Length)];
+        }
+
+        var previous = _lastSent;
+        var next = _spare;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (_previousIndex.Remove(ids[i], out var j))
+            {
+                previous.AsSpan(j * 3, 3).CopyTo(next.AsSpan(i * 3, 3));
+            }
+            else
+            {
+                next.AsSpan(i * 3, 3).Fill(float.PositiveInfinity);
+            }
+        }
+
+        if (_removed.Length < _previousIndex.Count)
+        {
+            _removed = new uint[_previousIndex.Count];
+        }
+
+        foreach (var id in _previousIndex.Keys)
+        {
+            _removed[_removedCount++] = id;
+        }
+
+        _lastSent = next;
+        _spare = previous;
     }
 
     public void Dispose()
@@ -89,13 +166,16 @@ internal sealed class ClientFrameState : IDisposable
         }
     }
 
-    private void EnsureCapacity(int count)
+    private void EnsureLastSent(int count)
     {
         if (_lastSent.Length < count * 3)
         {
             _lastSent = new float[count * 3];
         }
+    }
 
+    private void EnsureBuffer(int count)
+    {
         var bytes = count * NodeFrameEncoder.RecordSize;
         if (_buffer.Length < bytes)
         {

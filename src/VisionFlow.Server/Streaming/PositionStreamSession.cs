@@ -170,25 +170,8 @@ internal sealed class PositionStreamSession
                     state.RequestComplete();
                 }
 
-                // A topology notice tells the client the next frame is complete: only when nodes came, went or moved
-                // places (always for the first), not for a topology that changed edges alone.
-                var noticed = false;
-                if (snapshot.TopologyVersion != lastTopology)
-                {
-                    noticed = lastTopology < 0 || state.NodesChanged(snapshot);
-                    lastTopology = snapshot.TopologyVersion;
-                }
-
-                if (noticed)
-                {
-                    var topology = StreamNotices.Write(w =>
-                    {
-                        w.WriteString("type"u8, "topology"u8);
-                        w.WriteNumber("version"u8, snapshot.TopologyVersion);
-                        w.WriteNumber("nodes"u8, snapshot.Count);
-                    });
-                    await _socket.SendAsync(topology, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
-                }
+                // Nodes came, went or changed places (always so for the first frame), not a topology of edges alone.
+                var nodesChanged = snapshot.TopologyVersion != lastTopology && (lastTopology < 0 || state.NodesChanged(snapshot));
 
                 // The state buffer is recycled once nobody holds it: hold it while encoding, or take the newer snapshot.
                 if (!snapshot.TryAcquire())
@@ -204,6 +187,15 @@ internal sealed class PositionStreamSession
                 finally
                 {
                     snapshot.Release();
+                }
+
+                lastTopology = snapshot.TopologyVersion;
+                if (nodesChanged)
+                {
+                    // Before the frame: a complete one replaces what the client drew; otherwise the client drops the
+                    // nodes that went, and the frame brings the new ones (what they are comes as `nodes` messages).
+                    var topology = TopologyNotice(snapshot, state);
+                    await _socket.SendAsync(topology, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
                 }
 
                 lastSendTimestamp = _time.GetTimestamp();
@@ -225,6 +217,27 @@ internal sealed class PositionStreamSession
             await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "server shutting down", ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// <c>{"type":"topology","version":V,"nodes":N}</c> before a complete frame; with <c>"removed":[ids]</c> (the nodes
+    /// the client should drop, maybe none) before a frame that carries only the new and the moved nodes.
+    /// </summary>
+    private static ReadOnlyMemory<byte> TopologyNotice(NodeSnapshot snapshot, ClientFrameState state) => StreamNotices.Write(w =>
+    {
+        w.WriteString("type"u8, "topology"u8);
+        w.WriteNumber("version"u8, snapshot.TopologyVersion);
+        w.WriteNumber("nodes"u8, snapshot.Count);
+        if (!state.LastWasComplete)
+        {
+            w.WriteStartArray("removed"u8);
+            foreach (var id in state.Removed)
+            {
+                w.WriteNumberValue(id);
+            }
+
+            w.WriteEndArray();
+        }
+    });
 
     /// <summary>One message per topic that changed since this client's last (full on its first, or when it fell behind).</summary>
     private async Task SendTopicsAsync(CancellationToken ct)

@@ -46,7 +46,7 @@ public sealed class ViewerLiveTests
             await Assert.That(spawn.IsSuccessStatusCode).IsTrue();
         }
 
-        await browser.WaitForAsync($"{AgentNodes} === 7 && visionflow.topologyNotices > window.__topology0", Wait, "the spawned agent's node from /ws, after a topology notice");
+        await browser.WaitForAsync($"{AgentNodes} === 7 && visionflow.drawnAgents === 7 && visionflow.topologyNotices > window.__topology0", Wait, "the spawned agent's node from /ws, after a topology notice");
 
         // Sixteen seconds of the page's time: longer than every polling period it had (2 s, 3 s, 10 s, 15 s).
         await browser.WaitForAsync("performance.now() - window.__t0 > 16000", Wait, "sixteen seconds with the stream open");
@@ -78,5 +78,15 @@ public sealed class ViewerLiveTests
         await Assert.That(paths.Count(p => p == "/api/bots/status")).IsLessThanOrEqualTo(statusTriggers).Because(why);
         await Assert.That(paths.Count(p => p == "/api/health/network")).IsLessThanOrEqualTo(statusTriggers).Because(why);
         await Assert.That(paths.Count(p => p == "/api/history")).IsLessThanOrEqualTo(statusTriggers + carriedTimeline).Because(why);
+
+        // An agent that goes: the topology notice names its node, and the page drops it from what it draws (frames after
+        // the first are never complete again, so nothing else would).
+        var gone = (await browser.EvaluateAsync("[...visionflow.agents.values()][0].id"))!.GetValue<string>();
+        using (var terminate = await server.Http.DeleteAsync($"/api/bots/agents/{Uri.EscapeDataString(gone)}"))
+        {
+            await Assert.That(terminate.IsSuccessStatusCode).IsTrue();
+        }
+
+        await browser.WaitForAsync($"{AgentNodes} === 6 && visionflow.drawnAgents === 6", Wait, "the terminated agent's node no longer drawn");
     }
 }

@@ -1,8 +1,10 @@
 // The /ws wire: binary frames of 28-byte node records and JSON text notices. Pure; no socket, no DOM.
 //
 // A record, little-endian: u32 id (bit 31 set = agent node) · f32 x, y, z · f32 vx, vy, vz. A frame carries the nodes
-// that moved since this client's last frame, except the first after connect or after a topology notice: that one is
-// complete. A record names its node by id, so the page keeps its nodes by id (nodes.js), never by a frame's order.
+// that moved since this client's last frame and those new to it, except the first after connect (or a request_full):
+// that one is complete, announced by a topology notice without `removed`. When nodes come or go later, a topology
+// notice lists the ids that went (`removed`) and the next frame brings the new ones. A record names its node by id, so
+// the page keeps its nodes by id (nodes.js), never by a frame's order.
 // Text frames are notices ({"type": "hello" | "topology" | "degradation" | "rate" | "error", …}) and keyed topics
 // ("agents", "swarms", "tasks", and the graph's "nodes", "edges" and "graph").
 
@@ -54,15 +56,17 @@ export function parseNotice(message) {
 }
 
 /**
- * What a notice asks of the page: `complete` (the next binary frame is complete), `status` (re-read the link's
+ * What a notice asks of the page: `complete` (the next binary frame is complete), `removed` (node ids to drop),
+ * `status` (re-read the link's
  * status), `degradation` ({level, message} to show until the status is read), `topic` (a keyed topic message such as
  * `agents` or `nodes`, applied as it is: the agents and the graph themselves come over /ws, never re-read).
  */
 export function noticeEffects(notice, nodesDrawn) {
   switch (notice.type) {
     case 'topology':
-      // Nodes came or went: the next frame is complete; what they are comes as `nodes` and `edges` messages.
-      return { complete: true };
+      // Nodes came or went: drop those that went (the next frame brings the new ones), or, without a list, the next
+      // frame is complete. What the nodes are comes as `nodes` and `edges` messages.
+      return Array.isArray(notice.removed) ? { removed: notice.removed } : { complete: true };
     case 'agents':
     case 'swarms':
     case 'tasks':

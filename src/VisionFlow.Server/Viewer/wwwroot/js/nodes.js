@@ -29,6 +29,25 @@ export function clearNodes(g) {
   g.edgesDirty = true;
 }
 
+/** Drops the nodes with these ids (those not drawn are ignored): the last slot moves into each freed one. */
+export function removeNodes(g, ids) {
+  for (const id of ids) {
+    const s = g.slot.get(id);
+    if (s === undefined) continue;
+    const last = --g.count;
+    if (s !== last) {
+      const moved = g.ids[last];
+      g.ids[s] = moved;
+      g.x[s] = g.x[last];
+      g.y[s] = g.y[last];
+      g.slot.set(moved, s);
+    }
+    g.slot.delete(id);
+    g.styleDirty = true;
+    g.edgesDirty = true;
+  }
+}
+
 /** Room for n nodes: each array at least doubles, keeping what it holds. */
 export function ensureCapacity(g, n) {
   if (n <= g.ids.length) return;

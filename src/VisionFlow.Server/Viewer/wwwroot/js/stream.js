@@ -3,7 +3,7 @@
 
 import { state, graph, changed } from './state.js';
 import { RECORD, decodeFrame, parseNotice, noticeEffects, nextRetry } from './frame.js';
-import { clearNodes, ensureCapacity, place } from './nodes.js';
+import { clearNodes, ensureCapacity, place, removeNodes } from './nodes.js';
 
 let socket = null;
 let retry = 250;
@@ -62,6 +62,8 @@ function onText(message) {
   const effects = noticeEffects(notice, graph.count);
   if (effects.status) countStatusRead();
   if (effects.complete) expectComplete = true;
+  // Showing a recorded moment, the drawn graph is that moment's: Live asks for a complete frame anyway.
+  if (effects.removed && state.at === null && !expectComplete) removeNodes(graph, effects.removed);
   handlers.notice(effects);
 }
 

@@ -201,9 +201,11 @@ internal sealed class EarlyListener : IDisposable
         {
             client = socket.Accept();
         }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted or SocketError.ConnectionReset)
+        catch (SocketException)
         {
-            return; // the connection went away between the poll and the accept
+            // The connection went away between the poll and the accept, or no descriptor is left for it: Kestrel meets
+            // the same queue in a moment.
+            return;
         }
 
         // On a pool thread: a client that connects and says nothing must not hold the next one, nor Kestrel's takeover.

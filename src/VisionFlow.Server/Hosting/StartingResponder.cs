@@ -53,12 +53,15 @@ internal sealed class StartingResponder(HealthService health)
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
-            catch (SocketException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
                 // The client left or stalled past the timeout: nothing to answer to.
             }
-            catch (ObjectDisposedException)
+            catch (Exception ex)
             {
+                // On a pool thread, before there is a logger: one line, and the process goes on starting (an exception
+                // here would otherwise end it).
+                Console.Error.WriteLine($"visionflow: the early listener could not answer a request: {ex.GetType().Name}: {ex.Message}");
             }
         }
     }

@@ -1,0 +1,415 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+using VisionFlow.Protocol.Dialects;
+
+namespace VisionFlow.Agents.Telemetry;
+
+/// <summary>
+/// The fast path for the one shape nearly every pushed line has: a flat object of known members
+/// (<c>{"type":"agent.status","data":{…scalars…},"timestamp":"…"}</c>, or the bridge's
+/// <c>{"jsonrpc":"2.0","method":"agent/status","params":{…scalars…}}</c>), tokenized by hand over the bytes.
+/// </summary>
+/// <remarks>
+/// It commits only to what it fully understands: strict JSON (RFC 8259 numbers, the three literals, whitespace),
+/// strings of printable ASCII without escapes, scalars everywhere except one object level under <c>data</c>/<c>params</c>.
+/// Anything else — an escape, a byte outside printable ASCII in a string, nesting, an id over the limit, a type that is
+/// not a string, bad JSON of any kind — makes it give up before it has changed anything but the timestamp cache, and the
+/// line goes to the <see cref="Utf8JsonReader"/> path, which is the reference: same events, same statuses
+/// (<c>TelemetryParserFlatLineTests</c> feeds both the corpus and mutated lines). Numbers are read with the calls the
+/// reader itself makes (<see cref="Utf8Parser"/>, whole token consumed, finite); ISO 8601 timestamps, when the text is
+/// not the last one seen, through a reader over that one string, so its date grammar is the reader's.
+/// </remarks>
+internal sealed partial class TelemetryParser
+{
+    // Bytes that end the fast path's view of a string: its closing quote, or anything it leaves to the reader (an
+    // escape, a control character the reader refuses, a byte outside ASCII whose UTF-8 the reader's path validates).
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create(BuildStringStops());
+
+    /// <summary>Lines the fast path parsed (the rest went to the reader); owner thread.</summary>
+    internal long FlatLines { get; private set; }
+
+    private enum Token : byte
+    {
+        String,
+        Number,
+        True,
+        False,
+        Null,
+    }
+
+    private static byte[] BuildStringStops()
+    {
+        var stops = new List<byte> { (byte)'"', (byte)'\\' };
+        for (var b = 0; b < 0x20; b++) stops.Add((byte)b);
+        for (var b = 0x80; b < 0x100; b++) stops.Add((byte)b);
+        return [.. stops];
+    }
+
+    /// <summary>
+    /// Parses <paramref name="line"/> when it is a flat telemetry line; false (nothing interned, <paramref name="ev"/>
+    /// as it came) when the reader's path must decide.
+    /// </summary>
+    private bool TryParseFlat(ReadOnlySpan<byte> line, ref TelemetryEvent ev, out TelemetryParseStatus status)
+    {
+        status = TelemetryParseStatus.Malformed;
+        var raw = default(RawFields);
+        var work = ev;
+        ReadOnlySpan<byte> type = default;
+        var i = SkipWhitespace(line, 0);
+        if (i >= line.Length || line[i] != (byte)'{') return false;
+        i = SkipWhitespace(line, i + 1);
+        if (i < line.Length && line[i] == (byte)'}')
+        {
+            i++;
+        }
+        else
+        {
+            while (true)
+            {
+                if (!TryName(line, ref i, out var name)) return false;
+                if (name.SequenceEqual("type"u8) || name.SequenceEqual("event"u8) || name.SequenceEqual("method"u8))
+                {
+                    // The reader's path answers Malformed for a type that is not a string; it decides that one.
+                    if (!TryScalar(line, ref i, out var token, out var text) || token != Token.String) return false;
+                    type = text;
+                }
+                else if (name.SequenceEqual("data"u8) || name.SequenceEqual("params"u8))
+                {
+                    if (i < line.Length && line[i] == (byte)'{')
+                    {
+                        if (!TryFlatFields(line, ref i, ref raw, ref work)) return false;
+                    }
+                    else if (!TryScalar(line, ref i, out _, out _))
+                    {
+                        return false;
+                    }
+                }
+                else if (name.SequenceEqual("timestamp"u8))
+                {
+                    if (!TryScalar(line, ref i, out var token, out var value)) return false;
+                    FlatTimestamp(line, token, value, ref work);
+                }
+                else if (!TryScalar(line, ref i, out _, out _))
+                {
+                    return false;
+                }
+
+                if (!TryNext(line, ref i, out var closed)) return false;
+                if (closed) break;
+            }
+        }
+
+        if (SkipWhitespace(line, i) != line.Length) return false;
+        FlatLines++;
+        ev = work;
+        status = Complete(type, ref raw, ref ev);
+        return true;
+    }
+
+    /// <summary>The members of <c>data</c>/<c>params</c>: scalars only, each as <see cref="ReadFields"/> reads it.</summary>
+    private bool TryFlatFields(ReadOnlySpan<byte> line, scoped ref int i, scoped ref RawFields raw, ref TelemetryEvent ev)
+    {
+        i = SkipWhitespace(line, i + 1);
+        if (i < line.Length && line[i] == (byte)'}')
+        {
+            i++;
+            return true;
+        }
+
+        while (true)
+        {
+            if (!TryName(line, ref i, out var name)) return false;
+            var field = WireVocabulary.Classify(name);
+            if (!TryScalar(line, ref i, out var token, out var value)) return false;
+            switch (field)
+            {
+                case WireVocabulary.AgentId: if (!FlatId(token, value, ref raw.Id)) return false; break;
+                case WireVocabulary.Id: if (!FlatId(token, value, ref raw.BareId)) return false; break;
+                case WireVocabulary.Type: if (!FlatId(token, value, ref raw.Type)) return false; break;
+                case WireVocabulary.Status: if (!FlatId(token, value, ref raw.Status)) return false; break;
+                case WireVocabulary.SwarmId: if (!FlatId(token, value, ref raw.Swarm)) return false; break;
+                case WireVocabulary.Model: if (!FlatId(token, value, ref raw.Model)) return false; break;
+                case WireVocabulary.From: if (!FlatId(token, value, ref raw.From)) return false; break;
+                case WireVocabulary.To: if (!FlatId(token, value, ref raw.To)) return false; break;
+                case WireVocabulary.MessageType: if (!FlatId(token, value, ref raw.MessageType)) return false; break;
+                case WireVocabulary.CpuUsage:
+                    if (FlatNumber(token, value, out var cpu)) { ev.CpuUsage = (float)cpu; ev.Fields |= TelemetryFields.CpuUsage; }
+                    break;
+                case WireVocabulary.MemoryUsage:
+                    if (FlatNumber(token, value, out var memory)) { ev.MemoryUsage = (float)memory; ev.Fields |= TelemetryFields.MemoryUsage; }
+                    break;
+                case WireVocabulary.Health:
+                    if (FlatNumber(token, value, out var health)) { ev.Health = (float)health; ev.Fields |= TelemetryFields.Health; }
+                    break;
+                case WireVocabulary.TasksActive:
+                    if (FlatInteger(token, value, out var active)) { ev.TasksActive = (int)Math.Min(active, int.MaxValue); ev.Fields |= TelemetryFields.TasksActive; raw.ActiveTasksSaid = true; }
+                    break;
+                case WireVocabulary.TaskCount:
+                    if (FlatInteger(token, value, out var tasks) && !raw.ActiveTasksSaid) { ev.TasksActive = (int)Math.Min(tasks, int.MaxValue); ev.Fields |= TelemetryFields.TasksActive; }
+                    break;
+                case WireVocabulary.TokensUsed:
+                    if (FlatInteger(token, value, out var tokens)) { ev.TokensUsed = tokens; ev.Fields |= TelemetryFields.TokensUsed; }
+                    break;
+                case WireVocabulary.Size:
+                    if (FlatNumber(token, value, out var size)) ev.MessageSize = ClampInt(size);
+                    break;
+                case WireVocabulary.Value:
+                    if (FlatNumber(token, value, out var metric)) ev.MetricValue = metric;
+                    break;
+                case WireVocabulary.Timestamp:
+                    FlatTimestamp(line, token, value, ref ev);
+                    break;
+                case WireVocabulary.CreatedAt:
+                    if (FlatInstant(line, token, value, out var created)) { ev.CreatedAtUtcTicks = created; ev.Fields |= TelemetryFields.CreatedAt; }
+                    break;
+            }
+
+            if (!TryNext(line, ref i, out var closed)) return false;
+            if (closed) return true;
+        }
+    }
+
+    /// <summary>As <see cref="ReadId"/>: a number's text or a string's bytes; an over-long id is the reader's path's to refuse.</summary>
+    private bool FlatId(Token token, ReadOnlySpan<byte> value, scoped ref ReadOnlySpan<byte> target)
+    {
+        switch (token)
+        {
+            case Token.Number:
+                target = value;
+                return true;
+            case Token.String:
+                if (value.Length > _maxIdBytes) return false;
+                target = value;
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>As <see cref="TryReadNumber"/>: the reader's <c>TryGetDouble</c> for a number, <see cref="Utf8Parser"/> for a string.</summary>
+    private static bool FlatNumber(Token token, ReadOnlySpan<byte> value, out double number)
+    {
+        number = 0;
+        if (token is not (Token.Number or Token.String)) return false;
+        if (!Utf8Parser.TryParse(value, out double parsed, out var consumed) || consumed != value.Length || !double.IsFinite(parsed)) return false;
+        number = parsed;
+        return true;
+    }
+
+    /// <summary>As <see cref="TryReadInteger"/>.</summary>
+    private static bool FlatInteger(Token token, ReadOnlySpan<byte> value, out long integer)
+    {
+        if (token == Token.Number && Utf8Parser.TryParse(value, out long parsed, out var consumed) && consumed == value.Length)
+        {
+            integer = Math.Max(0, parsed);
+            return true;
+        }
+
+        var ok = FlatNumber(token, value, out var number);
+        integer = ok ? ClampLong(number) : 0;
+        return ok;
+    }
+
+    /// <summary>As <see cref="ReadTimestamp"/>, with its cache of the last text.</summary>
+    private void FlatTimestamp(ReadOnlySpan<byte> line, Token token, ReadOnlySpan<byte> value, ref TelemetryEvent ev)
+    {
+        if (token == Token.String)
+        {
+            if (value.Length == _lastStampLength && value.SequenceEqual(_lastStamp.AsSpan(0, _lastStampLength)))
+            {
+                ev.TimestampUtcTicks = _lastStampTicks;
+                ev.Fields |= TelemetryFields.Timestamp;
+            }
+            else if (TryIsoStamp(line, value, out var stamp))
+            {
+                ev.TimestampUtcTicks = stamp;
+                ev.Fields |= TelemetryFields.Timestamp;
+                if (value.Length <= _lastStamp.Length)
+                {
+                    value.CopyTo(_lastStamp);
+                    _lastStampLength = value.Length;
+                    _lastStampTicks = stamp;
+                }
+            }
+        }
+        else if (token == Token.Number && TryUnixMilliseconds(value, out var ticks))
+        {
+            ev.TimestampUtcTicks = ticks;
+            ev.Fields |= TelemetryFields.Timestamp;
+        }
+    }
+
+    /// <summary>As <see cref="TryReadInstant"/>.</summary>
+    private static bool FlatInstant(ReadOnlySpan<byte> line, Token token, ReadOnlySpan<byte> value, out long utcTicks)
+    {
+        utcTicks = 0;
+        return token switch
+        {
+            Token.String => TryIsoStamp(line, value, out utcTicks),
+            Token.Number => TryUnixMilliseconds(value, out utcTicks),
+            _ => false,
+        };
+    }
+
+    private static bool TryUnixMilliseconds(ReadOnlySpan<byte> number, out long utcTicks)
+    {
+        utcTicks = 0;
+        if (!Utf8Parser.TryParse(number, out long unixMs, out var consumed) || consumed != number.Length || unixMs is <= 0 or >= 253402300799999)
+        {
+            return false;
+        }
+
+        utcTicks = DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcTicks;
+        return true;
+    }
+
+    /// <summary>
+    /// The reader's own ISO 8601 grammar for one string of <paramref name="line"/> (<paramref name="text"/> is a slice of
+    /// it, quotes just outside): a reader over those few bytes, so a date the reader refuses is refused here too.
+    /// </summary>
+    private static bool TryIsoStamp(ReadOnlySpan<byte> line, ReadOnlySpan<byte> text, out long utcTicks)
+    {
+        utcTicks = 0;
+        if (!line.Overlaps(text, out var offset) || offset < 1 || offset + text.Length >= line.Length) return false;
+        var reader = new Utf8JsonReader(line.Slice(offset - 1, text.Length + 2));
+        if (!reader.Read() || !reader.TryGetDateTimeOffset(out var stamp)) return false;
+        utcTicks = stamp.UtcTicks;
+        return true;
+    }
+
+    /// <summary>A member's name and the colon after it; <paramref name="i"/> ends at its value.</summary>
+    private static bool TryName(ReadOnlySpan<byte> line, scoped ref int i, out ReadOnlySpan<byte> name)
+    {
+        name = default;
+        if (i >= line.Length || line[i] != (byte)'"' || !TryString(line, ref i, out name)) return false;
+        i = SkipWhitespace(line, i);
+        if (i >= line.Length || line[i] != (byte)':') return false;
+        i = SkipWhitespace(line, i + 1);
+        return true;
+    }
+
+    /// <summary>After a member: a comma (then the next member's quote) or the object's end.</summary>
+    private static bool TryNext(ReadOnlySpan<byte> line, scoped ref int i, out bool closed)
+    {
+        closed = false;
+        i = SkipWhitespace(line, i);
+        if (i >= line.Length) return false;
+        if (line[i] == (byte)'}')
+        {
+            i++;
+            closed = true;
+            return true;
+        }
+
+        if (line[i] != (byte)',') return false;
+        i = SkipWhitespace(line, i + 1);
+        return true;
+    }
+
+    /// <summary>One scalar value at <paramref name="i"/>: a plain string (its content), a number (its text) or a literal.</summary>
+    private static bool TryScalar(ReadOnlySpan<byte> line, scoped ref int i, out Token token, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        token = Token.Null;
+        if (i >= line.Length) return false;
+        switch (line[i])
+        {
+            case (byte)'"':
+                token = Token.String;
+                return TryString(line, ref i, out value);
+            case (byte)'t':
+                token = Token.True;
+                return TryLiteral(line, ref i, "true"u8);
+            case (byte)'f':
+                token = Token.False;
+                return TryLiteral(line, ref i, "false"u8);
+            case (byte)'n':
+                token = Token.Null;
+                return TryLiteral(line, ref i, "null"u8);
+            case (byte)'-' or (>= (byte)'0' and <= (byte)'9'):
+                token = Token.Number;
+                return TryNumber(line, ref i, out value);
+            default:
+                return false;
+        }
+    }
+
+    private static bool TryString(ReadOnlySpan<byte> line, scoped ref int i, out ReadOnlySpan<byte> content)
+    {
+        content = default;
+        var start = i + 1;
+        var length = line[start..].IndexOfAny(StringStops);
+        if (length < 0 || line[start + length] != (byte)'"') return false;
+        content = line.Slice(start, length);
+        i = start + length + 1;
+        return true;
+    }
+
+    private static bool TryLiteral(ReadOnlySpan<byte> line, scoped ref int i, ReadOnlySpan<byte> literal)
+    {
+        if (!line[i..].StartsWith(literal)) return false;
+        i += literal.Length;
+        return EndsValue(line, i);
+    }
+
+    /// <summary>RFC 8259's number grammar exactly: <c>-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?</c>.</summary>
+    private static bool TryNumber(ReadOnlySpan<byte> line, scoped ref int i, out ReadOnlySpan<byte> number)
+    {
+        number = default;
+        var start = i;
+        var p = i;
+        if (line[p] == (byte)'-') p++;
+        if (p >= line.Length) return false;
+        if (line[p] == (byte)'0')
+        {
+            p++;
+        }
+        else if (IsDigit(line[p]))
+        {
+            p = SkipDigits(line, p);
+        }
+        else
+        {
+            return false;
+        }
+
+        if (p < line.Length && line[p] == (byte)'.')
+        {
+            p++;
+            if (p >= line.Length || !IsDigit(line[p])) return false;
+            p = SkipDigits(line, p);
+        }
+
+        if (p < line.Length && (line[p] | 0x20) == (byte)'e')
+        {
+            p++;
+            if (p < line.Length && line[p] is (byte)'+' or (byte)'-') p++;
+            if (p >= line.Length || !IsDigit(line[p])) return false;
+            p = SkipDigits(line, p);
+        }
+
+        if (!EndsValue(line, p)) return false;
+        number = line[start..p];
+        i = p;
+        return true;
+    }
+
+    private static int SkipDigits(ReadOnlySpan<byte> line, int p)
+    {
+        while (p < line.Length && IsDigit(line[p])) p++;
+        return p;
+    }
+
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+    /// <summary>What may follow a number or literal inside an object: whitespace, a comma or the object's end.</summary>
+    private static bool EndsValue(ReadOnlySpan<byte> line, int p)
+        => p < line.Length && line[p] is (byte)',' or (byte)'}' or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> line, int i)
+    {
+        while (i < line.Length && line[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') i++;
+        return i;
+    }
+}

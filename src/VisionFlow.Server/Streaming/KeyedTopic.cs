@@ -372,19 +372,20 @@ internal sealed class KeyedTopic
                 var value = json[start..(int)reader.BytesConsumed];
 
                 // Items of one shape list their fields in one order: the common case finds the field where it was.
-                var field = index < _fields.Count && _fields[index].Name.AsSpan().SequenceEqual(name) ? index : Find(name);
+                var field = index < _fields.Count && _fields[index].Name.AsSpan().SequenceEqual(name) ? index : Find(name, index);
                 if (field < 0)
                 {
-                    _fields.Add(new Field(name.ToArray(), value.ToArray(), sequence));
+                    _fields.Add(new Field(name.ToArray(), Buffer(value.Length), value.Length, sequence));
+                    value.CopyTo(_fields[^1].Buffer);
                     changed = true;
                 }
-                else if (!_fields[field].Value.AsSpan().SequenceEqual(value))
+                else if (!_fields[field].Value.SequenceEqual(value))
                 {
                     var old = _fields[field];
-                    // Same length (a number's digits, mostly): copied in place, no allocation.
-                    var bytes = old.Value.Length == value.Length ? old.Value : new byte[value.Length];
+                    // Within its buffer (a number's digits, a status word, a time: mostly), copied in place, no allocation.
+                    var bytes = old.Buffer.Length >= value.Length ? old.Buffer : Buffer(value.Length);
                     value.CopyTo(bytes);
-                    _fields[field] = old with { Value = bytes, Stamp = sequence };
+                    _fields[field] = old with { Buffer = bytes, Length = value.Length, Stamp = sequence };
                     changed = true;
                 }
 
@@ -411,10 +412,13 @@ internal sealed class KeyedTopic
             writer.WriteEndObject();
         }
 
-        private int Find(ReadOnlySpan<byte> name)
+        // From where it was expected on, then from the start: a patch skips fields, rarely goes back.
+        private int Find(ReadOnlySpan<byte> name, int from)
         {
-            for (var i = 0; i < _fields.Count; i++)
+            var count = _fields.Count;
+            for (var n = 0; n < count; n++)
             {
+                var i = from + n < count ? from + n : from + n - count;
                 if (_fields[i].Name.AsSpan().SequenceEqual(name))
                 {
                     return i;
@@ -424,6 +428,12 @@ internal sealed class KeyedTopic
             return -1;
         }
 
-        private readonly record struct Field(byte[] Name, byte[] Value, long Stamp);
+        // Room to grow: a gauge's digits come and go (9.8, 10.2, 100), and each new length was a new array.
+        private static byte[] Buffer(int length) => new byte[Math.Max(16, length + (length >> 2))];
+
+        private readonly record struct Field(byte[] Name, byte[] Buffer, int Length, long Stamp)
+        {
+            public ReadOnlySpan<byte> Value => Buffer.AsSpan(0, Length);
+        }
     }
 }

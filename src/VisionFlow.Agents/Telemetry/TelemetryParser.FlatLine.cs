@@ -25,6 +25,12 @@ namespace VisionFlow.Agents.Telemetry;
 /// </remarks>
 internal sealed partial class TelemetryParser
 {
+    private const int NamePositions = 16;
+    private const int NameBytes = 24;
+    private readonly byte[] _names = new byte[NamePositions * 2 * NameBytes];
+    private readonly byte[] _nameLengths = new byte[NamePositions * 2];
+    private readonly byte[] _nameFields = new byte[NamePositions * 2];
+
     /// <summary>Lines the fast path parsed (the rest went to the reader); owner thread.</summary>
     internal long FlatLines { get; private set; }
 
@@ -108,10 +114,11 @@ internal sealed partial class TelemetryParser
             return true;
         }
 
+        var position = 0;
         while (true)
         {
             if (!TryName(line, ref i, out var name)) return false;
-            var field = WireVocabulary.Classify(name);
+            var field = ClassifyAt(position++, name);
             if (!TryScalar(line, ref i, out var token, out var value)) return false;
             switch (field)
             {
@@ -159,6 +166,31 @@ internal sealed partial class TelemetryParser
             if (!TryNext(line, ref i, out var closed)) return false;
             if (closed) return true;
         }
+    }
+
+    /// <summary>
+    /// <see cref="WireVocabulary.Classify(ReadOnlySpan{byte})"/> with a memory of the names met at each position of
+    /// <c>data</c>: a peer writes one line shape per event type, the same members in the same order, so the name at a
+    /// position is nearly always one of the last two seen there (two: agent.status lines and the message.flow lines
+    /// between them). A hit is one compare of a few bytes instead of a look-up in the vocabulary.
+    /// </summary>
+    private byte ClassifyAt(int position, ReadOnlySpan<byte> name)
+    {
+        if (position >= NamePositions || name.Length > NameBytes) return WireVocabulary.Classify(name);
+        var way = position * 2;
+        for (var w = way; w < way + 2; w++)
+        {
+            if (_nameLengths[w] == name.Length && name.SequenceEqual(_names.AsSpan(w * NameBytes, name.Length))) return _nameFields[w];
+        }
+
+        var field = WireVocabulary.Classify(name);
+
+        // The newer way first; the older one gives way.
+        _names.AsSpan(way * NameBytes, NameBytes).CopyTo(_names.AsSpan((way + 1) * NameBytes, NameBytes));
+        (_nameLengths[way + 1], _nameFields[way + 1]) = (_nameLengths[way], _nameFields[way]);
+        name.CopyTo(_names.AsSpan(way * NameBytes));
+        (_nameLengths[way], _nameFields[way]) = ((byte)name.Length, field);
+        return field;
     }
 
     /// <summary>As <see cref="ReadId"/>: a number's text or a string's bytes; an over-long id is the reader's path's to refuse.</summary>

@@ -98,6 +98,26 @@ public class AgentsIntakeBenchmarks
         return ok;
     }
 
+    /// <summary>
+    /// Parsing alone by the <c>Utf8JsonReader</c> path only (what <see cref="ParseOnly"/> was before the flat-line
+    /// tokenizer, kept as the parser's reference): the before of the same run.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = LinesPerBatch)]
+    public int ParseOnlyReader()
+    {
+        var framed = _framed[_turn++ & 1];
+        var span = framed.AsSpan();
+        var ok = 0;
+        while (!span.IsEmpty)
+        {
+            var end = span.IndexOf((byte)'\n');
+            if (_directIntake.Parser.ParseWithReader(span[..end], out _) == VisionFlow.Agents.Telemetry.TelemetryParseStatus.Ok) ok++;
+            span = span[(end + 1)..];
+        }
+
+        return ok;
+    }
+
     /// <summary>One buffer of <see cref="LinesPerBatch"/> framed push lines (two variants, so alternating them changes every agent).</summary>
     internal static byte[] Build(int variant)
     {

@@ -21,6 +21,8 @@ internal static class AgentsThroughputHarness
         Measure(seconds, () => bench.PushRingToChangeSet(), allThreads: false);
         Console.WriteLine("== parse only ==");
         Measure(seconds, () => bench.ParseOnly(), allThreads: false);
+        Console.WriteLine("== parse only, Utf8JsonReader path alone (the parser before the flat-line tokenizer) ==");
+        Measure(seconds, () => bench.ParseOnlyReader(), allThreads: false);
         foreach (var shape in new[] { "push", "notification" })
         {
             // The read loop and the intake's loop on their own threads, as in the service: process CPU covers both.

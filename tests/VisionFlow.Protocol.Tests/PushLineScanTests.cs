@@ -38,6 +38,24 @@ public sealed class PushLineScanTests
     }
 
     [Test]
+    public async Task The_one_pass_scan_finds_what_two_searches_find()
+    {
+        // Lines dense in the bytes the scan stops at (backslashes, j, quotes), markers at both ends and split.
+        var random = new Random(20261207);
+        const string Pieces = "\\jjsonrpc\"u{ }:,";
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = i % 2 == 0
+                ? HostileLines.Next(random, 4096, "p-").Trim()
+                : "{" + new string(Enumerable.Range(0, random.Next(0, 40)).Select(_ => Pieces[random.Next(Pieces.Length)]).ToArray())
+                    + (random.Next(4) == 0 ? "\"jsonrpc\"" : random.Next(3) == 0 ? "\\u" : "");
+            var bytes = Encoding.UTF8.GetBytes(text);
+            var expected = bytes.Length > 0 && bytes[0] == (byte)'{' && bytes.AsSpan().IndexOf("\"jsonrpc\""u8) < 0 && bytes.AsSpan().IndexOf("\\u"u8) < 0;
+            await Assert.That(PushLineScan.IsPushLine(bytes)).IsEqualTo(expected).Because(text);
+        }
+    }
+
+    [Test]
     public async Task Never_hands_on_what_the_full_classification_calls_json_rpc()
     {
         var random = new Random(20261207);

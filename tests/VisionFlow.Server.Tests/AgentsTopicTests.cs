@@ -203,6 +203,35 @@ public sealed class AgentsTopicTests
     }
 
     [Test]
+    public async Task An_item_removed_and_held_again_between_two_messages_is_sent_once_as_it_is_now()
+    {
+        var topic = new KeyedTopic("agents", "agents", logCapacity: 64);
+        topic.Upsert("a", """{"id":"a","status":"idle","cpu_usage":1}"""u8);
+        topic.Upsert("b", """{"id":"b","cpu_usage":1}"""u8);
+        var buffer = new ArrayBufferWriter<byte>();
+        var cursor = topic.WriteMessage(-1, buffer, out _);
+
+        // a: changed, gone, back with other fields, changed again; b: changed, gone, back, gone again.
+        topic.Upsert("a", """{"id":"a","status":"busy","cpu_usage":1}"""u8);
+        topic.Remove("a");
+        topic.Upsert("a", """{"id":"a","status":"idle","cpu_usage":5}"""u8);
+        topic.Upsert("a", """{"id":"a","status":"idle","cpu_usage":6}"""u8);
+        topic.Upsert("b", """{"id":"b","cpu_usage":2}"""u8);
+        topic.Remove("b");
+        topic.Upsert("b", """{"id":"b","cpu_usage":3}"""u8);
+        topic.Remove("b");
+        buffer.ResetWrittenCount();
+        cursor = topic.WriteMessage(cursor, buffer, out var full);
+        await Assert.That(full).IsFalse();
+        await Assert.That(Encoding.UTF8.GetString(buffer.WrittenSpan)).IsEqualTo("""{"type":"agents","changed":[{"id":"a","status":"idle","cpu_usage":6}],"removed":["b"]}""");
+
+        // Nothing after it: nothing to send.
+        buffer.ResetWrittenCount();
+        topic.WriteMessage(cursor, buffer, out _);
+        await Assert.That(buffer.WrittenCount).IsEqualTo(0);
+    }
+
+    [Test]
     public async Task A_client_behind_the_log_gets_a_full_message_and_costs_the_topic_nothing()
     {
         var topic = new KeyedTopic("agents", "agents", logCapacity: 8);

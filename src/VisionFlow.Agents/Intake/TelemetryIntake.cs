@@ -178,6 +178,28 @@ public sealed class TelemetryIntake
     }
 
     /// <summary>
+    /// A present agent's other fields, exactly as <see cref="DescribeAgent"/> gives them (null where the peer never said),
+    /// without building the agent: with <see cref="ReadGauges"/>, what a reader that passes on an update's changed fields
+    /// (the <c>/ws</c> agents topic) needs, at no allocation. Same rules as <see cref="DescribeAgent"/>.
+    /// </summary>
+    public void ReadAttributes(
+        int agentKey, out string? type, out string? status, out int? tasksActive, out string? swarmId, out bool stale, out float? health,
+        out DateTimeOffset? createdAt, out string? model)
+    {
+        if (!Cache.IsPresent(agentKey)) throw new ArgumentOutOfRangeException(nameof(agentKey), agentKey, "not a present agent");
+        ref readonly var s = ref Cache.StateOf(agentKey);
+        var known = s.Known;
+        type = Known(known, TelemetryFields.Type, s.TypeKey);
+        status = Known(known, TelemetryFields.Status, s.StatusKey);
+        tasksActive = (known & TelemetryFields.TasksActive) != 0 ? s.TasksActive : null;
+        swarmId = Known(known, TelemetryFields.Swarm, s.SwarmKey);
+        stale = s.Stale;
+        health = (known & TelemetryFields.Health) != 0 ? s.Health : null;
+        createdAt = (known & TelemetryFields.CreatedAt) != 0 ? new DateTimeOffset(s.CreatedAtTicks, TimeSpan.Zero) : null;
+        model = Known(known, TelemetryFields.Model, s.ModelKey);
+    }
+
+    /// <summary>
     /// The message-flow edge between two agents as readers see it (inside <see cref="ChangesApplied"/>, for the keys of
     /// its edge changes), smaller key first as in the snapshot; null when there is none or an end is not present.
     /// </summary>

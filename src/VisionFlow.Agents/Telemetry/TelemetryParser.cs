@@ -6,11 +6,12 @@ using VisionFlow.Protocol.Dialects;
 namespace VisionFlow.Agents.Telemetry;
 
 /// <summary>
-/// Parses telemetry push lines and polled agent lists straight from UTF-8 with <see cref="Utf8JsonReader"/>.
+/// Parses telemetry push lines and polled agent lists straight from UTF-8: flat push lines by hand, everything else with
+/// <see cref="Utf8JsonReader"/>.
 /// Identifiers are interned into bounded tables, so steady-state parsing allocates nothing.
 /// Single owner (the intake loop): not thread-safe.
 /// </summary>
-internal sealed class TelemetryParser
+internal sealed partial class TelemetryParser
 {
     private const int MaxNestedText = 2;
 
@@ -65,9 +66,22 @@ internal sealed class TelemetryParser
 
     /// <summary>
     /// Parses one push line <c>{"type":…,"data":{…},"timestamp":…}</c>; a JSON-RPC notification naming the same event
-    /// (<c>{"method":"agent/status","params":{…}}</c>) is accepted too.
+    /// (<c>{"method":"agent/status","params":{…}}</c>) is accepted too. A flat line (scalars under <c>data</c>, no escapes)
+    /// is tokenized by hand (<c>TelemetryParser.FlatLine.cs</c>); any other goes to <see cref="ParseWithReader"/>, with the
+    /// same outcome either way.
     /// </summary>
     public TelemetryParseStatus Parse(ReadOnlySpan<byte> line, out TelemetryEvent telemetryEvent)
+    {
+        telemetryEvent = default;
+        telemetryEvent.Reset();
+        return TryParseFlat(line, ref telemetryEvent, out var status) ? status : ParseWithReader(line, out telemetryEvent);
+    }
+
+    /// <summary>
+    /// <see cref="Parse"/> by <see cref="Utf8JsonReader"/> alone: every line the flat path leaves, and the reference that
+    /// path is held to.
+    /// </summary>
+    internal TelemetryParseStatus ParseWithReader(ReadOnlySpan<byte> line, out TelemetryEvent telemetryEvent)
     {
         telemetryEvent = default;
         telemetryEvent.Reset();

@@ -26,6 +26,7 @@ public sealed partial class JsonRpcConnection
     private readonly Action? _onPushesDelivered;
     private readonly bool _notificationsAsPush;
     private bool _pushedThisRead;
+    private bool _stampedThisRead;
     private byte[]? _lineScratch;
     private long _bannersLogged;
 
@@ -98,6 +99,7 @@ public sealed partial class JsonRpcConnection
         }
         finally
         {
+            _stampedThisRead = false;
             if (_pushedThisRead)
             {
                 // Once per transport read, not per line: the sink's reader is woken once for all the lines it brought.
@@ -122,7 +124,14 @@ public sealed partial class JsonRpcConnection
 
     private void HandleLine(in ReadOnlySequence<byte> line)
     {
-        Interlocked.Exchange(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
+        if (!_stampedThisRead)
+        {
+            // Once per transport read, before its first line is handled: the lines of one read arrived together, and
+            // reading the clock for each of ~80 telemetry lines was a percent of the service at 10,000 agents.
+            _stampedThisRead = true;
+            Interlocked.Exchange(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
+        }
+
         if (_onPush is not null && PushLineScan.IsPushLine(in line))
         {
             // A push line is its reader's to parse: handed on as the transport's bytes, neither parsed nor copied here.

@@ -116,26 +116,30 @@ internal sealed class AgentsTopic
     // methods); AgentsTopicTests compares a topic rebuilt from patches with REST field by field.
     private void PatchFields(int key, AgentFields fields)
     {
-        var agent = _mcp.Intake.DescribeAgent(key);
+        // Read, not described: a busy swarm changes a status or a task count somewhere on every tick, and an AgentInfo
+        // per such update was garbage the intake's thread made thousands of times a second.
+        var intake = _mcp.Intake;
+        intake.ReadGauges(key, out var cpu, out var memory, out var tokens, out var lastSeen, out _);
+        intake.ReadAttributes(key, out var type, out var status, out var tasks, out var swarm, out var stale, out var health, out var createdAt, out var model);
         var w = _item.Begin();
-        if ((fields & AgentFields.Type) != 0) WriteText(w, "type"u8, agent.Type);
-        if ((fields & AgentFields.Status) != 0) WriteText(w, "status"u8, agent.Status);
-        if ((fields & AgentFields.CpuUsage) != 0) WriteNumber(w, "cpu_usage"u8, agent.CpuUsage);
-        if ((fields & AgentFields.MemoryUsage) != 0) WriteNumber(w, "memory_usage"u8, agent.MemoryUsage);
-        if ((fields & AgentFields.TasksActive) != 0) WriteNumber(w, "tasks_active"u8, agent.TasksActive);
-        if ((fields & AgentFields.TokensUsed) != 0) WriteNumber(w, "tokens_used"u8, agent.TokensUsed);
-        if ((fields & AgentFields.Swarm) != 0) WriteText(w, "swarm_id"u8, agent.SwarmId);
-        w.WriteString("last_seen"u8, agent.LastSeen);
-        if ((fields & AgentFields.Stale) != 0) w.WriteBoolean("stale"u8, agent.IsStale);
-        if ((fields & AgentFields.Health) != 0) WriteNumber(w, "health"u8, agent.Health);
+        if ((fields & AgentFields.Type) != 0) WriteText(w, "type"u8, type);
+        if ((fields & AgentFields.Status) != 0) WriteText(w, "status"u8, status);
+        if ((fields & AgentFields.CpuUsage) != 0) WriteNumber(w, "cpu_usage"u8, cpu);
+        if ((fields & AgentFields.MemoryUsage) != 0) WriteNumber(w, "memory_usage"u8, memory);
+        if ((fields & AgentFields.TasksActive) != 0) WriteNumber(w, "tasks_active"u8, tasks);
+        if ((fields & AgentFields.TokensUsed) != 0) WriteNumber(w, "tokens_used"u8, tokens);
+        if ((fields & AgentFields.Swarm) != 0) WriteText(w, "swarm_id"u8, swarm);
+        w.WriteString("last_seen"u8, lastSeen);
+        if ((fields & AgentFields.Stale) != 0) w.WriteBoolean("stale"u8, stale);
+        if ((fields & AgentFields.Health) != 0) WriteNumber(w, "health"u8, health);
         if ((fields & AgentFields.CreatedAt) != 0)
         {
-            if (agent.CreatedAt is { } created) w.WriteString("created_at"u8, created);
+            if (createdAt is { } created) w.WriteString("created_at"u8, created);
             else w.WriteNull("created_at"u8);
         }
 
-        if ((fields & AgentFields.Model) != 0) WriteText(w, "model"u8, agent.Model);
-        if (!_topic.Patch(agent.Id, _item.End())) Upsert(agent);
+        if ((fields & AgentFields.Model) != 0) WriteText(w, "model"u8, model);
+        if (!_topic.Patch(intake.AgentId(key), _item.End())) Upsert(intake.DescribeAgent(key));
     }
 
     // Held gauges: read without describing the agent (ten thousand a second in a big swarm, none allocated).

@@ -27,7 +27,10 @@ internal sealed class KeyedTopic
     // The log: which item changed at which sequence, oldest first, in a ring that grows up to the capacity. A message
     // starts at the first change after its client's sequence (a binary search), not at the log's oldest entry: a log of
     // 65,536 changes walked from its start for every message was most of what building one cost at 10,000 agents.
-    private (long Sequence, string Key)[] _log = new (long, string)[64];
+    // Each entry names its item too: a message walks the entries after its client's sequence, and finding each item by
+    // its key, then once more to write it only once, was two string hashes per entry (at 10,000 agents, thousands a message).
+    private (long Sequence, string Key, Item Item)[] _log = new (long, string, Item)[64];
+    private long _buildMark;
     private int _logStart;
     private int _logCount;
     private readonly HashSet<string> _emitted = new(StringComparer.Ordinal);
@@ -154,7 +157,7 @@ internal sealed class KeyedTopic
             return false;
         }
 
-        Record(sequence, key);
+        Record(sequence, key, item);
         return true;
     }
 
@@ -164,14 +167,15 @@ internal sealed class KeyedTopic
         ArgumentNullException.ThrowIfNull(key);
         lock (_gate)
         {
-            if (!_items.Remove(key))
+            if (!_items.Remove(key, out var item))
             {
                 return false;
             }
 
+            item.Removed = true;
             var sequence = _sequence + 1;
             _removed[key] = sequence;
-            Record(sequence, key);
+            Record(sequence, key, item);
         }
 
         return true;
@@ -281,12 +285,16 @@ internal sealed class KeyedTopic
         // The log is in sequence order: walk it from the first change after `since`, each item once.
         var first = FirstAfter(since);
         _emitted.Clear();
+        var mark = ++_buildMark;
         writer.WriteStartArray("changed"u8);
         for (var i = first; i < _logCount; i++)
         {
-            var key = LogAt(i).Key;
-            if (_items.TryGetValue(key, out var item) && _emitted.Add(key))
+            // An entry of an item removed since (even if its key is held again: that is a new item, with its own entry) is
+            // not a change to send; each held item once.
+            var item = LogAt(i).Item;
+            if (!item.Removed && item.Mark != mark)
             {
+                item.Mark = mark;
                 item.Write(writer, since);
             }
         }
@@ -295,8 +303,8 @@ internal sealed class KeyedTopic
         writer.WriteStartArray("removed"u8);
         for (var i = first; i < _logCount; i++)
         {
-            var key = LogAt(i).Key;
-            if (!_items.ContainsKey(key) && _removed.TryGetValue(key, out var at) && at > since && _emitted.Add(key))
+            var (_, key, item) = LogAt(i);
+            if (item.Removed && !_items.ContainsKey(key) && _removed.TryGetValue(key, out var at) && at > since && _emitted.Add(key))
             {
                 writer.WriteStringValue(key);
             }
@@ -305,7 +313,7 @@ internal sealed class KeyedTopic
         writer.WriteEndArray();
     }
 
-    private ref (long Sequence, string Key) LogAt(int i) => ref _log[(_logStart + i) % _log.Length];
+    private ref (long Sequence, string Key, Item Item) LogAt(int i) => ref _log[(_logStart + i) % _log.Length];
 
     // The index of the first log entry with a sequence after `since` (the log's count when there is none).
     private int FirstAfter(long since)
@@ -321,13 +329,13 @@ internal sealed class KeyedTopic
         return lo;
     }
 
-    private void Record(long sequence, string key)
+    private void Record(long sequence, string key, Item item)
     {
         Volatile.Write(ref _sequence, sequence);
         if (_logCount == _logCapacity)
         {
             ref var oldest = ref LogAt(0);
-            var (trimmed, trimmedKey) = oldest;
+            var (trimmed, trimmedKey, _) = oldest;
             oldest = default;
             _logStart = (_logStart + 1) % _log.Length;
             _logCount--;
@@ -339,12 +347,12 @@ internal sealed class KeyedTopic
         }
         else if (_logCount == _log.Length)
         {
-            var grown = new (long, string)[Math.Min(_log.Length * 2, _logCapacity)];
+            var grown = new (long, string, Item)[Math.Min(_log.Length * 2, _logCapacity)];
             for (var i = 0; i < _logCount; i++) grown[i] = LogAt(i);
             (_log, _logStart) = (grown, 0);
         }
 
-        LogAt(_logCount) = (sequence, key);
+        LogAt(_logCount) = (sequence, key, item);
         _logCount++;
     }
 
@@ -352,6 +360,12 @@ internal sealed class KeyedTopic
     private sealed class Item
     {
         private readonly List<Field> _fields = [];
+
+        /// <summary>No longer held (a later item of the same key is another object).</summary>
+        public bool Removed { get; set; }
+
+        /// <summary>The message being built that last wrote it (under the topic's lock).</summary>
+        public long Mark { get; set; }
 
         public bool Merge(ReadOnlySpan<byte> json, long sequence)
         {
@@ -372,19 +386,20 @@ internal sealed class KeyedTopic
                 var value = json[start..(int)reader.BytesConsumed];
 
                 // Items of one shape list their fields in one order: the common case finds the field where it was.
-                var field = index < _fields.Count && _fields[index].Name.AsSpan().SequenceEqual(name) ? index : Find(name);
+                var field = index < _fields.Count && _fields[index].Name.AsSpan().SequenceEqual(name) ? index : Find(name, index);
                 if (field < 0)
                 {
-                    _fields.Add(new Field(name.ToArray(), value.ToArray(), sequence));
+                    _fields.Add(new Field(name.ToArray(), Buffer(value.Length), value.Length, sequence));
+                    value.CopyTo(_fields[^1].Buffer);
                     changed = true;
                 }
-                else if (!_fields[field].Value.AsSpan().SequenceEqual(value))
+                else if (!_fields[field].Value.SequenceEqual(value))
                 {
                     var old = _fields[field];
-                    // Same length (a number's digits, mostly): copied in place, no allocation.
-                    var bytes = old.Value.Length == value.Length ? old.Value : new byte[value.Length];
+                    // Within its buffer (a number's digits, a status word, a time: mostly), copied in place, no allocation.
+                    var bytes = old.Buffer.Length >= value.Length ? old.Buffer : Buffer(value.Length);
                     value.CopyTo(bytes);
-                    _fields[field] = old with { Value = bytes, Stamp = sequence };
+                    _fields[field] = old with { Buffer = bytes, Length = value.Length, Stamp = sequence };
                     changed = true;
                 }
 
@@ -411,10 +426,13 @@ internal sealed class KeyedTopic
             writer.WriteEndObject();
         }
 
-        private int Find(ReadOnlySpan<byte> name)
+        // From where it was expected on, then from the start: a patch skips fields, rarely goes back.
+        private int Find(ReadOnlySpan<byte> name, int from)
         {
-            for (var i = 0; i < _fields.Count; i++)
+            var count = _fields.Count;
+            for (var n = 0; n < count; n++)
             {
+                var i = from + n < count ? from + n : from + n - count;
                 if (_fields[i].Name.AsSpan().SequenceEqual(name))
                 {
                     return i;
@@ -424,6 +442,12 @@ internal sealed class KeyedTopic
             return -1;
         }
 
-        private readonly record struct Field(byte[] Name, byte[] Value, long Stamp);
+        // Room to grow: a gauge's digits come and go (9.8, 10.2, 100), and each new length was a new array.
+        private static byte[] Buffer(int length) => new byte[Math.Max(16, length + (length >> 2))];
+
+        private readonly record struct Field(byte[] Name, byte[] Buffer, int Length, long Stamp)
+        {
+            public ReadOnlySpan<byte> Value => Buffer.AsSpan(0, Length);
+        }
     }
 }

@@ -85,6 +85,58 @@ public sealed class SettleTests
     }
 
     [Test]
+    public async Task The_full_grant_scales_with_the_layout_from_ten_seconds_to_the_cap()
+    {
+        var scaled = new TickPolicy(Service with { FullLayoutStepsPerRootNode = 120 });
+        await Assert.That(scaled.FullLayoutGrant(25)).IsEqualTo(PhysicsLoopOptions.MinFullLayoutSteps);
+        await Assert.That(scaled.FullLayoutGrant(201)).IsEqualTo((int)Math.Ceiling(120 * Math.Sqrt(201)));
+        await Assert.That(scaled.FullLayoutGrant(2_001)).IsEqualTo(Service.FullLayoutSteps);
+        await Assert.That(scaled.FullLayoutGrant(10_001)).IsEqualTo(Service.FullLayoutSteps);
+        await Assert.That(new TickPolicy(Service).FullLayoutGrant(25)).IsEqualTo(Service.FullLayoutSteps);
+        await Assert.That(new TickPolicy(Service with { FullLayoutSteps = 0 }).FullLayoutGrant(25)).IsEqualTo(int.MaxValue);
+        await Assert.That(new TickPolicy(Service with { FullLayoutSteps = 300, FullLayoutStepsPerRootNode = 120 }).FullLayoutGrant(25)).IsEqualTo(300);
+    }
+
+    [Test]
+    public async Task Ten_agents_whose_conversations_change_twice_a_second_step_in_bursts_once_their_size_s_grant_is_spent()
+    {
+        // The simulator's ten agents (here 24 members and their hub) start, end or re-pace a conversation about twice a
+        // second: each a local change that keeps the layout moving visibly. With the grant scaled to the layout's size the
+        // arrival's steps end after ~10 s of 60 Hz, and from then on the conversations get a burst at most once a second,
+        // instead of the whole minute of a 10,000-node layout's cap at 60 steps a second.
+        var time = new FakeTimeProvider();
+        var options = Service with { FullLayoutStepsPerRootNode = 120, MinRest = TimeSpan.FromSeconds(1) };
+        using var loop = new PhysicsLoop(options, time);
+        var (ids, edges) = Topology(TestGraphs.Swarm(24, seed: 7, radius: 60));
+        loop.SubmitTopology(ids, edges);
+        loop.Start();
+
+        var talking = new HashSet<(int, int)>();
+        var rng = new Random(11);
+        long stepsAt15 = 0, stepsAt25 = 0;
+        var restedSamples = 0;
+        for (var half = 1; half <= 50; half++)
+        {
+            for (var t = 0; t < 30; t++) time.Advance(Tick); // half a second at 60 Hz
+            var a = 1 + rng.Next(24);
+            var b = 1 + ((a + rng.Next(23)) % 24);
+            var pair = (Math.Min(a, b), Math.Max(a, b));
+            if (!talking.Add(pair)) talking.Remove(pair);
+            loop.SubmitTopology(ids, [.. edges, .. talking.Select(p => (p.Item1, p.Item2, 8f))]);
+            if (half == 30) stepsAt15 = loop.Status.Steps;
+            if (half == 50) stepsAt25 = loop.Status.Steps;
+            if (half > 30 && loop.Status.Settled) restedSamples++;
+        }
+
+        // Between 15 s and 25 s: bursts of at most 30 steps (a calm tick's stride past it), at most one a second, where the
+        // unscaled grant stepped all 600 ticks; and the layout was found resting between them.
+        await Assert.That(stepsAt25 - stepsAt15).IsLessThanOrEqualTo(10 * (Service.LocalBurstSteps + Service.CalmStride));
+        await Assert.That(stepsAt25 - stepsAt15).IsGreaterThan(0);
+        await Assert.That(restedSamples).IsGreaterThan(0);
+        await Assert.That(loop.Status.Steps).IsGreaterThanOrEqualTo(PhysicsLoopOptions.MinFullLayoutSteps);
+    }
+
+    [Test]
     public async Task Ten_thousand_agents_rest_once_the_steps_of_their_arrival_are_spent()
     {
         var time = new FakeTimeProvider();

@@ -345,7 +345,7 @@ public sealed class PhysicsLoop : IDisposable
         }
 
         _deferredBurst = false;
-        if (_policy.Wake(local)) PhysicsLog.Resumed(_logger);
+        if (_policy.Wake(local, _graph?.NodeCount ?? 0)) PhysicsLog.Resumed(_logger);
         AdjustPeriod(); // moving again: back to single steps at the mode's pace
         return true;
     }

@@ -84,7 +84,11 @@ internal sealed class GraphService : IAsyncDisposable
                 LocalBurstSteps = 30,
                 // ...and such changes at most one burst a second: taken and shown at once, stepped together.
                 MinRest = TimeSpan.FromSeconds(1),
+                // A full layout (new nodes) is granted ~120 steps per √node, between 600 (10 s at 60 Hz) and 3,600 (a minute):
+                // the measured steps to rest (~80·√n) with a margin. At 25 nodes the minute was spent only by the simulator's
+                // conversations keeping the layout moving, 62 steps a second; they are what the local bursts are for.
                 FullLayoutSteps = 3600,
+                FullLayoutStepsPerRootNode = 120,
             },
             time,
             loggers.CreateLogger<PhysicsLoop>());

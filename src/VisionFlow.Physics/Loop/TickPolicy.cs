@@ -84,7 +84,7 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     /// Topping a burst up with each local change kept ten simulated agents' layout stepping for as long as their
     /// conversations changed faster than a burst lasts (about twice a second).
     /// </remarks>
-    public bool Wake(bool local = false, int nodeCount = 0)
+    public bool Wake(bool local = false, int reach = int.MaxValue)
     {
         // A local change only takes the motion count back to half way: the steps after it measure whether it moves
         // anything visibly (a speed over the limit starts the count over), and a pull needs a few steps to gather speed.
@@ -100,7 +100,7 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
             _stride = 1;
         }
 
-        var grant = local && options.LocalBurstSteps > 0 ? options.LocalBurstSteps : FullLayoutGrant(nodeCount);
+        var grant = local && options.LocalBurstSteps > 0 ? options.LocalBurstSteps : FullLayoutGrant(reach);
         _budget = Settled ? grant : local && grant != int.MaxValue ? _budget : Math.Max(_budget, grant);
         if (!Settled)
         {
@@ -112,15 +112,16 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     }
 
     /// <summary>
-    /// Steps a full layout of <paramref name="nodeCount"/> nodes is granted: <see cref="PhysicsLoopOptions.FullLayoutSteps"/>,
-    /// or scaled with √n between <see cref="PhysicsLoopOptions.MinFullLayoutSteps"/> and it
+    /// Steps a change that reaches <paramref name="reach"/> nodes (new ones plus the known ones it touched;
+    /// <see cref="int.MaxValue"/>: a fresh layout or a resume) is granted: <see cref="PhysicsLoopOptions.FullLayoutSteps"/>,
+    /// or scaled with √reach between <see cref="PhysicsLoopOptions.MinFullLayoutSteps"/> and it
     /// (<see cref="PhysicsLoopOptions.FullLayoutStepsPerRootNode"/>); <see cref="int.MaxValue"/>: no cap.
     /// </summary>
-    public int FullLayoutGrant(int nodeCount)
+    public int FullLayoutGrant(int reach)
     {
         if (options.FullLayoutSteps <= 0) return int.MaxValue;
-        if (options.FullLayoutStepsPerRootNode <= 0) return options.FullLayoutSteps;
-        var scaled = Math.Max(PhysicsLoopOptions.MinFullLayoutSteps, (int)Math.Ceiling(options.FullLayoutStepsPerRootNode * Math.Sqrt(Math.Max(0, nodeCount))));
+        if (options.FullLayoutStepsPerRootNode <= 0 || reach == int.MaxValue) return options.FullLayoutSteps;
+        var scaled = Math.Max(PhysicsLoopOptions.MinFullLayoutSteps, (int)Math.Ceiling(options.FullLayoutStepsPerRootNode * Math.Sqrt(Math.Max(0, reach))));
         return Math.Min(options.FullLayoutSteps, scaled);
     }
 

@@ -84,9 +84,10 @@ internal sealed class GraphService : IAsyncDisposable
                 LocalBurstSteps = 30,
                 // ...and such changes at most one burst a second: taken and shown at once, stepped together.
                 MinRest = TimeSpan.FromSeconds(1),
-                // A full layout (new nodes) is granted ~120 steps per √node, between 600 (10 s at 60 Hz) and 3,600 (a minute):
-                // the measured steps to rest (~80·√n) with a margin. At 25 nodes the minute was spent only by the simulator's
-                // conversations keeping the layout moving, 62 steps a second; they are what the local bursts are for.
+                // New nodes in a formed layout are granted ~120 steps per √(nodes reached), between 600 (10 s at 60 Hz) and
+                // 3,600 (a minute; a fresh layout always): the measured steps to form (~80·√n) with a margin. Ten agents
+                // arriving spent the minute only because the simulator's conversations kept them moving, at 62 steps a
+                // second; those are what the local bursts are for.
                 FullLayoutSteps = 3600,
                 FullLayoutStepsPerRootNode = 120,
             },

@@ -92,7 +92,9 @@ public sealed class SettleTests
         await Assert.That(scaled.FullLayoutGrant(201)).IsEqualTo((int)Math.Ceiling(120 * Math.Sqrt(201)));
         await Assert.That(scaled.FullLayoutGrant(2_001)).IsEqualTo(Service.FullLayoutSteps);
         await Assert.That(scaled.FullLayoutGrant(10_001)).IsEqualTo(Service.FullLayoutSteps);
-        await Assert.That(scaled.FullLayoutGrant(int.MaxValue)).IsEqualTo(Service.FullLayoutSteps); // a fresh layout
+        await Assert.That(scaled.FullLayoutGrant(int.MaxValue)).IsEqualTo(Service.FullLayoutSteps); // a resume
+        await Assert.That(scaled.FullLayoutGrant(25, fresh: true)).IsEqualTo(PhysicsLoopOptions.MinFreshLayoutSteps);
+        await Assert.That(scaled.FullLayoutGrant(10_001, fresh: true)).IsEqualTo(Service.FullLayoutSteps);
         await Assert.That(new TickPolicy(Service).FullLayoutGrant(25)).IsEqualTo(Service.FullLayoutSteps);
         await Assert.That(new TickPolicy(Service with { FullLayoutSteps = 0 }).FullLayoutGrant(25)).IsEqualTo(int.MaxValue);
         await Assert.That(new TickPolicy(Service with { FullLayoutSteps = 300, FullLayoutStepsPerRootNode = 120 }).FullLayoutGrant(25)).IsEqualTo(300);
@@ -115,15 +117,54 @@ public sealed class SettleTests
         await SettleAsync(time, loop, 3600);
         var formed = loop.Status.Steps;
 
+        var (ids, swarm, o) = BesideNotes(notes, links);
+        var (stepsAt15, stepsAt25, rested) = await TalkAsync(time, loop, ids, swarm, o, 15, 25);
+
+        // Between 15 s and 25 s after the arrival: bursts of at most 30 steps (a calm tick's stride past it), at most one a
+        // second, where the cap's grant stepped all 600 ticks; and the layout was found resting between them.
+        await Assert.That(stepsAt25 - stepsAt15).IsLessThanOrEqualTo(10 * (Service.LocalBurstSteps + Service.CalmStride));
+        await Assert.That(stepsAt25 - stepsAt15).IsGreaterThan(0);
+        await Assert.That(rested).IsGreaterThan(0);
+        await Assert.That(stepsAt15 - formed).IsGreaterThanOrEqualTo(PhysicsLoopOptions.MinFullLayoutSteps);
+    }
+
+    [Test]
+    public async Task Ten_agents_talking_from_the_start_step_in_bursts_once_the_fresh_layout_s_grant_is_spent()
+    {
+        // As the service starts beside the simulator: the notes and the agents form together (a fresh layout: at least
+        // 1,800 steps, 30 s at 60 Hz), and the conversations keep it moving all along. Once those are spent, bursts.
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(Service with { FullLayoutStepsPerRootNode = 120, MinRest = TimeSpan.FromSeconds(1) }, time);
+        var (notes, links) = Topology(TestGraphs.Random(12, edgesPerNode: 2, seed: 5));
+        for (var i = 0; i < notes.Length; i++) notes[i] &= ~LayoutGraph.AgentBit;
+        var (ids, swarm, o) = BesideNotes(notes, links);
+        loop.Start();
+        var (stepsAt35, stepsAt45, rested) = await TalkAsync(time, loop, ids, swarm, o, 35, 45);
+        await Assert.That(stepsAt35).IsGreaterThanOrEqualTo(PhysicsLoopOptions.MinFreshLayoutSteps);
+        await Assert.That(stepsAt45 - stepsAt35).IsLessThanOrEqualTo(10 * (Service.LocalBurstSteps + Service.CalmStride));
+        await Assert.That(rested).IsGreaterThan(0);
+    }
+
+    /// <summary>The notes, then a swarm of 24 members and their hub (ids, edges, and where the swarm's indices start).</summary>
+    private static (uint[] Ids, (int A, int B, float Weight)[] Edges, int Offset) BesideNotes(uint[] notes, (int A, int B, float Weight)[] links)
+    {
         var (members, edges) = Topology(TestGraphs.Swarm(24, seed: 7, radius: 60));
-        uint[] ids = [.. notes, .. members];
         var o = notes.Length;
-        (int, int, float)[] swarm = [.. links, .. edges.Select(e => (e.A + o, e.B + o, e.Weight))];
+        return ([.. notes, .. members], [.. links, .. edges.Select(e => (e.A + o, e.B + o, e.Weight))], o);
+    }
+
+    /// <summary>
+    /// Hands in the graph, then every half second a conversation between two members starts or ends (weight 8), for
+    /// <paramref name="to"/> seconds; the steps at <paramref name="from"/> and <paramref name="to"/> seconds and how
+    /// many half-second samples after <paramref name="from"/> found the layout resting.
+    /// </summary>
+    private static Task<(long From, long To, int Rested)> TalkAsync(FakeTimeProvider time, PhysicsLoop loop, uint[] ids, (int A, int B, float Weight)[] graph, int o, int from, int to)
+    {
         var talking = new HashSet<(int, int)>();
         var rng = new Random(11);
-        long stepsAt15 = 0, stepsAt25 = 0;
-        var restedSamples = 0;
-        for (var half = 0; half <= 50; half++)
+        long stepsFrom = 0, stepsTo = 0;
+        var rested = 0;
+        for (var half = 0; half <= 2 * to; half++)
         {
             if (half > 0)
             {
@@ -133,26 +174,22 @@ public sealed class SettleTests
                 if (!talking.Add(pair)) talking.Remove(pair);
             }
 
-            loop.SubmitTopology(ids, [.. swarm, .. talking.Select(p => (p.Item1, p.Item2, 8f))]);
+            loop.SubmitTopology(ids, [.. graph, .. talking.Select(p => (p.Item1, p.Item2, 8f))]);
             for (var t = 0; t < 30; t++) time.Advance(Tick); // half a second at 60 Hz
-            if (half == 30) stepsAt15 = loop.Status.Steps;
-            if (half == 50) stepsAt25 = loop.Status.Steps;
-            if (half > 30 && loop.Status.Settled) restedSamples++;
+            if (half == 2 * from) stepsFrom = loop.Status.Steps;
+            if (half == 2 * to) stepsTo = loop.Status.Steps;
+            if (half > 2 * from && loop.Status.Settled) rested++;
         }
 
-        // Between 15 s and 25 s after the arrival: bursts of at most 30 steps (a calm tick's stride past it), at most one a
-        // second, where the cap's grant stepped all 600 ticks; and the layout was found resting between them.
-        await Assert.That(stepsAt25 - stepsAt15).IsLessThanOrEqualTo(10 * (Service.LocalBurstSteps + Service.CalmStride));
-        await Assert.That(stepsAt25 - stepsAt15).IsGreaterThan(0);
-        await Assert.That(restedSamples).IsGreaterThan(0);
-        await Assert.That(stepsAt15 - formed).IsGreaterThanOrEqualTo(PhysicsLoopOptions.MinFullLayoutSteps);
+        return Task.FromResult((stepsFrom, stepsTo, rested));
     }
 
     [Test]
-    public async Task A_fresh_layout_keeps_the_whole_grant_to_form()
+    public async Task A_fresh_layout_gets_the_steps_to_form()
     {
         // Thirteen notes with three links each form slowly (~1,400 steps, as the embedded knowledge graph's 13 notes and 31
-        // links do): a fresh layout is not cut to a grant for its size, it rests on motion exactly as with the cap alone.
+        // links do): a fresh layout's grant (at least 1,800) does not cut it short, it rests on motion exactly as with the
+        // cap alone.
         var time = new FakeTimeProvider();
         var scaled = Service with { FullLayoutStepsPerRootNode = 120 };
         var (notes, links) = Topology(TestGraphs.Random(13, edgesPerNode: 3, seed: 2));

@@ -91,21 +91,23 @@ public sealed class StreamEncodingTests
         using var state = new ClientFrameState(threshold: 0.5f);
         await Assert.That(state.FrameWait(5_000_000, interval, Frequency)).IsEqualTo(TimeSpan.Zero);
 
-        // Ticks 14-19 ms apart (a timer's jitter around 16.7 ms): every frame goes when it comes, none is held (a hold
-        // arms a timer: three thread wake-ups for a frame 2 ms later).
+        // Ticks due every 16.7 ms, each up to 4 ms late (a timer's jitter: the gaps range 12.7-20.7 ms): every frame goes
+        // when it comes, none is held (a hold arms a timer: three thread wake-ups for a frame 2 ms later).
         var rng = new Random(3);
-        var now = 5_000_000L;
+        var start = 5_000_000L;
+        var now = start;
         for (var k = 0; k < 600; k++)
         {
+            now = start + (k * 1_000_000L / 60) + rng.Next(4_000);
             await Assert.That(state.FrameWait(now, interval, Frequency)).IsEqualTo(TimeSpan.Zero);
             state.FrameSent(now, interval, Frequency);
-            now += 14_000 + rng.Next(5_000);
         }
 
         // Snapshots every 2 ms (a client that asked for 60 Hz of something faster): frames go when they are let, and over
         // ten seconds no more than the rate allows (plus the half interval of tolerance at the start).
         var sent = 0;
-        var start = now;
+        start = now + 20_000;
+        now = start;
         while (now - start < 10 * Frequency)
         {
             var wait = state.FrameWait(now, interval, Frequency);

@@ -85,6 +85,128 @@ public sealed class SettleTests
     }
 
     [Test]
+    public async Task The_full_grant_scales_with_the_layout_from_ten_seconds_to_the_cap()
+    {
+        var scaled = new TickPolicy(Service with { FullLayoutStepsPerRootNode = 120 });
+        await Assert.That(scaled.FullLayoutGrant(25)).IsEqualTo(PhysicsLoopOptions.MinFullLayoutSteps);
+        await Assert.That(scaled.FullLayoutGrant(201)).IsEqualTo((int)Math.Ceiling(120 * Math.Sqrt(201)));
+        await Assert.That(scaled.FullLayoutGrant(2_001)).IsEqualTo(Service.FullLayoutSteps);
+        await Assert.That(scaled.FullLayoutGrant(10_001)).IsEqualTo(Service.FullLayoutSteps);
+        await Assert.That(scaled.FullLayoutGrant(int.MaxValue)).IsEqualTo(Service.FullLayoutSteps); // a resume
+        await Assert.That(scaled.FullLayoutGrant(25, fresh: true)).IsEqualTo(PhysicsLoopOptions.MinFreshLayoutSteps);
+        await Assert.That(scaled.FullLayoutGrant(10_001, fresh: true)).IsEqualTo(Service.FullLayoutSteps);
+        await Assert.That(new TickPolicy(Service).FullLayoutGrant(25)).IsEqualTo(Service.FullLayoutSteps);
+        await Assert.That(new TickPolicy(Service with { FullLayoutSteps = 0 }).FullLayoutGrant(25)).IsEqualTo(int.MaxValue);
+        await Assert.That(new TickPolicy(Service with { FullLayoutSteps = 300, FullLayoutStepsPerRootNode = 120 }).FullLayoutGrant(25)).IsEqualTo(300);
+    }
+
+    [Test]
+    public async Task Ten_agents_whose_conversations_change_twice_a_second_step_in_bursts_once_their_arrival_s_grant_is_spent()
+    {
+        // The simulator's ten agents (here 24 members and their hub) arrive beside a formed knowledge graph and start, end
+        // or re-pace a conversation about twice a second: each a local change that keeps the layout moving visibly. With
+        // the grant scaled to what the arrival reaches its steps end after ~10 s of 60 Hz, and from then on the
+        // conversations get a burst at most once a second, instead of the cap's whole minute at 60 steps a second.
+        var time = new FakeTimeProvider();
+        var options = Service with { FullLayoutStepsPerRootNode = 120, MinRest = TimeSpan.FromSeconds(1) };
+        using var loop = new PhysicsLoop(options, time);
+        var (notes, links) = Topology(TestGraphs.Random(12, edgesPerNode: 2, seed: 5));
+        for (var i = 0; i < notes.Length; i++) notes[i] &= ~LayoutGraph.AgentBit;
+        loop.SubmitTopology(notes, links);
+        loop.Start();
+        await SettleAsync(time, loop, 3600);
+        var formed = loop.Status.Steps;
+
+        var (ids, swarm, o) = BesideNotes(notes, links);
+        var (stepsAt15, stepsAt25, rested) = await TalkAsync(time, loop, ids, swarm, o, 15, 25);
+
+        // Between 15 s and 25 s after the arrival: bursts of at most 30 steps (a calm tick's stride past it), at most one a
+        // second, where the cap's grant stepped all 600 ticks; and the layout was found resting between them.
+        await Assert.That(stepsAt25 - stepsAt15).IsLessThanOrEqualTo(10 * (Service.LocalBurstSteps + Service.CalmStride));
+        await Assert.That(stepsAt25 - stepsAt15).IsGreaterThan(0);
+        await Assert.That(rested).IsGreaterThan(0);
+        await Assert.That(stepsAt15 - formed).IsGreaterThanOrEqualTo(PhysicsLoopOptions.MinFullLayoutSteps);
+    }
+
+    [Test]
+    public async Task Ten_agents_talking_from_the_start_step_in_bursts_once_the_fresh_layout_s_grant_is_spent()
+    {
+        // As the service starts beside the simulator: the notes and the agents form together (a fresh layout: at least
+        // 1,800 steps, 30 s at 60 Hz), and the conversations keep it moving all along. Once those are spent, bursts.
+        var time = new FakeTimeProvider();
+        using var loop = new PhysicsLoop(Service with { FullLayoutStepsPerRootNode = 120, MinRest = TimeSpan.FromSeconds(1) }, time);
+        var (notes, links) = Topology(TestGraphs.Random(12, edgesPerNode: 2, seed: 5));
+        for (var i = 0; i < notes.Length; i++) notes[i] &= ~LayoutGraph.AgentBit;
+        var (ids, swarm, o) = BesideNotes(notes, links);
+        loop.Start();
+        var (stepsAt35, stepsAt45, rested) = await TalkAsync(time, loop, ids, swarm, o, 35, 45);
+        await Assert.That(stepsAt35).IsGreaterThanOrEqualTo(PhysicsLoopOptions.MinFreshLayoutSteps);
+        await Assert.That(stepsAt45 - stepsAt35).IsLessThanOrEqualTo(10 * (Service.LocalBurstSteps + Service.CalmStride));
+        await Assert.That(rested).IsGreaterThan(0);
+    }
+
+    /// <summary>The notes, then a swarm of 24 members and their hub (ids, edges, and where the swarm's indices start).</summary>
+    private static (uint[] Ids, (int A, int B, float Weight)[] Edges, int Offset) BesideNotes(uint[] notes, (int A, int B, float Weight)[] links)
+    {
+        var (members, edges) = Topology(TestGraphs.Swarm(24, seed: 7, radius: 60));
+        var o = notes.Length;
+        return ([.. notes, .. members], [.. links, .. edges.Select(e => (e.A + o, e.B + o, e.Weight))], o);
+    }
+
+    /// <summary>
+    /// Hands in the graph, then every half second a conversation between two members starts or ends (weight 8), for
+    /// <paramref name="to"/> seconds; the steps at <paramref name="from"/> and <paramref name="to"/> seconds and how
+    /// many half-second samples after <paramref name="from"/> found the layout resting.
+    /// </summary>
+    private static Task<(long From, long To, int Rested)> TalkAsync(FakeTimeProvider time, PhysicsLoop loop, uint[] ids, (int A, int B, float Weight)[] graph, int o, int from, int to)
+    {
+        var talking = new HashSet<(int, int)>();
+        var rng = new Random(11);
+        long stepsFrom = 0, stepsTo = 0;
+        var rested = 0;
+        for (var half = 0; half <= 2 * to; half++)
+        {
+            if (half > 0)
+            {
+                var a = 1 + rng.Next(24);
+                var b = 1 + ((a + rng.Next(23)) % 24);
+                var pair = (o + Math.Min(a, b), o + Math.Max(a, b));
+                if (!talking.Add(pair)) talking.Remove(pair);
+            }
+
+            loop.SubmitTopology(ids, [.. graph, .. talking.Select(p => (p.Item1, p.Item2, 8f))]);
+            for (var t = 0; t < 30; t++) time.Advance(Tick); // half a second at 60 Hz
+            if (half == 2 * from) stepsFrom = loop.Status.Steps;
+            if (half == 2 * to) stepsTo = loop.Status.Steps;
+            if (half > 2 * from && loop.Status.Settled) rested++;
+        }
+
+        return Task.FromResult((stepsFrom, stepsTo, rested));
+    }
+
+    [Test]
+    public async Task A_fresh_layout_gets_the_steps_to_form()
+    {
+        // Thirteen notes with three links each form slowly (~1,400 steps, as the embedded knowledge graph's 13 notes and 31
+        // links do): a fresh layout's grant (at least 1,800) does not cut it short, it rests on motion exactly as with the
+        // cap alone.
+        var time = new FakeTimeProvider();
+        var scaled = Service with { FullLayoutStepsPerRootNode = 120 };
+        var (notes, links) = Topology(TestGraphs.Random(13, edgesPerNode: 3, seed: 2));
+        using var loop = new PhysicsLoop(scaled, time);
+        loop.SubmitTopology(notes, links);
+        loop.Start();
+        await SettleAsync(time, loop, 7200);
+        var referenceTime = new FakeTimeProvider();
+        using var reference = new PhysicsLoop(Service, referenceTime);
+        reference.SubmitTopology(notes, links);
+        reference.Start();
+        await SettleAsync(referenceTime, reference, 7200);
+        await Assert.That(loop.Status.Steps).IsEqualTo(reference.Status.Steps);
+        await Assert.That(loop.Status.Steps).IsGreaterThan(PhysicsParameters.Default.WarmupIterations + PhysicsLoopOptions.MinFullLayoutSteps);
+    }
+
+    [Test]
     public async Task Ten_thousand_agents_rest_once_the_steps_of_their_arrival_are_spent()
     {
         var time = new FakeTimeProvider();

@@ -123,6 +123,49 @@ public sealed class StreamEncodingTests
     }
 
     [Test]
+    public async Task The_rate_lets_a_jittered_frame_go_at_once_and_still_holds_frames_to_the_rate_on_average()
+    {
+        // One tick per microsecond; the client's rate is 60 Hz (16.7 ms), the physics loop's too.
+        const long Frequency = 1_000_000;
+        var interval = TimeSpan.FromSeconds(1.0 / 60);
+        using var state = new ClientFrameState(threshold: 0.5f);
+        await Assert.That(state.FrameWait(5_000_000, interval, Frequency)).IsEqualTo(TimeSpan.Zero);
+
+        // Ticks due every 16.7 ms, each up to 4 ms late (a timer's jitter: the gaps range 12.7-20.7 ms): every frame goes
+        // when it comes, none is held (a hold arms a timer: three thread wake-ups for a frame 2 ms later).
+        var rng = new Random(3);
+        var start = 5_000_000L;
+        var now = start;
+        for (var k = 0; k < 600; k++)
+        {
+            now = start + (k * 1_000_000L / 60) + rng.Next(4_000);
+            await Assert.That(state.FrameWait(now, interval, Frequency)).IsEqualTo(TimeSpan.Zero);
+            state.FrameSent(now, interval, Frequency);
+        }
+
+        // Snapshots every 2 ms (a client that asked for 60 Hz of something faster): frames go when they are let, and over
+        // ten seconds no more than the rate allows (plus the half interval of tolerance at the start).
+        var sent = 0;
+        start = now + 20_000;
+        now = start;
+        while (now - start < 10 * Frequency)
+        {
+            var wait = state.FrameWait(now, interval, Frequency);
+            await Assert.That(wait).IsLessThanOrEqualTo(interval);
+            if (wait == TimeSpan.Zero)
+            {
+                state.FrameSent(now, interval, Frequency);
+                sent++;
+            }
+
+            now += 2_000;
+        }
+
+        await Assert.That(sent).IsLessThanOrEqualTo(601);
+        await Assert.That(sent).IsGreaterThanOrEqualTo(590);
+    }
+
+    [Test]
     public async Task Non_finite_positions_are_not_streamed_as_moves()
     {
         using var state = new ClientFrameState(threshold: 0.5f);

@@ -28,7 +28,7 @@ internal static class CpuHarness
 
     private sealed record Row(
         string Binary, int Agents, int Viewers, double Seconds, double ServiceCpuSeconds, double SimulatorCpuSeconds,
-        double Steps, double Events, long BinaryFrames, long BinaryBytes, long TextFrames, long TextBytes, long RssKb, string LoadStart, string LoadEnd);
+        double Steps, double Events, long BinaryFrames, long BinaryBytes, long TextFrames, long TextBytes, long RssKb, long Switches, string LoadStart, string LoadEnd);
 
     public static async Task<int> RunAsync(double seconds, string? baseline, string rows)
     {
@@ -47,16 +47,16 @@ internal static class CpuHarness
 
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Command: `./build.sh bench cpu {seconds}{(baseline is null ? " -" : " " + baseline)} {rows}` — {Machine()}.");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Per row a fresh `visionflow simulate --agents N` (all N agents' telemetry pushed at 10 Hz) and a fresh `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), both from the binary named; once `/api/bots/status` shows N agents, V bare `/ws` readers connect (no REST polling), {Settle.TotalSeconds:0} s pass, then the window. Service CPU = utime + stime of the service process over the window, as % of one core; telemetry events accepted and physics steps from `/metrics` just outside it; `/ws` figures per viewer per second, averaged over the viewers; RSS at the window's end.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Per row a fresh `visionflow simulate --agents N` (all N agents' telemetry pushed at 10 Hz) and a fresh `visionflow --port 0 --physics-backend cpu` (`MCP_MAX_AGENTS=N+100`), both from the binary named; once `/api/bots/status` shows N agents, V bare `/ws` readers connect (no REST polling), {Settle.TotalSeconds:0} s pass, then the window. Service CPU = utime + stime of the service process over the window, as % of one core; telemetry events accepted and physics steps from `/metrics` just outside it; `/ws` figures per viewer per second, averaged over the viewers; RSS at the window's end; context switches summed over the service's threads alive at the window's end (end − start per thread).");
         sb.AppendLine();
-        sb.AppendLine("| binary | agents | /ws viewers | window | **service CPU, % of a core** | simulator CPU, % | telemetry events accepted/s | physics steps/s | /ws binary frames/s, KB/s per viewer | /ws text messages/s, KB/s per viewer | service RSS MiB | load average start → end |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|");
+        sb.AppendLine("| binary | agents | /ws viewers | window | **service CPU, % of a core** | simulator CPU, % | telemetry events accepted/s | physics steps/s | /ws binary frames/s, KB/s per viewer | /ws text messages/s, KB/s per viewer | service RSS MiB | service context switches/s | load average start → end |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|");
         foreach (var r in results)
         {
             var perViewer = Math.Max(1, r.Viewers) * r.Seconds;
             var ws = r.Viewers == 0 ? "—" : $"{F(r.BinaryFrames / perViewer)}, {F(r.BinaryBytes / 1024.0 / perViewer)}";
             var text = r.Viewers == 0 ? "—" : $"{F(r.TextFrames / perViewer)}, {F(r.TextBytes / 1024.0 / perViewer)}";
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Binary} | {r.Agents:N0} | {r.Viewers} | {F(r.Seconds, "F0")} s | **{F(r.ServiceCpuSeconds / r.Seconds * 100, "F1")} %** | {F(r.SimulatorCpuSeconds / r.Seconds * 100, "F1")} | {F(r.Events / r.Seconds, "F0")} | {F(r.Steps / r.Seconds)} | {ws} | {text} | {F(r.RssKb / 1024.0)} | `{r.LoadStart}` → `{r.LoadEnd}` |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Binary} | {r.Agents:N0} | {r.Viewers} | {F(r.Seconds, "F0")} s | **{F(r.ServiceCpuSeconds / r.Seconds * 100, "F1")} %** | {F(r.SimulatorCpuSeconds / r.Seconds * 100, "F1")} | {F(r.Events / r.Seconds, "F0")} | {F(r.Steps / r.Seconds)} | {ws} | {text} | {F(r.RssKb / 1024.0)} | {F(r.Switches / r.Seconds, "F0")} | `{r.LoadStart}` → `{r.LoadEnd}` |");
         }
 
         var table = sb.ToString();
@@ -104,9 +104,11 @@ internal static class CpuHarness
             var load0 = ProcSampler.LoadAverage();
             var counts0 = readers.Select(r => r.Counts).ToArray();
             var (service0, simulator0) = (ProcSampler.CpuTicks(service.Pid), ProcSampler.CpuTicks(simulator.Pid));
+            var threads0 = ThreadSwitches.Sample(service.Pid);
             var clock = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(seconds));
             var (service1, simulator1) = (ProcSampler.CpuTicks(service.Pid), ProcSampler.CpuTicks(simulator.Pid));
+            var threads1 = ThreadSwitches.Sample(service.Pid);
             var elapsed = clock.Elapsed.TotalSeconds;
             var counts1 = readers.Select(r => r.Counts).ToArray();
             var load1 = ProcSampler.LoadAverage();
@@ -128,8 +130,9 @@ internal static class CpuHarness
                 counts1.Select(pick).Sum() - counts0.Select(pick).Sum();
 
             var row = new Row($"{label} (`{Path.GetFileName(binary)}`)", agents, viewers, elapsed, (service1 - service0) / 100.0, (simulator1 - simulator0) / 100.0, steps1 - steps0, events1 - events0,
-                Sum(c => c.BinaryFrames), Sum(c => c.BinaryBytes), Sum(c => c.TextFrames), Sum(c => c.TextBytes), rss, load0, load1);
-            Console.WriteLine($"    service {F(row.ServiceCpuSeconds / elapsed * 100)} % of a core, simulator {F(row.SimulatorCpuSeconds / elapsed * 100)} %, {F(row.Steps / elapsed)} steps/s");
+                Sum(c => c.BinaryFrames), Sum(c => c.BinaryBytes), Sum(c => c.TextFrames), Sum(c => c.TextBytes), rss, ThreadSwitches.Total(threads0, threads1), load0, load1);
+            Console.WriteLine($"    service {F(row.ServiceCpuSeconds / elapsed * 100)} % of a core, simulator {F(row.SimulatorCpuSeconds / elapsed * 100)} %, {F(row.Steps / elapsed)} steps/s, {F(row.Switches / elapsed, "F0")} context switches/s");
+            Console.Write(ThreadSwitches.Describe(threads0, threads1, elapsed));
             return row;
         }
         finally

@@ -76,12 +76,12 @@ internal static class IdleHarness
         var steps0 = await StepsAsync(http);
         var load0 = ProcSampler.LoadAverage();
         var cpu0 = ProcSampler.CpuTicks(service.Pid);
-        var switches0 = ContextSwitches(service.Pid);
+        var switches0 = ThreadSwitches.Sample(service.Pid);
         var frames0 = viewer.Frames;
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         var cpu1 = ProcSampler.CpuTicks(service.Pid);
-        var switches1 = ContextSwitches(service.Pid);
+        var switches1 = ThreadSwitches.Sample(service.Pid);
         var frames1 = viewer.Frames;
         var elapsed = clock.Elapsed.TotalSeconds;
         var load1 = ProcSampler.LoadAverage();
@@ -91,45 +91,11 @@ internal static class IdleHarness
             throw new InvalidOperationException($"the service exited:\n{service.Tail}");
         }
 
-        var row = new Row(label, setup, settleSeconds, calm >= Calm, elapsed, (cpu1 - cpu0) / 100.0, frames1 - frames0, steps1 - steps0, Difference(switches0, switches1), load0, load1);
+        var row = new Row(label, setup, settleSeconds, calm >= Calm, elapsed, (cpu1 - cpu0) / 100.0, frames1 - frames0, steps1 - steps0, ThreadSwitches.Total(switches0, switches1), load0, load1);
         Console.WriteLine($"    {F(row.CpuSeconds / elapsed * 100, "F2")} % of a core, {row.Frames} frames, {F(row.Steps, "F0")} steps, {F(row.Switches / elapsed)} context switches/s");
+        Console.Write(ThreadSwitches.Describe(switches0, switches1, elapsed));
         return row;
     }
 
     private static async Task<double> StepsAsync(HttpClient http) => Metric(await http.GetStringAsync("/metrics"), "visionflow_physics_steps_total");
-
-    /// <summary>Voluntary and involuntary context switches of each live thread of <paramref name="pid"/>, by thread id.</summary>
-    private static Dictionary<int, long> ContextSwitches(int pid)
-    {
-        var switches = new Dictionary<int, long>();
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-        {
-            try
-            {
-                long total = 0;
-                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
-                {
-                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
-                    {
-                        total += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
-                    }
-                }
-
-                switches[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = total;
-            }
-            catch (IOException)
-            {
-                // The thread ended between listing and reading.
-            }
-        }
-
-        return switches;
-    }
-
-    /// <summary>
-    /// Switches in the window: per thread alive at its end, end − start (a thread started in the window counts whole; one
-    /// that ended in it is left out, since its counts are gone with it).
-    /// </summary>
-    private static long Difference(Dictionary<int, long> start, Dictionary<int, long> end) =>
-        end.Sum(t => t.Value - start.GetValueOrDefault(t.Key));
 }

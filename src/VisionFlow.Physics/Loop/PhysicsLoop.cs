@@ -304,6 +304,8 @@ public sealed class PhysicsLoop : IDisposable
         // layout (new nodes, a move, a resume, a big change): see TickPolicy.
         var full = items.Resume || items.Moves.Count > 0;
         var touched = 0;
+        var reach = items.Resume ? int.MaxValue : items.Moves.Count; // the nodes a full change reaches (its grant grows with them)
+        var fresh = false;
         if (items.Topology is { } topology)
         {
             try
@@ -311,6 +313,9 @@ public sealed class PhysicsLoop : IDisposable
                 changed |= _placement.Apply(ref _graph, topology.Ids, topology.Offsets, topology.Targets, topology.Weights, out var newNodes, out touched);
                 _policy.NodesPlaced(newNodes);
                 full |= newNodes > 0;
+                // A fresh layout (every node new) forms from nothing: a longer least grant (see TickPolicy.FullLayoutGrant).
+                fresh = newNodes > 0 && newNodes == _graph!.NodeCount;
+                if (reach != int.MaxValue) reach += newNodes;
             }
             finally
             {
@@ -345,7 +350,7 @@ public sealed class PhysicsLoop : IDisposable
         }
 
         _deferredBurst = false;
-        if (_policy.Wake(local)) PhysicsLog.Resumed(_logger);
+        if (_policy.Wake(local, reach == int.MaxValue ? reach : reach + touched, fresh)) PhysicsLog.Resumed(_logger);
         AdjustPeriod(); // moving again: back to single steps at the mode's pace
         return true;
     }

@@ -89,6 +89,28 @@ public sealed record PhysicsLoopOptions
     /// </summary>
     public int FullLayoutSteps { get; init; }
 
+    /// <summary>
+    /// Scales the grant of a full change with the nodes it reaches: new nodes plus the known ones it touched (n) get
+    /// <c>FullLayoutStepsPerRootNode·√n</c> steps, at least <see cref="MinFullLayoutSteps"/> and at most
+    /// <see cref="FullLayoutSteps"/>; a fresh layout (every node new) at least <see cref="MinFreshLayoutSteps"/>, a resume
+    /// the cap. 0: every full change gets <see cref="FullLayoutSteps"/>.
+    /// </summary>
+    /// <remarks>
+    /// What a change needs to form grows with what it brings: on the simulator's swarm shape (bench/README "Settling")
+    /// 11 nodes came to rest after 274 steps, 201 after 998, 2,001 not within 3,700 (about 80·√n); the embedded knowledge
+    /// graph's 13 densely linked notes after ~1,300. The cap is there for the big layouts that never stop moving visibly.
+    /// Ten simulated agents spent all of it only because their conversations kept them moving — the simulator starts,
+    /// ends or re-paces one about twice a second — so 25 nodes stepped at 60 Hz for a whole minute where, once formed,
+    /// those changes are what the local bursts are for.
+    /// </remarks>
+    public float FullLayoutStepsPerRootNode { get; init; }
+
+    /// <summary>Least steps a change to a formed layout is granted when <see cref="FullLayoutStepsPerRootNode"/> scales it (10 s at 60 Hz).</summary>
+    public const int MinFullLayoutSteps = 600;
+
+    /// <summary>Least steps a fresh layout is granted when <see cref="FullLayoutStepsPerRootNode"/> scales it (30 s at 60 Hz: the 13 notes' ~1,300 with a margin).</summary>
+    public const int MinFreshLayoutSteps = 1800;
+
     /// <summary>Most warm-up iterations run in one tick, so a big warm-up never stalls the loop for long.</summary>
     public int WarmupIterationsPerTick { get; init; } = 10;
 

@@ -84,7 +84,7 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     /// Topping a burst up with each local change kept ten simulated agents' layout stepping for as long as their
     /// conversations changed faster than a burst lasts (about twice a second).
     /// </remarks>
-    public bool Wake(bool local = false)
+    public bool Wake(bool local = false, int reach = int.MaxValue, bool fresh = false)
     {
         // A local change only takes the motion count back to half way: the steps after it measure whether it moves
         // anything visibly (a speed over the limit starts the count over), and a pull needs a few steps to gather speed.
@@ -100,7 +100,7 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
             _stride = 1;
         }
 
-        var grant = local && options.LocalBurstSteps > 0 ? options.LocalBurstSteps : options.FullLayoutSteps > 0 ? options.FullLayoutSteps : int.MaxValue;
+        var grant = local && options.LocalBurstSteps > 0 ? options.LocalBurstSteps : FullLayoutGrant(reach, fresh);
         _budget = Settled ? grant : local && grant != int.MaxValue ? _budget : Math.Max(_budget, grant);
         if (!Settled)
         {
@@ -109,6 +109,22 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
 
         Settled = false;
         return true;
+    }
+
+    /// <summary>
+    /// Steps a full change that reaches <paramref name="reach"/> nodes (new ones plus the known ones it touched;
+    /// <see cref="int.MaxValue"/>: a resume) is granted: <see cref="PhysicsLoopOptions.FullLayoutSteps"/>, or scaled with
+    /// √reach between <see cref="PhysicsLoopOptions.MinFullLayoutSteps"/> (a <paramref name="fresh"/> layout:
+    /// <see cref="PhysicsLoopOptions.MinFreshLayoutSteps"/>) and it (<see cref="PhysicsLoopOptions.FullLayoutStepsPerRootNode"/>);
+    /// <see cref="int.MaxValue"/>: no cap.
+    /// </summary>
+    public int FullLayoutGrant(int reach, bool fresh = false)
+    {
+        if (options.FullLayoutSteps <= 0) return int.MaxValue;
+        if (options.FullLayoutStepsPerRootNode <= 0 || reach == int.MaxValue) return options.FullLayoutSteps;
+        var least = fresh ? PhysicsLoopOptions.MinFreshLayoutSteps : PhysicsLoopOptions.MinFullLayoutSteps;
+        var scaled = Math.Max(least, (int)Math.Ceiling(options.FullLayoutStepsPerRootNode * Math.Sqrt(Math.Max(0, reach))));
+        return Math.Min(options.FullLayoutSteps, scaled);
     }
 
     /// <summary>Iterations for this tick: a warm-up chunk while warming up, else the mode's steps per tick (times the calm stride).</summary>

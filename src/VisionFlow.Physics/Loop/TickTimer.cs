@@ -47,7 +47,11 @@ internal sealed class TickTimer(TimeProvider time, Func<bool> hasWork) : IDispos
         {
             if (_timer is not null || _disposed) return false;
             _period = period;
-            _timer = time.CreateTimer(tick, state, period, period);
+            // On the system clock a thread of its own (one wake-up a tick, see ThreadTimer); any other clock (a fake one in
+            // tests) drives the same ticks through its own timers.
+            _timer = ReferenceEquals(time, TimeProvider.System)
+                ? new ThreadTimer(tick, state, period, period, "VisionFlow tick")
+                : time.CreateTimer(tick, state, period, period);
             return true;
         }
     }

@@ -84,7 +84,12 @@ internal sealed class GraphService : IAsyncDisposable
                 LocalBurstSteps = 30,
                 // ...and such changes at most one burst a second: taken and shown at once, stepped together.
                 MinRest = TimeSpan.FromSeconds(1),
+                // A full change is granted ~120 steps per √(nodes it reaches), between 600 (10 s at 60 Hz; a fresh layout
+                // 1,800) and 3,600 (a minute): the measured steps to form (~80·√n, the 13 notes ~1,300) with a margin. Ten
+                // agents spent the minute only because the simulator's conversations kept them moving, at 62 steps a
+                // second; those are what the local bursts are for.
                 FullLayoutSteps = 3600,
+                FullLayoutStepsPerRootNode = 120,
             },
             time,
             loggers.CreateLogger<PhysicsLoop>());

@@ -140,7 +140,6 @@ internal sealed class PositionStreamSession
         // The rate cap waits on the session's wake, not a delay, so a topic change or a notice that comes meanwhile goes
         // at once: a status change does not wait out the frame interval (bench attributes).
         using var frameDue = _time.CreateTimer(static s => ((WakeSignal)s!).Set(), _wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        long lastSendTimestamp = 0;
         long lastTopology = -1;
         while (!ct.IsCancellationRequested && _socket.State == WebSocketState.Open && !_goingAway)
         {
@@ -156,10 +155,10 @@ internal sealed class PositionStreamSession
             {
                 // The client's rate caps the continuous stream; a new topology (a node appeared or went) goes at once.
                 var interval = TimeSpan.FromSeconds(1.0 / _rateHz);
-                var since = lastSendTimestamp == 0 ? interval : _time.GetElapsedTime(lastSendTimestamp);
-                if (since < interval && snapshot.TopologyVersion == lastTopology && !_fullRequested)
+                var wait = state.FrameWait(_time.GetTimestamp(), interval, _time.TimestampFrequency);
+                if (wait > TimeSpan.Zero && snapshot.TopologyVersion == lastTopology && !_fullRequested)
                 {
-                    frameDue.Change(interval - since, Timeout.InfiniteTimeSpan);
+                    frameDue.Change(wait, Timeout.InfiniteTimeSpan);
                     await _wake.WaitAsync(ct).ConfigureAwait(false);
                     continue;
                 }
@@ -198,7 +197,7 @@ internal sealed class PositionStreamSession
                     await _socket.SendAsync(topology, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
                 }
 
-                lastSendTimestamp = _time.GetTimestamp();
+                state.FrameSent(_time.GetTimestamp(), interval, _time.TimestampFrequency);
                 if (!frame.IsEmpty)
                 {
                     await _socket.SendAsync(frame, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);

@@ -178,6 +178,29 @@ public sealed class TelemetryIntake
     }
 
     /// <summary>
+    /// A present agent's fields other than its gauges, exactly as <see cref="DescribeAgent"/> gives them (null where the
+    /// peer never said), without building the agent: with <see cref="ReadGauges"/> a reader passes on just the fields an
+    /// update changed (<see cref="AgentChangeSet.UpdatedFields"/>) and allocates nothing for it (the history tap). Same
+    /// rules as <see cref="DescribeAgent"/>: inside <see cref="ChangesApplied"/> or <see cref="Woke"/>.
+    /// </summary>
+    public void ReadFields(
+        int agentKey, out string? type, out string? status, out int? tasksActive, out string? swarmId, out bool stale,
+        out float? health, out DateTimeOffset? createdAt, out string? model)
+    {
+        if (!Cache.IsPresent(agentKey)) throw new ArgumentOutOfRangeException(nameof(agentKey), agentKey, "not a present agent");
+        ref readonly var s = ref Cache.StateOf(agentKey);
+        var known = s.Known;
+        type = Known(known, TelemetryFields.Type, s.TypeKey);
+        status = Known(known, TelemetryFields.Status, s.StatusKey);
+        tasksActive = (known & TelemetryFields.TasksActive) != 0 ? s.TasksActive : null;
+        swarmId = Known(known, TelemetryFields.Swarm, s.SwarmKey);
+        stale = s.Stale;
+        health = (known & TelemetryFields.Health) != 0 ? s.Health : null;
+        createdAt = (known & TelemetryFields.CreatedAt) != 0 ? new DateTimeOffset(s.CreatedAtTicks, TimeSpan.Zero) : null;
+        model = Known(known, TelemetryFields.Model, s.ModelKey);
+    }
+
+    /// <summary>
     /// The message-flow edge between two agents as readers see it (inside <see cref="ChangesApplied"/>, for the keys of
     /// its edge changes), smaller key first as in the snapshot; null when there is none or an end is not present.
     /// </summary>

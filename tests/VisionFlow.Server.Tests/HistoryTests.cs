@@ -226,6 +226,31 @@ public sealed class HistoryTests
     }
 
     [Test]
+    public async Task A_message_flow_is_recorded_by_the_weight_class_the_live_graph_draws_with_its_counts()
+    {
+        await using var peer = TestPeer.Start("a1", "a2");
+        await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(peer.Port));
+        await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 2, "the agents");
+        var recorder = server.Services.GetRequiredService<HistoryService>().Recorder!;
+
+        // Two messages: a weight of about 2 (decaying), whose class (a power of two, held within a factor of two) is 2.
+        peer.Push("""{"type":"message.flow","data":{"from":"a1","to":"a2","message_type":"task","size":64}}""");
+        peer.Push("""{"type":"message.flow","data":{"from":"a2","to":"a1","message_type":"result","size":100}}""");
+        JsonElement edge = default;
+        await Eventually.UntilAsync(async () =>
+        {
+            await recorder.FlushAsync();
+            var edges = (await StateAsync(server.Http, DateTimeOffset.UtcNow)).GetProperty("edges");
+            edge = edges.EnumerateArray().FirstOrDefault(e => e.GetProperty("messages").ValueKind == JsonValueKind.Number && e.GetProperty("messages").GetInt64() == 2);
+            return edge.ValueKind == JsonValueKind.Object;
+        }, "the edge recorded with both messages", TimeSpan.FromSeconds(30), pollMilliseconds: 50);
+
+        await Assert.That(new[] { edge.GetProperty("source").GetString()!, edge.GetProperty("target").GetString()! }).IsEquivalentTo(new[] { "a1", "a2" });
+        await Assert.That(edge.GetProperty("weight").GetDouble()).IsEqualTo(2.0);
+        await Assert.That(edge.GetProperty("bytes").GetInt64()).IsEqualTo(164);
+    }
+
+    [Test]
     public async Task Swarms_and_tasks_the_server_reports_are_recorded_and_given_back_at_a_moment()
     {
         await using var swarm = SimulatedSwarm.Start();

@@ -49,9 +49,12 @@ internal sealed partial class HistoryTap : IAsyncDisposable
     private Dictionary<string, PendingAgent> _agents = new(StringComparer.Ordinal);
     private Dictionary<string, PendingAgent> _agentsSpare = new(StringComparer.Ordinal);
     private readonly FieldChange[] _agentFields = new FieldChange[16];
-    private Dictionary<(string From, string To), Pending<AgentEdgeInfo>> _edgesPending = [];
-    private Dictionary<(string From, string To), Pending<AgentEdgeInfo>> _edgesSpare = [];
+    private Dictionary<(string From, string To), PendingEdge> _edgesPending = [];
+    private Dictionary<(string From, string To), PendingEdge> _edgesSpare = [];
     private readonly HashSet<(string From, string To)> _edgesRecorded = [];
+
+    // Per live edge (intake's thread): the weight class last taken and when its counters were last read.
+    private readonly Dictionary<(string From, string To), (float Class, long CountersAt)> _edgeClasses = [];
     private readonly HeldGauges _gaugesHeld;
     private long _lastVersion;
 
@@ -178,13 +181,53 @@ internal sealed partial class HistoryTap : IAsyncDisposable
 
             foreach (var (a, b, weight) in changes.EdgeChanges)
             {
-                var edge = weight > 0 ? intake.DescribeEdge(a, b) : null;
-                var (from, to) = a < b ? (a, b) : (b, a);
-                _edgesPending[(intake.AgentId(from), intake.AgentId(to))] = new(edge, version);
+                TakeEdge(a, b, weight, version);
             }
         }
 
         _wake.Set();
+    }
+
+    /// <summary>
+    /// An edge the intake reported (weight 0: gone). Recorded as <c>/ws</c> carries it, by its weight class
+    /// (<see cref="GraphTopics.WeightClass"/>: a power of two, held while the weight stays within a factor of two), so a
+    /// replayed graph draws it as the live one did; the decaying weight itself is not recorded, and the message and byte
+    /// counts go with a class change or at most once per <see cref="_positionInterval"/> (a conversation's edges were
+    /// reported, read and compared on every quarter their weight moved).
+    /// </summary>
+    private void TakeEdge(int a, int b, float weight, long version)
+    {
+        var intake = _mcp.Intake;
+        var (from, to) = a < b ? (a, b) : (b, a);
+        var key = (intake.AgentId(from), intake.AgentId(to));
+        if (!(weight > 0f))
+        {
+            _edgeClasses.Remove(key);
+            _edgesPending[key] = new() { Gone = true, Version = version };
+            return;
+        }
+
+        ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(_edgeClasses, key, out var exists);
+        var weightClass = GraphTopics.WeightClass(weight, exists ? known.Class : 0f);
+        var now = _time.GetTimestamp();
+        var countersDue = !exists || _time.GetElapsedTime(known.CountersAt, now) >= _positionInterval;
+        if (exists && weightClass.Equals(known.Class) && !countersDue)
+        {
+            return;
+        }
+
+        known.Class = weightClass;
+        ref var p = ref CollectionsMarshal.GetValueRefOrAddDefault(_edgesPending, key, out _);
+        p.Gone = false;
+        p.Version = Math.Max(p.Version, version);
+        p.Class = weightClass;
+        if (countersDue && intake.DescribeEdge(a, b) is { } edge)
+        {
+            known.CountersAt = now;
+            p.Counters = true;
+            p.Messages = edge.Messages;
+            p.Bytes = edge.Bytes;
+        }
     }
 
     /// <summary>
@@ -382,7 +425,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
                 }
 
                 Dictionary<string, PendingAgent> agents;
-                Dictionary<(string From, string To), Pending<AgentEdgeInfo>> edges;
+                Dictionary<(string From, string To), PendingEdge> edges;
                 lock (_pendingGate)
                 {
                     (agents, _agents, _agentsSpare) = (_agents, _agentsSpare, _agents);
@@ -416,11 +459,12 @@ internal sealed partial class HistoryTap : IAsyncDisposable
 
         foreach (var edge in snapshot.Edges)
         {
-            Edge(batch, edge);
+            // By its class, as the tap's changes record it (its counts too).
+            Edge(batch, edge.SourceId, edge.TargetId, new PendingEdge { Class = GraphTopics.WeightClass(edge.Weight, 0f), Counters = true, Messages = edge.Messages, Bytes = edge.Bytes });
         }
     }
 
-    private void Record(Dictionary<string, PendingAgent> agents, Dictionary<(string From, string To), Pending<AgentEdgeInfo>> edges)
+    private void Record(Dictionary<string, PendingAgent> agents, Dictionary<(string From, string To), PendingEdge> edges)
     {
         if (agents.Count == 0 && edges.Count == 0)
         {
@@ -452,9 +496,9 @@ internal sealed partial class HistoryTap : IAsyncDisposable
                 continue;
             }
 
-            if (pending.Value is { } edge)
+            if (!pending.Gone)
             {
-                Edge(batch, edge);
+                Edge(batch, key.From, key.To, pending);
             }
             else if (_edgesRecorded.Remove(key))
             {
@@ -471,17 +515,30 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         batch.AgentChanged(a.Id, p.Fields(_agentFields));
     }
 
-    private void Edge(RecordingBatch batch, AgentEdgeInfo e)
+    private void Edge(RecordingBatch batch, string from, string to, in PendingEdge e)
     {
-        ReadOnlySpan<FieldChange> fields = [new(EdgeField.Weight, FieldValue.Of(e.Weight)), new(EdgeField.Messages, FieldValue.Of(e.Messages)), new(EdgeField.Bytes, FieldValue.Of(e.Bytes))];
-        if (_edgesRecorded.Add((e.SourceId, e.TargetId)))
+        ReadOnlySpan<FieldChange> fields = e.Counters
+            ? [new(EdgeField.Weight, FieldValue.Of((double)e.Class)), new(EdgeField.Messages, FieldValue.Of(e.Messages)), new(EdgeField.Bytes, FieldValue.Of(e.Bytes))]
+            : [new(EdgeField.Weight, FieldValue.Of((double)e.Class))];
+        if (_edgesRecorded.Add((from, to)))
         {
-            batch.EdgeAdded(e.SourceId, e.TargetId, fields);
+            batch.EdgeAdded(from, to, fields);
         }
         else
         {
-            batch.EdgeChanged(e.SourceId, e.TargetId, fields);
+            batch.EdgeChanged(from, to, fields);
         }
+    }
+
+    /// <summary>What is to be recorded of one edge: its weight class and, when read, its counts; or that it went.</summary>
+    private struct PendingEdge
+    {
+        public long Version;
+        public bool Gone;
+        public float Class;
+        public bool Counters;
+        public long Messages;
+        public long Bytes;
     }
 
     /// <summary>
@@ -567,10 +624,6 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             (1UL << (int)AgentField.TelemetryTimestamp) | (1UL << (int)AgentField.Health) | (1UL << (int)AgentField.CreatedAt) |
             (1UL << (int)AgentField.Model) | (1UL << (int)AgentField.NodeId);
     }
-
-    /// <summary>A description noted in a batch (null: gone) and the cache version after that batch.</summary>
-    private readonly record struct Pending<T>(T? Value, long Version)
-        where T : class;
 
     private static partial class Log
     {

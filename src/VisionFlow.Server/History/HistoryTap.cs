@@ -56,6 +56,10 @@ internal sealed partial class HistoryTap : IAsyncDisposable
     // Per live edge (intake's thread): the weight class last taken and when its counters were last read.
     private readonly Dictionary<(string From, string To), (float Class, long CountersAt)> _edgeClasses = [];
     private readonly HeldGauges _gaugesHeld;
+
+    // Which agent keys _gaugesHeld holds now (every hold and release goes through the tap), so that a held agent's next
+    // gauge-only readings, nine in ten at 10 Hz, cost an array read here and not a dictionary lookup there.
+    private bool[] _held = new bool[64];
     private long _lastVersion;
 
     /// <summary>
@@ -149,6 +153,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             foreach (var key in changes.Removed)
             {
                 _gaugesHeld.Forget(key);
+                MarkHeld(key, false);
                 _agents[intake.AgentId(key)] = new() { Gone = true, Version = version };
             }
 
@@ -156,6 +161,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             {
                 // A new agent is described whole (every field, null where unknown).
                 _gaugesHeld.Release(key);
+                MarkHeld(key, false);
                 var agent = intake.DescribeAgent(key);
                 ref var p = ref CollectionsMarshal.GetValueRefOrAddDefault(_agents, agent.Id, out _);
                 p = default;
@@ -166,15 +172,26 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             var fields = changes.UpdatedFields;
             for (var i = 0; i < updated.Length; i++)
             {
+                var key = updated[i];
                 var changed = fields[i];
-                if (HeldGauges.OnlyGauges(changed) && _gaugesHeld.Hold(updated[i], GaugeHold))
+                if (HeldGauges.OnlyGauges(changed))
                 {
-                    continue;
+                    if ((uint)key < (uint)_held.Length && _held[key])
+                    {
+                        continue;
+                    }
+
+                    if (_gaugesHeld.Hold(key, GaugeHold))
+                    {
+                        MarkHeld(key, true);
+                        continue;
+                    }
                 }
 
                 // Gauges held back from earlier batches go with this update.
-                if (_gaugesHeld.Release(updated[i])) changed |= HeldGauges.Gauges;
-                ReadChanged(updated[i], changed, version);
+                if (_gaugesHeld.Release(key)) changed |= HeldGauges.Gauges;
+                MarkHeld(key, false);
+                ReadChanged(key, changed, version);
             }
 
             TakeDueGauges_NeedsLock();
@@ -186,6 +203,17 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         }
 
         _wake.Set();
+    }
+
+    private void MarkHeld(int key, bool held)
+    {
+        if ((uint)key >= (uint)_held.Length)
+        {
+            if (!held) return;
+            Array.Resize(ref _held, Math.Max(key + 1, _held.Length * 2));
+        }
+
+        _held[key] = held;
     }
 
     /// <summary>
@@ -279,6 +307,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         var taken = false;
         while (_gaugesHeld.TryTakeDue(GaugeHold, out var key))
         {
+            MarkHeld(key, false);
             // As they are now: at least as new as the last batch.
             ReadChanged(key, HeldGauges.Gauges, _lastVersion);
             taken = true;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -5,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using VisionFlow.History.Query;
 using VisionFlow.Server.History;
+using VisionFlow.Server.Streaming;
 using VisionFlow.Testing;
 using VisionFlow.Testing.Hosting;
 using static VisionFlow.Testing.JsonPolling;
@@ -175,6 +177,86 @@ public sealed class HistoryTests
             return last.ValueKind == JsonValueKind.Object;
         }, "the last reading recorded", TimeSpan.FromSeconds(30), pollMilliseconds: 50);
         await Assert.That(last.GetProperty("fields").TryGetProperty("stale", out _)).IsFalse();
+    }
+
+    [Test]
+    public async Task An_update_that_changed_only_the_status_records_the_status_and_last_seen_and_the_state_after_it_is_whole()
+    {
+        await using var peer = TestPeer.Start("a1");
+        await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(peer.Port));
+        await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 1, "the agent");
+        var recorder = server.Services.GetRequiredService<HistoryService>().Recorder!;
+
+        // Every field known (gauges too), and recorded (the gauges within their interval) before the status changes alone.
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","status":"idle","cpu_usage":12.5,"memory_usage":40.0,"tasks_active":2,"tokens_used":1500,"health":0.75,"model":"claude-opus-4","swarm_id":"swarm-7","created_at":"2026-12-07T10:00:00Z"}}""");
+        await Eventually.UntilAsync(async () =>
+        {
+            await recorder.FlushAsync();
+            var fields = (await EventsAsync(server.Http, "agent")).Where(e => e.GetProperty("id").GetString() == "a1").Select(e => e.GetProperty("fields")).ToList();
+            return fields.Any(f => f.TryGetProperty("status", out var s) && s.GetString() == "idle")
+                && fields.Any(f => f.TryGetProperty("cpu_usage", out var c) && c.GetString() == "12.5");
+        }, "the full update recorded", TimeSpan.FromSeconds(30), pollMilliseconds: 50);
+
+        peer.Push("""{"type":"agent.status","data":{"agent_id":"a1","status":"busy"}}""");
+        JsonElement busy = default;
+        await Eventually.UntilAsync(async () =>
+        {
+            await recorder.FlushAsync();
+            busy = (await EventsAsync(server.Http, "agent")).LastOrDefault(e => e.GetProperty("fields").TryGetProperty("status", out var s) && s.GetString() == "busy");
+            return busy.ValueKind == JsonValueKind.Object;
+        }, "the status change recorded", TimeSpan.FromSeconds(30), pollMilliseconds: 50);
+
+        // Only what changed: the status, and when the agent was last heard.
+        await Assert.That(busy.GetProperty("operation").GetString()).IsEqualTo("changed");
+        await Assert.That(busy.GetProperty("fields").EnumerateObject().Select(p => p.Name)).IsEquivalentTo(new[] { "status", "last_seen" });
+
+        // The state after it is the agent as the live API gives it, every field (last_seen to the store's microsecond).
+        var live = JsonDocument.Parse(await server.Http.GetStringAsync("/api/bots/agents")).RootElement.GetProperty("agents").EnumerateArray().Single();
+        var asked = DateTimeOffset.UtcNow;
+        await recorder.FlushAsync();
+        var then = (await StateAsync(server.Http, asked)).GetProperty("agents").EnumerateArray().Single();
+        await Assert.That(then.GetProperty("status").GetString()).IsEqualTo("busy");
+        var liveFields = live.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetRawText());
+        var thenFields = then.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetRawText());
+        static string Micros(string iso) => JsonDocument.Parse(iso).RootElement.GetDateTimeOffset().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)
+            + (JsonDocument.Parse(iso).RootElement.GetDateTimeOffset().Ticks / 10 % 1000).ToString("000", CultureInfo.InvariantCulture);
+        liveFields["last_seen"] = Micros(liveFields["last_seen"]);
+        thenFields["last_seen"] = Micros(thenFields["last_seen"]);
+        await Assert.That(thenFields).IsEquivalentTo(liveFields);
+        await Assert.That(live.GetProperty("model").GetString()).IsEqualTo("claude-opus-4");
+        await Assert.That(live.GetProperty("cpu_usage").GetDouble()).IsEqualTo(12.5);
+    }
+
+    [Test]
+    public async Task A_message_flow_is_recorded_by_the_weight_class_the_live_graph_draws_with_its_counts()
+    {
+        await using var peer = TestPeer.Start("a1", "a2");
+        await using var server = await RunningServer.StartAsync(SimulatedSwarmTests.OptionsFor(peer.Port));
+        await WaitForJsonAsync(server.Http, "/api/bots/agents", r => r.GetProperty("count").GetInt32() == 2, "the agents");
+        var recorder = server.Services.GetRequiredService<HistoryService>().Recorder!;
+        var edgesTopic = server.Services.GetRequiredService<StreamTopics>().Find("edges")!;
+
+        // One message: a flow of weight 1, decaying. The live graph (/ws) carries its class, a power of two held while the
+        // weight stays within a factor of two of it; the recording holds the same, and the counts.
+        peer.Push("""{"type":"message.flow","data":{"from":"a2","to":"a1","message_type":"task","size":64}}""");
+        JsonElement edge = default;
+        double? live = null;
+        await Eventually.UntilAsync(async () =>
+        {
+            await recorder.FlushAsync();
+            var buffer = new ArrayBufferWriter<byte>();
+            edgesTopic.WriteMessage(-1, buffer, out _);
+            live = JsonDocument.Parse(buffer.WrittenMemory).RootElement.GetProperty("edges").EnumerateArray()
+                .Where(e => e.GetProperty("kind").GetString() == "message_flow").Select(e => (double?)e.GetProperty("weight").GetDouble()).FirstOrDefault();
+            edge = (await StateAsync(server.Http, DateTimeOffset.UtcNow)).GetProperty("edges").EnumerateArray().FirstOrDefault();
+            return edge.ValueKind == JsonValueKind.Object && live is not null && edge.GetProperty("weight").GetDouble() == live;
+        }, "the edge recorded with the class the live graph has", TimeSpan.FromSeconds(30), pollMilliseconds: 50, seen: () => $"recorded {edge}, live {live}");
+
+        await Assert.That(new[] { edge.GetProperty("source").GetString()!, edge.GetProperty("target").GetString()! }).IsEquivalentTo(new[] { "a1", "a2" });
+        var weight = edge.GetProperty("weight").GetDouble();
+        await Assert.That(Math.Log2(weight)).IsEqualTo(Math.Round(Math.Log2(weight)));
+        await Assert.That(edge.GetProperty("messages").GetInt64()).IsEqualTo(1);
+        await Assert.That(edge.GetProperty("bytes").GetInt64()).IsEqualTo(64);
     }
 
     [Test]

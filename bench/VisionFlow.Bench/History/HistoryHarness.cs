@@ -19,7 +19,8 @@ namespace VisionFlow.Bench.History;
 /// store holds that much; the time to open the store again, and how much of the last second was lost.</item>
 /// <item><c>service [agents] [seconds] [rounds]</c>: the published service itself (<c>VISIONFLOW_BINARY</c>) with its built-in simulator at
 /// 10 Hz, recording on and off in turns (same run): the process's CPU time over a window after the agents are all
-/// there and a warm-up, as a share of one core, and what recording on adds.</item>
+/// there and a warm-up, as a share of one core, and what recording on adds; <c>VISIONFLOW_BASELINE_BINARY</c> adds
+/// another build with recording on to each round.</item>
 /// </list>
 /// </summary>
 internal static class HistoryHarness
@@ -37,9 +38,9 @@ internal static class HistoryHarness
                 {
                     await CostAsync(agents, Arg(2, agents >= 10_000 ? 2 : 10), TimeSpan.FromSeconds(1), CompressionLevel.Optimal);
                     await CostAsync(agents, Arg(2, agents >= 10_000 ? 2 : 10), TimeSpan.Zero, CompressionLevel.Optimal);
+                    await CostAsync(agents, Arg(2, agents >= 10_000 ? 2 : 10), TimeSpan.FromSeconds(1), CompressionLevel.Fastest);
                     if (agents < 10_000)
                     {
-                        await CostAsync(agents, Arg(2, 10), TimeSpan.FromSeconds(1), CompressionLevel.Fastest);
                         await CostAsync(agents, Arg(2, 10), TimeSpan.FromSeconds(1), CompressionLevel.SmallestSize);
                     }
                 }
@@ -52,24 +53,38 @@ internal static class HistoryHarness
             case "flood":
                 return await FloodAsync(args[1]);
             case "service":
-                return await ServiceCostAsync(Environment.GetEnvironmentVariable("VISIONFLOW_BINARY") ?? "artifacts/bin/visionflow", (int)Arg(1, 10_000), Arg(2, 30), (int)Arg(3, 2));
+                return await ServiceCostAsync(
+                    Environment.GetEnvironmentVariable("VISIONFLOW_BINARY") ?? "artifacts/bin/visionflow", Environment.GetEnvironmentVariable("VISIONFLOW_BASELINE_BINARY"),
+                    (int)Arg(1, 10_000), Arg(2, 30), (int)Arg(3, 2));
             default:
                 Console.Error.WriteLine("history cost [agents] [minutes] | stateat [hours] [agents] [queries] | recovery [megabytes] | service [agents] [seconds] [rounds]");
                 return 2;
         }
     }
 
-    private static async Task<int> ServiceCostAsync(string binary, int agents, double seconds, int rounds)
+    /// <summary>
+    /// Recording on and off in turns, each round; with <paramref name="baseline"/> (another build, e.g. main's) also that
+    /// binary with recording on in the same round, so both builds' recording cost is read against the same "off"
+    /// (recording off runs none of the recording code, so the off rows stand for both).
+    /// </summary>
+    private static async Task<int> ServiceCostAsync(string binary, string? baseline, int agents, double seconds, int rounds)
     {
-        Console.WriteLine($"history service: {binary}, {agents} agents at 10 Hz, {seconds} s windows, {rounds} rounds; load {File.ReadAllText("/proc/loadavg").Trim()}");
-        var results = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
+        Console.WriteLine($"history service: {binary}{(baseline is null ? "" : $" (baseline {baseline}, recording on)")}, {agents} agents at 10 Hz, {seconds} s windows, {rounds} rounds; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        var runs = new List<(string Name, string Binary, bool Recording)> { ("on ", binary, true), ("off", binary, false) };
+        if (baseline is not null)
+        {
+            runs.Add(("baseline on", baseline, true));
+        }
+
+        var results = runs.ToDictionary(r => r.Name, _ => new List<double>());
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var recording in new[] { true, false })
+            foreach (var (name, path, recording) in runs)
             {
                 var folder = Directory.CreateTempSubdirectory("vf-bench-history-").FullName;
-                var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-                foreach (var a in new[] { "--simulator", "--simulator-agents", agents.ToString(C), "--mcp-max-agents", agents.ToString(C), "--port", "0", "--physics-backend", "cpu", "--log-level", "warning" })
+                var psi = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                var port = FreePort();
+                foreach (var a in new[] { "--simulator", "--simulator-agents", agents.ToString(C), "--mcp-max-agents", agents.ToString(C), "--port", port.ToString(C), "--physics-backend", "cpu", "--log-level", "warning" })
                 {
                     psi.ArgumentList.Add(a);
                 }
@@ -85,15 +100,19 @@ internal static class HistoryHarness
                 {
                     // Warm-up: the agents arrive and the layout settles its first steps.
                     await Task.Delay(TimeSpan.FromSeconds(20));
+                    var events0 = await EventsAcceptedAsync(port);
                     process.Refresh();
                     var cpu0 = process.TotalProcessorTime;
                     var wall = Stopwatch.StartNew();
                     await Task.Delay(TimeSpan.FromSeconds(seconds));
                     process.Refresh();
                     var share = (process.TotalProcessorTime - cpu0).TotalSeconds / wall.Elapsed.TotalSeconds;
-                    results[recording].Add(share);
+                    var rate = (await EventsAcceptedAsync(port) - events0) / wall.Elapsed.TotalSeconds;
+                    results[name].Add(share);
                     var bytes = Directory.EnumerateFiles(folder).Sum(f => new FileInfo(f).Length);
-                    Console.WriteLine($"  round {round + 1}, recording {(recording ? "on " : "off")}: {share * 100:F1} % of a core, history folder {bytes / 1e6:F1} MB; load {File.ReadAllText("/proc/loadavg").Trim()}");
+                    // The events applied say whether the simulator and the intake kept up their 10 Hz (agents x 10 a second)
+                    // on a loaded machine: a starved round records less and reads cheaper than it is.
+                    Console.WriteLine($"  round {round + 1}, recording {name}: {share * 100:F1} % of a core, {rate / 1000:F1}k events/s applied, history folder {bytes / 1e6:F1} MB; load {File.ReadAllText("/proc/loadavg").Trim()}");
                 }
                 finally
                 {
@@ -104,10 +123,46 @@ internal static class HistoryHarness
             }
         }
 
-        var on = results[true].Average();
-        var off = results[false].Average();
-        Console.WriteLine($"recording on {on * 100:F1} %, off {off * 100:F1} % of a core: recording adds {(on - off) * 100:F1} % of a core ({(on - off) / off * 100:F0} % of the service's own)");
+        var off = results["off"];
+        foreach (var name in results.Keys.Where(n => n != "off"))
+        {
+            var on = results[name];
+            var added = on.Zip(off, (a, b) => (a - b) * 100).ToList();
+            Console.WriteLine(string.Create(C,
+                $"recording {name.Trim()} {on.Average() * 100:F1} %, off {off.Average() * 100:F1} % of a core: recording adds {added.Average():F1} % of a core " +
+                $"({(on.Average() - off.Average()) / off.Average() * 100:F0} % of the service's own); per round {string.Join(", ", added.Select(a => a.ToString("+0.0;-0.0", C)))}"));
+        }
+
         return 0;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The service's count of telemetry events applied (<c>/metrics</c>); NaN when it cannot be read.</summary>
+    private static async Task<double> EventsAcceptedAsync(int port)
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.StartsWith("visionflow_telemetry_events_accepted", StringComparison.Ordinal))
+                {
+                    return double.Parse(line[(line.LastIndexOf(' ') + 1)..], C);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or FormatException)
+        {
+        }
+
+        return double.NaN;
     }
 
     private static async Task CostAsync(int agents, double minutes, TimeSpan gaugeInterval, CompressionLevel level)

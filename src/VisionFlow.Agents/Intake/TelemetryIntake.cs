@@ -178,9 +178,11 @@ public sealed class TelemetryIntake
     }
 
     /// <summary>
-    /// A present agent's other fields, exactly as <see cref="DescribeAgent"/> gives them (null where the peer never said),
-    /// without building the agent: with <see cref="ReadGauges"/>, what a reader that passes on an update's changed fields
-    /// (the <c>/ws</c> agents topic) needs, at no allocation. Same rules as <see cref="DescribeAgent"/>.
+    /// A present agent's fields other than its gauges, exactly as <see cref="DescribeAgent"/> gives them (null where the
+    /// peer never said), without building the agent: with <see cref="ReadGauges"/> a reader passes on just the fields an
+    /// update changed (<see cref="AgentChangeSet.UpdatedFields"/>) and allocates nothing for it (the <c>/ws</c> agents
+    /// topic, the history tap). Same rules as <see cref="DescribeAgent"/>: inside <see cref="ChangesApplied"/> or
+    /// <see cref="Woke"/>.
     /// </summary>
     public void ReadAttributes(
         int agentKey, out string? type, out string? status, out int? tasksActive, out string? swarmId, out bool stale, out float? health,

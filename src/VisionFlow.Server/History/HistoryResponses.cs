@@ -52,7 +52,10 @@ internal sealed record HistoryStateResponse(
     HistoryPositionsView? Positions,
     HistoryEventView? LastGap);
 
-/// <summary>A message-flow edge then.</summary>
+/// <summary>
+/// A message-flow edge then: its weight class as <c>/ws</c> carried it (a power of two in [1/2, 64]), and its message and
+/// byte counts as last read (with a class change, at most every 10 s).
+/// </summary>
 internal sealed record HistoryEdgeView(string Source, string Target, double? Weight, long? Messages, long? Bytes);
 
 /// <summary>A knowledge note then.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using VisionFlow.Agents;
 using VisionFlow.Agents.Cache;
@@ -17,19 +18,19 @@ namespace VisionFlow.Server.History;
 /// <summary>
 /// The adapter between the live pipeline and the recorder: it subscribes to what the pipeline already announces (the
 /// intake's applied change sets, link transitions, degradation transitions, published positions) and maps each onto
-/// change records; it changes nothing it listens to. A change set names the agents and edges it touched; the tap
-/// describes just those inside the intake's callback (<see cref="TelemetryIntake.DescribeAgent"/>,
-/// <see cref="TelemetryIntake.DescribeEdge"/>) and records them on its own loop, off the intake's thread, so a batch
-/// costs in proportion to what it changed, not to the agents there are; the recorder writes only the values that really
-/// changed. One snapshot is read, at the start, for the agents and edges there already are. Positions are offered once
-/// per position interval, knowledge notes when the graph's knowledge set is replaced.
+/// change records; it changes nothing it listens to. A change set names the agents and edges it touched and, for an
+/// update, which fields changed (<see cref="AgentChangeSet.UpdatedFields"/>); inside the intake's callback the tap reads
+/// just those fields (<see cref="TelemetryIntake.ReadFields"/>, <see cref="TelemetryIntake.ReadGauges"/>; a new agent
+/// whole, <see cref="TelemetryIntake.DescribeAgent"/>) into one pending record per agent that merges them until its own
+/// loop, off the intake's thread, records them, so a batch costs in proportion to what it changed, not to the agents
+/// there are, and allocates nothing for an update. One snapshot is read, at the start, for the agents and edges there
+/// already are. Positions are offered once per position interval, knowledge notes when the graph's knowledge set is replaced.
 /// </summary>
 /// <remarks>
-/// An update that moved only gauges (CPU, memory, tokens) is not described at once: the recorder keeps gauges once a
-/// second anyway, and a busy swarm moves every agent's gauges on every tick, so describing each agent ten times a second
-/// was most of recording's cost (bench/README "History"). Such an agent's gauges alone are read again once
+/// An update that moved only gauges (CPU, memory, tokens) is not read at once: the recorder keeps gauges once a second
+/// anyway, and a busy swarm moves every agent's gauges on every tick. Such an agent's gauges are read again once
 /// <see cref="GaugeHold"/> has passed since it was held (<see cref="HeldGauges"/>), with the next batch or at the
-/// intake's next wake, as they then are, and recorded as those fields only.
+/// intake's next wake, as they then are, or with the agent's next other change.
 /// </remarks>
 internal sealed partial class HistoryTap : IAsyncDisposable
 {
@@ -42,21 +43,23 @@ internal sealed partial class HistoryTap : IAsyncDisposable
     private readonly WakeSignal _wake = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _pendingGate = new();
-    // Latest description per agent id and per edge since the loop last took them (null: gone), with the cache version of
-    // the batch that said so: the first round's snapshot already holds what a batch up to its version changed.
-    private Dictionary<string, Pending<AgentInfo>> _agents = new(StringComparer.Ordinal);
-    private Dictionary<string, Pending<AgentInfo>> _agentsSpare = new(StringComparer.Ordinal);
-
-    // Agents whose held gauges fell due since the loop last took them: just those fields, read without describing the
-    // agent (ten thousand a second in a big swarm), and newer than any description of the same agent taken before.
-    private Dictionary<string, PendingGauges> _gauges = new(StringComparer.Ordinal);
-    private Dictionary<string, PendingGauges> _gaugesSpare = new(StringComparer.Ordinal);
-    private readonly FieldChange[] _gaugeFields = new FieldChange[5];
-    private Dictionary<(string From, string To), Pending<AgentEdgeInfo>> _edgesPending = [];
-    private Dictionary<(string From, string To), Pending<AgentEdgeInfo>> _edgesSpare = [];
+    // Per agent id, what the loop is to record since it last took them: the fields changed batches named (merged, the
+    // latest value of each), or that the agent went; with the cache version of the last batch that said so (the first
+    // round's snapshot already holds what a batch up to its version changed).
+    private Dictionary<string, PendingAgent> _agents = new(StringComparer.Ordinal);
+    private Dictionary<string, PendingAgent> _agentsSpare = new(StringComparer.Ordinal);
+    private readonly FieldChange[] _agentFields = new FieldChange[16];
+    private Dictionary<(string From, string To), PendingEdge> _edgesPending = [];
+    private Dictionary<(string From, string To), PendingEdge> _edgesSpare = [];
     private readonly HashSet<(string From, string To)> _edgesRecorded = [];
-    private readonly FieldChange[] _agentFields = new FieldChange[14];
+
+    // Per live edge (intake's thread): the weight class last taken and when its counters were last read.
+    private readonly Dictionary<(string From, string To), (float Class, long CountersAt)> _edgeClasses = [];
     private readonly HeldGauges _gaugesHeld;
+
+    // Which agent keys _gaugesHeld holds now (every hold and release goes through the tap), so that a held agent's next
+    // gauge-only readings, nine in ten at 10 Hz, cost an array read here and not a dictionary lookup there.
+    private bool[] _held = new bool[64];
     private long _lastVersion;
 
     /// <summary>
@@ -139,7 +142,7 @@ internal sealed partial class HistoryTap : IAsyncDisposable
     /// <summary>Records what the tap has taken in so far (tests: a moment to ask about is on disk).</summary>
     internal Task FlushAsync() => _recorder.FlushAsync();
 
-    // The intake's thread, inside its batch: describe what the change set names (its keys are valid only here), nothing more.
+    // The intake's thread, inside its batch: read what the change set names (its keys are valid only here), nothing more.
     private void OnChangesApplied(AgentChangeSet changes)
     {
         var intake = _mcp.Intake;
@@ -150,48 +153,144 @@ internal sealed partial class HistoryTap : IAsyncDisposable
             foreach (var key in changes.Removed)
             {
                 _gaugesHeld.Forget(key);
-                var id = intake.AgentId(key);
-                _agents[id] = new(null, version);
-                _gauges.Remove(id);
+                MarkHeld(key, false);
+                _agents[intake.AgentId(key)] = new() { Gone = true, Version = version };
             }
 
             foreach (var key in changes.Added)
             {
+                // A new agent is described whole (every field, null where unknown).
                 _gaugesHeld.Release(key);
+                MarkHeld(key, false);
                 var agent = intake.DescribeAgent(key);
-                _agents[agent.Id] = new(agent, version);
-                _gauges.Remove(agent.Id); // this description is newer
+                ref var p = ref CollectionsMarshal.GetValueRefOrAddDefault(_agents, agent.Id, out _);
+                p = default;
+                p.Describe(agent, version);
             }
 
             var updated = changes.Updated;
             var fields = changes.UpdatedFields;
             for (var i = 0; i < updated.Length; i++)
             {
-                if (HeldGauges.OnlyGauges(fields[i]) && _gaugesHeld.Hold(updated[i], GaugeHold))
+                var key = updated[i];
+                var changed = fields[i];
+                if (HeldGauges.OnlyGauges(changed))
                 {
-                    continue;
+                    if ((uint)key < (uint)_held.Length && _held[key])
+                    {
+                        continue;
+                    }
+
+                    if (_gaugesHeld.Hold(key, GaugeHold))
+                    {
+                        MarkHeld(key, true);
+                        continue;
+                    }
                 }
 
-                _gaugesHeld.Release(updated[i]); // described whole, as it now is
-                var agent = intake.DescribeAgent(updated[i]);
-                _agents[agent.Id] = new(agent, version);
-                _gauges.Remove(agent.Id); // this description is newer
+                // Gauges held back from earlier batches go with this update.
+                if (_gaugesHeld.Release(key)) changed |= HeldGauges.Gauges;
+                MarkHeld(key, false);
+                ReadChanged(key, changed, version);
             }
 
             TakeDueGauges_NeedsLock();
 
             foreach (var (a, b, weight) in changes.EdgeChanges)
             {
-                var edge = weight > 0 ? intake.DescribeEdge(a, b) : null;
-                var (from, to) = a < b ? (a, b) : (b, a);
-                _edgesPending[(intake.AgentId(from), intake.AgentId(to))] = new(edge, version);
+                TakeEdge(a, b, weight, version);
             }
         }
 
         _wake.Set();
     }
 
-    // The intake's thread, after any wake: gauges held back are described once due, even when no batch follows them.
+    private void MarkHeld(int key, bool held)
+    {
+        if ((uint)key >= (uint)_held.Length)
+        {
+            if (!held) return;
+            Array.Resize(ref _held, Math.Max(key + 1, _held.Length * 2));
+        }
+
+        _held[key] = held;
+    }
+
+    /// <summary>
+    /// An edge the intake reported (weight 0: gone). Recorded as <c>/ws</c> carries it, by its weight class
+    /// (<see cref="GraphTopics.WeightClass"/>: a power of two, held while the weight stays within a factor of two), so a
+    /// replayed graph draws it as the live one did; the decaying weight itself is not recorded, and the message and byte
+    /// counts go with a class change or at most once per <see cref="_positionInterval"/> (a conversation's edges were
+    /// reported, read and compared on every quarter their weight moved).
+    /// </summary>
+    private void TakeEdge(int a, int b, float weight, long version)
+    {
+        var intake = _mcp.Intake;
+        var (from, to) = a < b ? (a, b) : (b, a);
+        var key = (intake.AgentId(from), intake.AgentId(to));
+        if (!(weight > 0f))
+        {
+            _edgeClasses.Remove(key);
+            _edgesPending[key] = new() { Gone = true, Version = version };
+            return;
+        }
+
+        ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(_edgeClasses, key, out var exists);
+        var weightClass = GraphTopics.WeightClass(weight, exists ? known.Class : 0f);
+        var now = _time.GetTimestamp();
+        var countersDue = !exists || _time.GetElapsedTime(known.CountersAt, now) >= _positionInterval;
+        if (exists && weightClass.Equals(known.Class) && !countersDue)
+        {
+            return;
+        }
+
+        known.Class = weightClass;
+        ref var p = ref CollectionsMarshal.GetValueRefOrAddDefault(_edgesPending, key, out _);
+        p.Gone = false;
+        p.Version = Math.Max(p.Version, version);
+        p.Class = weightClass;
+        if (countersDue && intake.DescribeEdge(a, b) is { } edge)
+        {
+            known.CountersAt = now;
+            p.Counters = true;
+            p.Messages = edge.Messages;
+            p.Bytes = edge.Bytes;
+        }
+    }
+
+    /// <summary>
+    /// Merges the fields an update changed (and last_seen, telemetry time) into the agent's pending record: read from
+    /// the intake's state as they are now, without describing the agent (a status change at 10,000 agents built and
+    /// compared a whole description before).
+    /// </summary>
+    private void ReadChanged(int key, AgentFields changed, long version)
+    {
+        var intake = _mcp.Intake;
+        ref var p = ref CollectionsMarshal.GetValueRefOrAddDefault(_agents, intake.AgentId(key), out _);
+        p.Version = Math.Max(p.Version, version);
+        intake.ReadGauges(key, out var cpu, out var memory, out var tokens, out var lastSeen, out var telemetry);
+        if ((changed & AgentFields.CpuUsage) != 0) p.Set(AgentField.CpuUsage, ref p.CpuUsage, cpu);
+        if ((changed & AgentFields.MemoryUsage) != 0) p.Set(AgentField.MemoryUsage, ref p.MemoryUsage, memory);
+        if ((changed & AgentFields.TokensUsed) != 0) p.Set(AgentField.TokensUsed, ref p.TokensUsed, tokens);
+        p.Set(AgentField.LastSeen, ref p.LastSeen, lastSeen);
+        p.Set(AgentField.TelemetryTimestamp, ref p.TelemetryTimestamp, telemetry);
+        if ((changed & ~HeldGauges.Gauges) == 0)
+        {
+            return;
+        }
+
+        intake.ReadAttributes(key, out var type, out var status, out var tasks, out var swarm, out var stale, out var health, out var created, out var model);
+        if ((changed & AgentFields.Type) != 0) p.Set(AgentField.Type, ref p.Type, type);
+        if ((changed & AgentFields.Status) != 0) p.Set(AgentField.Status, ref p.Status, status);
+        if ((changed & AgentFields.TasksActive) != 0) p.Set(AgentField.TasksActive, ref p.TasksActive, tasks);
+        if ((changed & AgentFields.Swarm) != 0) p.Set(AgentField.SwarmId, ref p.SwarmId, swarm);
+        if ((changed & AgentFields.Stale) != 0) p.Set(AgentField.Stale, ref p.Stale, stale);
+        if ((changed & AgentFields.Health) != 0) p.Set(AgentField.Health, ref p.Health, health);
+        if ((changed & AgentFields.CreatedAt) != 0) p.Set(AgentField.CreatedAt, ref p.CreatedAt, created);
+        if ((changed & AgentFields.Model) != 0) p.Set(AgentField.Model, ref p.Model, model);
+    }
+
+    // The intake's thread, after any wake: gauges held back are read once due, even when no batch follows them.
     private void OnIntakeWoke()
     {
         bool taken;
@@ -205,13 +304,12 @@ internal sealed partial class HistoryTap : IAsyncDisposable
 
     private bool TakeDueGauges_NeedsLock()
     {
-        var intake = _mcp.Intake;
         var taken = false;
         while (_gaugesHeld.TryTakeDue(GaugeHold, out var key))
         {
+            MarkHeld(key, false);
             // As they are now: at least as new as the last batch.
-            intake.ReadGauges(key, out var cpu, out var memory, out var tokens, out var lastSeen, out var telemetry);
-            _gauges[intake.AgentId(key)] = new(cpu, memory, tokens, lastSeen, telemetry, _lastVersion);
+            ReadChanged(key, HeldGauges.Gauges, _lastVersion);
             taken = true;
         }
 
@@ -355,24 +453,21 @@ internal sealed partial class HistoryTap : IAsyncDisposable
                     _recordedUpTo = snapshot.Version;
                 }
 
-                Dictionary<string, Pending<AgentInfo>> agents;
-                Dictionary<string, PendingGauges> gauges;
-                Dictionary<(string From, string To), Pending<AgentEdgeInfo>> edges;
+                Dictionary<string, PendingAgent> agents;
+                Dictionary<(string From, string To), PendingEdge> edges;
                 lock (_pendingGate)
                 {
                     (agents, _agents, _agentsSpare) = (_agents, _agentsSpare, _agents);
-                    (gauges, _gauges, _gaugesSpare) = (_gauges, _gaugesSpare, _gauges);
                     (edges, _edgesPending, _edgesSpare) = (_edgesPending, _edgesSpare, _edgesPending);
                 }
 
                 try
                 {
-                    Record(agents, gauges, edges);
+                    Record(agents, edges);
                 }
                 finally
                 {
                     agents.Clear();
-                    gauges.Clear();
                     edges.Clear();
                 }
             }
@@ -393,14 +488,14 @@ internal sealed partial class HistoryTap : IAsyncDisposable
 
         foreach (var edge in snapshot.Edges)
         {
-            Edge(batch, edge);
+            // By its class, as the tap's changes record it (its counts too).
+            Edge(batch, edge.SourceId, edge.TargetId, new PendingEdge { Class = GraphTopics.WeightClass(edge.Weight, 0f), Counters = true, Messages = edge.Messages, Bytes = edge.Bytes });
         }
     }
 
-    private void Record(
-        Dictionary<string, Pending<AgentInfo>> agents, Dictionary<string, PendingGauges> gauges, Dictionary<(string From, string To), Pending<AgentEdgeInfo>> edges)
+    private void Record(Dictionary<string, PendingAgent> agents, Dictionary<(string From, string To), PendingEdge> edges)
     {
-        if (agents.Count == 0 && gauges.Count == 0 && edges.Count == 0)
+        if (agents.Count == 0 && edges.Count == 0)
         {
             return;
         }
@@ -413,31 +508,14 @@ internal sealed partial class HistoryTap : IAsyncDisposable
                 continue; // the start's snapshot has it (or newer)
             }
 
-            if (pending.Value is { } agent)
-            {
-                Agent(batch, agent);
-            }
-            else
+            if (pending.Gone)
             {
                 batch.AgentRemoved(id);
             }
-        }
-
-        // After the descriptions: gauges taken after a description of the same agent are newer than it.
-        var f = _gaugeFields; // the tap's loop only
-        foreach (var (id, g) in gauges)
-        {
-            if (g.Version <= _recordedUpTo)
+            else
             {
-                continue;
+                batch.AgentChanged(id, pending.Fields(_agentFields));
             }
-
-            f[0] = new(AgentField.CpuUsage, g.CpuUsage);
-            f[1] = new(AgentField.MemoryUsage, g.MemoryUsage);
-            f[2] = new(AgentField.TokensUsed, g.TokensUsed);
-            f[3] = new(AgentField.LastSeen, FieldValue.Of(g.LastSeen));
-            f[4] = new(AgentField.TelemetryTimestamp, g.TelemetryTimestamp);
-            batch.AgentChanged(id, f);
         }
 
         foreach (var (key, pending) in edges)
@@ -447,9 +525,9 @@ internal sealed partial class HistoryTap : IAsyncDisposable
                 continue;
             }
 
-            if (pending.Value is { } edge)
+            if (!pending.Gone)
             {
-                Edge(batch, edge);
+                Edge(batch, key.From, key.To, pending);
             }
             else if (_edgesRecorded.Remove(key))
             {
@@ -458,47 +536,123 @@ internal sealed partial class HistoryTap : IAsyncDisposable
         }
     }
 
-    /// <summary>Every field of one agent; the recorder keeps only those that differ from what it holds.</summary>
+    /// <summary>Every field of one agent (the start's snapshot); the recorder keeps only those that differ from what it holds.</summary>
     private void Agent(RecordingBatch batch, AgentInfo a)
     {
-        var f = _agentFields; // the tap's loop only
-        f[0] = new(AgentField.Type, a.Type);
-        f[1] = new(AgentField.Status, a.Status);
-        f[2] = new(AgentField.CpuUsage, a.CpuUsage);
-        f[3] = new(AgentField.MemoryUsage, a.MemoryUsage);
-        f[4] = new(AgentField.TasksActive, a.TasksActive);
-        f[5] = new(AgentField.TokensUsed, a.TokensUsed);
-        f[6] = new(AgentField.SwarmId, a.SwarmId);
-        f[7] = new(AgentField.Stale, FieldValue.Of(a.IsStale));
-        f[8] = new(AgentField.LastSeen, FieldValue.Of(a.LastSeen));
-        f[9] = new(AgentField.TelemetryTimestamp, a.TelemetryTimestamp);
-        f[10] = new(AgentField.Health, a.Health);
-        f[11] = new(AgentField.CreatedAt, a.CreatedAt);
-        f[12] = new(AgentField.Model, a.Model);
-        f[13] = new(AgentField.NodeId, FieldValue.Of((long)a.NodeId));
-        batch.AgentChanged(a.Id, f);
+        var p = default(PendingAgent);
+        p.Describe(a, 0);
+        batch.AgentChanged(a.Id, p.Fields(_agentFields));
     }
 
-    private void Edge(RecordingBatch batch, AgentEdgeInfo e)
+    private void Edge(RecordingBatch batch, string from, string to, in PendingEdge e)
     {
-        ReadOnlySpan<FieldChange> fields = [new(EdgeField.Weight, FieldValue.Of(e.Weight)), new(EdgeField.Messages, FieldValue.Of(e.Messages)), new(EdgeField.Bytes, FieldValue.Of(e.Bytes))];
-        if (_edgesRecorded.Add((e.SourceId, e.TargetId)))
+        ReadOnlySpan<FieldChange> fields = e.Counters
+            ? [new(EdgeField.Weight, FieldValue.Of((double)e.Class)), new(EdgeField.Messages, FieldValue.Of(e.Messages)), new(EdgeField.Bytes, FieldValue.Of(e.Bytes))]
+            : [new(EdgeField.Weight, FieldValue.Of((double)e.Class))];
+        if (_edgesRecorded.Add((from, to)))
         {
-            batch.EdgeAdded(e.SourceId, e.TargetId, fields);
+            batch.EdgeAdded(from, to, fields);
         }
         else
         {
-            batch.EdgeChanged(e.SourceId, e.TargetId, fields);
+            batch.EdgeChanged(from, to, fields);
         }
     }
 
-    /// <summary>An agent's gauges as they were when taken, and the cache version then.</summary>
-    private readonly record struct PendingGauges(
-        float? CpuUsage, float? MemoryUsage, long? TokensUsed, DateTimeOffset LastSeen, DateTimeOffset? TelemetryTimestamp, long Version);
+    /// <summary>What is to be recorded of one edge: its weight class and, when read, its counts; or that it went.</summary>
+    private struct PendingEdge
+    {
+        public long Version;
+        public bool Gone;
+        public float Class;
+        public bool Counters;
+        public long Messages;
+        public long Bytes;
+    }
 
-    /// <summary>A description noted in a batch (null: gone) and the cache version after that batch.</summary>
-    private readonly record struct Pending<T>(T? Value, long Version)
-        where T : class;
+    /// <summary>
+    /// What is to be recorded of one agent: the fields named in <see cref="Changed"/> (bit n = <see cref="AgentField"/> n)
+    /// with their latest values, or that it went. Merged in place as batches name it; a field not named is not recorded.
+    /// </summary>
+    private struct PendingAgent
+    {
+        public long Version;
+        public bool Gone;
+        public ulong Changed;
+        public string? Type;
+        public string? Status;
+        public float? CpuUsage;
+        public float? MemoryUsage;
+        public int? TasksActive;
+        public long? TokensUsed;
+        public string? SwarmId;
+        public bool Stale;
+        public DateTimeOffset LastSeen;
+        public DateTimeOffset? TelemetryTimestamp;
+        public float? Health;
+        public DateTimeOffset? CreatedAt;
+        public string? Model;
+        public uint NodeId;
+
+        public void Set<T>(AgentField field, ref T slot, T value)
+        {
+            slot = value;
+            Changed |= 1UL << (int)field;
+        }
+
+        /// <summary>Every field of a new agent (the recorder writes those it does not hold).</summary>
+        public void Describe(AgentInfo a, long version)
+        {
+            Version = version;
+            Gone = false;
+            Type = a.Type;
+            Status = a.Status;
+            CpuUsage = a.CpuUsage;
+            MemoryUsage = a.MemoryUsage;
+            TasksActive = a.TasksActive;
+            TokensUsed = a.TokensUsed;
+            SwarmId = a.SwarmId;
+            Stale = a.IsStale;
+            LastSeen = a.LastSeen;
+            TelemetryTimestamp = a.TelemetryTimestamp;
+            Health = a.Health;
+            CreatedAt = a.CreatedAt;
+            Model = a.Model;
+            NodeId = a.NodeId;
+            Changed = AllFields;
+        }
+
+        /// <summary>The changed fields, in field order, written into <paramref name="into"/>.</summary>
+        public readonly ReadOnlySpan<FieldChange> Fields(FieldChange[] into)
+        {
+            var n = 0;
+            var c = Changed;
+            if (Has(c, AgentField.Type)) into[n++] = new(AgentField.Type, Type);
+            if (Has(c, AgentField.Status)) into[n++] = new(AgentField.Status, Status);
+            if (Has(c, AgentField.CpuUsage)) into[n++] = new(AgentField.CpuUsage, CpuUsage);
+            if (Has(c, AgentField.MemoryUsage)) into[n++] = new(AgentField.MemoryUsage, MemoryUsage);
+            if (Has(c, AgentField.TasksActive)) into[n++] = new(AgentField.TasksActive, TasksActive);
+            if (Has(c, AgentField.TokensUsed)) into[n++] = new(AgentField.TokensUsed, TokensUsed);
+            if (Has(c, AgentField.SwarmId)) into[n++] = new(AgentField.SwarmId, SwarmId);
+            if (Has(c, AgentField.Stale)) into[n++] = new(AgentField.Stale, FieldValue.Of(Stale));
+            if (Has(c, AgentField.LastSeen)) into[n++] = new(AgentField.LastSeen, FieldValue.Of(LastSeen));
+            if (Has(c, AgentField.TelemetryTimestamp)) into[n++] = new(AgentField.TelemetryTimestamp, TelemetryTimestamp);
+            if (Has(c, AgentField.Health)) into[n++] = new(AgentField.Health, Health);
+            if (Has(c, AgentField.CreatedAt)) into[n++] = new(AgentField.CreatedAt, CreatedAt);
+            if (Has(c, AgentField.Model)) into[n++] = new(AgentField.Model, Model);
+            if (Has(c, AgentField.NodeId)) into[n++] = new(AgentField.NodeId, FieldValue.Of((long)NodeId));
+            return into.AsSpan(0, n);
+        }
+
+        private static bool Has(ulong changed, AgentField field) => (changed & (1UL << (int)field)) != 0;
+
+        private const ulong AllFields =
+            (1UL << (int)AgentField.Type) | (1UL << (int)AgentField.Status) | (1UL << (int)AgentField.CpuUsage) |
+            (1UL << (int)AgentField.MemoryUsage) | (1UL << (int)AgentField.TasksActive) | (1UL << (int)AgentField.TokensUsed) |
+            (1UL << (int)AgentField.SwarmId) | (1UL << (int)AgentField.Stale) | (1UL << (int)AgentField.LastSeen) |
+            (1UL << (int)AgentField.TelemetryTimestamp) | (1UL << (int)AgentField.Health) | (1UL << (int)AgentField.CreatedAt) |
+            (1UL << (int)AgentField.Model) | (1UL << (int)AgentField.NodeId);
+    }
 
     private static partial class Log
     {

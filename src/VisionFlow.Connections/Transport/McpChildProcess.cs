@@ -35,7 +35,7 @@ internal sealed partial class McpChildProcess : IAsyncDisposable
     public Stream Output => new ExitReportingStream(_process.StandardOutput.BaseStream, this);
 
     /// <summary>What the server reads (its stdin).</summary>
-    public Stream Input => _process.StandardInput.BaseStream;
+    public Stream Input => new ExitReportingStream(_process.StandardInput.BaseStream, this);
 
     /// <summary>Starts <paramref name="words"/> (a program and its arguments, found on PATH), stdin, stdout and stderr redirected.</summary>
     /// <exception cref="McpServerStartException">The program could not be started.</exception>
@@ -161,14 +161,18 @@ internal sealed partial class McpChildProcess : IAsyncDisposable
     [LoggerMessage(EventId = 2603, Level = LogLevel.Debug, Message = "MCP server process {Pid} stopped (exit code {Code})")]
     private static partial void LogStopped(ILogger logger, int pid, int code);
 
-    /// <summary>The child's stdout; at its end it waits briefly for the process and fails with how it ended, so the link says why the server went away.</summary>
+    /// <summary>
+    /// The child's stdout or stdin: at the end of its output, or a write its input refused (the pipe broken because the
+    /// child died), it waits briefly for the process and fails with how it ended, so the link says why the server went
+    /// away whichever side noticed first (a health check's write often does, before the read sees the end).
+    /// </summary>
     private sealed class ExitReportingStream(Stream inner, McpChildProcess child) : Stream
     {
-        public override bool CanRead => true;
+        public override bool CanRead => inner.CanRead;
 
         public override bool CanSeek => false;
 
-        public override bool CanWrite => false;
+        public override bool CanWrite => inner.CanWrite;
 
         public override long Length => throw new NotSupportedException();
 
@@ -194,15 +198,40 @@ internal sealed partial class McpChildProcess : IAsyncDisposable
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
 
-        public override void Flush()
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            try
+            {
+                await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex) when (Volatile.Read(ref child._stopped) == 0)
+            {
+                throw new IOException(await child.DescribeEndAsync().ConfigureAwait(false), ex);
+            }
         }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex) when (Volatile.Read(ref child._stopped) == 0)
+            {
+                throw new IOException(await child.DescribeEndAsync().ConfigureAwait(false), ex);
+            }
+        }
+
+        public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
 
         protected override void Dispose(bool disposing)
         {

@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using VisionFlow.Testing;
 
 namespace VisionFlow.Bench.Load;
 
 /// <summary>
 /// A <c>/ws</c> viewer inside the harness (the tests' <see cref="StreamClient"/>, read in a loop): tells, on this
-/// process's <see cref="Stopwatch"/> clock, when a complete frame first carries an agent id (bit 31) that the previous
-/// complete frame did not. A frame is complete after a <c>topology</c> notice (and the first one after connect): each is the
-/// whole node set. An id the service reuses for a new agent is only new if the old agent's removal was shown first.
+/// process's <see cref="Stopwatch"/> clock, when a frame first carries an agent id (bit 31) the viewer does not hold. It
+/// holds what a page holds: a complete frame (the first, or after a <c>topology</c> notice without <c>removed</c>)
+/// replaces the set; a notice with <c>removed</c> drops those ids and the frames after it bring the new nodes. An id the
+/// service reuses for a new agent is only new if the old agent's removal was shown first.
 /// </summary>
 internal sealed class StreamWatcher : IAsyncDisposable
 {
@@ -27,7 +29,7 @@ internal sealed class StreamWatcher : IAsyncDisposable
     /// <summary>Binary frames received.</summary>
     public long Frames { get; private set; }
 
-    /// <summary>Agent nodes in the last complete frame.</summary>
+    /// <summary>Agent nodes the viewer holds.</summary>
     public int Agents { get; private set; }
 
     public static async Task<StreamWatcher> ConnectAsync(int port, TimeSpan timeout)
@@ -65,25 +67,58 @@ internal sealed class StreamWatcher : IAsyncDisposable
 
                 if (type == WebSocketMessageType.Text)
                 {
-                    complete |= Encoding.UTF8.GetString(data).Contains("\"type\":\"topology\"", StringComparison.Ordinal);
+                    var text = Encoding.UTF8.GetString(data);
+                    if (!text.Contains("\"type\":\"topology\"", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    using var notice = JsonDocument.Parse(text);
+                    if (!notice.RootElement.TryGetProperty("removed", out var removed))
+                    {
+                        complete = true;
+                    }
+                    else if (present is not null)
+                    {
+                        foreach (var id in removed.EnumerateArray())
+                        {
+                            present.Remove(id.GetUInt32());
+                        }
+
+                        Agents = present.Count;
+                    }
+
                     continue;
                 }
 
                 Frames++;
-                if (!complete)
+                var agents = StreamClient.Ids(data).Where(id => (id & 0x8000_0000u) != 0);
+                if (complete || present is null)
                 {
-                    continue;
+                    complete = false;
+                    var set = agents.ToHashSet();
+                    if (present is not null && !set.IsSubsetOf(present))
+                    {
+                        Interlocked.Exchange(ref _waiter, null)?.TrySetResult(now);
+                    }
+
+                    present = set;
+                }
+                else
+                {
+                    var added = false;
+                    foreach (var id in agents)
+                    {
+                        added |= present.Add(id);
+                    }
+
+                    if (added)
+                    {
+                        Interlocked.Exchange(ref _waiter, null)?.TrySetResult(now);
+                    }
                 }
 
-                complete = false;
-                var agents = StreamClient.Ids(data).Where(id => (id & 0x8000_0000u) != 0).ToHashSet();
-                if (present is not null && !agents.IsSubsetOf(present))
-                {
-                    Interlocked.Exchange(ref _waiter, null)?.TrySetResult(now);
-                }
-
-                present = agents;
-                Agents = agents.Count;
+                Agents = present.Count;
                 _baseline.TrySetResult();
             }
         }
@@ -92,7 +127,7 @@ internal sealed class StreamWatcher : IAsyncDisposable
         }
         finally
         {
-            _baseline.TrySetException(new IOException("the /ws connection ended before its first complete frame"));
+            _baseline.TrySetException(new IOException("the /ws connection ended before its first frame"));
         }
     }
 

@@ -328,16 +328,7 @@ internal sealed class GraphTopics
         _nodes.Upsert(agent.Key, _item.End());
     }
 
-    private void UpsertFlow(uint a, uint b, Flow flow)
-    {
-        var w = _item.Begin();
-        w.WriteString("id"u8, flow.Key);
-        w.WriteNumber("source"u8, a);
-        w.WriteNumber("target"u8, b);
-        w.WriteNumber("weight"u8, flow.Class);
-        w.WriteString("kind"u8, "message_flow"u8);
-        _edges.Upsert(flow.Key, _item.End());
-    }
+    private void UpsertFlow(uint a, uint b, Flow flow) => WriteEdge(flow.Key, a, b, flow.Class, "message_flow");
 
     // A note or a hub, in the shape of GET /api/graph's nodes.
     private void UpsertNode(Published into, uint id, string kind, string label, string? status, string? type)

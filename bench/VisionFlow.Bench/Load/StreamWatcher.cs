@@ -92,7 +92,7 @@ internal sealed class StreamWatcher : IAsyncDisposable
                 }
 
                 Frames++;
-                var agents = StreamClient.Ids(data).Where(id => (id & 0x8000_0000u) != 0);
+                var agents = StreamClient.Ids(data).Where(IsAgent);
                 if (complete || present is null)
                 {
                     complete = false;
@@ -130,6 +130,12 @@ internal sealed class StreamWatcher : IAsyncDisposable
             _baseline.TrySetException(new IOException("the /ws connection ended before its first frame"));
         }
     }
+
+    /// <summary>
+    /// An agent's node (<c>0x80000000 | key</c>), not a swarm hub (<c>0xC0000000</c>) or a task hub (<c>0xE0000000</c>):
+    /// the hubs share bit 31, and a task hub that opens is no new agent.
+    /// </summary>
+    private static bool IsAgent(uint id) => (id & 0xC000_0000u) == 0x8000_0000u;
 
     public async ValueTask DisposeAsync()
     {

@@ -65,7 +65,7 @@ Usage: ./build.sh <command> [args]
                    `latency [agents,…] [samples] [api-samples] [baseline-binary] [baseline-samples]` (event → /ws),
                    `attributes [agents,…] [samples] [window-s] [baseline-binary]` (status change → /ws, bytes per change),
                    `peer-cpu [s] [rounds]` (claude-flow's CPU with 10 idle agents, fixed 10 Hz poll vs adaptive),
-                   `idle [s] [baseline-binary|-]` (a settled graph's cost), `cpu [s] [baseline-binary|-] [NxV,…]`
+                   `idle [s] [baseline-binary|-]` (a settled graph's cost), `cpu [s] [baseline-binary|-] [NxV[@S],…]`
                    (service CPU with N agents at 10 Hz and V /ws viewers),
                    a BenchmarkDotNet class by name (e.g. FrameEncoding --job short) or BenchmarkDotNet arguments
                    (e.g. --filter '*Frame*' --job short); no or an unknown suite prints the list and exits

@@ -111,7 +111,7 @@ public sealed class Arm64ServiceTests(EmulatedService service)
             }
         }
 
-        var agentNodes = ids.Count(id => (id & 0x8000_0000u) != 0);
+        var agentNodes = ids.Count(id => (id & 0xC000_0000u) == 0x8000_0000u); // agents, not the hubs that share bit 31
         await Assert.That(agentNodes).IsGreaterThanOrEqualTo(graph.GetProperty("nodes").EnumerateArray().Count(n => n.GetProperty("kind").GetString() == "agent"));
     }
 

@@ -87,7 +87,8 @@ public sealed class LiveGraphTests
         var topology = await stream.ReceiveTextAsync("topology", t => t.GetProperty("nodes").GetInt32() == before + 1);
         await Assert.That(topology.GetProperty("nodes").GetInt32()).IsEqualTo(before + 1);
         var frame = await stream.ReceiveBinaryAsync();
-        await Assert.That(StreamClient.Ids(frame).Count(id => (id & 0x80000000u) != 0)).IsGreaterThanOrEqualTo(1);
+        // An agent's node (0x80000000 | key), not a hub: the hubs share bit 31.
+        await Assert.That(StreamClient.Ids(frame).Count(id => (id & 0xC0000000u) == 0x80000000u)).IsGreaterThanOrEqualTo(1);
     }
 
     [Test]

@@ -42,6 +42,19 @@ public sealed record PhysicsLoopOptions
     public double MaxStepShare { get; init; }
 
     /// <summary>
+    /// Most standard steps (<see cref="PhysicsParameters.Dt"/>) one step may span while <see cref="MaxStepShare"/> holds
+    /// the steps back (1: never coarser): ticks then come that many times further apart with steps as many times longer,
+    /// so the layout moves as far a second for that much less CPU. Velocity damping is applied per standard step.
+    /// </summary>
+    /// <remarks>
+    /// 10,000 nodes on the CPU path cost a few milliseconds a step; holding them to a tenth of a core still left physics a
+    /// third of the service's CPU through the minutes their first layout forms (issue 23). Two standard steps at once stay
+    /// well inside the integrator's stable range: the stiffest spring, a weight-64 conversation between two nodes, is
+    /// at ω·dt ≈ 0.6 with twice the step, against a limit of 2.
+    /// </remarks>
+    public int MaxCoarseness { get; init; } = 1;
+
+    /// <summary>
     /// The least speed limit for settling: the layout counts as settled when every speed stays below the larger of this
     /// and the <see cref="SettleMotion"/> limit for <see cref="SettleFrames"/> steps in a row.
     /// </summary>

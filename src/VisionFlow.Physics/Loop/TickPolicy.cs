@@ -135,21 +135,46 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     /// within <see cref="PhysicsLoopOptions.MaxStepShare"/> of a core. A whole number of the mode's periods, so it changes
     /// only when the layout's pace does, not with every measurement.
     /// </summary>
+    /// <remarks>
+    /// When the share holds the steps back (m periods a tick instead of one) and <see cref="Coarseness"/> is k, ticks come
+    /// m·k periods apart and each step spans k of <see cref="PhysicsParameters.Dt"/>: the layout advances as far a second
+    /// as with m periods of single steps, for 1/k of the CPU.
+    /// </remarks>
     public TimeSpan Period(PerformanceMode mode)
     {
-        var profile = PerformanceProfile.For(mode);
-        var periods = _stride;
-        if (options.MaxStepShare > 0 && _smoothedIterationMicroseconds > 0)
-        {
-            var tickMicroseconds = _smoothedIterationMicroseconds * profile.StepsPerTick * _stride;
-            periods = Math.Max(periods, (int)Math.Ceiling(tickMicroseconds / (options.MaxStepShare * profile.Period.TotalMicroseconds)));
-        }
-
-        return profile.Period * Math.Min(periods, 600);
+        var periods = Math.Max(_stride, SharePeriods(mode) * Coarseness(mode));
+        return PerformanceProfile.For(mode).Period * Math.Min(periods, 600);
     }
 
-    /// <summary>Records a step of <paramref name="iterations"/> of <paramref name="dt"/> each; true when the layout has settled with it.</summary>
-    public bool Stepped(int iterations, TimeSpan elapsed, float maxSpeed, float dt)
+    /// <summary>
+    /// How many of <see cref="PhysicsParameters.Dt"/> each step of the next tick spans: 1, or while the
+    /// <see cref="PhysicsLoopOptions.MaxStepShare"/> holds the steps back (and not warming up), as many as the share asks
+    /// periods between ticks, at most <see cref="PhysicsLoopOptions.MaxCoarseness"/>.
+    /// </summary>
+    /// <remarks>
+    /// At 10,000 nodes on the CPU path a step costs a few milliseconds, and the share spaced ticks two or three periods
+    /// apart for the minutes the first layout takes (issue 23: physics was a third of the service's CPU at that size). A
+    /// step twice as long, half as often, moves the layout as far each second for half of that; where the share does not
+    /// bind (a real GPU, small layouts) every step is the standard one.
+    /// </remarks>
+    public int Coarseness(PerformanceMode mode) =>
+        WarmingUp || options.MaxCoarseness <= 1 ? 1 : Math.Min(options.MaxCoarseness, SharePeriods(mode));
+
+    /// <summary>Periods between ticks that keep a tick's steps within <see cref="PhysicsLoopOptions.MaxStepShare"/> of a core (1: no hold).</summary>
+    private int SharePeriods(PerformanceMode mode)
+    {
+        if (options.MaxStepShare <= 0 || _smoothedIterationMicroseconds <= 0) return 1;
+        var profile = PerformanceProfile.For(mode);
+        var tickMicroseconds = _smoothedIterationMicroseconds * profile.StepsPerTick * _stride;
+        return Math.Max(1, (int)Math.Ceiling(tickMicroseconds / (options.MaxStepShare * profile.Period.TotalMicroseconds)));
+    }
+
+    /// <summary>
+    /// Records a step of <paramref name="iterations"/> of <paramref name="dt"/> each (the standard step; each iteration
+    /// spanned <paramref name="coarseness"/> of them, and counts as that many against the grant and towards the calm
+    /// steps); true when the layout has settled with it.
+    /// </summary>
+    public bool Stepped(int iterations, TimeSpan elapsed, float maxSpeed, float dt, int coarseness = 1)
     {
         _iterationMicroseconds = elapsed.TotalMicroseconds / iterations;
         _smoothedIterationMicroseconds = _smoothedIterationMicroseconds == 0
@@ -164,7 +189,7 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
         _stride = options.CalmSpeed > 0 && maxSpeed < options.CalmSpeed ? Math.Max(1, options.CalmStride) : 1;
         if (_budget != int.MaxValue)
         {
-            _budget -= iterations;
+            _budget -= iterations * coarseness;
             if (_budget <= 0 && !Settled)
             {
                 // The change's steps are spent: rest where the layout is, moving or not, until the next change.
@@ -181,7 +206,7 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
         }
 
         // Counted in steps, so a calm stride settles after the same motion as single steps.
-        _calmSteps += iterations;
+        _calmSteps += iterations * coarseness;
         if (_calmSteps < options.SettleFrames || Settled)
         {
             return false;

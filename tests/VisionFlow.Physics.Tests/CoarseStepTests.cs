@@ -187,6 +187,85 @@ public sealed class CoarseStepTests
     }
 
     [Test]
+    public async Task A_small_layout_steps_in_twos_every_other_period()
+    {
+        var period = PerformanceProfile.For(PerformanceMode.Standard).Period;
+        var small = Service with { SmallLayoutNodes = 256 };
+        var policy = new TickPolicy(small);
+        policy.Sized(25);
+        policy.Stepped(1, TimeSpan.FromMicroseconds(20), 5f, PhysicsParameters.Default.Dt);
+        await Assert.That(policy.Coarseness(PerformanceMode.Standard)).IsEqualTo(2);
+        await Assert.That(policy.Period(PerformanceMode.Standard)).IsEqualTo(period * 2);
+
+        // Bigger, or warming up, or without coarse steps at all: the standard step at the mode's period.
+        policy.Sized(257);
+        await Assert.That(policy.Coarseness(PerformanceMode.Standard)).IsEqualTo(1);
+        await Assert.That(policy.Period(PerformanceMode.Standard)).IsEqualTo(period);
+        policy.Sized(25);
+        policy.NodesPlaced(1);
+        await Assert.That(policy.Coarseness(PerformanceMode.Standard)).IsEqualTo(1);
+        var off = new TickPolicy(small with { MaxCoarseness = 1 });
+        off.Sized(25);
+        await Assert.That(off.Coarseness(PerformanceMode.Standard)).IsEqualTo(1);
+
+        // Calm: six steps of two, twelve periods apart (the calm stride's pace, in half the ticks).
+        var calm = new TickPolicy(small with { CalmSpeed = 1f, CalmStride = 6 });
+        calm.Sized(25);
+        calm.Stepped(1, TimeSpan.FromMicroseconds(20), 0.5f, PhysicsParameters.Default.Dt);
+        await Assert.That(calm.Iterations(PerformanceMode.Standard)).IsEqualTo(6);
+        await Assert.That(calm.Period(PerformanceMode.Standard)).IsEqualTo(period * 12);
+    }
+
+    [Test]
+    public async Task Thirteen_notes_form_as_well_and_rest_as_soon_in_half_the_ticks()
+    {
+        // The embedded knowledge graph's shape, on fake time: stepped in twos it rests within a second of when it rests
+        // in single steps, as well formed, after half the ticks (each a wake-up of the service) and no more frames.
+        var notes = TestGraphs.Random(13, edgesPerNode: 3, seed: 2);
+        var ids = notes.Ids.ToArray();
+        var edges = new List<(int, int, float)>();
+        for (var i = 0; i < notes.NodeCount; i++)
+        {
+            for (var e = notes.EdgeOffsets[i]; e < notes.EdgeOffsets[i + 1]; e++)
+            {
+                if (notes.EdgeTargets[e] > i) edges.Add((i, notes.EdgeTargets[e], notes.EdgeWeights[e]));
+            }
+        }
+
+        async Task<(PhysicsStatus Status, int Ticks, long Frames, double Stress)> RunAsync(int smallLayoutNodes)
+        {
+            var time = new FakeTimeProvider();
+            using var loop = new PhysicsLoop(Service with { Backend = BackendPreference.Cpu, MaxStepShare = 0, SmallLayoutNodes = smallLayoutNodes }, time);
+            loop.SubmitTopology(ids, [.. edges]);
+            loop.Start();
+            var t = 0;
+            while (t < 7200 && !loop.Status.Settled)
+            {
+                time.Advance(Tick);
+                t++;
+            }
+
+            await Assert.That(loop.Status.Settled).IsTrue();
+            var g = LayoutGraph.FromEdges(ids, [.. edges]);
+            var positions = loop.Positions;
+            var state = positions.State.Span;
+            for (var i = 0; i < g.NodeCount; i++)
+            {
+                (g.X[i], g.Y[i], g.Z[i]) = (state[(i * 6) + 0], state[(i * 6) + 1], state[(i * 6) + 2]);
+            }
+
+            return (loop.Status, t, positions.Sequence, Stress(g, PhysicsParameters.Default));
+        }
+
+        var (single, singleTicks, singleFrames, singleStress) = await RunAsync(0);
+        var (paired, pairedTicks, pairedFrames, pairedStress) = await RunAsync(256);
+        await Assert.That(Math.Abs(pairedTicks - singleTicks)).IsLessThanOrEqualTo(60);
+        await Assert.That((double)paired.Ticks).IsLessThan(single.Ticks * 0.6);
+        await Assert.That(pairedFrames).IsLessThanOrEqualTo(singleFrames);
+        await Assert.That(pairedStress).IsLessThanOrEqualTo((singleStress * 1.1) + 1e-4);
+    }
+
+    [Test]
     public async Task A_coarse_step_counts_as_its_standard_steps_against_the_grant_and_towards_calm()
     {
         var policy = new TickPolicy(Service with { SettleFrames = 30 });

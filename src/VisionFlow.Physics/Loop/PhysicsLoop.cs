@@ -334,6 +334,7 @@ public sealed class PhysicsLoop : IDisposable
             {
                 changed |= _placement.Apply(ref _graph, topology.Ids, topology.Offsets, topology.Targets, topology.Weights, out var newNodes, out touched);
                 _policy.NodesPlaced(newNodes);
+                _policy.Sized(_graph!.NodeCount);
                 full |= newNodes > 0;
                 // A fresh layout (every node new) forms from nothing: a longer least grant (see TickPolicy.FullLayoutGrant).
                 fresh = newNodes > 0 && newNodes == _graph!.NodeCount;

@@ -55,6 +55,17 @@ public sealed record PhysicsLoopOptions
     public int MaxCoarseness { get; init; } = 1;
 
     /// <summary>
+    /// A layout of at most this many nodes steps two standard steps a tick, ticks twice as far apart (with
+    /// <see cref="MaxCoarseness"/> of 2 or more; 0: never): the same motion a second, half the wake-ups.
+    /// </summary>
+    /// <remarks>
+    /// Ten agents and the notes step in microseconds; what costs is the tick's wake-up, and the frames each tick may send.
+    /// A node at the speed cap moves 0.22 units a step, so with <see cref="MinPublishedMotion"/> at a quarter unit the
+    /// 60 Hz ticks sent a frame every other one anyway.
+    /// </remarks>
+    public int SmallLayoutNodes { get; init; }
+
+    /// <summary>
     /// The least speed limit for settling: the layout counts as settled when every speed stays below the larger of this
     /// and the <see cref="SettleMotion"/> limit for <see cref="SettleFrames"/> steps in a row.
     /// </summary>

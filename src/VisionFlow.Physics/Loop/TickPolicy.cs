@@ -26,6 +26,7 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     /// <summary>Steps that make up "a second of steps" for <see cref="PhysicsLoopOptions.SettleMotion"/>: the standard rate.</summary>
     private const int StepsPerSecond = 60;
 
+    private int _nodeCount;
     private int _budget; // steps left for the changes so far; int.MaxValue: no cap
     private float _radius;
     private int _warmupRemaining;
@@ -142,23 +143,39 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     /// </remarks>
     public TimeSpan Period(PerformanceMode mode)
     {
-        var periods = Math.Max(_stride, SharePeriods(mode) * Coarseness(mode));
+        var periods = Math.Max(_stride, SharePeriods(mode)) * Coarseness(mode);
         return PerformanceProfile.For(mode).Period * Math.Min(periods, 600);
     }
+
+    /// <summary>The layout's node count, for <see cref="PhysicsLoopOptions.SmallLayoutNodes"/>.</summary>
+    public void Sized(int nodeCount) => _nodeCount = nodeCount;
 
     /// <summary>
     /// How many of <see cref="PhysicsParameters.Dt"/> each step of the next tick spans: 1, or while the
     /// <see cref="PhysicsLoopOptions.MaxStepShare"/> holds the steps back (and not warming up), as many as the share asks
-    /// periods between ticks, at most <see cref="PhysicsLoopOptions.MaxCoarseness"/>.
+    /// periods between ticks, at most <see cref="PhysicsLoopOptions.MaxCoarseness"/>; 2 for a small layout.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// At 10,000 nodes on the CPU path a step costs a few milliseconds, and the share spaced ticks two or three periods
     /// apart for the minutes the first layout takes (issue 23: physics was a third of the service's CPU at that size). A
     /// step twice as long, half as often, moves the layout as far each second for half of that; where the share does not
-    /// bind (a real GPU, small layouts) every step is the standard one.
+    /// bind (a real GPU) every step is the standard one.
+    /// </para>
+    /// <para>
+    /// A small layout (at most <see cref="PhysicsLoopOptions.SmallLayoutNodes"/>) steps in twos, every other period: its
+    /// steps cost microseconds and each tick's wake-up is what costs (issue 23: ten agents). The motion a second and the
+    /// frames it shows are the same: a node at the speed cap already moved the quarter unit a frame needs only every other
+    /// standard step.
+    /// </para>
     /// </remarks>
-    public int Coarseness(PerformanceMode mode) =>
-        WarmingUp || options.MaxCoarseness <= 1 ? 1 : Math.Min(options.MaxCoarseness, SharePeriods(mode));
+    public int Coarseness(PerformanceMode mode)
+    {
+        if (WarmingUp || options.MaxCoarseness <= 1) return 1;
+        var share = SharePeriods(mode);
+        if (share > 1) return Math.Min(options.MaxCoarseness, share);
+        return _nodeCount > 0 && _nodeCount <= options.SmallLayoutNodes ? 2 : 1;
+    }
 
     /// <summary>Periods between ticks that keep a tick's steps within <see cref="PhysicsLoopOptions.MaxStepShare"/> of a core (1: no hold).</summary>
     private int SharePeriods(PerformanceMode mode)

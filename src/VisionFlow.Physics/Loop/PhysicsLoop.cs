@@ -42,6 +42,7 @@ public sealed class PhysicsLoop : IDisposable
     private bool _deferredBurst; // a local change taken while resting, stepped once the rest is over
     private bool _disposed;
     private int _started;
+    private PhysicsParameters?[] _coarseParameters = [];
 
     private long _skippedTicks;
     private TimeSpan _period;
@@ -238,11 +239,13 @@ public sealed class PhysicsLoop : IDisposable
             if (changed && graph.TopologyVersion != _publisher.TopologyVersion) Publish(readBack: false);
 
             var iterations = _policy.Iterations(_mode);
+            var coarseness = _policy.Coarseness(_mode);
+            var parameters = ParametersFor(coarseness);
             var started = _time.GetTimestamp();
             float maxSpeed;
             try
             {
-                maxSpeed = _backend.Step(graph, _options.Parameters, iterations);
+                maxSpeed = _backend.Step(graph, parameters, iterations);
             }
             catch (LayoutBackendException ex) when (_backend.Kind == LayoutBackendKind.Vulkan)
             {
@@ -254,13 +257,13 @@ public sealed class PhysicsLoop : IDisposable
             _stepTimes.Record(stepTime);
             _steps += iterations;
             _maxSpeed = maxSpeed;
-            if (_policy.Stepped(iterations, stepTime, maxSpeed, _options.Parameters.Dt))
+            if (_policy.Stepped(iterations, stepTime, maxSpeed, _options.Parameters.Dt, coarseness))
             {
                 _restedAt = _time.GetTimestamp();
                 PhysicsLog.Settled(_logger, _steps, maxSpeed);
             }
 
-            if (_policy.ShouldPublish(changed, _mode, maxSpeed * _options.Parameters.Dt * iterations)) Publish();
+            if (_policy.ShouldPublish(changed, _mode, maxSpeed * parameters.Dt * iterations)) Publish();
 
             // Submitted while this tick stepped: shown now rather than at the next tick.
             if (_inbox.HasTopology) ShowTopology();
@@ -280,6 +283,25 @@ public sealed class PhysicsLoop : IDisposable
             _tickGate.Exit();
         }
     }
+
+    /// <summary>
+    /// The parameters of a step spanning <paramref name="coarseness"/> standard ones: that many times the time step, the
+    /// velocity damping applied that many times (<see cref="TickPolicy.Coarseness"/>). Made once per coarseness.
+    /// </summary>
+    private PhysicsParameters ParametersFor(int coarseness)
+    {
+        if (coarseness <= 1) return _options.Parameters;
+        if (_coarseParameters.Length < coarseness) Array.Resize(ref _coarseParameters, coarseness);
+        return _coarseParameters[coarseness - 1] ??= Coarse(_options.Parameters, coarseness);
+    }
+
+    /// <summary>A step of <paramref name="k"/> standard steps: k·dt, and the damping of k steps.</summary>
+    internal static PhysicsParameters Coarse(PhysicsParameters p, int k) => p with
+    {
+        Dt = p.Dt * k,
+        Knowledge = p.Knowledge with { Damping = MathF.Pow(p.Knowledge.Damping, k) },
+        Agent = p.Agent with { Damping = MathF.Pow(p.Agent.Damping, k) },
+    };
 
     /// <summary>Ticks at the period the layout's pace asks for (the mode's, stretched while calm or costly). Under the tick gate.</summary>
     private void AdjustPeriod()
@@ -312,6 +334,7 @@ public sealed class PhysicsLoop : IDisposable
             {
                 changed |= _placement.Apply(ref _graph, topology.Ids, topology.Offsets, topology.Targets, topology.Weights, out var newNodes, out touched);
                 _policy.NodesPlaced(newNodes);
+                _policy.Sized(_graph!.NodeCount);
                 full |= newNodes > 0;
                 // A fresh layout (every node new) forms from nothing: a longer least grant (see TickPolicy.FullLayoutGrant).
                 fresh = newNodes > 0 && newNodes == _graph!.NodeCount;

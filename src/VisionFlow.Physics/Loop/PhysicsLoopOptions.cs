@@ -42,6 +42,30 @@ public sealed record PhysicsLoopOptions
     public double MaxStepShare { get; init; }
 
     /// <summary>
+    /// Most standard steps (<see cref="PhysicsParameters.Dt"/>) one step may span while <see cref="MaxStepShare"/> holds
+    /// the steps back (1: never coarser): ticks then come that many times further apart with steps as many times longer,
+    /// so the layout moves as far a second for that much less CPU. Velocity damping is applied per standard step.
+    /// </summary>
+    /// <remarks>
+    /// 10,000 nodes on the CPU path cost a few milliseconds a step; holding them to a tenth of a core still left physics a
+    /// third of the service's CPU through the minutes their first layout forms (issue 23). Two standard steps at once stay
+    /// well inside the integrator's stable range: the stiffest spring, a weight-64 conversation between two nodes, is
+    /// at ω·dt ≈ 0.6 with twice the step, against a limit of 2.
+    /// </remarks>
+    public int MaxCoarseness { get; init; } = 1;
+
+    /// <summary>
+    /// A layout of at most this many nodes steps two standard steps a tick, ticks twice as far apart (with
+    /// <see cref="MaxCoarseness"/> of 2 or more; 0: never): the same motion a second, half the wake-ups.
+    /// </summary>
+    /// <remarks>
+    /// Ten agents and the notes step in microseconds; what costs is the tick's wake-up, and the frames each tick may send.
+    /// A node at the speed cap moves 0.22 units a step, so with <see cref="MinPublishedMotion"/> at a quarter unit the
+    /// 60 Hz ticks sent a frame every other one anyway.
+    /// </remarks>
+    public int SmallLayoutNodes { get; init; }
+
+    /// <summary>
     /// The least speed limit for settling: the layout counts as settled when every speed stays below the larger of this
     /// and the <see cref="SettleMotion"/> limit for <see cref="SettleFrames"/> steps in a row.
     /// </summary>

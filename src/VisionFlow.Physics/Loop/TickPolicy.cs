@@ -26,6 +26,7 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     /// <summary>Steps that make up "a second of steps" for <see cref="PhysicsLoopOptions.SettleMotion"/>: the standard rate.</summary>
     private const int StepsPerSecond = 60;
 
+    private int _nodeCount;
     private int _budget; // steps left for the changes so far; int.MaxValue: no cap
     private float _radius;
     private int _warmupRemaining;
@@ -135,21 +136,62 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     /// within <see cref="PhysicsLoopOptions.MaxStepShare"/> of a core. A whole number of the mode's periods, so it changes
     /// only when the layout's pace does, not with every measurement.
     /// </summary>
+    /// <remarks>
+    /// When the share holds the steps back (m periods a tick instead of one) and <see cref="Coarseness"/> is k, ticks come
+    /// m·k periods apart and each step spans k of <see cref="PhysicsParameters.Dt"/>: the layout advances as far a second
+    /// as with m periods of single steps, for 1/k of the CPU.
+    /// </remarks>
     public TimeSpan Period(PerformanceMode mode)
     {
-        var profile = PerformanceProfile.For(mode);
-        var periods = _stride;
-        if (options.MaxStepShare > 0 && _smoothedIterationMicroseconds > 0)
-        {
-            var tickMicroseconds = _smoothedIterationMicroseconds * profile.StepsPerTick * _stride;
-            periods = Math.Max(periods, (int)Math.Ceiling(tickMicroseconds / (options.MaxStepShare * profile.Period.TotalMicroseconds)));
-        }
-
-        return profile.Period * Math.Min(periods, 600);
+        var periods = Math.Max(_stride, SharePeriods(mode)) * Coarseness(mode);
+        return PerformanceProfile.For(mode).Period * Math.Min(periods, 600);
     }
 
-    /// <summary>Records a step of <paramref name="iterations"/> of <paramref name="dt"/> each; true when the layout has settled with it.</summary>
-    public bool Stepped(int iterations, TimeSpan elapsed, float maxSpeed, float dt)
+    /// <summary>The layout's node count, for <see cref="PhysicsLoopOptions.SmallLayoutNodes"/>.</summary>
+    public void Sized(int nodeCount) => _nodeCount = nodeCount;
+
+    /// <summary>
+    /// How many of <see cref="PhysicsParameters.Dt"/> each step of the next tick spans: 1, or while the
+    /// <see cref="PhysicsLoopOptions.MaxStepShare"/> holds the steps back (and not warming up), as many as the share asks
+    /// periods between ticks, at most <see cref="PhysicsLoopOptions.MaxCoarseness"/>; 2 for a small layout.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// At 10,000 nodes on the CPU path a step costs a few milliseconds, and the share spaced ticks two or three periods
+    /// apart for the minutes the first layout takes (issue 23: physics was a third of the service's CPU at that size). A
+    /// step twice as long, half as often, moves the layout as far each second for half of that; where the share does not
+    /// bind (a real GPU) every step is the standard one.
+    /// </para>
+    /// <para>
+    /// A small layout (at most <see cref="PhysicsLoopOptions.SmallLayoutNodes"/>) steps in twos, every other period: its
+    /// steps cost microseconds and each tick's wake-up is what costs (issue 23: ten agents). The motion a second and the
+    /// frames it shows are the same: a node at the speed cap already moved the quarter unit a frame needs only every other
+    /// standard step.
+    /// </para>
+    /// </remarks>
+    public int Coarseness(PerformanceMode mode)
+    {
+        if (WarmingUp || options.MaxCoarseness <= 1) return 1;
+        var share = SharePeriods(mode);
+        if (share > 1) return Math.Min(options.MaxCoarseness, share);
+        return _nodeCount > 0 && _nodeCount <= options.SmallLayoutNodes ? 2 : 1;
+    }
+
+    /// <summary>Periods between ticks that keep a tick's steps within <see cref="PhysicsLoopOptions.MaxStepShare"/> of a core (1: no hold).</summary>
+    private int SharePeriods(PerformanceMode mode)
+    {
+        if (options.MaxStepShare <= 0 || _smoothedIterationMicroseconds <= 0) return 1;
+        var profile = PerformanceProfile.For(mode);
+        var tickMicroseconds = _smoothedIterationMicroseconds * profile.StepsPerTick * _stride;
+        return Math.Max(1, (int)Math.Ceiling(tickMicroseconds / (options.MaxStepShare * profile.Period.TotalMicroseconds)));
+    }
+
+    /// <summary>
+    /// Records a step of <paramref name="iterations"/> of <paramref name="dt"/> each (the standard step; each iteration
+    /// spanned <paramref name="coarseness"/> of them, and counts as that many against the grant and towards the calm
+    /// steps); true when the layout has settled with it.
+    /// </summary>
+    public bool Stepped(int iterations, TimeSpan elapsed, float maxSpeed, float dt, int coarseness = 1)
     {
         _iterationMicroseconds = elapsed.TotalMicroseconds / iterations;
         _smoothedIterationMicroseconds = _smoothedIterationMicroseconds == 0
@@ -164,7 +206,7 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
         _stride = options.CalmSpeed > 0 && maxSpeed < options.CalmSpeed ? Math.Max(1, options.CalmStride) : 1;
         if (_budget != int.MaxValue)
         {
-            _budget -= iterations;
+            _budget -= iterations * coarseness;
             if (_budget <= 0 && !Settled)
             {
                 // The change's steps are spent: rest where the layout is, moving or not, until the next change.
@@ -181,7 +223,7 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
         }
 
         // Counted in steps, so a calm stride settles after the same motion as single steps.
-        _calmSteps += iterations;
+        _calmSteps += iterations * coarseness;
         if (_calmSteps < options.SettleFrames || Settled)
         {
             return false;

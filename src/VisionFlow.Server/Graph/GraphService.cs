@@ -76,6 +76,13 @@ internal sealed class GraphService : IAsyncDisposable
                 CalmSpeed = 1f,
                 CalmStride = 6,
                 MaxStepShare = 0.1,
+                // ...and while that share holds the steps back, up to three standard steps at once, that many times less
+                // often: the layout moves as far a second for a half or a third of the CPU (10,000 agents on the CPU path;
+                // a real GPU or a small layout never needs it).
+                MaxCoarseness = 3,
+                // A small layout (ten agents and the notes) steps in twos at 30 Hz: its steps cost microseconds, its ticks'
+                // wake-ups are the cost, and a frame already needed two steps' motion.
+                SmallLayoutNodes = 256,
                 // Settled = no visible motion (1 % of the radius a second, PhysicsLoopOptions.SettleMotion), or the change's
                 // steps spent: 30 (half a second at the standard rate) for a conversation that starts, stops or changes pace
                 // between known agents, a minute's for new nodes, so a layout rests within seconds of its last change. Ten

@@ -187,6 +187,37 @@ public sealed class CoarseStepTests
     }
 
     [Test]
+    public async Task A_step_that_costs_about_the_share_holds_its_pace_through_small_swings()
+    {
+        // 2,000 agents on the CPU path: a step of about the limit (a tenth of 16.7 ms). Once the share holds the steps
+        // back, a step a little cheaper does not bring back every period (four times the ticks with steps of two); only
+        // one that fits a period with a fifth to spare does.
+        var policy = new TickPolicy(Service);
+        var period = PerformanceProfile.For(PerformanceMode.Standard).Period;
+        void Cost(double ms)
+        {
+            for (var i = 0; i < 100; i++) policy.Stepped(1, TimeSpan.FromMilliseconds(ms), 5f, PhysicsParameters.Default.Dt);
+        }
+
+        Cost(1.60);
+        await Assert.That(policy.Period(PerformanceMode.Standard)).IsEqualTo(period);
+        Cost(1.75);
+        await Assert.That(policy.Period(PerformanceMode.Standard)).IsEqualTo(period * 4);
+        await Assert.That(policy.Coarseness(PerformanceMode.Standard)).IsEqualTo(2);
+        Cost(1.60);
+        await Assert.That(policy.Period(PerformanceMode.Standard)).IsEqualTo(period * 4);
+        Cost(1.40);
+        await Assert.That(policy.Period(PerformanceMode.Standard)).IsEqualTo(period * 4);
+        Cost(1.20);
+        await Assert.That(policy.Period(PerformanceMode.Standard)).IsEqualTo(period);
+        await Assert.That(policy.Coarseness(PerformanceMode.Standard)).IsEqualTo(1);
+
+        // Dearer steps are held back at once.
+        Cost(4.0);
+        await Assert.That(policy.Period(PerformanceMode.Standard)).IsEqualTo(period * 6);
+    }
+
+    [Test]
     public async Task A_small_layout_steps_in_twos_every_other_period()
     {
         var period = PerformanceProfile.For(PerformanceMode.Standard).Period;

@@ -34,6 +34,10 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
     private int _calmSteps;
     private int _stride = 1;
     private double _smoothedIterationMicroseconds;
+    private int _sharePeriods = 1; // what SharePeriods last answered, held against small swings
+
+    /// <summary>The share's hold falls back to fewer periods once a tick fits them with this much of the limit to spare.</summary>
+    private const double ShareHysteresis = 0.8;
     private int _ticksSincePublish;
     private float _motionSincePublish;
 
@@ -177,13 +181,29 @@ internal sealed class TickPolicy(PhysicsLoopOptions options)
         return _nodeCount > 0 && _nodeCount <= options.SmallLayoutNodes ? 2 : 1;
     }
 
-    /// <summary>Periods between ticks that keep a tick's steps within <see cref="PhysicsLoopOptions.MaxStepShare"/> of a core (1: no hold).</summary>
+    /// <summary>
+    /// Periods between ticks that keep a tick's steps within <see cref="PhysicsLoopOptions.MaxStepShare"/> of a core (1: no
+    /// hold). It rises as soon as the steps cost more, and falls back only once they fit fewer periods with
+    /// <see cref="ShareHysteresis"/> to spare.
+    /// </summary>
+    /// <remarks>
+    /// A layout whose step costs about the share's limit (2,000 agents on the CPU path: ~1.7 ms against 1.67) flipped
+    /// between one period and two with the machine's momentary load, and with coarse steps that is ticks every period or
+    /// every fourth: physics took 3 % of a core in one run and 7 % in the next (issue 23, bench cpu round 6).
+    /// </remarks>
     private int SharePeriods(PerformanceMode mode)
     {
         if (options.MaxStepShare <= 0 || _smoothedIterationMicroseconds <= 0) return 1;
         var profile = PerformanceProfile.For(mode);
         var tickMicroseconds = _smoothedIterationMicroseconds * profile.StepsPerTick * _stride;
-        return Math.Max(1, (int)Math.Ceiling(tickMicroseconds / (options.MaxStepShare * profile.Period.TotalMicroseconds)));
+        var limit = options.MaxStepShare * profile.Period.TotalMicroseconds;
+        var periods = Math.Max(1, (int)Math.Ceiling(tickMicroseconds / limit));
+        if (periods > _sharePeriods || tickMicroseconds <= ShareHysteresis * periods * limit)
+        {
+            _sharePeriods = periods;
+        }
+
+        return _sharePeriods;
     }
 
     /// <summary>

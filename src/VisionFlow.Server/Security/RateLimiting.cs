@@ -9,27 +9,16 @@ namespace VisionFlow.Server.Security;
 /// Per-client token buckets; <c>/api/health</c> and its probes are exempt so a flood never hides whether the process is
 /// alive (an orchestrator would restart a healthy process whose liveness probe got 429), and so are the viewer's files:
 /// served from memory (mostly as 304), and one page load asks for some thirty modules, which a low limit would refuse.
+/// The buckets refill from the clock when asked (<see cref="ClientRateLimiter"/>), not by a timer.
 /// </summary>
 internal static class RateLimiting
 {
     public static void Configure(RateLimiterOptions options, int perSecond)
     {
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        options.GlobalLimiter = new ClientRateLimiter(perSecond, static context =>
             context.Request.Path.Value is "/api/health" or "/api/health/live" or "/api/health/ready"
-                ? RateLimitPartition.GetNoLimiter("health")
-                : Viewer.ViewerEndpoints.IsAsset(context.Request.Path.Value)
-                ? RateLimitPartition.GetNoLimiter("viewer")
-                : RateLimitPartition.GetTokenBucketLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = perSecond * 2,
-                        TokensPerPeriod = perSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    }));
+            || Viewer.ViewerEndpoints.IsAsset(context.Request.Path.Value), TimeProvider.System);
         options.OnRejected = static (context, _) =>
         {
             var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)

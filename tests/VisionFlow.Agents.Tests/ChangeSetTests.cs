@@ -146,6 +146,46 @@ public sealed class ChangeSetTests
         await cts.CancelAsync();
         await run;
     }
+
+    [Test]
+    public async Task While_deliveries_come_the_housekeeping_timer_does_not_wake_the_loop_and_once_they_stop_it_does()
+    {
+        // Every wake ages what the cache holds, so a peer pushing each interval needs no timer besides: the timer waits
+        // three intervals after the last delivery, then ticks once an interval (each firing is three thread wake-ups).
+        var (intake, source, time) = Open();
+        long wokeAt = -1; // the batch count when the loop last finished a wake (after it set the timer)
+        intake.Woke += () => Volatile.Write(ref wokeAt, intake.Counters.Batches);
+        using var cts = new CancellationTokenSource();
+        var run = intake.RunAsync(cts.Token);
+        var interval = new AgentTelemetryOptions().Interval;
+        bool Settled(long after) => intake.Counters.Batches > after && Volatile.Read(ref wokeAt) == intake.Counters.Batches;
+
+        source.Post(Wire.Status("a", 1));
+        await Eventually.UntilAsync(() => intake.Cache.Count == 1 && Settled(0), "agent a applied", Generous);
+        var start = intake.Counters.Batches;
+        for (var i = 0; i < 30; i++)
+        {
+            var before = intake.Counters.Batches;
+            source.Post(Wire.Status("a", 2 + i));
+            await Eventually.UntilAsync(() => Settled(before), "a delivery's wake", Generous);
+            time.Advance(interval);
+        }
+
+        // One wake per delivery over three seconds: the timer never came due (a timer ticking each interval adds 30).
+        var quiet = intake.Counters.Batches;
+        await Assert.That(quiet - start).IsEqualTo(30);
+
+        // Silent now: the first housekeeping wake three intervals after the last delivery (one has passed), then each interval.
+        time.Advance(interval);
+        time.Advance(interval);
+        await Eventually.UntilAsync(() => Settled(quiet), "the housekeeping wake three intervals after the last delivery", Generous);
+        await Assert.That(intake.Counters.Batches).IsEqualTo(quiet + 1);
+        time.Advance(interval);
+        await Eventually.UntilAsync(() => Settled(quiet + 1), "the next housekeeping wake one interval on", Generous);
+        await Assert.That(intake.Counters.Batches).IsEqualTo(quiet + 2);
+        await cts.CancelAsync();
+        await run;
+    }
 }
 
 file static class IntakeTestExtensions

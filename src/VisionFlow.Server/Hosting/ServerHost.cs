@@ -147,11 +147,6 @@ internal static class ServerHost
             builder.Services.AddSingleton(new ApiKeyVerifier(apiKey));
         }
 
-        if (options.RateLimitPerSecond > 0)
-        {
-            builder.Services.AddRateLimiter(o => RateLimiting.Configure(o, options.RateLimitPerSecond));
-        }
-
         builder.Services.AddSingleton(new StreamOptions());
         builder.Services.AddSingleton<NodeSnapshotHub>();
         builder.Services.AddSingleton<StreamNotices>();
@@ -173,7 +168,7 @@ internal static class ServerHost
         if (options.RateLimitPerSecond > 0)
         {
             // First after metrics, so floods are refused before any other work, authenticated or not.
-            app.UseRateLimiter();
+            RateLimiting.Use(app, options.RateLimitPerSecond);
         }
 
         if (app.Services.GetService<ApiKeyVerifier>() is { } verifier)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace VisionFlow.Server.Security;
 
@@ -10,36 +10,38 @@ namespace VisionFlow.Server.Security;
 /// alive (an orchestrator would restart a healthy process whose liveness probe got 429), and so are the viewer's files:
 /// served from memory (mostly as 304), and one page load asks for some thirty modules, which a low limit would refuse.
 /// </summary>
+/// <remarks>
+/// Our own middleware and buckets (<see cref="ClientRateLimiter"/>, refilled from the clock when asked), not ASP.NET's
+/// <c>UseRateLimiter</c>: its middleware always makes a partitioned limiter for endpoint policies (none here) besides the
+/// global one, and each runs a 100 ms heartbeat timer whether or not a request comes — ten timer firings a second, three
+/// thread wake-ups each, on an idle box (issue 23, bench/README "Wake-ups at ten agents", round 6).
+/// </remarks>
 internal static class RateLimiting
 {
-    public static void Configure(RateLimiterOptions options, int perSecond)
+    /// <summary>Refuses, with 429 and Retry-After, what a client asks beyond <paramref name="perSecond"/> (two seconds' worth at once).</summary>
+    public static void Use(IApplicationBuilder app, int perSecond)
     {
-        options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            context.Request.Path.Value is "/api/health" or "/api/health/live" or "/api/health/ready"
-                ? RateLimitPartition.GetNoLimiter("health")
-                : Viewer.ViewerEndpoints.IsAsset(context.Request.Path.Value)
-                ? RateLimitPartition.GetNoLimiter("viewer")
-                : RateLimitPartition.GetTokenBucketLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = perSecond * 2,
-                        TokensPerPeriod = perSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    }));
-        options.OnRejected = static (context, _) =>
+        var limiter = new ClientRateLimiter(perSecond, IsExempt, TimeProvider.System);
+        app.Use((context, next) =>
         {
-            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
-                ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
-                : 1;
-            context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-            return new ValueTask(Results.Problem(
-                statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many requests",
-                detail: $"Rate limit exceeded; retry after {retryAfter} s.").ExecuteAsync(context.HttpContext));
-        };
+            using var lease = limiter.AttemptAcquire(context);
+            return lease.IsAcquired ? next(context) : RejectAsync(context, lease);
+        });
+    }
+
+    private static bool IsExempt(HttpContext context) =>
+        context.Request.Path.Value is "/api/health" or "/api/health/live" or "/api/health/ready"
+        || Viewer.ViewerEndpoints.IsAsset(context.Request.Path.Value);
+
+    private static Task RejectAsync(HttpContext context, RateLimitLease lease)
+    {
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+            ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
+            : 1;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests",
+            detail: $"Rate limit exceeded; retry after {retryAfter} s.").ExecuteAsync(context);
     }
 }

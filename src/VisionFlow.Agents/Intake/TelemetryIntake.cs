@@ -60,7 +60,6 @@ public sealed class TelemetryIntake
     private long _consumerFailures;
     private long _pushDropped;
     private long _sessions;
-    private long _taken; // deliveries and lines taken from the feed (owner thread): whether a wake brought any
     private int _running;
     private readonly ListSink _listSink;
     private readonly MembershipOverlay _membership;
@@ -295,12 +294,11 @@ public sealed class TelemetryIntake
             while (true)
             {
                 await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
-                var taken = _taken;
-                ProcessPending();
+                ProcessPending(out var delivered);
                 if (NeedsHousekeeping)
                 {
                     armed = true;
-                    housekeeping.Change(_taken != taken ? held : period, Timeout.InfiniteTimeSpan);
+                    housekeeping.Change(delivered ? held : period, Timeout.InfiniteTimeSpan);
                 }
                 else if (armed)
                 {
@@ -340,15 +338,17 @@ public sealed class TelemetryIntake
     public ValueTask<bool> ProcessBatchAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(ProcessPending());
+        return ValueTask.FromResult(ProcessPending(out _));
     }
 
-    private bool ProcessPending()
+    /// <summary>Everything delivered so far, as one batch; <paramref name="delivered"/>: whether the feed held anything.</summary>
+    private bool ProcessPending(out bool delivered)
     {
         var published = false;
+        delivered = false;
         while (_feed.TryTake(out var delivery))
         {
-            _taken++;
+            delivered = true;
             if (delivery.IsEnd)
             {
                 if (delivery.Session == _session)
@@ -417,7 +417,7 @@ public sealed class TelemetryIntake
         // Lines of the open session only: the feed refuses an ended session's at the door; those already buffered are dropped here.
         while (_feed.TryReadLine(out var session, out var line))
         {
-            _taken++;
+            delivered = true;
             if (session == _session)
             {
                 StageLine(line);

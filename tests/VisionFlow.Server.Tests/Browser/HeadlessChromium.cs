@@ -167,15 +167,30 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>A left-button drag from one page point to another, through a point between, as a user's pointer would.</summary>
     public async Task DragAsync(double fromX, double fromY, double toX, double toY)
     {
-        await MoveMouseAsync(fromX, fromY);
-        await SendAsync("Input.dispatchMouseEvent", new JsonObject { ["type"] = "mousePressed", ["x"] = fromX, ["y"] = fromY, ["button"] = "left", ["buttons"] = 1, ["clickCount"] = 1 });
+        await PressAsync(fromX, fromY);
+        await DragToAsync(fromX, fromY, toX, toY);
+        await ReleaseAsync(toX, toY);
+    }
+
+    /// <summary>Moves the pointer to a page point and presses the left button there (the start of a drag).</summary>
+    public async Task PressAsync(double x, double y)
+    {
+        await MoveMouseAsync(x, y);
+        await SendAsync("Input.dispatchMouseEvent", new JsonObject { ["type"] = "mousePressed", ["x"] = x, ["y"] = y, ["button"] = "left", ["buttons"] = 1, ["clickCount"] = 1 });
+    }
+
+    /// <summary>With the left button held, moves the pointer from one page point to another through a point between.</summary>
+    public async Task DragToAsync(double fromX, double fromY, double toX, double toY)
+    {
         foreach (var (x, y) in new[] { ((fromX + toX) / 2, (fromY + toY) / 2), (toX, toY) })
         {
             await SendAsync("Input.dispatchMouseEvent", new JsonObject { ["type"] = "mouseMoved", ["x"] = x, ["y"] = y, ["button"] = "left", ["buttons"] = 1 });
         }
-
-        await SendAsync("Input.dispatchMouseEvent", new JsonObject { ["type"] = "mouseReleased", ["x"] = toX, ["y"] = toY, ["button"] = "left", ["buttons"] = 0, ["clickCount"] = 1 });
     }
+
+    /// <summary>Releases the left button at a page point (the end of a drag).</summary>
+    public async Task ReleaseAsync(double x, double y) =>
+        await SendAsync("Input.dispatchMouseEvent", new JsonObject { ["type"] = "mouseReleased", ["x"] = x, ["y"] = y, ["button"] = "left", ["buttons"] = 0, ["clickCount"] = 1 });
 
     /// <summary>Clicks the centre of the first element matching <paramref name="selector"/>; fails when there is none.</summary>
     public async Task ClickElementAsync(string selector)

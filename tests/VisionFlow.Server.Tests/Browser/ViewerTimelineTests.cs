@@ -67,13 +67,25 @@ public sealed class ViewerTimelineTests
         "JSON.stringify([...document.querySelectorAll('#agents-table tbody tr')].map(r => r.dataset.id).sort()) === "
         + JsonValue.Create(new JsonArray([.. ids.Order(StringComparer.Ordinal).Select(i => (JsonNode)JsonValue.Create(i)!)]).ToJsonString()).ToJsonString();
 
-    /// <summary>Drags the timeline's cursor from the live end (or where it is) to <paramref name="moment"/>; returns the moment then shown.</summary>
+    /// <summary>
+    /// Drags the timeline's cursor from the live end (or where it is) to <paramref name="moment"/>; returns the moment
+    /// then shown. The target's point is asked for once the button is down: while live the track's end follows the
+    /// clock, and a drag holds the span it began on, so the point maps to the moment however long the drag takes.
+    /// </summary>
     private static async Task<DateTimeOffset> ScrubToAsync(HeadlessChromium browser, DateTimeOffset moment)
     {
         var before = (await browser.EvaluateAsync("visionflow.timeline.shown()"))?.GetValue<string>();
         var from = (await browser.EvaluateAsync("visionflow.timeline.pointOf(visionflow.at === null ? Date.now() + 3600000 : visionflow.at)"))!.AsArray();
+        var (fromX, fromY) = (from[0]!.GetValue<double>(), from[1]!.GetValue<double>());
+        await browser.PressAsync(fromX, fromY);
+        // The span stands still while the pointer is held, though the clock moves on.
+        var heldSpan = (await browser.EvaluateAsync("(() => { const s = visionflow.timeline.span(), t = Date.now(); while (Date.now() < t + 3) { } return JSON.stringify([s, visionflow.timeline.span()]); })()"))!.GetValue<string>();
+        var spans = JsonNode.Parse(heldSpan)!.AsArray();
+        await Assert.That(spans[1]!["to"]!.GetValue<string>()).IsEqualTo(spans[0]!["to"]!.GetValue<string>());
         var to = (await browser.EvaluateAsync($"visionflow.timeline.pointOf({JsonValue.Create(Iso(moment)).ToJsonString()})"))!.AsArray();
-        await browser.DragAsync(from[0]!.GetValue<double>(), from[1]!.GetValue<double>(), to[0]!.GetValue<double>(), to[1]!.GetValue<double>());
+        var (toX, toY) = (to[0]!.GetValue<double>(), to[1]!.GetValue<double>());
+        await browser.DragToAsync(fromX, fromY, toX, toY);
+        await browser.ReleaseAsync(toX, toY);
         var shown = await browser.WaitForAsync(
             $"visionflow.timeline.settled() && visionflow.timeline.shown() !== null && visionflow.timeline.shown() !== {JsonValue.Create(before)?.ToJsonString() ?? "null"} && visionflow.timeline.shown()",
             Wait, "the moment dragged to, read and shown");

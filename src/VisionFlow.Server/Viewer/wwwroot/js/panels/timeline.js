@@ -37,6 +37,7 @@ let saved = null;                  // the live swarms and tasks while the past i
 let liveMeta = new Map();          // the live graph's notes, for naming them in the past
 let drawn = false;                 // whether the track has been laid out once
 let drawnTo = 0;                   // the end of the span when the track was last laid out
+let held = null;                   // the span while the pointer drags: the scale stands still under it
 let refresh = { all: () => {} };   // the live reads (feed.js), brought in at init
 
 const replay = () => !!summary && summary.mode === 'replay';
@@ -46,6 +47,9 @@ const serverNow = () => Date.now() + offset;
 /** The span the track shows: the first moment recorded to now (live) or to the last one (a replay). */
 export function span() {
   if (!recorded()) return { from: 0, to: 0 };
+  // While live the end follows the clock, so a fixed pointer would slide to later moments as it is held; a drag
+  // measures against the span it began on, and the track is drawn at that span until it ends.
+  if (held) return held;
   // Milliseconds here, microseconds in the store: a replay's end is the millisecond after its last record, so the
   // moment shown there holds that record.
   const last = Date.parse(summary.last) + 1;
@@ -307,6 +311,9 @@ function initInput() {
   slider.addEventListener('pointerdown', (e) => {
     if (!recorded() || e.button !== 0) return;
     dragging = true;
+    held = null;
+    held = span();
+    if (held.to !== drawnTo) show();
     slider.setPointerCapture(e.pointerId);
     slider.focus();
     pause();
@@ -316,7 +323,9 @@ function initInput() {
   const end = (e) => {
     if (!dragging) return;
     dragging = false;
+    held = null;
     if (slider.hasPointerCapture(e.pointerId)) slider.releasePointerCapture(e.pointerId);
+    show();
   };
   slider.addEventListener('pointerup', end);
   slider.addEventListener('pointercancel', end);

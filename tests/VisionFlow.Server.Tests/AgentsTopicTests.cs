@@ -232,6 +232,33 @@ public sealed class AgentsTopicTests
     }
 
     [Test]
+    public async Task A_patch_by_handle_changes_its_own_item_only_while_that_item_is_held()
+    {
+        var topic = new KeyedTopic("agents", "agents", logCapacity: 64);
+        topic.Upsert("a", """{"id":"a","status":"idle","cpu_usage":1}"""u8, out var first);
+        var buffer = new ArrayBufferWriter<byte>();
+        var cursor = topic.WriteMessage(-1, buffer, out _);
+
+        // Held: the handle patches it, as the key would.
+        await Assert.That(topic.Patch(first, """{"cpu_usage":2}"""u8)).IsTrue();
+        buffer.ResetWrittenCount();
+        cursor = topic.WriteMessage(cursor, buffer, out _);
+        await Assert.That(Encoding.UTF8.GetString(buffer.WrittenSpan)).IsEqualTo("""{"type":"agents","changed":[{"id":"a","cpu_usage":2}],"removed":[]}""");
+
+        // Removed, then its key held again: that is another item, which the old handle must not touch (nor bring the old back).
+        topic.Remove("a");
+        await Assert.That(topic.Patch(first, """{"cpu_usage":3}"""u8)).IsFalse();
+        await Assert.That(topic.Count).IsEqualTo(0);
+        topic.Upsert("a", """{"id":"a","status":"busy","cpu_usage":9}"""u8, out var second);
+        await Assert.That(topic.Patch(first, """{"cpu_usage":4}"""u8)).IsFalse();
+        await Assert.That(topic.Patch(default(KeyedTopic.Handle), """{"cpu_usage":4}"""u8)).IsFalse();
+        await Assert.That(topic.Patch(second, """{"status":"idle"}"""u8)).IsTrue();
+        buffer.ResetWrittenCount();
+        topic.WriteMessage(-1, buffer, out _);
+        await Assert.That(Encoding.UTF8.GetString(buffer.WrittenSpan)).IsEqualTo("""{"type":"agents","full":true,"agents":[{"id":"a","status":"idle","cpu_usage":9}]}""");
+    }
+
+    [Test]
     public async Task A_client_behind_the_log_gets_a_full_message_and_costs_the_topic_nothing()
     {
         var topic = new KeyedTopic("agents", "agents", logCapacity: 8);

@@ -27,7 +27,11 @@ internal sealed partial class TelemetryParser
 {
     private const int NamePositions = 16;
     private const int NameBytes = 24;
-    private readonly byte[] _names = new byte[NamePositions * 2 * NameBytes];
+
+    // Each remembered name is kept followed by its closing quote and the colon (`name":`), so that a compact member whose
+    // name is the one remembered at its position is matched with one compare of those bytes, with no scan for the quote.
+    private const int NameSlot = NameBytes + 2;
+    private readonly byte[] _names = new byte[NamePositions * 2 * NameSlot];
     private readonly byte[] _nameLengths = new byte[NamePositions * 2];
     private readonly byte[] _nameFields = new byte[NamePositions * 2];
 
@@ -64,7 +68,7 @@ internal sealed partial class TelemetryParser
         {
             while (true)
             {
-                if (!TryName(line, ref i, out var name)) return false;
+                if (!TryOuterName(line, ref i, out var name)) return false;
                 if (name.SequenceEqual("type"u8) || name.SequenceEqual("event"u8) || name.SequenceEqual("method"u8))
                 {
                     // The reader's path answers Malformed for a type that is not a string; it decides that one.
@@ -117,8 +121,13 @@ internal sealed partial class TelemetryParser
         var position = 0;
         while (true)
         {
-            if (!TryName(line, ref i, out var name)) return false;
-            var field = ClassifyAt(position++, name);
+            if (!TryKnownName(line, ref i, position, out var field))
+            {
+                if (!TryName(line, ref i, out var name)) return false;
+                field = ClassifyAt(position, name);
+            }
+
+            position++;
             if (!TryScalar(line, ref i, out var token, out var value)) return false;
             switch (field)
             {
@@ -169,6 +178,33 @@ internal sealed partial class TelemetryParser
     }
 
     /// <summary>
+    /// The member at <paramref name="i"/> when its name is one of the two remembered at <paramref name="position"/> and
+    /// it is written compactly (<c>"name":</c>, no space before the colon): what <see cref="TryName"/> and
+    /// <see cref="ClassifyAt"/> would answer, from one compare of the name, its closing quote and the colon. A remembered
+    /// name holds no quote, escape or control byte (<see cref="TryString"/> stopped at none), so the quote after it is the
+    /// name's end as the scan would find it. False, <paramref name="i"/> unchanged, for anything else: the scan decides.
+    /// </summary>
+    private bool TryKnownName(ReadOnlySpan<byte> line, scoped ref int i, int position, out byte field)
+    {
+        field = 0;
+        if (position >= NamePositions || (uint)i >= (uint)line.Length || line[i] != (byte)'"') return false;
+        var rest = line[(i + 1)..];
+        var way = position * 2;
+        for (var w = way; w < way + 2; w++)
+        {
+            var length = _nameLengths[w] + 2;
+            if (_nameLengths[w] != 0 && rest.StartsWith(_names.AsSpan(w * NameSlot, length)))
+            {
+                field = _nameFields[w];
+                i = SkipWhitespace(line, i + 1 + length);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// <see cref="WireVocabulary.Classify(ReadOnlySpan{byte})"/> with a memory of the names met at each position of
     /// <c>data</c>: a peer writes one line shape per event type, the same members in the same order, so the name at a
     /// position is nearly always one of the last two seen there (two: agent.status lines and the message.flow lines
@@ -180,15 +216,17 @@ internal sealed partial class TelemetryParser
         var way = position * 2;
         for (var w = way; w < way + 2; w++)
         {
-            if (_nameLengths[w] == name.Length && name.SequenceEqual(_names.AsSpan(w * NameBytes, name.Length))) return _nameFields[w];
+            if (_nameLengths[w] == name.Length && name.SequenceEqual(_names.AsSpan(w * NameSlot, name.Length))) return _nameFields[w];
         }
 
         var field = WireVocabulary.Classify(name);
 
-        // The newer way first; the older one gives way.
-        _names.AsSpan(way * NameBytes, NameBytes).CopyTo(_names.AsSpan((way + 1) * NameBytes, NameBytes));
+        // The newer way first; the older one gives way. An empty name is not remembered (length 0 marks an empty way).
+        if (name.IsEmpty) return field;
+        _names.AsSpan(way * NameSlot, NameSlot).CopyTo(_names.AsSpan((way + 1) * NameSlot, NameSlot));
         (_nameLengths[way + 1], _nameFields[way + 1]) = (_nameLengths[way], _nameFields[way]);
-        name.CopyTo(_names.AsSpan(way * NameBytes));
+        name.CopyTo(_names.AsSpan(way * NameSlot));
+        "\":"u8.CopyTo(_names.AsSpan((way * NameSlot) + name.Length));
         (_nameLengths[way], _nameFields[way]) = ((byte)name.Length, field);
         return field;
     }
@@ -353,6 +391,30 @@ internal sealed partial class TelemetryParser
         if (!reader.Read() || !reader.TryGetDateTimeOffset(out var stamp)) return false;
         utcTicks = stamp.UtcTicks;
         return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryName"/> for the line's own members: the three every push line has, written compactly, are matched
+    /// whole (quotes and colon with the name), as <see cref="TryKnownName"/> matches the members of <c>data</c>.
+    /// </summary>
+    private static bool TryOuterName(ReadOnlySpan<byte> line, scoped ref int i, out ReadOnlySpan<byte> name)
+    {
+        if ((uint)i < (uint)line.Length && line[i] == (byte)'"')
+        {
+            var rest = line[(i + 1)..];
+            if (rest.StartsWith("type\":"u8)) return Matched("type"u8, line, ref i, out name);
+            if (rest.StartsWith("data\":"u8)) return Matched("data"u8, line, ref i, out name);
+            if (rest.StartsWith("timestamp\":"u8)) return Matched("timestamp"u8, line, ref i, out name);
+        }
+
+        return TryName(line, ref i, out name);
+
+        static bool Matched(ReadOnlySpan<byte> known, ReadOnlySpan<byte> line, scoped ref int i, out ReadOnlySpan<byte> name)
+        {
+            name = known;
+            i = SkipWhitespace(line, i + known.Length + 3);
+            return true;
+        }
     }
 
     /// <summary>A member's name and the colon after it; <paramref name="i"/> ends at its value.</summary>

@@ -33,6 +33,11 @@ internal sealed class AgentsTopic
     private readonly StreamTopics _topics;
     private readonly HeldGauges _gaugesHeld;
 
+    // Per intake key, the topic's item of that agent: an update patches it by this handle, not by the agent's id (a hash of
+    // the id per patch, ten thousand a second at 10,000 agents). Set by every upsert, cleared when the agent goes; a key is
+    // reused only by a later batch's new agent, which is upserted (and so set) before any patch of it.
+    private KeyedTopic.Handle[] _handles = new KeyedTopic.Handle[64];
+
     /// <summary>
     /// How long an update of gauges only may wait to be sent with others: a second, the rate the recorder keeps gauges
     /// at, so every agent's gauges cost a viewer less than the two-second full list it used to poll (bench attributes).
@@ -62,13 +67,14 @@ internal sealed class AgentsTopic
         foreach (var key in changes.Removed)
         {
             _gaugesHeld.Forget(key);
+            if ((uint)key < (uint)_handles.Length) _handles[key] = default;
             _topic.Remove(intake.AgentId(key));
         }
 
         foreach (var key in changes.Added)
         {
             _gaugesHeld.Release(key);
-            Upsert(intake.DescribeAgent(key));
+            Upsert(key, intake.DescribeAgent(key));
         }
 
         var updated = changes.Updated;
@@ -139,7 +145,7 @@ internal sealed class AgentsTopic
         }
 
         if ((fields & AgentFields.Model) != 0) WriteText(w, "model"u8, model);
-        if (!_topic.Patch(intake.AgentId(key), _item.End())) Upsert(intake.DescribeAgent(key));
+        Patch(key);
     }
 
     // Held gauges: read without describing the agent (ten thousand a second in a big swarm, none allocated).
@@ -151,7 +157,14 @@ internal sealed class AgentsTopic
         WriteNumber(w, "memory_usage"u8, memory);
         WriteNumber(w, "tokens_used"u8, tokens);
         w.WriteString("last_seen"u8, lastSeen);
-        if (!_topic.Patch(_mcp.Intake.AgentId(key), _item.End())) Upsert(_mcp.Intake.DescribeAgent(key));
+        Patch(key);
+    }
+
+    // The fields just written, into the agent's item; an agent the topic does not hold (a handle not yet set) is upserted whole.
+    private void Patch(int key)
+    {
+        var handle = (uint)key < (uint)_handles.Length ? _handles[key] : default;
+        if (!_topic.Patch(handle, _item.End())) Upsert(key, _mcp.Intake.DescribeAgent(key));
     }
 
     private static void WriteText(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
@@ -180,9 +193,11 @@ internal sealed class AgentsTopic
 
     private TimeSpan GaugeIntervalNow => _topics.HasSubscribers ? GaugeInterval : IdleGaugeInterval;
 
-    private void Upsert(AgentInfo agent)
+    private void Upsert(int key, AgentInfo agent)
     {
         JsonSerializer.Serialize(_item.Reset(), AgentsResponseCache.ToView(agent), ApiJsonContext.Default.AgentView);
-        _topic.Upsert(agent.Id, _item.Written());
+        _topic.Upsert(agent.Id, _item.Written(), out var handle);
+        if ((uint)key >= (uint)_handles.Length) Array.Resize(ref _handles, Math.Max(key + 1, _handles.Length * 2));
+        _handles[key] = handle;
     }
 }

@@ -1,3 +1,4 @@
+using VisionFlow.Connections.Link;
 using VisionFlow.Testing;
 
 namespace VisionFlow.Agents.Tests;
@@ -90,8 +91,21 @@ public sealed class SegmentedLineTests
         await Assert.That(batchesInsideCall).IsEqualTo(1);
         await Assert.That(intake.Cache.Count).IsEqualTo(1);
 
+        // A big swarm's read (more than InlineBacklogBytes waiting) wakes the loop on the pool: the read loop reads on.
+        var bytes = 0;
+        for (var i = 0; bytes <= McpSessionFeed.InlineBacklogBytes; i++)
+        {
+            var line = Wire.Status("agent-1", i);
+            intake.Feed.PublishLine(1, Segments.Of(line, 1));
+            bytes += line.Length;
+        }
+
+        Inside(intake.Feed.LinesPublished);
+        await Eventually.UntilAsync(() => Volatile.Read(ref batches) == 2, "the big read applied", TimeSpan.FromSeconds(15));
+        await Assert.That(batchesInsideCall).IsEqualTo(1);
+
         Inside(() => intake.Feed.PublishEnd(1));
-        await Eventually.UntilAsync(() => Volatile.Read(ref batches) == 2, "the session's end applied", TimeSpan.FromSeconds(15));
+        await Eventually.UntilAsync(() => Volatile.Read(ref batches) == 3, "the session's end applied", TimeSpan.FromSeconds(15));
         await Assert.That(batchesInsideCall).IsEqualTo(1);
         await stop.CancelAsync();
         await run;

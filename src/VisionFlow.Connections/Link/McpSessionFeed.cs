@@ -119,10 +119,17 @@ public sealed class McpSessionFeed
 
     /// <summary>
     /// The lines of one transport read are in (<see cref="PublishLine(long, in ReadOnlySequence{byte})"/>): wakes the
-    /// reader once for them all, with the wake that may run it on this thread (the read loop's, between two reads): a
-    /// push at 10 Hz is then one thread-pool item from socket to change set, not two (issue 23).
+    /// reader once for them all. While what waits is small (<see cref="InlineBacklogBytes"/>: a small swarm's 10 Hz
+    /// frame) with the wake that may run it on this thread (the read loop's, between two reads): a push is then one
+    /// thread-pool item from socket to change set, not two (issue 23). A big swarm's frame comes in full reads, one after
+    /// another: those wake the reader on the pool, so the reads that come while it wakes join its batch, and the read
+    /// loop goes on reading meanwhile.
     /// </summary>
-    internal void LinesPublished() => (Volatile.Read(ref _linesRead) ?? Volatile.Read(ref _wake))?.Invoke();
+    internal void LinesPublished() =>
+        (_lines.BufferedBytes <= InlineBacklogBytes ? Volatile.Read(ref _linesRead) ?? Volatile.Read(ref _wake) : Volatile.Read(ref _wake))?.Invoke();
+
+    /// <summary>Pushed bytes waiting up to which <see cref="LinesPublished"/> may run the reader on the read loop.</summary>
+    internal const int InlineBacklogBytes = 8 * 1024;
 
     /// <summary>A pushed line in one piece, as a read of its own (tests, benchmarks): copied in, and the reader woken.</summary>
     internal void PublishLine(long session, ReadOnlySpan<byte> line)

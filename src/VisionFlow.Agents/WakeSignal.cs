@@ -17,8 +17,24 @@ public sealed class WakeSignal : IValueTaskSource
     private CancellationTokenRegistration _registration;
     private int _state;
 
-    /// <summary>Wakes the waiter, or the next wait when nobody waits now.</summary>
-    public void Set()
+    /// <summary>Wakes the waiter, or the next wait when nobody waits now. The waiter resumes on the thread pool.</summary>
+    public void Set() => Set(inline: false);
+
+    /// <summary>
+    /// Wakes the waiter like <see cref="Set()"/>, but a loop parked in its wait resumes on this thread, before this call
+    /// returns, and runs until its next wait that does not complete at once (or its next other await that does not).
+    /// </summary>
+    /// <remarks>
+    /// For a producer whose consumer's turn is short and must follow anyway (a socket read's lines into the telemetry
+    /// intake; a batch's topics into a <c>/ws</c> session's send): each thread-pool hand-off from an idle pool costs a
+    /// worker wake-up and, as the pool asks for a second worker whenever one takes an item, another; at ten agents those
+    /// hand-offs, not the work, were most of the service's CPU (issue 23). Call it only where the caller holds no lock
+    /// the loop could need and can afford the loop's turn; a loop that is busy (not parked) is only flagged, as by
+    /// <see cref="Set()"/>, and picks the wake up itself, so a loop never runs on two threads and never re-enters.
+    /// </remarks>
+    public void SetInline() => Set(inline: true);
+
+    private void Set(bool inline)
     {
         while (true)
         {
@@ -33,6 +49,9 @@ public sealed class WakeSignal : IValueTaskSource
             {
                 if (state == Waiting)
                 {
+                    // Only the caller that moved the state out of Waiting completes the wait, so the flag it sets here
+                    // is the one this completion reads (the next completion's caller sets its own).
+                    _core.RunContinuationsAsynchronously = !inline;
                     _core.SetResult(true);
                 }
 
@@ -87,6 +106,8 @@ public sealed class WakeSignal : IValueTaskSource
         // Only the party that moves the state out of Waiting completes the wait.
         if (Interlocked.CompareExchange(ref _state, Idle, Waiting) == Waiting)
         {
+            // Never on the cancelling thread, whatever the last wake was.
+            _core.RunContinuationsAsynchronously = true;
             _core.SetException(new OperationCanceledException(token));
         }
     }

@@ -1,3 +1,4 @@
+using VisionFlow.Connections.Link;
 using VisionFlow.Testing;
 
 namespace VisionFlow.Agents.Tests;
@@ -67,5 +68,63 @@ public sealed class SegmentedLineTests
         await Eventually.UntilAsync(() => intake.Cache.Count == 2, "both agents applied", TimeSpan.FromSeconds(15));
         await stop.CancelAsync();
         await run;
+    }
+    [Test]
+    public async Task A_parked_intake_applies_a_read_s_lines_on_the_read_loop_before_it_reads_again()
+    {
+        // One thread-pool item from socket to change set: the read loop's end-of-read wake runs the parked loop's batch
+        // right there (issue 23), while a listing or a session's end, written on the link's threads, only wakes it.
+        var intake = Session.NewIntake(new AgentTelemetryOptions { MaxAgents = 16 }, TimeProvider.System);
+        await Session.OpenAsync(intake);
+        var batchesInsideCall = 0;
+        var batches = 0;
+        intake.ChangesApplied += _ =>
+        {
+            Interlocked.Increment(ref batches);
+            if (t_insideCall) Interlocked.Increment(ref batchesInsideCall);
+        };
+        using var stop = new CancellationTokenSource();
+        var run = intake.RunAsync(stop.Token); // takes the listing's wake, then parks: nothing else is waiting
+
+        intake.Feed.PublishLine(1, Segments.Of(Wire.Spawned("agent-1"), 5));
+        Inside(intake.Feed.LinesPublished);
+        await Assert.That(batchesInsideCall).IsEqualTo(1);
+        await Assert.That(intake.Cache.Count).IsEqualTo(1);
+
+        // A big swarm's read (more than InlineBacklogBytes waiting) wakes the loop on the pool: the read loop reads on.
+        var bytes = 0;
+        for (var i = 0; bytes <= McpSessionFeed.InlineBacklogBytes; i++)
+        {
+            var line = Wire.Status("agent-1", i);
+            intake.Feed.PublishLine(1, Segments.Of(line, 1));
+            bytes += line.Length;
+        }
+
+        Inside(intake.Feed.LinesPublished);
+        await Eventually.UntilAsync(() => Volatile.Read(ref batches) == 2, "the big read applied", TimeSpan.FromSeconds(15));
+        await Assert.That(batchesInsideCall).IsEqualTo(1);
+
+        Inside(() => intake.Feed.PublishEnd(1));
+        await Eventually.UntilAsync(() => Volatile.Read(ref batches) == 3, "the session's end applied", TimeSpan.FromSeconds(15));
+        await Assert.That(batchesInsideCall).IsEqualTo(1);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    // True only on the test's thread while it is inside Inside: a batch that sees it ran on that call's stack.
+    [ThreadStatic]
+    private static bool t_insideCall;
+
+    private static void Inside(Action action)
+    {
+        t_insideCall = true;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            t_insideCall = false;
+        }
     }
 }

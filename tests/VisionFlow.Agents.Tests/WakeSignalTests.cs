@@ -1,3 +1,5 @@
+using VisionFlow.Testing;
+
 namespace VisionFlow.Agents.Tests;
 
 public sealed class WakeSignalTests
@@ -63,5 +65,116 @@ public sealed class WakeSignalTests
 
         await producer;
         await Assert.That(seen).IsEqualTo(20_000);
+    }
+    [Test]
+    public async Task SetInline_runs_a_parked_loop_s_turn_on_the_calling_thread_before_it_returns()
+    {
+        var signal = new WakeSignal();
+        var loop = new TurnLoop(signal);
+        using var stop = new CancellationTokenSource();
+        var run = loop.RunAsync(stop.Token); // parks at once: nothing set yet
+
+        TurnLoop.Call(signal.SetInline);
+
+        await Assert.That(loop.Turns).IsEqualTo(1);
+        await Assert.That(loop.LastTurnInsideCall).IsTrue();
+        await stop.CancelAsync();
+        await Assert.That(async () => await run.WaitAsync(Patience)).Throws<OperationCanceledException>();
+    }
+
+    [Test]
+    public async Task SetInline_on_a_loop_that_is_busy_only_flags_it_and_never_re_enters()
+    {
+        var signal = new WakeSignal();
+        var loop = new TurnLoop(signal) { DuringTurn = (l, turn) => { if (turn == 1) l.Signal.SetInline(); } };
+        using var stop = new CancellationTokenSource();
+        var run = loop.RunAsync(stop.Token);
+
+        TurnLoop.Call(signal.SetInline);
+
+        // The wake set inside turn 1 ran no turn inside it: the loop took it as its next wait's, still within the call.
+        await Assert.That(loop.Turns).IsEqualTo(2);
+        await Assert.That(loop.LastTurnInsideCall).IsTrue();
+        await Assert.That(loop.MaxDepth).IsEqualTo(1);
+        await stop.CancelAsync();
+        await Assert.That(async () => await run.WaitAsync(Patience)).Throws<OperationCanceledException>();
+    }
+
+    [Test]
+    public async Task After_an_inline_wake_Set_and_cancellation_still_resume_the_loop_off_the_caller_s_thread()
+    {
+        var signal = new WakeSignal();
+        var loop = new TurnLoop(signal);
+        using var stop = new CancellationTokenSource();
+        var run = loop.RunAsync(stop.Token);
+        TurnLoop.Call(signal.SetInline);
+        await Assert.That(loop.LastTurnInsideCall).IsTrue();
+
+        TurnLoop.Call(signal.Set);
+        await Eventually.UntilAsync(() => loop.Turns == 2, "the turn Set woke", Patience);
+        await Assert.That(loop.LastTurnInsideCall).IsFalse();
+
+        TurnLoop.Call(signal.SetInline); // the last wake before the cancellation is an inline one
+        await Assert.That(loop.Turns).IsEqualTo(3);
+        TurnLoop.Call(stop.Cancel);
+        await Assert.That(async () => await run.WaitAsync(Patience)).Throws<OperationCanceledException>();
+        await Assert.That(loop.CancelledInsideCall).IsFalse();
+    }
+
+    /// <summary>A single-reader loop as the intake and the stream sessions run theirs: wait, one turn, wait again.</summary>
+    private sealed class TurnLoop(WakeSignal signal)
+    {
+        // True only on the test's thread while it is inside Call: a turn that sees it ran inside that call.
+        [ThreadStatic]
+        private static bool t_insideCall;
+
+        private int _depth;
+        private int _turns;
+
+        public WakeSignal Signal { get; } = signal;
+
+        public Action<TurnLoop, int>? DuringTurn { get; init; }
+
+        public int Turns => Volatile.Read(ref _turns);
+
+        public bool LastTurnInsideCall { get; private set; }
+
+        public int MaxDepth { get; private set; }
+
+        public bool CancelledInsideCall { get; private set; }
+
+        public static void Call(Action action)
+        {
+            t_insideCall = true;
+            try
+            {
+                action();
+            }
+            finally
+            {
+                t_insideCall = false;
+            }
+        }
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                while (true)
+                {
+                    await Signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    MaxDepth = Math.Max(MaxDepth, ++_depth);
+                    LastTurnInsideCall = t_insideCall;
+                    var turn = Interlocked.Increment(ref _turns);
+                    DuringTurn?.Invoke(this, turn);
+                    _depth--;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                CancelledInsideCall = t_insideCall;
+                throw;
+            }
+        }
     }
 }

@@ -92,7 +92,10 @@ public sealed class TelemetryIntake
         Cache.SnapshotDemanded = wake.Set;
         Cache.Admission.Committed = wake.Set;
         _feed = sessions;
-        sessions.Subscribe(wake.Set);
+        // Pushed lines wake the loop on the connection's read loop itself, between two socket reads: a parked loop takes
+        // the batch there, one thread-pool item from socket to change set (WakeSignal.SetInline). Listings, answers and
+        // session ends come from the link's threads, which may hold its locks: those only flag the loop.
+        sessions.Subscribe(wake.Set, wake.SetInline);
     }
 
     /// <summary>The agent cache (read side: snapshots, count, spawn admission).</summary>

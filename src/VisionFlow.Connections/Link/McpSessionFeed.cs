@@ -23,6 +23,7 @@ public sealed class McpSessionFeed
     private readonly LineRing _lines;
     private readonly ConcurrentQueue<McpSessionDelivery> _deliveries = new();
     private Action? _wake;
+    private Action? _linesRead;
     private long _open;
     private long _dropped;
 
@@ -41,13 +42,25 @@ public sealed class McpSessionFeed
 
     /// <summary>Registers the reader's wake-up, called (on the writer's thread; it must not block) after each write. One reader only.</summary>
     /// <exception cref="InvalidOperationException">A reader is already subscribed.</exception>
-    public void Subscribe(Action wake)
+    public void Subscribe(Action wake) => Subscribe(wake, wake);
+
+    /// <summary>
+    /// Registers the reader's wake-ups: <paramref name="wake"/> after a listing, an answer or a session's end (on the
+    /// link's threads, which may hold its locks: it must not block or run the reader), and <paramref name="linesRead"/>
+    /// after the pushed lines of one transport read are in, on the connection's read loop between two socket reads,
+    /// where nothing is held: it may run the reader's turn right there (<see cref="LinesPublished"/>). One reader only.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A reader is already subscribed.</exception>
+    public void Subscribe(Action wake, Action linesRead)
     {
         ArgumentNullException.ThrowIfNull(wake);
+        ArgumentNullException.ThrowIfNull(linesRead);
         if (Interlocked.CompareExchange(ref _wake, wake, null) is not null)
         {
             throw new InvalidOperationException("the MCP session feed has one reader");
         }
+
+        Volatile.Write(ref _linesRead, linesRead);
     }
 
     /// <summary>The next listing, answer or session end, in the order written.</summary>
@@ -104,8 +117,19 @@ public sealed class McpSessionFeed
         }
     }
 
-    /// <summary>The lines of one transport read are in (<see cref="PublishLine(long, in ReadOnlySequence{byte})"/>): wakes the reader once for them all.</summary>
-    internal void LinesPublished() => Wake();
+    /// <summary>
+    /// The lines of one transport read are in (<see cref="PublishLine(long, in ReadOnlySequence{byte})"/>): wakes the
+    /// reader once for them all. While what waits is small (<see cref="InlineBacklogBytes"/>: a small swarm's 10 Hz
+    /// frame) with the wake that may run it on this thread (the read loop's, between two reads): a push is then one
+    /// thread-pool item from socket to change set, not two (issue 23). A big swarm's frame comes in full reads, one after
+    /// another: those wake the reader on the pool, so the reads that come while it wakes join its batch, and the read
+    /// loop goes on reading meanwhile.
+    /// </summary>
+    internal void LinesPublished() =>
+        (_lines.BufferedBytes <= InlineBacklogBytes ? Volatile.Read(ref _linesRead) ?? Volatile.Read(ref _wake) : Volatile.Read(ref _wake))?.Invoke();
+
+    /// <summary>Pushed bytes waiting up to which <see cref="LinesPublished"/> may run the reader on the read loop.</summary>
+    internal const int InlineBacklogBytes = 8 * 1024;
 
     /// <summary>A pushed line in one piece, as a read of its own (tests, benchmarks): copied in, and the reader woken.</summary>
     internal void PublishLine(long session, ReadOnlySpan<byte> line)

@@ -58,6 +58,22 @@ internal static class ServerHost
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             ListenEndpoints.Configure(k, options.Urls, certificate);
         });
+        // A connection's continuations run on the thread that completed its socket operation or flushed its pipe, instead
+        // of being queued to the thread pool (the transport's send loop to an IOQueue, the application's reads to the
+        // pool): a /ws message is written to the socket by the session that wrote it, not handed to another worker.
+        // At 10 agents that hand-off was ~12 of the service's wake-ups a second and the pool waking a second worker for
+        // each (issue 23, bench/README "Wake-ups at ten agents", round 6). "Unsafe" means application code then runs on
+        // the I/O thread: here that is a pool thread that completed a socket operation (the runtime's own socket
+        // completions are not inlined: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is not set), so a handler that
+        // blocked would hold only its own connection, as it did before, and no queue shared with other connections. None
+        // of ours blocks on anything but a local file: request handlers and /ws sessions await their network I/O (MCP
+        // calls), /api/history/state and /events read the store with synchronous preads of a few milliseconds (as on the
+        // pool before), the export runs on Task.Run, and CPU-heavy work (physics, layout, the intake) runs on its own
+        // loops, handing results over. Round 6 measured it alone and left it out (p99 within noise, worse in three of
+        // four runs); with the sessions woken on the publishing thread (WakeSignal.SetInline) it is what takes a frame
+        // from the physics tick to the socket with no hand-off at all, and bench attributes at 2,000 agents gave status
+        // → /ws p99 10.4-10.5 ms against main's 16.7-19.7 (round 7, bench/README).
+        builder.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
         if (early is not null)
         {
             // Kestrel binds through this for every endpoint: the early listener's socket for it when there is one.

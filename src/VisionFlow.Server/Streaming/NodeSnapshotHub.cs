@@ -26,11 +26,20 @@ internal sealed class NodeSnapshotHub
 
         var previous = Interlocked.Exchange(ref _current, snapshot);
         previous.Release();
+
+        // A small layout's frame is encoded and handed to the socket on the publishing thread (the physics tick), by each
+        // parked session in turn: microseconds each, where a hand-off to the thread pool cost two worker wake-ups a frame
+        // (issue 23). A big one's sessions run on the pool, so encoding for many viewers never holds the tick back.
+        var inline = snapshot.Count <= InlineNodes;
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
-            subscriber.Set();
+            if (inline) subscriber.SetInline();
+            else subscriber.Set();
         }
     }
+
+    /// <summary>Snapshots of at most this many nodes wake their sessions on the publishing thread.</summary>
+    internal const int InlineNodes = 1024;
 
     /// <summary>Sets <paramref name="signal"/> on every publish until <see cref="Unsubscribe"/>.</summary>
     internal void Subscribe(WakeSignal signal) => Update(list => [.. list, signal]);

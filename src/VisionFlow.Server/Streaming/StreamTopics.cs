@@ -67,11 +67,14 @@ internal sealed class StreamTopics
         }
     }
 
+    // On the publisher's thread (the intake's batch, the graph loop, the structure tracker), which holds nothing a session
+    // needs: a parked session sends its topics' messages right here (WakeSignal.SetInline), so a change costs no
+    // thread-pool hand-off of its own between the batch and the socket (issue 23). A session busy sending is only flagged.
     private void WakeAll()
     {
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
-            subscriber.Set();
+            subscriber.SetInline();
         }
     }
 }

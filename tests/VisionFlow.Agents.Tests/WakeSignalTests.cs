@@ -70,7 +70,7 @@ public sealed class WakeSignalTests
     public async Task SetInline_runs_a_parked_loop_s_turn_on_the_calling_thread_before_it_returns()
     {
         var signal = new WakeSignal();
-        var loop = new TurnLoop(signal);
+        var loop = new TurnLoop(signal.WaitAsync);
         using var stop = new CancellationTokenSource();
         var run = loop.RunAsync(stop.Token); // parks at once: nothing set yet
 
@@ -86,7 +86,7 @@ public sealed class WakeSignalTests
     public async Task SetInline_on_a_loop_that_is_busy_only_flags_it_and_never_re_enters()
     {
         var signal = new WakeSignal();
-        var loop = new TurnLoop(signal) { DuringTurn = (l, turn) => { if (turn == 1) l.Signal.SetInline(); } };
+        var loop = new TurnLoop(signal.WaitAsync) { DuringTurn = (_, turn) => { if (turn == 1) signal.SetInline(); } };
         using var stop = new CancellationTokenSource();
         var run = loop.RunAsync(stop.Token);
 
@@ -104,7 +104,7 @@ public sealed class WakeSignalTests
     public async Task After_an_inline_wake_Set_and_cancellation_still_resume_the_loop_off_the_caller_s_thread()
     {
         var signal = new WakeSignal();
-        var loop = new TurnLoop(signal);
+        var loop = new TurnLoop(signal.WaitAsync);
         using var stop = new CancellationTokenSource();
         var run = loop.RunAsync(stop.Token);
         TurnLoop.Call(signal.SetInline);
@@ -119,62 +119,5 @@ public sealed class WakeSignalTests
         TurnLoop.Call(stop.Cancel);
         await Assert.That(async () => await run.WaitAsync(Patience)).Throws<OperationCanceledException>();
         await Assert.That(loop.CancelledInsideCall).IsFalse();
-    }
-
-    /// <summary>A single-reader loop as the intake and the stream sessions run theirs: wait, one turn, wait again.</summary>
-    private sealed class TurnLoop(WakeSignal signal)
-    {
-        // True only on the test's thread while it is inside Call: a turn that sees it ran inside that call.
-        [ThreadStatic]
-        private static bool t_insideCall;
-
-        private int _depth;
-        private int _turns;
-
-        public WakeSignal Signal { get; } = signal;
-
-        public Action<TurnLoop, int>? DuringTurn { get; init; }
-
-        public int Turns => Volatile.Read(ref _turns);
-
-        public bool LastTurnInsideCall { get; private set; }
-
-        public int MaxDepth { get; private set; }
-
-        public bool CancelledInsideCall { get; private set; }
-
-        public static void Call(Action action)
-        {
-            t_insideCall = true;
-            try
-            {
-                action();
-            }
-            finally
-            {
-                t_insideCall = false;
-            }
-        }
-
-        public async Task RunAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                while (true)
-                {
-                    await Signal.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    MaxDepth = Math.Max(MaxDepth, ++_depth);
-                    LastTurnInsideCall = t_insideCall;
-                    var turn = Interlocked.Increment(ref _turns);
-                    DuringTurn?.Invoke(this, turn);
-                    _depth--;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                CancelledInsideCall = t_insideCall;
-                throw;
-            }
-        }
     }
 }

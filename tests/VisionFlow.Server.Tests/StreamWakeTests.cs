@@ -19,17 +19,18 @@ public sealed class StreamWakeTests
     {
         var topics = new StreamTopics(new StreamOptions());
         var topic = topics.Register("agents", "agents");
-        var session = new SessionLoop();
-        topics.Subscribe(session.Signal);
+        var signal = new WakeSignal();
+        var session = new TurnLoop(signal.WaitAsync);
+        topics.Subscribe(signal);
         using var stop = new CancellationTokenSource();
         var run = session.RunAsync(stop.Token);
 
         topic.Upsert("agent-1", Encoding.UTF8.GetBytes("""{"id":"agent-1"}"""));
-        SessionLoop.Call(topic.Publish);
+        TurnLoop.Call(topic.Publish);
 
         await Assert.That(session.Turns).IsEqualTo(1);
         await Assert.That(session.LastTurnInsideCall).IsTrue();
-        topics.Unsubscribe(session.Signal);
+        topics.Unsubscribe(signal);
         await stop.CancelAsync();
         await Assert.That(async () => await run.WaitAsync(Patience)).Throws<OperationCanceledException>();
     }
@@ -38,62 +39,24 @@ public sealed class StreamWakeTests
     public async Task A_small_layout_s_frame_wakes_on_the_publishing_thread_and_a_big_one_s_on_the_pool()
     {
         var hub = new NodeSnapshotHub();
-        var session = new SessionLoop();
-        hub.Subscribe(session.Signal);
+        var signal = new WakeSignal();
+        var session = new TurnLoop(signal.WaitAsync);
+        hub.Subscribe(signal);
         using var stop = new CancellationTokenSource();
         var run = session.RunAsync(stop.Token);
 
-        SessionLoop.Call(() => hub.Publish(Nodes(NodeSnapshotHub.InlineNodes, sequence: 1)));
+        TurnLoop.Call(() => hub.Publish(Nodes(NodeSnapshotHub.InlineNodes, sequence: 1)));
         await Assert.That(session.Turns).IsEqualTo(1);
         await Assert.That(session.LastTurnInsideCall).IsTrue();
 
-        SessionLoop.Call(() => hub.Publish(Nodes(NodeSnapshotHub.InlineNodes + 1, sequence: 2)));
+        TurnLoop.Call(() => hub.Publish(Nodes(NodeSnapshotHub.InlineNodes + 1, sequence: 2)));
         await Eventually.UntilAsync(() => session.Turns == 2, "the big frame's turn", Patience);
         await Assert.That(session.LastTurnInsideCall).IsFalse();
-        hub.Unsubscribe(session.Signal);
+        hub.Unsubscribe(signal);
         await stop.CancelAsync();
         await Assert.That(async () => await run.WaitAsync(Patience)).Throws<OperationCanceledException>();
     }
 
     private static NodeSnapshot Nodes(int count, long sequence) =>
         new(Enumerable.Range(0, count).Select(i => (uint)i).ToArray(), new float[count * NodeSnapshot.Stride], 1, sequence);
-
-    /// <summary>A session's send loop reduced to its wake: wait, one turn, wait again.</summary>
-    private sealed class SessionLoop
-    {
-        // True only on the test's thread while it is inside Call: a turn that sees it ran inside that call.
-        [ThreadStatic]
-        private static bool t_insideCall;
-
-        private int _turns;
-
-        public WakeSignal Signal { get; } = new();
-
-        public int Turns => Volatile.Read(ref _turns);
-
-        public bool LastTurnInsideCall { get; private set; }
-
-        public static void Call(Action action)
-        {
-            t_insideCall = true;
-            try
-            {
-                action();
-            }
-            finally
-            {
-                t_insideCall = false;
-            }
-        }
-
-        public async Task RunAsync(CancellationToken cancellationToken)
-        {
-            while (true)
-            {
-                await Signal.WaitAsync(cancellationToken).ConfigureAwait(false);
-                LastTurnInsideCall = t_insideCall;
-                Interlocked.Increment(ref _turns);
-            }
-        }
-    }
 }

@@ -129,9 +129,9 @@ public sealed class TelemetryIntake
 
     /// <summary>
     /// Raised on the owner thread after each wake of the loop, whether or not it applied a batch (while there are agents
-    /// the loop wakes at least every three intervals: deliveries, or the housekeeping timer when none came): a consumer that holds changes back for a while sends them here once
-    /// they are due, even when no later batch comes, with <see cref="DescribeAgent"/> as safe to call as in
-    /// <see cref="ChangesApplied"/>. Subscribe before the loop starts.
+    /// the loop wakes at least every three intervals: deliveries, or the housekeeping timer when none came): a consumer
+    /// that holds changes back for a while sends them here once they are due, even when no later batch comes, with
+    /// <see cref="DescribeAgent"/> as safe to call as in <see cref="ChangesApplied"/>. Subscribe before the loop starts.
     /// </summary>
     public event Action? Woke;
 

@@ -71,8 +71,8 @@ internal static class ServerHost
         // pool before), the export runs on Task.Run, and CPU-heavy work (physics, layout, the intake) runs on its own
         // loops, handing results over. Round 6 measured it alone and left it out (p99 within noise, worse in three of
         // four runs); with the sessions woken on the publishing thread (WakeSignal.SetInline) it is what takes a frame
-        // from the physics tick to the socket with no hand-off at all, and bench attributes at 2,000 agents gave status
-        // → /ws p99 10.4-10.5 ms against main's 16.7-19.7 (round 7, bench/README).
+        // from the physics tick to the socket with no hand-off at all, and status → /ws p99 fell with it: 8.5 against
+        // 11.7 ms at 2,000 agents, 30.0 against 36.9 at 10,000 (bench/README "Attribute change → /ws", round 7).
         builder.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
         if (early is not null)
         {

@@ -28,9 +28,10 @@ internal sealed class KeyedTopic
     // The log: which item changed at which sequence, oldest first, in a ring that grows up to the capacity. A message
     // starts at the first change after its client's sequence (a binary search), not at the log's oldest entry: a log of
     // 65,536 changes walked from its start for every message was most of what building one cost at 10,000 agents.
-    // Each entry names its item too: a message walks the entries after its client's sequence, and finding each item by
-    // its key, then once more to write it only once, was two string hashes per entry (at 10,000 agents, thousands a message).
-    private (long Sequence, string Key, Item Item)[] _log = new (long, string, Item)[64];
+    // Each entry names its item (which knows its key): a message walks the entries after its client's sequence, and
+    // finding each item by its key, then once more to write it only once, was two string hashes per entry (at 10,000
+    // agents, thousands a message).
+    private (long Sequence, Item Item)[] _log = new (long, Item)[64];
     private long _buildMark;
     private int _logStart;
     private int _logCount;
@@ -192,7 +193,7 @@ internal sealed class KeyedTopic
             return false;
         }
 
-        Record(sequence, item.Key, item);
+        Record(sequence, item);
         return true;
     }
 
@@ -210,7 +211,7 @@ internal sealed class KeyedTopic
             item.Removed = true;
             var sequence = _sequence + 1;
             _removed[key] = sequence;
-            Record(sequence, key, item);
+            Record(sequence, item);
         }
 
         return true;
@@ -338,7 +339,8 @@ internal sealed class KeyedTopic
         writer.WriteStartArray("removed"u8);
         for (var i = first; i < _logCount; i++)
         {
-            var (_, key, item) = LogAt(i);
+            var item = LogAt(i).Item;
+            var key = item.Key;
             if (item.Removed && !_items.ContainsKey(key) && _removed.TryGetValue(key, out var at) && at > since && _emitted.Add(key))
             {
                 writer.WriteStringValue(key);
@@ -348,7 +350,7 @@ internal sealed class KeyedTopic
         writer.WriteEndArray();
     }
 
-    private ref (long Sequence, string Key, Item Item) LogAt(int i) => ref _log[(_logStart + i) % _log.Length];
+    private ref (long Sequence, Item Item) LogAt(int i) => ref _log[(_logStart + i) % _log.Length];
 
     // The index of the first log entry with a sequence after `since` (the log's count when there is none).
     private int FirstAfter(long since)
@@ -364,13 +366,14 @@ internal sealed class KeyedTopic
         return lo;
     }
 
-    private void Record(long sequence, string key, Item item)
+    private void Record(long sequence, Item item)
     {
         Volatile.Write(ref _sequence, sequence);
         if (_logCount == _logCapacity)
         {
             ref var oldest = ref LogAt(0);
-            var (trimmed, trimmedKey, _) = oldest;
+            var (trimmed, trimmedItem) = oldest;
+            var trimmedKey = trimmedItem.Key;
             oldest = default;
             _logStart = (_logStart + 1) % _log.Length;
             _logCount--;
@@ -382,12 +385,12 @@ internal sealed class KeyedTopic
         }
         else if (_logCount == _log.Length)
         {
-            var grown = new (long, string, Item)[Math.Min(_log.Length * 2, _logCapacity)];
+            var grown = new (long, Item)[Math.Min(_log.Length * 2, _logCapacity)];
             for (var i = 0; i < _logCount; i++) grown[i] = LogAt(i);
             (_log, _logStart) = (grown, 0);
         }
 
-        LogAt(_logCount) = (sequence, key, item);
+        LogAt(_logCount) = (sequence, item);
         _logCount++;
     }
 
